@@ -1,0 +1,44 @@
+// HTTP through libcurl: the only way runbook talks HTTP (steps, probes, metrics).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace runbook {
+
+struct HttpRequest {
+   std::string method = "GET";
+   std::string url;
+   std::vector<std::pair<std::string, std::string>> headers;
+   std::string body;
+   long connect_timeout_ms = 5000;
+   long total_timeout_ms = 30000;
+   std::size_t max_body_bytes = 8 * 1024 * 1024;   ///< Larger responses fail with a clear error.
+};
+
+struct HttpResponse {
+   bool ok = false;            ///< false: a transport error (see error); status is then 0.
+   long status = 0;
+   std::string body;
+   std::string error;          ///< Operator-readable: "could not connect to 127.0.0.1:9 (connection refused)".
+   double elapsed_ms = 0;
+};
+
+/// One client per thread; it reuses its connection between requests.
+class HttpClient {
+public:
+   virtual ~HttpClient() = default;
+   virtual HttpResponse send(const HttpRequest& request) = 0;
+};
+
+/// The libcurl implementation: TLS verification on, http/https only, at most
+/// 5 redirects, connect and total timeouts, bounded body.
+std::unique_ptr<HttpClient> make_curl_client();
+
+/// Call once at the top of main, before threads start.
+void http_global_init();
+
+}  // namespace runbook

@@ -1,0 +1,158 @@
+// The journal: one SQLite database that remembers every run and every step.
+//
+// The rule it exists for: a step's start is committed before its side effect
+// and its result after, so that after Ctrl-C, a crash, kill -9 or power loss a
+// resumed run knows exactly what was done, what was not, and what is in doubt.
+//
+// Settings: WAL, synchronous=FULL (a step record must survive power loss),
+// every write in BEGIN IMMEDIATE, a busy timeout, a schema version in
+// PRAGMA user_version. A database written by a newer runbook is refused.
+//
+// Nothing secret is ever passed in: callers redact before they journal.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace runbook {
+
+/// Any failure to read or write the journal. The message says what, where and
+/// what to do ("the journal .runbook/journal.db is read-only: ...").
+class JournalError : public std::runtime_error {
+public:
+   using std::runtime_error::runtime_error;
+};
+
+/// Another live process holds the run.
+class LeaseHeld : public JournalError {
+public:
+   LeaseHeld(const std::string& message, std::string host, int pid)
+      : JournalError(message), host(std::move(host)), pid(pid) {}
+   std::string host;
+   int pid;
+};
+
+/// Run status values, as stored.
+namespace run_status {
+inline constexpr const char* Running = "running";
+inline constexpr const char* Interrupted = "interrupted";
+inline constexpr const char* Completed = "completed";
+inline constexpr const char* Failed = "failed";
+inline constexpr const char* Aborted = "aborted";
+inline constexpr const char* RolledBack = "rolled_back";
+inline constexpr const char* RollbackFailed = "rollback_failed";
+}  // namespace run_status
+
+/// Step outcomes, as stored. A step with a start and no outcome is in doubt.
+namespace step_outcome {
+inline constexpr const char* Done = "done";
+inline constexpr const char* Failed = "failed";
+inline constexpr const char* MarkedDone = "marked_done";   ///< Settled in doubt by operator/policy.
+inline constexpr const char* Interrupted = "interrupted";  ///< Stopped cleanly by Ctrl-C or a trigger.
+}  // namespace step_outcome
+
+struct JournalSource { std::string path; std::string text; };
+
+struct NewRun {
+   std::string runbook_path;
+   std::string title;
+   std::vector<JournalSource> sources;   ///< The runbook first, then every module.
+   std::string params_json;              ///< Redacted: secrets never appear.
+   double time_scale = 1;
+   double clock_origin_ms = 0;           ///< Runbook time at start (scaled clocks).
+};
+
+struct RunInfo {
+   std::string id;
+   std::string runbook_path;
+   std::string title;
+   std::string source_hash;
+   std::string params_json;
+   std::string status;
+   std::string mode;                     ///< "forward" or "rollback".
+   std::string rollback_name;            ///< When mode is rollback.
+   std::string detail;                   ///< Why it ended (failure message, abort reason).
+   double started_at = 0;                ///< Wall ms since epoch.
+   double updated_at = 0;
+   double time_scale = 1;
+   double clock_origin_ms = 0;
+   std::string lease_host;
+   int lease_pid = 0;
+   double heartbeat_at = 0;
+   std::string current_step;             ///< Latest started step id.
+};
+
+/// The latest record of one step id within a run.
+struct StepRecord {
+   std::string step_id;
+   int attempt = 0;
+   std::string def_hash;                 ///< Hash of the resolved definition.
+   std::string kind;                     ///< "sh", "http", "wait", ...
+   std::string inputs_json;              ///< Redacted.
+   std::optional<double> deadline_ms;    ///< Runbook time; waits keep it across interruptions.
+   double started_at = 0;                ///< Runbook time.
+   std::string outcome;                  ///< Empty: started, never finished (in doubt).
+   std::string result_json;              ///< Redacted; captured values are restored from it.
+   double finished_at = 0;
+};
+
+struct JournalEvent {
+   std::int64_t seq = 0;
+   double at = 0;                        ///< Runbook time.
+   double wall_at = 0;
+   std::string kind;                     ///< "step_started", "step_finished", "sample", "trigger", "answer", "log", "run"...
+   std::string step_id;
+   std::string data_json;
+};
+
+class Journal {
+public:
+   /// Opens (creating folders and schema as needed). Throws JournalError.
+   static std::unique_ptr<Journal> open(const std::string& path);
+   virtual ~Journal() = default;
+
+   virtual const std::string& path() const = 0;
+
+   // --- runs
+   /// Creates a run and takes its lease for this process. Returns the run id.
+   virtual std::string create_run(const NewRun& run) = 0;
+   /// Takes the lease; throws LeaseHeld when a live process on this host holds it.
+   virtual void acquire_lease(const std::string& run_id) = 0;
+   virtual void heartbeat(const std::string& run_id) = 0;
+   virtual void release_lease(const std::string& run_id) = 0;
+   virtual void set_status(const std::string& run_id, const std::string& status, const std::string& detail = "") = 0;
+   virtual void enter_rollback(const std::string& run_id, const std::string& rollback_name) = 0;
+   virtual std::optional<RunInfo> run(const std::string& run_id) = 0;
+   /// All runs, newest first. Runs whose lease holder is gone are marked interrupted first.
+   virtual std::vector<RunInfo> runs() = 0;
+   /// The newest interrupted (or dead "running") run, if any.
+   virtual std::optional<RunInfo> latest_resumable() = 0;
+   virtual std::vector<JournalSource> sources(const std::string& run_id) = 0;
+
+   // --- steps: the write-ahead protocol
+   /// Commits the start of a step before its side effect. Returns the attempt number (1, 2, ...).
+   virtual int step_started(const std::string& run_id, const std::string& step_id, const std::string& kind,
+                            const std::string& def_hash, const std::string& inputs_json,
+                            std::optional<double> deadline_ms, double at) = 0;
+   /// Commits the outcome of the latest attempt.
+   virtual void step_finished(const std::string& run_id, const std::string& step_id, const std::string& outcome,
+                              const std::string& result_json, double at) = 0;
+   /// Latest record per step id, in order of first start.
+   virtual std::vector<StepRecord> steps(const std::string& run_id) = 0;
+
+   // --- everything else that tells the story (samples, triggers, answers, logs)
+   virtual void record(const std::string& run_id, const std::string& kind, const std::string& step_id,
+                       const std::string& data_json, double at) = 0;
+   virtual std::vector<JournalEvent> events(const std::string& run_id) = 0;
+
+   // --- requests from other terminals (`runbook approve`, `runbook abort`)
+   virtual void post_request(const std::string& run_id, const std::string& kind, const std::string& data_json) = 0;
+   /// Pending requests not yet taken; taking them marks them taken.
+   virtual std::vector<std::pair<std::string, std::string>> take_requests(const std::string& run_id) = 0;
+};
+
+}  // namespace runbook

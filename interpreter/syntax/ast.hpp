@@ -1,0 +1,229 @@
+// The abstract syntax tree of a runbook.
+//
+// The parser builds it, the checker annotates it (step ids, resolved names),
+// and the planner and interpreter walk it. Nodes own their children through
+// unique_ptr / vectors; everything carries a Location for diagnostics.
+//
+// The tree mirrors the language one to one (see docs/language.md): a
+// newcomer should be able to find each construct of the manual here.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "syntax/source.hpp"
+
+namespace runbook::ast {
+
+struct Expr;
+struct Step;
+using ExprPtr = std::unique_ptr<Expr>;
+using StepPtr = std::unique_ptr<Step>;
+using Block = std::vector<StepPtr>;
+
+// ---------------------------------------------------------------- values
+
+/// The unit of a quantity. Quantities compare only with the same unit.
+enum class Unit { None, Percent, Duration, Bytes };
+
+/// Value types as written in `param name: type`.
+enum class Type { Any, String, Number, Bool, Percent, Duration, Bytes, List, Map };
+
+// ---------------------------------------------------------------- expressions
+
+/// One piece of an interpolated string: literal text or `${expr}`.
+struct StringPart {
+   std::string text;   ///< Used when expr is null.
+   ExprPtr expr;
+};
+
+struct StringLit { std::vector<StringPart> parts; bool raw = false; };
+/// A number, possibly with a unit. Durations are stored in milliseconds,
+/// percents as the percentage (0.1% -> 0.1), bytes in bytes.
+struct NumberLit { double value = 0; Unit unit = Unit::None; std::string spelling; };
+struct BoolLit { bool value = false; };
+struct ListLit { std::vector<ExprPtr> items; };
+struct MapLit { std::vector<std::pair<std::string, ExprPtr>> entries; };
+/// A bare name: a param, secret, metric, variable or loop variable.
+struct NameRef { std::string name; };
+/// `object.member`; also how module functions are named (`traffic.route`).
+struct Member { ExprPtr object; std::string member; };
+struct Index { ExprPtr object; ExprPtr index; };
+struct Call { ExprPtr callee; std::vector<ExprPtr> args; };
+struct Unary { std::string op; ExprPtr operand; };             ///< "not", "-"
+struct Binary { std::string op; ExprPtr lhs, rhs; };           ///< + - * / < <= > >= == != and or
+struct Ternary { ExprPtr cond, then_expr, else_expr; };
+/// `http get URL json ".path"` used as a value: sends a GET and reads the path.
+struct HttpProbe { ExprPtr url; std::string json_path; std::vector<std::pair<std::string, ExprPtr>> headers; };
+/// `env("VAR")`: only valid as the value of a secret.
+struct EnvRef { std::string variable; };
+
+struct Expr {
+   Location loc;
+   std::variant<StringLit, NumberLit, BoolLit, ListLit, MapLit, NameRef, Member, Index,
+                Call, Unary, Binary, Ternary, HttpProbe, EnvRef>
+       node;
+};
+
+// ---------------------------------------------------------------- conditions
+
+enum class OnLost { Default, Pause, Fail, Rollback };
+
+/// A boolean expression with the watching clauses of the language.
+struct Condition {
+   Location loc;
+   ExprPtr expr;
+   std::optional<double> for_ms;          ///< `for 5m`: sustained window.
+   std::optional<int> after_failures;     ///< `after K failures`: failure budget.
+   bool consecutive = false;              ///< `after K consecutive failures`.
+   std::optional<int> lost_after_errors;  ///< `lost after N errors`.
+   OnLost on_lost = OnLost::Default;
+   std::string on_lost_rollback;          ///< For OnLost::Rollback.
+   Location on_lost_loc;
+};
+
+// ---------------------------------------------------------------- steps
+
+struct StepOptions {
+   std::optional<double> timeout_ms;
+   std::optional<int> retry_count;
+   std::optional<double> retry_every_ms;
+   bool idempotent = false;
+   std::string explicit_id;               ///< `id "name"`.
+   std::string capture;                   ///< `as NAME`.
+   Block undo;                            ///< `undo { ... }` compensation.
+   bool has_undo = false;
+};
+
+struct Expectation {
+   Location loc;
+   enum class Kind { Status, Json, Exit } kind = Kind::Status;
+   std::string json_path;                 ///< Kind::Json.
+   std::string op = "==";                 ///< Kind::Json: comparison operator.
+   ExprPtr value;                         ///< Status code, exit code or expected JSON value.
+};
+
+struct ShStep { ExprPtr command; std::vector<Expectation> expects; };
+struct HttpStep {
+   std::string method;                    ///< Upper-case: GET, POST, ...
+   ExprPtr url;
+   std::vector<std::pair<std::string, ExprPtr>> headers;
+   ExprPtr body;                          ///< May be null.
+   std::vector<Expectation> expects;
+};
+struct ChecklistItem { Location loc; ExprPtr text; };
+struct ChecklistStep { ExprPtr title; std::vector<ChecklistItem> items; };
+struct ApproveStep { ExprPtr prompt; };
+struct WaitStep { ExprPtr duration; };
+struct WatchStep { ExprPtr duration; ExprPtr every; std::vector<Condition> conditions; };
+struct AwaitStep { Condition condition; ExprPtr timeout; ExprPtr every; };
+struct AssertStep { Condition condition; ExprPtr message; };
+struct RollbackStep { std::string target; Location target_loc; };
+struct AbortStep { ExprPtr reason; };
+struct LogStep { ExprPtr message; };
+struct NotifyStep { ExprPtr message; };
+struct LetStep { std::string name; ExprPtr value; };
+struct IfStep { ExprPtr cond; Block then_block; Block else_block; };
+struct ForStep { std::string variable; Location variable_loc; ExprPtr items; Block body; };
+struct CallStep { ExprPtr call; };       ///< An Expr holding a Call.
+struct ReturnStep { ExprPtr value; };
+struct UndoAllStep {};
+
+struct Step {
+   Location loc;
+   std::variant<ShStep, HttpStep, ChecklistStep, ApproveStep, WaitStep, WatchStep, AwaitStep,
+                AssertStep, RollbackStep, AbortStep, LogStep, NotifyStep, LetStep, IfStep,
+                ForStep, CallStep, ReturnStep, UndoAllStep>
+       node;
+   StepOptions options;
+   /// Filled by the checker: the static part of the step's stable id, e.g.
+   /// "canary-deployment/3" or "canary-deployment/route-green". The interpreter
+   /// appends loop iterations and call frames at run time.
+   std::string id;
+};
+
+// ---------------------------------------------------------------- declarations
+
+struct Use { Location loc; std::string path; std::string alias; };
+struct Param { Location loc; std::string name; Type type = Type::Any; ExprPtr default_value; };
+struct Secret { Location loc; std::string name; std::string env_var; };
+
+struct MetricSource {
+   enum class Kind { Http, Prometheus, Shell } kind = Kind::Http;
+   ExprPtr target;                        ///< URL (http), server URL (prometheus), command (sh).
+   ExprPtr query;                         ///< PromQL for prometheus.
+   std::string json_path;                 ///< For http.
+   std::vector<std::pair<std::string, ExprPtr>> headers;
+};
+
+struct Metric {
+   Location loc;
+   std::string name;
+   MetricSource source;
+   std::string unit_spelling;             ///< As written: "%", "ratio", "ms", "s", "count"...
+   Unit unit = Unit::None;
+   double scale = 1;                      ///< Raw sample * scale = value in the unit's base (ms, %, bytes).
+   std::optional<double> timeout_ms;
+   int lost_after_errors = 3;
+};
+
+enum class Severity { P0, P1, P2, P3 };
+
+struct TriggerAction {
+   Location loc;
+   enum class Kind { Rollback, Notify, Record, Call } kind = Kind::Record;
+   std::string rollback;                  ///< Kind::Rollback.
+   ExprPtr value;                         ///< Notify text or the call expression.
+};
+
+struct Trigger {
+   Location loc;
+   bool is_warning = false;
+   std::string name;
+   std::string title;                     ///< Defaults to name.
+   Condition condition;
+   Severity severity = Severity::P0;
+   std::optional<double> grace_ms;        ///< P1 grace period (default 15m).
+   std::optional<double> every_ms;        ///< Sampling interval (default 30s).
+   TriggerAction action;
+};
+
+struct Function {
+   Location loc;
+   std::string name;
+   std::vector<std::pair<std::string, Location>> params;
+   Block body;
+};
+
+struct Phase {
+   Location loc;
+   std::string title;
+   std::string slug;                      ///< "Canary deployment" -> "canary-deployment".
+   bool arms_all = false;
+   std::vector<std::pair<std::string, Location>> arms;
+   Block body;
+};
+
+struct RollbackBlock { Location loc; std::string name; Block body; };
+
+/// One parsed file: a runbook or a module. Modules hold functions (and may
+/// hold params, metrics and triggers that the importing runbook can use).
+struct File {
+   const SourceFile* source = nullptr;
+   std::string title;                     ///< From `runbook "title"`; empty for modules.
+   Location title_loc;
+   std::vector<Use> uses;
+   std::vector<Param> params;
+   std::vector<Secret> secrets;
+   std::vector<Metric> metrics;
+   std::vector<Trigger> triggers;
+   std::vector<Function> functions;
+   std::vector<Phase> phases;
+   std::vector<RollbackBlock> rollbacks;
+};
+
+}  // namespace runbook::ast

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs every Debian package runbook needs to build, test and demo.
+# Safe to run again: apt-get skips what is already there.
+set -euo pipefail
+
+packages=(
+  build-essential cmake pkg-config
+  tao-pegtl-dev libfmt-dev libcurl4-openssl-dev libsqlite3-dev sqlite3
+  catch2 libcli11-dev nlohmann-json3-dev libcpp-httplib-dev libssl-dev
+  prometheus curl jq
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if ((${#missing[@]})); then
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
