@@ -1,0 +1,34 @@
+// What a run tells the people watching it.
+//
+// The interpreter emits RunEvents; observers render them: the live terminal
+// view, plain line-by-line output, `--output json` (one event per line) and
+// the simulate timeline. The journal is written separately and first.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace runbook {
+
+struct RunEvent {
+   enum class Kind {
+      RunStarted, RunResumed, PhaseStarted, StepStarted, StepOutput, StepFinished, StepSkipped,
+      Sample, TriggerFired, TriggerCleared, Question, Answer, Log, Notify, ModeChanged, RunFinished
+   } kind;
+   double at = 0;                ///< Runbook time (ms since epoch; virtual in simulate).
+   std::string step_id;          ///< Where relevant.
+   std::string text;             ///< Human summary, already redacted.
+   nlohmann::json data;          ///< Structured detail, already redacted.
+};
+
+const char* to_string(RunEvent::Kind kind);
+
+class RunObserver {
+public:
+   virtual ~RunObserver() = default;
+   virtual void on_event(const RunEvent& event) = 0;
+};
+
+}  // namespace runbook

@@ -1,0 +1,67 @@
+// The world outside the interpreter.
+//
+// Every side effect and every observation goes through a World: shell
+// commands, HTTP requests, metric samples, questions to the operator, and the
+// clock. `run`/`resume` use the real world; `simulate` answers from a
+// scenario on a virtual clock. The interpreter never knows which.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "exec/clock.hpp"
+#include "io/http_client.hpp"
+#include "io/shell.hpp"
+#include "metrics/sample.hpp"
+#include "syntax/ast.hpp"
+
+namespace runbook {
+
+/// A fully resolved metric source, ready to sample (secrets already spliced in
+/// `headers`, `target`; `display` is the redacted description).
+struct ResolvedMetric {
+   std::string name;
+   ast::MetricSource::Kind kind = ast::MetricSource::Kind::Http;
+   std::string target;            ///< URL, Prometheus base URL, or shell command.
+   std::string query;             ///< PromQL.
+   std::string json_path;
+   std::vector<std::pair<std::string, std::string>> headers;
+   double scale = 1;              ///< Raw number * scale = value in the unit base.
+   double timeout_ms = 10000;
+   std::string display;           ///< Redacted, for output.
+};
+
+/// Something the operator must decide.
+struct Question {
+   enum class Kind { ChecklistItem, Approve, InDoubt, Decision, MonitoringLost } kind = Kind::Approve;
+   std::string step_id;
+   std::string text;                        ///< Redacted.
+   std::vector<std::string> choices;        ///< e.g. {"yes","no"} or {"continue","rollback","abort"}.
+   std::string default_choice;              ///< What --yes answers.
+};
+
+struct Answer {
+   std::string choice;                      ///< One of the question's choices; empty when nobody answered.
+   std::string who;                         ///< "alice@host (terminal)", "--yes", "scenario", "runbook approve".
+   bool interrupted = false;                ///< Ctrl-C or a P0 trigger while waiting.
+};
+
+class World {
+public:
+   virtual ~World() = default;
+   virtual Clock& clock() = 0;
+   /// Runs a shell step. `display` is the redacted command for any output.
+   virtual ShellResult shell(const std::string& step_id, const std::string& command, std::string_view display,
+                             const ShellOptions& options) = 0;
+   /// Sends an HTTP request. `display_url` is redacted.
+   virtual HttpResponse http(const std::string& step_id, const HttpRequest& request, std::string_view display_url) = 0;
+   /// Takes one sample of a metric now.
+   virtual Sample sample(const ResolvedMetric& metric) = 0;
+   /// Asks the operator; blocks until answered or `cancel` becomes true.
+   virtual Answer ask(const Question& question, const std::atomic<bool>* cancel) = 0;
+};
+
+}  // namespace runbook
