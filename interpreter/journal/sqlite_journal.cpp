@@ -101,6 +101,7 @@ public:
    void limit_pages(int pages);
    int page_count();
    void set_busy_timeout(int milliseconds);
+   void set_flushes(bool flush);
 
 private:
    void configure();
@@ -524,31 +525,34 @@ std::vector<StepRecord> SqliteJournal::steps(const std::string& run_id)
    // One pass over the run's attempts in key order (each step's attempts
    // together, oldest first): keep the last attempt of each step and the seq
    // of its first start, then order the steps by that.
-   std::vector<std::pair<std::int64_t, StepRecord>> latest;   // (first start seq, latest attempt)
-   auto row = sql_->select_attempts.use("reading the run's steps");
-   row.bind(run_id);
-   while (row.step()) {
-      std::string step_id = row.text(0);
-      if (latest.empty() || latest.back().second.step_id != step_id) {
-         latest.emplace_back(row.integer(2), StepRecord{});
-         latest.back().second.step_id = std::move(step_id);
+   std::vector<StepRecord> latest;
+   std::vector<std::pair<std::int64_t, std::size_t>> first_start;   // (seq of first start, index in latest)
+   {
+      auto row = sql_->select_attempts.use("reading the run's steps");
+      row.bind(run_id);
+      while (row.step()) {
+         std::string step_id = row.text(0);
+         if (latest.empty() || latest.back().step_id != step_id) {
+            first_start.emplace_back(row.integer(2), latest.size());
+            latest.emplace_back().step_id = std::move(step_id);
+         }
+         StepRecord& record = latest.back();
+         record.attempt = static_cast<int>(row.integer(1));
+         record.def_hash = row.text(3);
+         record.kind = row.text(4);
+         record.inputs_json = row.text(5);
+         record.deadline_ms = row.optional_real(6);
+         record.started_at = row.real(7);
+         record.outcome = row.text(8);   // NULL reads as "": in doubt
+         record.result_json = row.text(9);
+         record.finished_at = row.is_null(10) ? 0 : row.real(10);
       }
-      StepRecord& record = latest.back().second;
-      record.attempt = static_cast<int>(row.integer(1));
-      record.def_hash = row.text(3);
-      record.kind = row.text(4);
-      record.inputs_json = row.text(5);
-      record.deadline_ms = row.optional_real(6);
-      record.started_at = row.real(7);
-      record.outcome = row.text(8);   // NULL reads as "": in doubt
-      record.result_json = row.text(9);
-      record.finished_at = row.is_null(10) ? 0 : row.real(10);
    }
-   std::sort(latest.begin(), latest.end(),
-             [](const auto& a, const auto& b) { return a.first < b.first; });
+   // Sort small pairs, then move each record once.
+   std::sort(first_start.begin(), first_start.end());
    std::vector<StepRecord> result;
    result.reserve(latest.size());
-   for (auto& [first_seq, record] : latest) result.push_back(std::move(record));
+   for (const auto& [seq, index] : first_start) result.push_back(std::move(latest[index]));
    return result;
 }
 
@@ -663,6 +667,12 @@ void SqliteJournal::set_busy_timeout(int milliseconds)
    db_.set_busy_timeout(milliseconds);
 }
 
+void SqliteJournal::set_flushes(bool flush)
+{
+   std::lock_guard lock(mutex_);
+   db_.exec(flush ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = OFF", "changing synchronous");
+}
+
 namespace journal_testing {
 
 namespace {
@@ -677,6 +687,7 @@ SqliteJournal& sqlite_journal(Journal& journal)
 void limit_pages(Journal& journal, int pages) { sqlite_journal(journal).limit_pages(pages); }
 int page_count(Journal& journal) { return sqlite_journal(journal).page_count(); }
 void set_busy_timeout(Journal& journal, int milliseconds) { sqlite_journal(journal).set_busy_timeout(milliseconds); }
+void set_flushes(Journal& journal, bool flush) { sqlite_journal(journal).set_flushes(flush); }
 
 }  // namespace journal_testing
 
