@@ -11,6 +11,7 @@
 #include "journal/testing.hpp"
 
 #include <algorithm>
+#include <deque>
 #include <filesystem>
 #include <mutex>
 #include <system_error>
@@ -525,7 +526,7 @@ std::vector<StepRecord> SqliteJournal::steps(const std::string& run_id)
    // One pass over the run's attempts in key order (each step's attempts
    // together, oldest first): keep the last attempt of each step and the seq
    // of its first start, then order the steps by that.
-   std::vector<StepRecord> latest;
+   std::deque<StepRecord> latest;   // grows without moving what it holds
    std::vector<std::pair<std::int64_t, std::size_t>> first_start;   // (seq of first start, index in latest)
    {
       auto row = sql_->select_attempts.use("reading the run's steps");
