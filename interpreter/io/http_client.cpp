@@ -84,6 +84,18 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
    }
 }
 
+bool has_http_scheme(std::string_view url)
+{
+   const auto starts_with = [url](std::string_view prefix) {
+      if (url.size() < prefix.size()) return false;
+      for (std::size_t i = 0; i < prefix.size(); ++i) {
+         if (std::tolower(static_cast<unsigned char>(url[i])) != prefix[i]) return false;
+      }
+      return true;
+   };
+   return starts_with("http://") || starts_with("https://");
+}
+
 /// Frees a header list whatever path leaves the request.
 struct HeaderList {
    curl_slist* list = nullptr;
@@ -254,7 +266,10 @@ private:
          case CURLE_SEND_ERROR:
             return fmt::format("the connection to {} broke while sending the request: {}", url, detail);
          case CURLE_UNSUPPORTED_PROTOCOL:
-            return fmt::format("unsupported URL scheme in {} (only http and https are allowed)", url);
+            // libcurl uses this code for three different stories.
+            if (detail.find("HTTP/0.9") != std::string::npos) return fmt::format("the server at {} did not answer in HTTP", url);
+            if (!has_http_scheme(request.url)) return fmt::format("unsupported URL scheme in {} (only http and https are allowed)", url);
+            return fmt::format("a redirect from {} led to an unsupported URL scheme (only http and https are allowed): {}", url, detail);
          case CURLE_URL_MALFORMAT:
             return fmt::format("malformed URL {}: {}", url, detail);
          case CURLE_OUT_OF_MEMORY:
