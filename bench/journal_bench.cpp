@@ -12,7 +12,10 @@
 // Everything runs in a temporary folder under the current directory (not
 // /tmp, which may be a RAM disk) and the file system type is printed.
 //
-//   bench_journal_bench [--seconds S] [--events N] [--repeats R] [--keep]
+//   bench_journal_bench [--seconds S] [--events N] [--repeats R] [--keep] [--dir DIR]
+//
+// --dir runs elsewhere (e.g. /dev/shm to see the CPU cost alone); --keep
+// leaves the databases for inspection.
 
 #include "journal/journal.hpp"
 #include "journal/testing.hpp"
@@ -147,8 +150,9 @@ int main(int argc, char** argv)
    long events = 100'000;
    int repeats = 3;
    bool keep = false;
+   fs::path parent = fs::current_path();
    const auto usage = [&] {
-      std::fprintf(stderr, "usage: %s [--seconds S] [--events N] [--repeats R] [--keep]\n", argv[0]);
+      std::fprintf(stderr, "usage: %s [--seconds S] [--events N] [--repeats R] [--keep] [--dir DIR]\n", argv[0]);
       return 2;
    };
    for (int i = 1; i < argc; ++i) {
@@ -162,11 +166,12 @@ int main(int argc, char** argv)
       if (flag == "--seconds") seconds = std::atof(value);
       else if (flag == "--events") events = std::atol(value);
       else if (flag == "--repeats") repeats = std::atoi(value);
+      else if (flag == "--dir") parent = value;
       else return usage();
    }
    if (seconds <= 0 || events < 1 || repeats < 1) return usage();
 
-   std::string pattern = (fs::current_path() / "journal-bench-XXXXXX").string();
+   std::string pattern = (parent / "journal-bench-XXXXXX").string();
    if (mkdtemp(pattern.data()) == nullptr) {
       std::perror("mkdtemp");
       return 1;
