@@ -410,7 +410,7 @@ struct block
          }
          const std::size_t item_start = st.offset_of( in.current() );
          try {
-            if( !Control< typename Owner::item >::template match< A, M, Action, Control >( in, st ) ) {
+            if( !Control< typename Owner::item >::template match< A, rewind_mode::required, Action, Control >( in, st ) ) {
                throw syntax_error{ "expected " + std::string( Owner::item_hint ) + " or '}' to close the " + std::string( Owner::what ) + " started at line " + std::to_string( st.line_of( open ) ), st.offset_of( in.current() ), { Owner::item_note } };
             }
             if constexpr( Owner::separated ) {
