@@ -1,4 +1,4 @@
-#include "check/suggest.hpp"
+#include "syntax/suggest.hpp"
 
 #include <algorithm>
 #include <numeric>
