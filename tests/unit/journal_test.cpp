@@ -894,3 +894,23 @@ TEST_CASE("SIGKILL at random points never loses a committed step", "[journal]")
       CHECK(journal->run(id)->status == run_status::Interrupted);
    }
 }
+
+TEST_CASE("a journal path that cannot be a file is refused clearly", "[journal]")
+{
+   TempDir dir;
+   SECTION("a folder") {
+      const std::string path = dir.file("folder.db");
+      fs::create_directory(path);
+      CHECK_THAT(error_of([&] { Journal::open(path); }), Catch::Contains(path) && Catch::Contains("is a folder"));
+   }
+   SECTION("under a file") {
+      const std::string file = dir.file("plain");
+      std::ofstream(file) << "x";
+      const std::string path = file + "/journal.db";
+      CHECK_THAT(error_of([&] { Journal::open(path); }),
+                 Catch::Contains("cannot create the folder " + file) && Catch::Contains(path));
+   }
+   SECTION("empty") {
+      CHECK_THAT(error_of([&] { Journal::open(""); }), Catch::Contains("empty"));
+   }
+}
