@@ -91,6 +91,9 @@ TEST_CASE("sandbox refuses a bad command line, a taken port and a corrupt state 
    std::ofstream(dir / "corrupt.json") << "{\"version\": 1, \"traffic\": ";
    CHECK(exit_code({"--port", "0", "--state", (dir / "corrupt.json").string()}) == 1);
    CHECK(read_file(dir / "log").find("is not valid JSON") != std::string::npos);
+
+   CHECK(exit_code({"--port", "0", "--state", (dir / "no-such-dir" / "state.json").string()}) == 1);
+   CHECK(read_file(dir / "log").find("cannot write") != std::string::npos);
 }
 
 TEST_CASE("the traffic API sets the split, checks the token and rejects bad bodies", "[sandbox]")
