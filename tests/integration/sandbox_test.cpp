@@ -3,7 +3,6 @@
 
 #include <chrono>
 #include <fstream>
-#include <regex>
 #include <sstream>
 #include <thread>
 
@@ -51,11 +50,7 @@ TEST_CASE("sandbox announces its port when ready and stops cleanly on SIGTERM", 
 {
    TempDir dir("sandbox-lifecycle");
    ChildProcess process({runbook::testing::sandbox_binary(), "--port", "0"}, dir / "log");
-   const std::function<std::optional<int>(const std::string&)> ready = [](const std::string& output) -> std::optional<int> {
-      std::smatch match;
-      if (std::regex_search(output, match, std::regex(R"(runbook-sandbox listening on http://127\.0\.0\.1:(\d+)\n)"))) return std::stoi(match[1]);
-      return std::nullopt;
-   };
+   const std::function<std::optional<int>(const std::string&)> ready = runbook::testing::ready_port;
    const auto port = process.wait_for_output(ready, std::chrono::seconds(10));
    REQUIRE(port);
    httplib::Client client("127.0.0.1", *port);

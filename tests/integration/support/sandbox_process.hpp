@@ -13,7 +13,6 @@
 #include <cstdlib>
 #include <memory>
 #include <optional>
-#include <regex>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -42,6 +41,26 @@ inline std::string sandbox_binary()
 #else
    throw std::runtime_error("set RUNBOOK_SANDBOX to the runbook-sandbox binary");
 #endif
+}
+
+/// The port in the sandbox's ready line
+///   runbook-sandbox listening on http://127.0.0.1:PORT
+/// once the whole line is there. (No std::regex: GCC 12 warns inside it under -fsanitize.)
+inline std::optional<int> ready_port(const std::string& output)
+{
+   static const std::string prefix = "runbook-sandbox listening on http://127.0.0.1:";
+   const auto start = output.find(prefix);
+   if (start == std::string::npos) return std::nullopt;
+   const auto digits = start + prefix.size();
+   const auto end = output.find('\n', digits);
+   if (end == std::string::npos || end == digits) return std::nullopt;
+   int port = 0;
+   for (auto i = digits; i < end; ++i) {
+      if (output[i] < '0' || output[i] > '9') return std::nullopt;
+      port = port * 10 + (output[i] - '0');
+      if (port > 65535) return std::nullopt;
+   }
+   return port;
 }
 
 class SandboxProcess {
@@ -128,12 +147,7 @@ private:
       argv.insert(argv.end(), config_.extra_args.begin(), config_.extra_args.end());
 
       process_ = std::make_unique<ChildProcess>(argv, dir_ / "sandbox.log");
-      const std::function<std::optional<int>(const std::string&)> ready = [](const std::string& output) -> std::optional<int> {
-         static const std::regex line(R"(runbook-sandbox listening on http://127\.0\.0\.1:(\d+))");
-         std::smatch match;
-         if (std::regex_search(output, match, line)) return std::stoi(match[1]);
-         return std::nullopt;
-      };
+      const std::function<std::optional<int>(const std::string&)> ready = [](const std::string& output) { return ready_port(output); };
       const auto port = process_->wait_for_output(ready, std::chrono::seconds(10));
       if (!port) {
          const std::string output = process_->output();
