@@ -129,6 +129,14 @@ TEST_CASE("http: every method, with and without a body", "[io][http]")
       CHECK(response.body.empty());
       CHECK(header(response, "x-head-check") == "yes");
    }
+   SECTION("a body given to a GET is not sent: it stays a GET")
+   {
+      HttpRequest request = get(server.url("/echo"));
+      request.body = "ignored";
+      const HttpResponse response = client->send(request);
+      REQUIRE(response.ok);
+      CHECK(response.body == "a body HEAD must not read");
+   }
    SECTION("a GET after a POST on the same client is a GET again (options do not leak)")
    {
       HttpRequest post = get(server.url("/echo"));
@@ -326,6 +334,21 @@ TEST_CASE("http: servers that break the exchange", "[io][http][hostile]")
       const HttpResponse response = client->send(get(server.url("/x")));
       CHECK_FALSE(response.ok);
       CHECK(response.error == "the server at " + server.url("/x") + " did not answer in HTTP");
+   }
+   SECTION("sending headers forever")
+   {
+      RawServer server([](int fd) {
+         RawServer::read_request_head(fd);
+         RawServer::write_all(fd, "HTTP/1.1 200 OK\r\n");
+         const std::string line = "X-Filler: " + std::string(1000, 'f') + "\r\n";
+         // Until the client gives up and closes the connection (100 MB at most).
+         for (int i = 0; i < 100000; ++i) {
+            if (::send(fd, line.data(), line.size(), MSG_NOSIGNAL) <= 0) break;
+         }
+      });
+      const HttpResponse response = client->send(get(server.url("/x")));
+      CHECK_FALSE(response.ok);
+      CHECK(response.error == "response headers larger than 256 KiB from " + server.url("/x"));
    }
    SECTION("the client works again after a failure")
    {
