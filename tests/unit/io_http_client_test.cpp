@@ -417,3 +417,27 @@ TEST_CASE("http: a self-signed certificate is not trusted", "[io][http][tls]")
    CHECK_THAT(response.error, StartsWith("TLS certificate of " + url + " could not be verified: "));
    CHECK_THAT(response.error, Contains("self-signed"));
 }
+
+TEST_CASE("http: credentials do not follow a redirect to another server", "[io][http][security]")
+{
+   TestServer other;
+   other.server().Get("/landing", [](const httplib::Request& req, httplib::Response& res) {
+      res.set_content("authorization=" + req.get_header_value("Authorization"), "text/plain");
+   });
+   other.start();
+   TestServer first;
+   first.server().Get("/away", [&other](const httplib::Request&, httplib::Response& res) { res.set_redirect(other.url("/landing")); });
+   first.start();
+
+   auto client = runbook::make_curl_client();
+   HttpRequest request = get(first.url("/away"));
+   request.headers.emplace_back("Authorization", "Bearer s3cret");
+   const HttpResponse response = client->send(request);
+   REQUIRE(response.ok);
+   CHECK(response.body == "authorization=");
+
+   // The same server still gets it directly.
+   HttpRequest direct = get(other.url("/landing"));
+   direct.headers.emplace_back("Authorization", "Bearer s3cret");
+   CHECK(client->send(direct).body == "authorization=Bearer s3cret");
+}
