@@ -606,7 +606,7 @@ ast::ExprPtr parse_literal(const std::string& text, ast::Type type, std::string&
    ast::ExprPtr result;
    if (std::memchr(text.data(), 0, text.size()) == nullptr) {
       try {
-         input in(text.data(), text.data() + text.size(), "");
+         input in(source.text.data(), source.text.data() + source.text.size(), "");
          if (pegtl::parse<literal_text, pegtl::nothing, control>(in, st)) {
             syntax::AstBuilder builder(st.tree, nullptr, diags);
             result = builder.expression(0);
