@@ -682,11 +682,15 @@ private:
          following_.insert(inner.following_.begin(), inner.following_.end());
       }
       current_context_ = saved_context;
-      for (const auto& d : scratch.all())
-         if (d.code == "secret-in-output")
-            saved.error(call_expr.loc, "secret-in-output",
-                        fmt::format("secret '{}' passed to {}() would be written into output", secret, display),
-                        {fmt::format("{} at {}", d.message, position_text(d.loc))});
+      for (const auto& d : scratch.all()) {
+         if (d.code != "secret-in-output") continue;
+         // Inside the function the secret goes by its parameter's name.
+         std::string where = d.message;
+         if (where.rfind("secret '", 0) == 0) where = "parameter '" + where.substr(8);
+         saved.error(call_expr.loc, "secret-in-output",
+                     fmt::format("secret '{}' passed to {}() would be written into output", secret, display),
+                     {fmt::format("{} at {}", where, position_text(d.loc))});
+      }
    }
 
    // ------------------------------------------------------------ expression types

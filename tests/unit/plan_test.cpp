@@ -124,7 +124,7 @@ TEST_CASE("triggers show what arms them and where they lead", "[plan]")
    CHECK(p->plan.rollbacks[0].reached_by == std::vector<std::string>{"trigger high_errors"});
 }
 
-TEST_CASE("-p values replace defaults in the plan", "[plan]")
+TEST_CASE("param flags (-p) replace defaults in the plan", "[plan]")
 {
    const auto p = plan_of(rollout, {"soak=1m", "steps=[5]"});
    const auto& loop = p->plan.phases[0].steps.at(0);
