@@ -472,3 +472,18 @@ TEST_CASE("step signatures are canonical", "[check][signature]")
    CHECK(step_def_hash(sa) == step_def_hash(sb));
    CHECK(step_def_hash(sa).size() == 16);
 }
+
+TEST_CASE("function parameters and their lets may shadow the runbook's names", "[check]")
+{
+   const auto c = check_text(header + R"(
+fn route(api, soak) {
+  let error_rate = 5
+  log "${api} ${soak} ${error_rate}"
+}
+phase "A" arms all {
+  route("x", 1m)
+}
+)");
+   INFO(dump(c));
+   CHECK(c.lines.empty());
+}
