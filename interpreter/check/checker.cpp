@@ -390,14 +390,15 @@ private:
 
    void check_await(const AwaitStep& s, Scope& scope)
    {
-      std::optional<double> timeout, every;
+      // The interpreter's defaults (exec/step_time.cpp): timeout 5m, every 5s.
+      std::optional<double> timeout = 5 * 60'000.0, every = 5'000.0;
       if (s.timeout) timeout = duration(*s.timeout, scope, "'timeout'");
       if (s.every) every = duration(*s.every, scope, "'every'");
-      if (timeout && every && *every > *timeout)
+      if (s.every && timeout && every && *every > *timeout)
          diags_.error(s.every->loc, "every-longer-than-window",
                       fmt::format("'every {}' is longer than the await timeout {}: it would poll only once",
                                   format_duration(*every), format_duration(*timeout)));
-      check_condition(s.condition, scope, every.value_or(options_.default_every_ms));
+      check_condition(s.condition, scope, every.value_or(5'000.0));
    }
 
    void check_for(const ForStep& s, Scope& scope, const Context& context)
