@@ -554,11 +554,6 @@ private:
                             {"declare it once: secret NAME = env(\"VAR\"), then use NAME"});
             return nullptr;
          }
-         if (const Builtin* builtin = find_builtin(name->name)) {
-            if (report && (arg_count < builtin->min_args || arg_count > builtin->max_args))
-               arity_error(expr, display, builtin->min_args, builtin->max_args, arg_count, "");
-            return nullptr;
-         }
          const File* file = current_file();
          const std::map<std::string, const Function*>* pool = nullptr;
          std::map<std::string, const Function*> own;
@@ -574,6 +569,12 @@ private:
                module = current_context_ ? current_context_->module : "";
                return it->second;
             }
+         }
+         // Built-ins come after the file's own functions, as in the interpreter.
+         if (const Builtin* builtin = find_builtin(name->name)) {
+            if (report && (arg_count < builtin->min_args || arg_count > builtin->max_args))
+               arity_error(expr, display, builtin->min_args, builtin->max_args, arg_count, "");
+            return nullptr;
          }
          if (report) {
             std::vector<std::string> candidates;
@@ -644,7 +645,7 @@ private:
       const Function* function = resolve_call(call, expr, call.args.size(), report, display, module);
       Typed result;
       if (const auto* name = std::get_if<NameRef>(&call.callee->node))
-         if (const Builtin* builtin = find_builtin(name->name)) result.type = builtin->result;
+         if (const Builtin* builtin = find_builtin(name->name); builtin && !function) result.type = builtin->result;
       for (const auto& arg : args)
          if (!arg.secret.empty() && result.secret.empty() && !function) result.secret = arg.secret;
       if (!function) return result;
