@@ -133,9 +133,6 @@ private:
          case GlobalValue::Kind::Param:
             v.kind = Variable::Kind::Param;
             v.typed = param_type(*value.param);
-            static_params_.set(name, value.param->default_value
-                                         ? evaluate_static(*value.param->default_value, static_params_)
-                                         : StaticValue::unknown(name));
             break;
          case GlobalValue::Kind::Secret:
             v.kind = Variable::Kind::Secret;
@@ -150,6 +147,14 @@ private:
          }
          globals_.names[name] = v;
       }
+      // Param values in declaration order, so a default may use an earlier param.
+      for_each_file([&](File& file, const std::string&) {
+         for (const auto& param : file.params)
+            if (!static_params_.find(param.name))
+               static_params_.set(param.name, param.default_value
+                                                  ? evaluate_static(*param.default_value, static_params_)
+                                                  : StaticValue::unknown(param.name));
+      });
    }
 
    Typed param_type(const Param& param)
@@ -385,7 +390,7 @@ private:
                                   format_duration(*every), format_duration(*window)));
       if (s.conditions.empty()) diags_.error(s.duration->loc, "empty-watch", "a 'watch' needs at least one condition");
       for (const auto& condition : s.conditions)
-         check_condition(condition, scope, every.value_or(options_.default_every_ms), window);
+         check_condition(condition, scope, every.value_or(options_.default_every_ms));
    }
 
    void check_await(const AwaitStep& s, Scope& scope)
@@ -420,8 +425,7 @@ private:
          if (name != s.variable) scope.names.emplace(name, variable);
    }
 
-   void check_condition(const Condition& c, Scope& scope, double every_ms,
-                        std::optional<double> window_ms = std::nullopt)
+   void check_condition(const Condition& c, Scope& scope, double every_ms)
    {
       if (c.expr) boolean(*c.expr, scope, "a condition");
       if (c.for_ms && positive_duration(*c.for_ms, c.loc, "'for'") && *c.for_ms < every_ms)
@@ -430,7 +434,6 @@ private:
                                   "hold on two samples",
                                   format_duration(*c.for_ms), format_duration(every_ms)),
                       {"make the window longer or sample more often with 'every'"});
-      (void)window_ms;
       if (c.after_failures && *c.after_failures < 1)
          diags_.error(c.loc, "bad-count", "'after' needs at least 1 failure");
       if (c.lost_after_errors && *c.lost_after_errors < 1)
