@@ -1,0 +1,57 @@
+// The interpreter: runs a checked Program against a World, journaling every step.
+//
+// One Interpreter drives one run from start (or resume) to an outcome. It is
+// the same code for `run`, `resume` and `simulate`; only the World, the Clock
+// inside it and the journal file differ.
+#pragma once
+
+#include <atomic>
+#include <map>
+#include <string>
+
+#include "exec/events.hpp"
+#include "exec/world.hpp"
+#include "journal/journal.hpp"
+#include "syntax/loader.hpp"
+
+namespace runbook {
+
+/// What to do with a step that started but never finished (crash mid-step)
+/// and is not safe to repeat.
+enum class InDoubtPolicy { Ask, Redo, Skip, Fail };
+
+struct RunSettings {
+   std::map<std::string, std::string> params;   ///< `-p name=value`, raw text (parsed by the declared type).
+   bool assume_yes = false;                     ///< `--yes`: checklists/approvals answered yes; nobody to ask otherwise.
+   bool interactive = false;                    ///< A terminal can be asked.
+   InDoubtPolicy in_doubt = InDoubtPolicy::Ask;
+   /// Set from a signal handler (Ctrl-C): stop at once, mark the run interrupted.
+   const std::atomic<bool>* interrupt = nullptr;
+   /// Environment lookup for secrets (tests inject their own).
+   std::map<std::string, std::string> env_override;
+};
+
+struct RunOutcome {
+   int exit_code = 0;            ///< See exec/exit_codes.hpp.
+   std::string run_id;
+   std::string status;           ///< run_status::* value.
+   std::string summary;          ///< One line for the operator, redacted.
+};
+
+class Interpreter {
+public:
+   Interpreter(const Program& program, World& world, Journal& journal, RunObserver& observer, RunSettings settings);
+   ~Interpreter();
+
+   /// Starts a new run from the first phase.
+   RunOutcome start(const std::string& runbook_path);
+   /// Continues an interrupted run: done steps are skipped and their captures
+   /// restored; in-doubt steps are settled by the policy.
+   RunOutcome resume(const std::string& run_id);
+
+private:
+   struct Impl;
+   std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace runbook
