@@ -24,9 +24,12 @@ struct CheckFlags {
 int run_check(const CheckFlags& flags)
 {
    Diagnostics all;
+   // Diagnostics point into their runbook's source text: every loaded
+   // runbook stays alive until the JSON document is rendered.
+   std::vector<LoadedRunbook> kept;
    bool usage_error = false;
    for (const auto& file : flags.files) {
-      LoadedRunbook loaded = load_and_check(file, flags.load);
+      LoadedRunbook& loaded = kept.emplace_back(load_and_check(file, flags.load));
       if (!loaded.usage_error.empty()) {
          fmt::print(stderr, "runbook check: {}\n", loaded.usage_error);
          usage_error = true;
