@@ -32,6 +32,7 @@ struct ResolvedMetric {
    double scale = 1;              ///< Raw number * scale = value in the unit base.
    double timeout_ms = 10000;
    std::string display;           ///< Redacted, for output.
+   std::string display_target;    ///< Redacted `target` (URL or command) for error text; empty: `display`.
 };
 
 /// Something the operator must decide.
