@@ -41,9 +41,9 @@ std::string render_prefix(const std::vector<JsonPath::Segment>& segments, std::s
       if (const auto* key = std::get_if<std::string>(&segments[i])) {
          const bool plain = !key->empty() && is_identifier_start((*key)[0]) &&
                             std::all_of(key->begin(), key->end(), is_identifier_char);
-         out += plain ? "." + *key : "[" + nlohmann::json(*key).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "]";
+         out += plain ? "." + *key : (out.empty() ? ".[" : "[") + nlohmann::json(*key).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "]";
       } else {
-         out += fmt::format("[{}]", std::get<long long>(segments[i]));
+         out += (out.empty() ? ".[" : "[") + std::to_string(std::get<long long>(segments[i])) + "]";
       }
    }
    return out.empty() ? "." : out;
@@ -64,6 +64,14 @@ const char* kind_of(const nlohmann::json& value)
 }
 
 struct TooDeep {};
+
+/// nlohmann's messages start with "[json.exception.parse_error.101] ": an operator needs only the rest.
+std::string without_exception_id(std::string message)
+{
+   const auto bracket = message.find("] ");
+   if (message.rfind("[json.exception", 0) == 0 && bracket != std::string::npos) message.erase(0, bracket + 2);
+   return message;
+}
 
 }  // namespace
 
@@ -179,11 +187,10 @@ std::optional<nlohmann::json> parse_json_text(std::string_view text, std::string
    } catch (const TooDeep&) {
       error = fmt::format("JSON nested deeper than {} levels", max_json_depth);
    } catch (const nlohmann::json::parse_error& e) {
-      std::string why = e.what();
-      if (const auto bracket = why.find("] "); why.rfind("[json.exception", 0) == 0 && bracket != std::string::npos) why.erase(0, bracket + 2);
-      error = fmt::format("not JSON ({}); the body begins {}", why, json_excerpt(nlohmann::json(std::string(text.substr(0, 200))), 60));
+      error = fmt::format("not JSON ({}); the body begins {}", without_exception_id(e.what()),
+                          json_excerpt(nlohmann::json(std::string(text.substr(0, 200))), 60));
    } catch (const std::exception& e) {
-      error = fmt::format("not JSON: {}", e.what());
+      error = fmt::format("not JSON: {}", without_exception_id(e.what()));   // e.g. a number too large for a double.
    }
    return std::nullopt;
 }
@@ -193,9 +200,14 @@ std::string json_excerpt(const nlohmann::json& value, std::size_t max_chars)
    std::string text = value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
    if (text.size() > max_chars) {
       text.resize(max_chars);
-      // Do not cut a UTF-8 sequence in half.
-      while (!text.empty() && (static_cast<unsigned char>(text.back()) & 0xC0) == 0x80) text.pop_back();
-      if (!text.empty() && (static_cast<unsigned char>(text.back()) & 0x80) != 0) text.pop_back();
+      // Do not cut a UTF-8 sequence in half: drop the last one if it is incomplete.
+      std::size_t start = text.size();
+      while (start > 0 && text.size() - start < 4 && (static_cast<unsigned char>(text[start - 1]) & 0xC0) == 0x80) --start;
+      if (start > 0) {
+         const auto lead = static_cast<unsigned char>(text[start - 1]);
+         const std::size_t expected = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+         if (text.size() - (start - 1) < expected) text.resize(start - 1);
+      }
       text += "...";
    }
    return text;
