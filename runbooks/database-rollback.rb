@@ -21,7 +21,6 @@ param backend_dir = "backend"
 param rollback_sql = "rollback-migrations.sql"
 param db_instance = "mailsender-prod"
 param restore_time = ""                               # ISO 8601, e.g. 2025-08-26T14:30:00.000Z
-param restore_timeout: duration = 2h
 
 phase "Confirm" {
   assert mode == "migrate" or mode == "sql" or mode == "restore" "mode is \"migrate\", \"sql\" or \"restore\", not \"${mode}\""
@@ -62,7 +61,7 @@ phase "Point-in-time restore" {
     approve "Restore ${db_instance} as of ${restore_time} into ${db_instance}-restored?"
     sh "${aws} rds restore-db-instance-to-point-in-time --source-db-instance-identifier ${db_instance} --target-db-instance-identifier ${db_instance}-restored --restore-time ${restore_time}"
        timeout 5m
-    sh "${aws} rds wait db-instance-available --db-instance-identifier ${db_instance}-restored" idempotent timeout restore_timeout
+    sh "${aws} rds wait db-instance-available --db-instance-identifier ${db_instance}-restored" idempotent timeout 2h
     # "Switch application to restored database"
     checklist "Switch the application to the restored database" {
       - "DATABASE_URL updated to ${db_instance}-restored"

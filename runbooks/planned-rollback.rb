@@ -13,7 +13,7 @@ runbook "Planned rollback: green back to blue"
 
 use "std/traffic"
 use "std/health"
-use "std/notify" as comms
+use "std/notify"
 
 param system = "SmartLead Email Tracking System"
 param reason = "planned rollback"
@@ -58,9 +58,9 @@ phase "Pre-rollback checklist" {
     - "Backup current state for analysis"
     - "Prepare rollback scripts and procedures"
   }
-  comms.slack("${slack}/${slack_webhook}",
-              comms.planned_rollback_message(system, reason, expected_duration, 1, technical_lead))
-  comms.statuspage_incident(statuspage, statuspage_page, status_token, "Planned maintenance: rollback", "identified",
+  notify.slack("${slack}/${slack_webhook}",
+              notify.planned_rollback_message(system, reason, expected_duration, 1, technical_lead))
+  notify.statuspage_incident(statuspage, statuspage_page, status_token, "Planned maintenance: rollback", "identified",
                             "We are rolling back a recent release. No service disruption is expected.")
 }
 
@@ -75,8 +75,8 @@ phase "Gradual traffic reduction" arms high_error_rate, slow_response {
     }
   }
   traffic.verify_split(api, "blue", verify_samples)
-  comms.slack("${slack}/${slack_webhook}",
-              comms.planned_rollback_message(system, reason, expected_duration, 3, technical_lead))
+  notify.slack("${slack}/${slack_webhook}",
+              notify.planned_rollback_message(system, reason, expected_duration, 3, technical_lead))
 }
 
 # Seed step 3: "System Verification".
@@ -85,8 +85,8 @@ phase "System verification" {
   sh "${npm} run validate:performance:post-rollback" timeout 30m
   sh "${npm} run validate:functionality:post-rollback" timeout 30m
   health.validate(api, track, max_api_p99)
-  comms.slack("${slack}/${slack_webhook}",
-              comms.planned_rollback_message(system, reason, expected_duration, 4, technical_lead))
+  notify.slack("${slack}/${slack_webhook}",
+              notify.planned_rollback_message(system, reason, expected_duration, 4, technical_lead))
 }
 
 # Seed step 4: "Post-Rollback Analysis".
@@ -104,6 +104,6 @@ rollback finish_now {
   traffic.route(lb, lb_token, "blue", 100)
   traffic.verify_split(api, "blue", verify_samples)
   health.api(api)
-  comms.slack("${slack}/${slack_webhook}",
+  notify.slack("${slack}/${slack_webhook}",
               "🚨 Planned rollback of ${system} turned into an emergency: all traffic routed to blue at once (${reason})")
 }
