@@ -12,6 +12,7 @@ namespace runbook {
 struct HttpRequest {
    std::string method = "GET";
    std::string url;
+   std::string display_url;   ///< Redacted URL for error text; empty: `url` (only when it holds no secret).
    std::vector<std::pair<std::string, std::string>> headers;
    std::string body;
    long connect_timeout_ms = 5000;
@@ -23,7 +24,8 @@ struct HttpResponse {
    bool ok = false;            ///< false: a transport error (see error); status is then 0.
    long status = 0;
    std::string body;
-   std::string error;          ///< Operator-readable: "could not connect to 127.0.0.1:9 (connection refused)".
+   std::vector<std::pair<std::string, std::string>> headers;   ///< Of the final response; names lower-cased.
+   std::string error;          ///< Operator-readable: "could not connect to http://127.0.0.1:9/health: connection refused".
    double elapsed_ms = 0;
 };
 

@@ -83,6 +83,7 @@ struct RunInfo {
    std::string lease_host;
    int lease_pid = 0;
    double heartbeat_at = 0;
+   double lease_since = 0;               ///< Wall ms when the current holder took the lease.
    std::string current_step;             ///< Latest started step id.
 };
 
@@ -109,6 +110,12 @@ struct JournalEvent {
    std::string data_json;
 };
 
+/// Where the journal lives unless --journal says otherwise: `.runbook/journal.db`
+/// under the working directory.
+std::string default_journal_path();
+
+/// Thread-safe: calls on one Journal are serialized. Not fork-safe: a forked
+/// child must open its own.
 class Journal {
 public:
    /// Opens (creating folders and schema as needed). Throws JournalError.

@@ -1,0 +1,102 @@
+#include "check/quantity.hpp"
+
+#include <cmath>
+
+#include <fmt/core.h>
+
+namespace runbook {
+
+std::string format_number(double value)
+{
+   if (std::isfinite(value) && value == std::floor(value) && std::fabs(value) < 1e15)
+      return fmt::format("{}", static_cast<long long>(value));
+   return fmt::format("{}", value);
+}
+
+std::string format_duration(double ms)
+{
+   if (ms < 0) return "-" + format_duration(-ms);
+   if (ms == 0) return "0s";
+   // Not a whole number of seconds: plain milliseconds keep the value exact.
+   if (std::fmod(ms, 1000) != 0) return format_number(ms) + "ms";
+   long long seconds = static_cast<long long>(ms / 1000);
+   std::string text;
+   const struct { long long size; const char* suffix; } parts[] = {
+      {86400, "d"}, {3600, "h"}, {60, "m"}, {1, "s"}};
+   for (const auto& part : parts) {
+      if (seconds >= part.size) {
+         text += fmt::format("{}{}", seconds / part.size, part.suffix);
+         seconds %= part.size;
+      }
+   }
+   return text;
+}
+
+std::string format_quantity(double value, ast::Unit unit)
+{
+   switch (unit) {
+   case ast::Unit::Percent: return format_number(value) + "%";
+   case ast::Unit::Duration: return format_duration(value);
+   case ast::Unit::Bytes: {
+      const struct { double size; const char* suffix; } sizes[] = {
+         {1024.0 * 1024 * 1024, "GB"}, {1024.0 * 1024, "MB"}, {1024.0, "KB"}};
+      for (const auto& size : sizes)
+         if (value >= size.size && std::fmod(value, size.size) == 0)
+            return format_number(value / size.size) + size.suffix;
+      return format_number(value) + "B";
+   }
+   case ast::Unit::None: break;
+   }
+   return format_number(value);
+}
+
+std::string type_name(ast::Type type)
+{
+   switch (type) {
+   case ast::Type::Any: return "any";
+   case ast::Type::String: return "string";
+   case ast::Type::Number: return "number";
+   case ast::Type::Bool: return "bool";
+   case ast::Type::Percent: return "percent";
+   case ast::Type::Duration: return "duration";
+   case ast::Type::Bytes: return "bytes";
+   case ast::Type::List: return "list";
+   case ast::Type::Map: return "map";
+   }
+   return "any";
+}
+
+std::string describe_type(ast::Type type)
+{
+   switch (type) {
+   case ast::Type::Any: return "a value";
+   case ast::Type::String: return "a string";
+   case ast::Type::Number: return "a plain number";
+   case ast::Type::Bool: return "a boolean";
+   case ast::Type::Percent: return "a percent";
+   case ast::Type::Duration: return "a duration";
+   case ast::Type::Bytes: return "a byte size";
+   case ast::Type::List: return "a list";
+   case ast::Type::Map: return "a map";
+   }
+   return "a value";
+}
+
+ast::Type type_of_unit(ast::Unit unit)
+{
+   switch (unit) {
+   case ast::Unit::Percent: return ast::Type::Percent;
+   case ast::Unit::Duration: return ast::Type::Duration;
+   case ast::Unit::Bytes: return ast::Type::Bytes;
+   case ast::Unit::None: break;
+   }
+   return ast::Type::Number;
+}
+
+bool is_numeric(ast::Type type)
+{
+   return type == ast::Type::Any || type == ast::Type::Number || type == ast::Type::Percent ||
+          type == ast::Type::Duration || type == ast::Type::Bytes;
+}
+
+}  // namespace runbook

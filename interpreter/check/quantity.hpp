@@ -1,0 +1,34 @@
+// Spelling quantities and types the way a runbook author writes them.
+//
+// The checker's messages, the plan and the step signatures all show values in
+// the language's own notation (`5m`, `0.1%`, `512KB`), so they share these.
+#pragma once
+
+#include <string>
+
+#include "syntax/ast.hpp"
+
+namespace runbook {
+
+/// Milliseconds as a compound duration literal: 90000 -> "1m30s", 500 -> "500ms",
+/// 0 -> "0s". Negative values get a leading '-'.
+std::string format_duration(double ms);
+
+/// A number without a trailing ".0": 5 -> "5", 0.25 -> "0.25".
+std::string format_number(double value);
+
+/// A quantity as a literal of its unit: (0.1, Percent) -> "0.1%", (300000, Duration) -> "5m".
+std::string format_quantity(double value, ast::Unit unit);
+
+/// "a duration", "a percent", "a string"... for messages.
+std::string describe_type(ast::Type type);
+/// "string", "duration"... as written in `param x: TYPE`.
+std::string type_name(ast::Type type);
+
+/// The type that holds a quantity of `unit` (Unit::None -> Type::Number).
+ast::Type type_of_unit(ast::Unit unit);
+
+/// True for the types that `<`, `>`, `+`, `-` accept.
+bool is_numeric(ast::Type type);
+
+}  // namespace runbook

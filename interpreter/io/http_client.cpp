@@ -1,0 +1,295 @@
+// The libcurl HttpClient.
+//
+// Implementation details: one easy handle per client, reused for every
+// request so that libcurl keeps the connection alive between them.
+// curl_easy_reset() clears the options but keeps live connections, so every
+// request re-applies its full option set (nothing leaks from one request into
+// the next). Transport failures become operator-readable text naming the
+// (redacted) URL; an HTTP status, even 5xx, is a successful transfer and the
+// caller's `expect` decides what it means. No exception crosses the C
+// callbacks: they catch everything and abort the transfer instead.
+#include "io/http_client.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+
+#include <curl/curl.h>
+#include <fmt/format.h>
+
+#include "io/human_units.hpp"
+
+namespace runbook {
+
+namespace {
+
+constexpr long max_redirects = 5;
+
+/// What the callbacks fill in; reset before every request.
+struct Transfer {
+   std::string body;
+   std::vector<std::pair<std::string, std::string>> headers;
+   std::size_t max_body_bytes = 0;
+   bool body_too_large = false;
+   bool callback_failed = false;   ///< Out of memory or another exception inside a callback.
+};
+
+std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user) noexcept
+{
+   auto& transfer = *static_cast<Transfer*>(user);
+   const std::size_t bytes = size * count;
+   try {
+      if (transfer.body.size() + bytes > transfer.max_body_bytes) {
+         transfer.body_too_large = true;
+         return 0;   // Anything but `bytes` aborts the transfer with CURLE_WRITE_ERROR.
+      }
+      transfer.body.append(data, bytes);
+      return bytes;
+   } catch (...) {
+      transfer.callback_failed = true;
+      return 0;
+   }
+}
+
+std::string trim(std::string_view text)
+{
+   const auto first = text.find_first_not_of(" \t\r\n");
+   if (first == std::string_view::npos) return {};
+   const auto last = text.find_last_not_of(" \t\r\n");
+   return std::string(text.substr(first, last - first + 1));
+}
+
+std::size_t on_header(char* data, std::size_t size, std::size_t count, void* user) noexcept
+{
+   auto& transfer = *static_cast<Transfer*>(user);
+   const std::size_t bytes = size * count;
+   try {
+      const std::string_view line(data, bytes);
+      // A status line starts a new response (a redirect, a 100 Continue): keep only the last one's headers.
+      if (line.rfind("HTTP/", 0) == 0) {
+         transfer.headers.clear();
+         return bytes;
+      }
+      const auto colon = line.find(':');
+      if (colon == std::string_view::npos) return bytes;   // The blank line ending the headers.
+      std::string name = trim(line.substr(0, colon));
+      std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+      transfer.headers.emplace_back(std::move(name), trim(line.substr(colon + 1)));
+      return bytes;
+   } catch (...) {
+      transfer.callback_failed = true;
+      return 0;
+   }
+}
+
+bool has_http_scheme(std::string_view url)
+{
+   const auto starts_with = [url](std::string_view prefix) {
+      if (url.size() < prefix.size()) return false;
+      for (std::size_t i = 0; i < prefix.size(); ++i) {
+         if (std::tolower(static_cast<unsigned char>(url[i])) != prefix[i]) return false;
+      }
+      return true;
+   };
+   return starts_with("http://") || starts_with("https://");
+}
+
+/// Frees a header list whatever path leaves the request.
+struct HeaderList {
+   curl_slist* list = nullptr;
+   ~HeaderList() { curl_slist_free_all(list); }
+   bool add(const std::string& line)
+   {
+      curl_slist* grown = curl_slist_append(list, line.c_str());
+      if (grown == nullptr) return false;
+      list = grown;
+      return true;
+   }
+};
+
+class CurlClient : public HttpClient {
+public:
+   CurlClient() : handle_(curl_easy_init()) {}
+   ~CurlClient() override
+   {
+      if (handle_ != nullptr) curl_easy_cleanup(handle_);
+   }
+   CurlClient(const CurlClient&) = delete;
+   CurlClient& operator=(const CurlClient&) = delete;
+
+   HttpResponse send(const HttpRequest& request) override
+   {
+      const auto started = std::chrono::steady_clock::now();
+      HttpResponse response = perform(request);
+      response.elapsed_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+      return response;
+   }
+
+private:
+   HttpResponse perform(const HttpRequest& request)
+   {
+      const std::string& shown_url = request.display_url.empty() ? request.url : request.display_url;
+      HttpResponse response;
+      if (handle_ == nullptr) {
+         response.error = fmt::format("could not send the request to {}: libcurl could not create a handle", shown_url);
+         return response;
+      }
+      if (request.url.find('\0') != std::string::npos) {
+         response.error = fmt::format("the URL {} contains a NUL byte", shown_url);
+         return response;
+      }
+
+      Transfer transfer;
+      transfer.max_body_bytes = request.max_body_bytes;
+      HeaderList headers;
+      if (!configure(request, transfer, headers)) {
+         response.error = fmt::format("could not prepare the request to {}: out of memory", shown_url);
+         return response;
+      }
+
+      error_buffer_[0] = '\0';
+      const CURLcode code = curl_easy_perform(handle_);
+      if (code != CURLE_OK) {
+         response.error = describe_failure(code, request, transfer, shown_url);
+         return response;
+      }
+      curl_easy_getinfo(handle_, CURLINFO_RESPONSE_CODE, &response.status);
+      response.ok = true;
+      response.body = std::move(transfer.body);
+      response.headers = std::move(transfer.headers);
+      return response;
+   }
+
+   /// Applies every option of one request to the freshly reset handle.
+   bool configure(const HttpRequest& request, Transfer& transfer, HeaderList& headers)
+   {
+      CURL* h = handle_;
+      curl_easy_reset(h);
+      curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error_buffer_);
+      curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);   // Threads and timeouts without SIGALRM.
+      curl_easy_setopt(h, CURLOPT_URL, request.url.c_str());
+      curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+      curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+      curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
+      curl_easy_setopt(h, CURLOPT_MAXREDIRS, max_redirects);
+      curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
+      curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
+      curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, request.connect_timeout_ms);
+      curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, request.total_timeout_ms);
+      curl_easy_setopt(h, CURLOPT_USERAGENT, "runbook");
+      // A declared Content-Length above the cap fails before any byte is read.
+      curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(request.max_body_bytes));
+      curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+      curl_easy_setopt(h, CURLOPT_WRITEDATA, &transfer);
+      curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+      curl_easy_setopt(h, CURLOPT_HEADERDATA, &transfer);
+
+      const std::string& method = request.method;
+      if (method == "GET" || method == "get") {
+         curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
+      } else if (method == "HEAD" || method == "head") {
+         curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
+      } else if (method == "POST" || method == "post") {
+         // CURLOPT_POST keeps the standard redirect behaviour (303 turns into GET).
+         curl_easy_setopt(h, CURLOPT_POST, 1L);
+      } else {
+         std::string upper = method;
+         std::transform(upper.begin(), upper.end(), upper.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+         method_ = std::move(upper);
+         curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method_.c_str());
+      }
+      const bool sends_body = !request.body.empty() || method == "POST" || method == "post";
+      if (sends_body && method != "HEAD" && method != "head") {
+         curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+         curl_easy_setopt(h, CURLOPT_POSTFIELDS, request.body.c_str());
+      }
+
+      for (const auto& [name, value] : request.headers) {
+         // "Name;" is libcurl's spelling for a header with an empty value.
+         if (!headers.add(value.empty() ? name + ";" : name + ": " + value)) return false;
+      }
+      // No "Expect: 100-continue" round trip for large bodies.
+      if (!headers.add("Expect:")) return false;
+      curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers.list);
+      return true;
+   }
+
+   std::string describe_failure(CURLcode code, const HttpRequest& request, const Transfer& transfer, const std::string& url)
+   {
+      const std::string detail = error_buffer_[0] != '\0' ? std::string(error_buffer_) : std::string(curl_easy_strerror(code));
+      switch (code) {
+         case CURLE_WRITE_ERROR:
+         case CURLE_FILESIZE_EXCEEDED:
+            if (transfer.body_too_large || code == CURLE_FILESIZE_EXCEEDED) {
+               return fmt::format("response body larger than {} from {}", format_bytes(request.max_body_bytes), url);
+            }
+            if (transfer.callback_failed) return fmt::format("could not store the response from {}: out of memory", url);
+            return fmt::format("could not read the response from {}: {}", url, detail);
+         case CURLE_COULDNT_CONNECT: {
+            long os_errno = 0;
+            curl_easy_getinfo(handle_, CURLINFO_OS_ERRNO, &os_errno);
+            if (os_errno == ECONNREFUSED) return fmt::format("could not connect to {}: connection refused", url);
+            if (os_errno != 0) return fmt::format("could not connect to {}: {}", url, std::strerror(static_cast<int>(os_errno)));
+            return fmt::format("could not connect to {}: {}", url, detail);
+         }
+         case CURLE_COULDNT_RESOLVE_HOST:
+            return fmt::format("could not resolve the host name of {}", url);
+         case CURLE_COULDNT_RESOLVE_PROXY:
+            return fmt::format("could not resolve the proxy for {}: {}", url, detail);
+         case CURLE_OPERATION_TIMEDOUT: {
+            double connected_after = 0;
+            curl_easy_getinfo(handle_, CURLINFO_CONNECT_TIME, &connected_after);
+            if (connected_after <= 0) {
+               long limit = request.connect_timeout_ms;
+               if (request.total_timeout_ms > 0 && (limit <= 0 || request.total_timeout_ms < limit)) limit = request.total_timeout_ms;
+               return fmt::format("timed out after {} trying to connect to {}", format_duration_ms(static_cast<double>(limit)), url);
+            }
+            return fmt::format("timed out after {} waiting for {}", format_duration_ms(static_cast<double>(request.total_timeout_ms)), url);
+         }
+         case CURLE_PEER_FAILED_VERIFICATION:
+         case CURLE_SSL_CACERT_BADFILE:
+         case CURLE_SSL_ISSUER_ERROR:
+         case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+            return fmt::format("TLS certificate of {} could not be verified: {}", url, detail);
+         case CURLE_SSL_CONNECT_ERROR:
+            return fmt::format("TLS handshake with {} failed (is it an https server?): {}", url, detail);
+         case CURLE_TOO_MANY_REDIRECTS:
+            return fmt::format("too many redirects (more than {}) from {}", max_redirects, url);
+         case CURLE_GOT_NOTHING:
+            return fmt::format("server closed the connection without answering: {}", url);
+         case CURLE_PARTIAL_FILE:
+            return fmt::format("server closed the connection before the whole response arrived: {}", url);
+         case CURLE_RECV_ERROR:
+            return fmt::format("the connection to {} broke while reading the response: {}", url, detail);
+         case CURLE_SEND_ERROR:
+            return fmt::format("the connection to {} broke while sending the request: {}", url, detail);
+         case CURLE_UNSUPPORTED_PROTOCOL:
+            // libcurl uses this code for three different stories.
+            if (detail.find("HTTP/0.9") != std::string::npos) return fmt::format("the server at {} did not answer in HTTP", url);
+            if (!has_http_scheme(request.url)) return fmt::format("unsupported URL scheme in {} (only http and https are allowed)", url);
+            return fmt::format("a redirect from {} led to an unsupported URL scheme (only http and https are allowed): {}", url, detail);
+         case CURLE_URL_MALFORMAT:
+            return fmt::format("malformed URL {}: {}", url, detail);
+         case CURLE_OUT_OF_MEMORY:
+            return fmt::format("could not send the request to {}: out of memory", url);
+         default:
+            if (transfer.callback_failed) return fmt::format("could not store the response from {}: out of memory", url);
+            return fmt::format("request to {} failed: {}", url, detail);
+      }
+   }
+
+   CURL* handle_;
+   char error_buffer_[CURL_ERROR_SIZE] = {};   ///< libcurl writes into it during perform: must outlive the handle's use.
+   std::string method_;                        ///< CUSTOMREQUEST keeps a pointer to it until the next request.
+};
+
+}  // namespace
+
+std::unique_ptr<HttpClient> make_curl_client()
+{
+   return std::make_unique<CurlClient>();
+}
+
+}  // namespace runbook

@@ -1,0 +1,670 @@
+// The Journal on SQLite. See journal.hpp for the contract and docs/journal.md
+// for the schema and the write-ahead protocol.
+
+#include "journal/journal.hpp"
+
+#include "journal/lease.hpp"
+#include "journal/run_id.hpp"
+#include "journal/schema.hpp"
+#include "journal/sha256.hpp"
+#include "journal/sqlite.hpp"
+#include "journal/testing.hpp"
+
+#include <filesystem>
+#include <mutex>
+#include <system_error>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+namespace runbook {
+
+namespace {
+
+constexpr int default_busy_timeout_ms = 5000;
+
+/// Creates the folder that will hold the journal; SQLite creates only the file.
+void create_parent_folder(const std::string& path)
+{
+   const auto parent = std::filesystem::path(path).parent_path();
+   if (parent.empty()) return;
+   std::error_code error;
+   std::filesystem::create_directories(parent, error);
+   if (error) {
+      throw JournalError(fmt::format("cannot create the folder {} for the journal {}: {}: check its permissions, "
+                                     "or pass --journal PATH to use another journal",
+                                     parent.string(), path, error.message()));
+   }
+}
+
+bool is_known_status(const std::string& status)
+{
+   for (const char* known : {run_status::Running, run_status::Interrupted, run_status::Completed,
+                             run_status::Failed, run_status::Aborted, run_status::RolledBack,
+                             run_status::RollbackFailed}) {
+      if (status == known) return true;
+   }
+   return false;
+}
+
+std::string source_hash(const std::vector<JournalSource>& sources)
+{
+   // Path and text, each length-prefixed, so no two different source sets hash alike.
+   Sha256 hash;
+   for (const auto& source : sources) {
+      hash.update(fmt::format("{}:{}\n{}:", source.path.size(), source.path, source.text.size()));
+      hash.update(source.text);
+   }
+   return hash.hex_digest();
+}
+
+}  // namespace
+
+std::string default_journal_path()
+{
+   return ".runbook/journal.db";
+}
+
+class SqliteJournal final : public Journal {
+public:
+   explicit SqliteJournal(const std::string& path);
+
+   const std::string& path() const override { return db_.path(); }
+
+   std::string create_run(const NewRun& run) override;
+   void acquire_lease(const std::string& run_id) override;
+   void heartbeat(const std::string& run_id) override;
+   void release_lease(const std::string& run_id) override;
+   void set_status(const std::string& run_id, const std::string& status, const std::string& detail) override;
+   void enter_rollback(const std::string& run_id, const std::string& rollback_name) override;
+   std::optional<RunInfo> run(const std::string& run_id) override;
+   std::vector<RunInfo> runs() override;
+   std::optional<RunInfo> latest_resumable() override;
+   std::vector<JournalSource> sources(const std::string& run_id) override;
+
+   int step_started(const std::string& run_id, const std::string& step_id, const std::string& kind,
+                    const std::string& def_hash, const std::string& inputs_json,
+                    std::optional<double> deadline_ms, double at) override;
+   void step_finished(const std::string& run_id, const std::string& step_id, const std::string& outcome,
+                      const std::string& result_json, double at) override;
+   std::vector<StepRecord> steps(const std::string& run_id) override;
+
+   void record(const std::string& run_id, const std::string& kind, const std::string& step_id,
+               const std::string& data_json, double at) override;
+   std::vector<JournalEvent> events(const std::string& run_id) override;
+
+   void post_request(const std::string& run_id, const std::string& kind, const std::string& data_json) override;
+   std::vector<std::pair<std::string, std::string>> take_requests(const std::string& run_id) override;
+
+   // Test hooks (journal/testing.hpp).
+   void limit_pages(int pages);
+   int page_count();
+   void set_busy_timeout(int milliseconds);
+
+private:
+   void configure();
+   /// Fails unless this process holds the run. Inside a write transaction.
+   void require_lease(const std::string& run_id, std::string_view action);
+   LeaseHolder read_lease(const std::string& run_id, std::string* status = nullptr);
+   void append_event(const std::string& run_id, const std::string& kind, const std::string& step_id,
+                     const std::string& data_json, double at);
+   std::optional<RunInfo> read_run(const std::string& run_id);
+   /// Marks the run interrupted when it says "running" but its holder is gone.
+   void mark_if_abandoned(const std::string& run_id);
+   [[noreturn]] void no_such_run(const std::string& run_id) const;
+
+   sqlite::Database db_;
+   std::mutex mutex_;
+   const LeaseHolder self_ = current_process_holder();
+
+   // Prepared once after the schema exists; declared after db_ so they are
+   // finalized before the connection closes.
+   struct Statements;
+   std::unique_ptr<Statements> sql_;
+};
+
+// Every statement the journal runs, prepared once and reused.
+struct SqliteJournal::Statements {
+   explicit Statements(sqlite::Database& db)
+      : insert_run(db, "INSERT INTO runs (id, runbook_path, title, source_hash, params_json, status, started_at, "
+                       "updated_at, time_scale, clock_origin_ms, lease_host, lease_pid, lease_start_ticks, "
+                       "lease_since, heartbeat_at, schema_version) "
+                       "VALUES (?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+        run_exists(db, "SELECT 1 FROM runs WHERE id = ?"),
+        insert_source(db, "INSERT INTO sources (run_id, ordinal, path, text) VALUES (?, ?, ?, ?)"),
+        select_lease(db, "SELECT lease_host, lease_pid, lease_start_ticks, lease_since, heartbeat_at, status "
+                         "FROM runs WHERE id = ?"),
+        take_lease(db, "UPDATE runs SET lease_host = ?, lease_pid = ?, lease_start_ticks = ?, lease_since = ?, "
+                       "heartbeat_at = ?, updated_at = ? WHERE id = ?"),
+        heartbeat(db, "UPDATE runs SET heartbeat_at = ? WHERE id = ? AND lease_host = ? AND lease_pid = ?"),
+        release_lease(db, "UPDATE runs SET lease_host = '', lease_pid = 0, lease_start_ticks = 0, lease_since = 0, "
+                          "updated_at = ? WHERE id = ? AND lease_host = ? AND lease_pid = ?"),
+        set_status(db, "UPDATE runs SET status = ?, detail = ?, updated_at = ? WHERE id = ?"),
+        enter_rollback(db, "UPDATE runs SET mode = 'rollback', rollback_name = ?, updated_at = ? WHERE id = ?"),
+        select_run(db, "SELECT id, runbook_path, title, source_hash, params_json, status, mode, rollback_name, "
+                       "detail, started_at, updated_at, time_scale, clock_origin_ms, lease_host, lease_pid, "
+                       "heartbeat_at, lease_since FROM runs WHERE id = ?"),
+        select_run_ids(db, "SELECT id FROM runs ORDER BY started_at DESC, id DESC"),
+        select_running(db, "SELECT id FROM runs WHERE status = 'running'"),
+        select_latest_interrupted(db, "SELECT id FROM runs WHERE status = 'interrupted' "
+                                      "ORDER BY started_at DESC, id DESC LIMIT 1"),
+        select_current_step(db, "SELECT step_id FROM events WHERE run_id = ? AND kind = 'step_started' "
+                                "ORDER BY seq DESC LIMIT 1"),
+        select_sources(db, "SELECT path, text FROM sources WHERE run_id = ? ORDER BY ordinal"),
+        next_attempt(db, "SELECT coalesce(max(attempt), 0) + 1 FROM attempts WHERE run_id = ? AND step_id = ?"),
+        insert_attempt(db, "INSERT INTO attempts (run_id, step_id, attempt, kind, def_hash, inputs_json, "
+                           "deadline_ms, started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
+        finish_attempt(db, "UPDATE attempts SET outcome = ?, result_json = ?, finished_at = ? "
+                           "WHERE run_id = ? AND step_id = ? AND outcome IS NULL AND attempt = "
+                           "(SELECT max(attempt) FROM attempts WHERE run_id = ? AND step_id = ?) "
+                           "RETURNING attempt"),
+        // The latest attempt of each step, in order of the step's first start.
+        select_steps(db, "SELECT a.step_id, a.attempt, a.def_hash, a.kind, a.inputs_json, a.deadline_ms, "
+                         "a.started_at, a.outcome, a.result_json, a.finished_at "
+                         "FROM (SELECT step_id, min(id) AS first_id, max(attempt) AS last_attempt "
+                         "      FROM attempts WHERE run_id = ? GROUP BY step_id) AS s "
+                         "JOIN attempts AS a ON a.run_id = ? AND a.step_id = s.step_id "
+                         "AND a.attempt = s.last_attempt "
+                         "ORDER BY s.first_id"),
+        insert_event(db, "INSERT INTO events (run_id, kind, step_id, at, wall_at, data_json) "
+                         "VALUES (?, ?, ?, ?, ?, ?)"),
+        select_events(db, "SELECT seq, at, wall_at, kind, step_id, data_json FROM events "
+                          "WHERE run_id = ? ORDER BY seq"),
+        insert_request(db, "INSERT INTO requests (run_id, kind, data_json, posted_at) VALUES (?, ?, ?, ?)"),
+        select_pending_requests(db, "SELECT id, kind, data_json FROM requests "
+                                    "WHERE run_id = ? AND taken_at IS NULL ORDER BY id"),
+        mark_request_taken(db, "UPDATE requests SET taken_at = ? WHERE id = ?")
+   {
+   }
+
+   sqlite::Statement insert_run, run_exists, insert_source, select_lease, take_lease, heartbeat, release_lease,
+      set_status, enter_rollback, select_run, select_run_ids, select_running, select_latest_interrupted,
+      select_current_step, select_sources, next_attempt, insert_attempt, finish_attempt, select_steps,
+      insert_event, select_events, insert_request, select_pending_requests, mark_request_taken;
+};
+
+std::unique_ptr<Journal> Journal::open(const std::string& path)
+{
+   if (path.empty()) throw JournalError("the journal path is empty: pass --journal PATH or omit it");
+   create_parent_folder(path);
+   return std::make_unique<SqliteJournal>(path);
+}
+
+SqliteJournal::SqliteJournal(const std::string& path)
+   : db_(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, default_busy_timeout_ms)
+{
+   configure();
+   sql_ = std::make_unique<Statements>(db_);
+}
+
+void SqliteJournal::configure()
+{
+   // SQLite silently opens a file it cannot write read-only; refuse here, at
+   // open, rather than at the first step.
+   if (sqlite3_db_readonly(db_.handle(), "main") == 1) {
+      throw JournalError(fmt::format("the journal {} is read-only: make it writable (chmod u+w {}), or pass "
+                                     "--journal PATH to use another journal", path(), path()));
+   }
+   // WAL: readers (`runbook status`) never block the writer. The mode is
+   // persistent and the pragma answers with the mode in force, so check it.
+   const auto mode = db_.query_text("PRAGMA journal_mode = WAL", "switching to WAL mode");
+   if (mode != "wal") {
+      throw JournalError(fmt::format("the journal {} could not switch to WAL mode (it stays in '{}' mode): make "
+                                     "its folder writable, or pass --journal PATH to use another journal",
+                                     path(), mode.value_or("unknown")));
+   }
+   // FULL: a committed step record survives power loss, not only a crash.
+   db_.exec("PRAGMA synchronous = FULL", "setting synchronous=FULL");
+   db_.exec("PRAGMA foreign_keys = ON", "enabling foreign keys");
+   migrate_journal(db_);
+}
+
+// --- runs
+
+std::string SqliteJournal::create_run(const NewRun& run)
+{
+   std::lock_guard lock(mutex_);
+   const double now = wall_now_ms();
+   const std::string hash = source_hash(run.sources);
+   sqlite::Transaction transaction(db_, "creating a run");
+   std::string id;
+   do {
+      id = make_run_id(now);   // 16 random bits: retry in the rare same-second collision
+      auto exists = sql_->run_exists.use("creating a run");
+      if (!exists.bind(id).step()) break;
+   } while (true);
+   sql_->insert_run.use("creating a run")
+      .bind(id).bind(run.runbook_path).bind(run.title).bind(hash).bind(run.params_json)
+      .bind(now).bind(now).bind(run.time_scale).bind(run.clock_origin_ms)
+      .bind(self_.host).bind(self_.pid).bind(self_.start_ticks).bind(now).bind(now)
+      .bind(journal_schema_version())
+      .run();
+   int ordinal = 0;
+   for (const auto& source : run.sources) {
+      sql_->insert_source.use("storing the runbook source")
+         .bind(id).bind(ordinal++).bind(source.path).bind(source.text).run();
+   }
+   append_event(id, "run", "",
+                nlohmann::json{{"status", run_status::Running}, {"event", "created"},
+                               {"host", self_.host}, {"pid", self_.pid}}.dump(),
+                now);
+   transaction.commit();
+   return id;
+}
+
+LeaseHolder SqliteJournal::read_lease(const std::string& run_id, std::string* status)
+{
+   auto row = sql_->select_lease.use("reading the run's lease");
+   if (!row.bind(run_id).step()) no_such_run(run_id);
+   LeaseHolder holder;
+   holder.host = row.text(0);
+   holder.pid = static_cast<int>(row.integer(1));
+   holder.start_ticks = row.integer(2);
+   holder.since = row.real(3);
+   holder.heartbeat_at = row.real(4);
+   if (status != nullptr) *status = row.text(5);
+   return holder;
+}
+
+void SqliteJournal::acquire_lease(const std::string& run_id)
+{
+   std::lock_guard lock(mutex_);
+   // Check and take in one IMMEDIATE transaction: of two processes racing for
+   // the run, the second sees the first's lease.
+   sqlite::Transaction transaction(db_, "taking the run's lease");
+   const double now = wall_now_ms();
+   const LeaseHolder holder = read_lease(run_id);
+   const bool ours = is_current_process(holder);
+   if (!ours && !holder_is_gone(holder, now)) {
+      throw LeaseHeld(fmt::format("run {} is held by {}: wait for it to finish, or stop that process "
+                                  "(`runbook abort {}` or kill it) and try again",
+                                  run_id, describe_holder(holder, now), run_id),
+                      holder.host, holder.pid);
+   }
+   sql_->take_lease.use("taking the run's lease")
+      .bind(self_.host).bind(self_.pid).bind(self_.start_ticks).bind(ours ? holder.since : now).bind(now)
+      .bind(now).bind(run_id)
+      .run();
+   if (!ours && holder.pid != 0) {
+      append_event(run_id, "lease_takeover", "",
+                   nlohmann::json{{"previous_host", holder.host}, {"previous_pid", holder.pid},
+                                  {"previous_heartbeat_at", holder.heartbeat_at},
+                                  {"host", self_.host}, {"pid", self_.pid}}.dump(),
+                   now);
+   }
+   transaction.commit();
+}
+
+void SqliteJournal::require_lease(const std::string& run_id, std::string_view action)
+{
+   const LeaseHolder holder = read_lease(run_id);
+   if (is_current_process(holder)) return;
+   if (holder.pid == 0) {
+      throw JournalError(fmt::format("cannot {} of run {}: this process does not hold the run (nobody does): "
+                                     "take it first (`runbook resume {}`)", action, run_id, run_id));
+   }
+   throw LeaseHeld(fmt::format("cannot {} of run {}: it is now held by {}; this process lost it and stops",
+                               action, run_id, describe_holder(holder, wall_now_ms())),
+                   holder.host, holder.pid);
+}
+
+void SqliteJournal::heartbeat(const std::string& run_id)
+{
+   std::lock_guard lock(mutex_);
+   sqlite::Transaction transaction(db_, "recording a heartbeat");
+   sql_->heartbeat.use("recording a heartbeat").bind(wall_now_ms()).bind(run_id).bind(self_.host)
+      .bind(self_.pid).run();
+   if (db_.changes() == 0) require_lease(run_id, "record a heartbeat");   // throws with who holds it
+   transaction.commit();
+}
+
+void SqliteJournal::release_lease(const std::string& run_id)
+{
+   std::lock_guard lock(mutex_);
+   sqlite::Transaction transaction(db_, "releasing the run's lease");
+   // Releasing a lease held by someone else does nothing: it is theirs.
+   sql_->release_lease.use("releasing the run's lease").bind(wall_now_ms()).bind(run_id).bind(self_.host)
+      .bind(self_.pid).run();
+   transaction.commit();
+}
+
+void SqliteJournal::set_status(const std::string& run_id, const std::string& status, const std::string& detail)
+{
+   if (!is_known_status(status)) {
+      throw JournalError(fmt::format("cannot set run {} to unknown status '{}'", run_id, status));
+   }
+   std::lock_guard lock(mutex_);
+   const double now = wall_now_ms();
+   sqlite::Transaction transaction(db_, "recording the run's status");
+   sql_->set_status.use("recording the run's status").bind(status).bind(detail).bind(now).bind(run_id).run();
+   if (db_.changes() == 0) no_such_run(run_id);
+   append_event(run_id, "run", "", nlohmann::json{{"status", status}, {"detail", detail}}.dump(), now);
+   transaction.commit();
+}
+
+void SqliteJournal::enter_rollback(const std::string& run_id, const std::string& rollback_name)
+{
+   std::lock_guard lock(mutex_);
+   const double now = wall_now_ms();
+   sqlite::Transaction transaction(db_, "recording the switch to rollback");
+   sql_->enter_rollback.use("recording the switch to rollback").bind(rollback_name).bind(now).bind(run_id).run();
+   if (db_.changes() == 0) no_such_run(run_id);
+   append_event(run_id, "mode", "", nlohmann::json{{"mode", "rollback"}, {"rollback", rollback_name}}.dump(), now);
+   transaction.commit();
+}
+
+std::optional<RunInfo> SqliteJournal::read_run(const std::string& run_id)
+{
+   RunInfo info;
+   {
+      auto row = sql_->select_run.use("reading a run");
+      if (!row.bind(run_id).step()) return std::nullopt;
+      info.id = row.text(0);
+      info.runbook_path = row.text(1);
+      info.title = row.text(2);
+      info.source_hash = row.text(3);
+      info.params_json = row.text(4);
+      info.status = row.text(5);
+      info.mode = row.text(6);
+      info.rollback_name = row.text(7);
+      info.detail = row.text(8);
+      info.started_at = row.real(9);
+      info.updated_at = row.real(10);
+      info.time_scale = row.real(11);
+      info.clock_origin_ms = row.real(12);
+      info.lease_host = row.text(13);
+      info.lease_pid = static_cast<int>(row.integer(14));
+      info.heartbeat_at = row.real(15);
+      info.lease_since = row.real(16);
+   }
+   auto current = sql_->select_current_step.use("reading a run's current step");
+   if (current.bind(run_id).step()) info.current_step = current.text(0);
+   return info;
+}
+
+void SqliteJournal::mark_if_abandoned(const std::string& run_id)
+{
+   // Look first without a write lock: in the usual case nothing is abandoned,
+   // and `runbook status` must not wait for the writer.
+   std::string status;
+   const LeaseHolder seen = read_lease(run_id, &status);
+   if (status != run_status::Running || !holder_is_gone(seen, wall_now_ms())) return;
+
+   sqlite::Transaction transaction(db_, "marking an abandoned run interrupted");
+   const double now = wall_now_ms();
+   const LeaseHolder holder = read_lease(run_id, &status);   // again, under the lock
+   if (status != run_status::Running || !holder_is_gone(holder, now)) return;
+   const std::string detail =
+      holder.pid == 0 ? std::string("the run was left running with nobody holding it")
+                      : fmt::format("the process running it ({}) is gone", describe_holder(holder, now));
+   sql_->set_status.use("marking an abandoned run interrupted")
+      .bind(run_status::Interrupted).bind(detail).bind(now).bind(run_id).run();
+   append_event(run_id, "run", "",
+                nlohmann::json{{"status", run_status::Interrupted}, {"detail", detail},
+                               {"previous_host", holder.host}, {"previous_pid", holder.pid}}.dump(),
+                now);
+   transaction.commit();
+}
+
+std::optional<RunInfo> SqliteJournal::run(const std::string& run_id)
+{
+   std::lock_guard lock(mutex_);
+   auto info = read_run(run_id);
+   if (info && info->status == run_status::Running) {
+      mark_if_abandoned(run_id);
+      info = read_run(run_id);
+   }
+   return info;
+}
+
+std::vector<RunInfo> SqliteJournal::runs()
+{
+   std::lock_guard lock(mutex_);
+   std::vector<std::string> running;
+   {
+      auto row = sql_->select_running.use("listing running runs");
+      while (row.step()) running.push_back(row.text(0));
+   }
+   for (const auto& id : running) mark_if_abandoned(id);
+
+   std::vector<std::string> ids;
+   {
+      auto row = sql_->select_run_ids.use("listing runs");
+      while (row.step()) ids.push_back(row.text(0));
+   }
+   std::vector<RunInfo> result;
+   result.reserve(ids.size());
+   for (const auto& id : ids) {
+      if (auto info = read_run(id)) result.push_back(std::move(*info));
+   }
+   return result;
+}
+
+std::optional<RunInfo> SqliteJournal::latest_resumable()
+{
+   std::lock_guard lock(mutex_);
+   std::vector<std::string> running;
+   {
+      auto row = sql_->select_running.use("listing running runs");
+      while (row.step()) running.push_back(row.text(0));
+   }
+   for (const auto& id : running) mark_if_abandoned(id);
+
+   std::string id;
+   {
+      auto row = sql_->select_latest_interrupted.use("finding the latest interrupted run");
+      if (!row.step()) return std::nullopt;
+      id = row.text(0);
+   }
+   return read_run(id);
+}
+
+std::vector<JournalSource> SqliteJournal::sources(const std::string& run_id)
+{
+   std::lock_guard lock(mutex_);
+   std::vector<JournalSource> result;
+   auto row = sql_->select_sources.use("reading the run's sources");
+   row.bind(run_id);
+   while (row.step()) result.push_back({row.text(0), row.text(1)});
+   return result;
+}
+
+// --- steps
+
+int SqliteJournal::step_started(const std::string& run_id, const std::string& step_id, const std::string& kind,
+                                const std::string& def_hash, const std::string& inputs_json,
+                                std::optional<double> deadline_ms, double at)
+{
+   std::lock_guard lock(mutex_);
+   // The write-ahead rule: this commit happens before the side effect. If it
+   // throws, the caller must not perform the step.
+   sqlite::Transaction transaction(db_, "journaling the start of a step");
+   require_lease(run_id, fmt::format("start step {}", step_id));
+   int attempt = 0;
+   {
+      auto row = sql_->next_attempt.use("numbering the step's attempt");
+      row.bind(run_id).bind(step_id).step();
+      attempt = static_cast<int>(row.integer(0));
+   }
+   sql_->insert_attempt.use("journaling the start of a step")
+      .bind(run_id).bind(step_id).bind(attempt).bind(kind).bind(def_hash).bind(inputs_json).bind(deadline_ms)
+      .bind(at)
+      .run();
+   nlohmann::json data{{"attempt", attempt}, {"kind", kind}, {"def_hash", def_hash}};
+   if (deadline_ms) data["deadline_ms"] = *deadline_ms;
+   append_event(run_id, "step_started", step_id, data.dump(), at);
+   transaction.commit();
+   return attempt;
+}
+
+void SqliteJournal::step_finished(const std::string& run_id, const std::string& step_id, const std::string& outcome,
+                                  const std::string& result_json, double at)
+{
+   std::lock_guard lock(mutex_);
+   sqlite::Transaction transaction(db_, "journaling the outcome of a step");
+   require_lease(run_id, fmt::format("finish step {}", step_id));
+   int attempt = 0;
+   {
+      auto row = sql_->finish_attempt.use("journaling the outcome of a step");
+      row.bind(outcome).bind(result_json).bind(at).bind(run_id).bind(step_id).bind(run_id).bind(step_id);
+      if (!row.step()) {
+         throw JournalError(fmt::format("cannot finish step {} of run {}: it has no unfinished attempt in the "
+                                        "journal {}", step_id, run_id, path()));
+      }
+      attempt = static_cast<int>(row.integer(0));
+      row.run();   // completes the UPDATE before the Use resets it
+   }
+   append_event(run_id, "step_finished", step_id, nlohmann::json{{"attempt", attempt}, {"outcome", outcome}}.dump(),
+                at);
+   transaction.commit();
+}
+
+std::vector<StepRecord> SqliteJournal::steps(const std::string& run_id)
+{
+   std::lock_guard lock(mutex_);
+   std::vector<StepRecord> result;
+   auto row = sql_->select_steps.use("reading the run's steps");
+   row.bind(run_id).bind(run_id);
+   while (row.step()) {
+      StepRecord record;
+      record.step_id = row.text(0);
+      record.attempt = static_cast<int>(row.integer(1));
+      record.def_hash = row.text(2);
+      record.kind = row.text(3);
+      record.inputs_json = row.text(4);
+      record.deadline_ms = row.optional_real(5);
+      record.started_at = row.real(6);
+      record.outcome = row.text(7);   // NULL reads as "": in doubt
+      record.result_json = row.text(8);
+      record.finished_at = row.is_null(9) ? 0 : row.real(9);
+      result.push_back(std::move(record));
+   }
+   return result;
+}
+
+// --- events
+
+void SqliteJournal::append_event(const std::string& run_id, const std::string& kind, const std::string& step_id,
+                                 const std::string& data_json, double at)
+{
+   sql_->insert_event.use("journaling an event")
+      .bind(run_id).bind(kind).bind(step_id).bind(at).bind(wall_now_ms()).bind(data_json)
+      .run();
+}
+
+void SqliteJournal::record(const std::string& run_id, const std::string& kind, const std::string& step_id,
+                           const std::string& data_json, double at)
+{
+   std::lock_guard lock(mutex_);
+   sqlite::Transaction transaction(db_, "journaling an event");
+   {
+      auto exists = sql_->run_exists.use("journaling an event");
+      if (!exists.bind(run_id).step()) no_such_run(run_id);
+   }
+   append_event(run_id, kind, step_id, data_json, at);
+   transaction.commit();
+}
+
+std::vector<JournalEvent> SqliteJournal::events(const std::string& run_id)
+{
+   std::lock_guard lock(mutex_);
+   std::vector<JournalEvent> result;
+   auto row = sql_->select_events.use("reading the run's events");
+   row.bind(run_id);
+   while (row.step()) {
+      JournalEvent event;
+      event.seq = row.integer(0);
+      event.at = row.real(1);
+      event.wall_at = row.real(2);
+      event.kind = row.text(3);
+      event.step_id = row.text(4);
+      event.data_json = row.text(5);
+      result.push_back(std::move(event));
+   }
+   return result;
+}
+
+// --- requests
+
+void SqliteJournal::post_request(const std::string& run_id, const std::string& kind, const std::string& data_json)
+{
+   std::lock_guard lock(mutex_);
+   sqlite::Transaction transaction(db_, "posting a request");
+   {
+      auto exists = sql_->run_exists.use("posting a request");
+      if (!exists.bind(run_id).step()) no_such_run(run_id);
+   }
+   sql_->insert_request.use("posting a request").bind(run_id).bind(kind).bind(data_json).bind(wall_now_ms()).run();
+   transaction.commit();
+}
+
+std::vector<std::pair<std::string, std::string>> SqliteJournal::take_requests(const std::string& run_id)
+{
+   std::lock_guard lock(mutex_);
+   // The running interpreter polls often: look without a write lock first,
+   // so an empty poll costs no commit.
+   {
+      auto pending = sql_->select_pending_requests.use("reading pending requests");
+      if (!pending.bind(run_id).step()) return {};
+   }
+   sqlite::Transaction transaction(db_, "taking pending requests");
+   std::vector<std::int64_t> ids;
+   std::vector<std::pair<std::string, std::string>> result;
+   {
+      auto row = sql_->select_pending_requests.use("taking pending requests");
+      row.bind(run_id);
+      while (row.step()) {
+         ids.push_back(row.integer(0));
+         result.emplace_back(row.text(1), row.text(2));
+      }
+   }
+   const double now = wall_now_ms();
+   for (const auto id : ids) sql_->mark_request_taken.use("taking pending requests").bind(now).bind(id).run();
+   transaction.commit();
+   return result;
+}
+
+void SqliteJournal::no_such_run(const std::string& run_id) const
+{
+   throw JournalError(fmt::format("there is no run {} in the journal {}: `runbook runs --journal {}` lists them",
+                                  run_id, path(), path()));
+}
+
+// --- test hooks
+
+void SqliteJournal::limit_pages(int pages)
+{
+   std::lock_guard lock(mutex_);
+   db_.exec(fmt::format("PRAGMA max_page_count = {}", pages), "limiting the journal's size");
+}
+
+int SqliteJournal::page_count()
+{
+   std::lock_guard lock(mutex_);
+   return static_cast<int>(db_.query_int("PRAGMA page_count", "reading the journal's size"));
+}
+
+void SqliteJournal::set_busy_timeout(int milliseconds)
+{
+   std::lock_guard lock(mutex_);
+   db_.set_busy_timeout(milliseconds);
+}
+
+namespace journal_testing {
+
+namespace {
+SqliteJournal& sqlite_journal(Journal& journal)
+{
+   auto* concrete = dynamic_cast<SqliteJournal*>(&journal);
+   if (concrete == nullptr) throw JournalError("journal_testing hooks need the SQLite journal");
+   return *concrete;
+}
+}  // namespace
+
+void limit_pages(Journal& journal, int pages) { sqlite_journal(journal).limit_pages(pages); }
+int page_count(Journal& journal) { return sqlite_journal(journal).page_count(); }
+void set_busy_timeout(Journal& journal, int milliseconds) { sqlite_journal(journal).set_busy_timeout(milliseconds); }
+
+}  // namespace journal_testing
+
+}  // namespace runbook
