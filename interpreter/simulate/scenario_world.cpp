@@ -100,6 +100,7 @@ bool ScenarioWorld::check_interrupts()
       const auto at = facts_.resolve(scenario_.interrupts[i].at);
       if (at && *at <= now) {
          interrupt_fired_[i] = true;
+         last_interrupt_ = &scenario_.interrupts[i];
          interrupt_reason_ = fmt::format("scenario line {}: interrupt at {}", scenario_.interrupts[i].loc.line,
                                          format_offset(now - scenario_.start_ms));
          interrupt_ = true;
@@ -112,6 +113,7 @@ void ScenarioWorld::reach_limit()
 {
    limit_reached_ = true;
    interrupt_reason_ = fmt::format("the scenario's limit ({}) was reached", format_duration(scenario_.limit_ms));
+   last_interrupt_ = nullptr;
    interrupt_ = true;
 }
 

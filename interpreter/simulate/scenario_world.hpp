@@ -82,6 +82,8 @@ public:
    void clear_interrupt() { interrupt_ = false; }
    /// Why the last interrupt happened, e.g. "scenario line 12: interrupt at T+01:30:00".
    const std::string& interrupt_reason() const { return interrupt_reason_; }
+   /// The interrupt rule that fired last, if the last interrupt came from one.
+   const InterruptRule* last_interrupt() const { return last_interrupt_; }
    bool limit_reached() const { return limit_reached_; }
    /// Advances the clock by `ms` (an operator who resumes the run later).
    void pass_time(double ms);
@@ -117,6 +119,7 @@ private:
    SandboxModel sandbox_;
    std::atomic<bool> interrupt_{false};
    std::string interrupt_reason_;
+   const InterruptRule* last_interrupt_ = nullptr;
    bool limit_reached_ = false;
    std::vector<bool> interrupt_fired_;
    std::vector<int> effect_calls_;          ///< Matching calls seen, per effect rule.
