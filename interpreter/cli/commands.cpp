@@ -4,10 +4,16 @@ namespace runbook::cli {
 
 // Each is defined in cli/<name>_command.cpp.
 void add_version_command(CLI::App& app, int& exit_code);
+void add_check_command(CLI::App& app, int& exit_code);
+void add_plan_command(CLI::App& app, int& exit_code);
+void add_graph_command(CLI::App& app, int& exit_code);
 
 const std::vector<AddCommand>& all_commands()
 {
    static const std::vector<AddCommand> commands = {
+      add_check_command,
+      add_plan_command,
+      add_graph_command,
       add_version_command,
    };
    return commands;

@@ -19,17 +19,22 @@ public:
    virtual ~SourceProvider() = default;
    /// Reads `path`; returns false (and leaves `text` alone) when it does not exist.
    virtual bool read(const std::string& path, std::string& text) = 0;
+   /// The names of the files in directory `dir` (for "did you mean"
+   /// suggestions); empty when unknown.
+   virtual std::vector<std::string> list(const std::string& dir) { (void)dir; return {}; }
 };
 
 class FileSystemSources : public SourceProvider {
 public:
    bool read(const std::string& path, std::string& text) override;
+   std::vector<std::string> list(const std::string& dir) override;
 };
 
 class InMemorySources : public SourceProvider {
 public:
-   std::map<std::string, std::string> files;
+   std::map<std::string, std::string> files;   ///< Keyed by normalised path ("runbooks/x.rb").
    bool read(const std::string& path, std::string& text) override;
+   std::vector<std::string> list(const std::string& dir) override;
 };
 
 /// A runbook with every module it uses, parsed. Owns the source texts so that
@@ -44,7 +49,9 @@ struct Program {
 };
 
 struct LoadOptions {
-   std::vector<std::string> search_path;           ///< Directories holding "std/..." modules' parent.
+   /// Directories holding the standard library's modules: `use "std/traffic"`
+   /// loads `<dir>/traffic.rb` from the first directory that has it.
+   std::vector<std::string> search_path;
 };
 
 /// Parses `path` and, recursively, its `use`s. Parse errors, missing modules
@@ -52,8 +59,10 @@ struct LoadOptions {
 Program load_program(const std::string& path, SourceProvider& sources, const LoadOptions& options,
                      Diagnostics& diags);
 
-/// The default search path: $RUNBOOK_PATH entries, then the stdlib installed
-/// next to the executable, then the source tree's stdlib/.
+/// The default search path: $RUNBOOK_PATH entries (colon-separated), then
+/// `<exe dir>/../share/runbook/stdlib` (installed), `<exe dir>/../../stdlib`
+/// (a build tree inside the source tree), then the source tree's stdlib/
+/// (RUNBOOK_SOURCE_STDLIB).  Directories that do not exist are left out.
 std::vector<std::string> default_search_path();
 
 }  // namespace runbook

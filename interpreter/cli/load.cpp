@@ -1,0 +1,32 @@
+#include "cli/load.hpp"
+
+#include "check/params.hpp"
+
+namespace runbook::cli {
+
+void add_load_flags(CLI::App* cmd, LoadFlags& flags)
+{
+   cmd->add_option("-p,--param", flags.params, "Give a param its value: -p name=value (repeatable)")
+       ->type_name("NAME=VALUE");
+   cmd->add_option("--stdlib", flags.stdlib_dirs, "Also look for 'use'd modules in DIR (repeatable)")
+       ->type_name("DIR");
+}
+
+LoadedRunbook load_and_check(const std::string& path, const LoadFlags& flags, const CheckOptions& options)
+{
+   LoadedRunbook loaded;
+   LoadOptions load_options;
+   load_options.search_path = default_search_path();
+   for (const auto& dir : flags.stdlib_dirs) load_options.search_path.push_back(dir);
+   FileSystemSources sources;
+   loaded.program = load_program(path, sources, load_options, loaded.diags);
+   if (!loaded.program.root) {
+      loaded.diags.sort();
+      return loaded;
+   }
+   if (!apply_param_flags(loaded.program, flags.params, loaded.usage_error, &loaded.given_params)) return loaded;
+   check_program(loaded.program, loaded.diags, options);
+   return loaded;
+}
+
+}  // namespace runbook::cli

@@ -1,0 +1,599 @@
+// Building the plan: a walk over the checked tree with the static evaluator.
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "check/params.hpp"
+#include "check/quantity.hpp"
+#include "check/signature.hpp"
+#include "check/static_value.hpp"
+#include "plan/plan.hpp"
+
+namespace runbook::plan {
+
+namespace {
+
+using namespace ast;
+
+template <class... Ts> struct overloaded : Ts... { using Ts::operator()...; };
+template <class... Ts> overloaded(Ts...) -> overloaded<Ts...>;
+
+/// Function calls nested deeper than this are shown but not expanded (it is
+/// almost certainly recursion, which a plan cannot unroll).
+constexpr int max_call_depth = 8;
+
+/// How a step's static id maps to the id shown in the plan: inside a loop
+/// iteration or a call, the static prefix is replaced by the expanded one.
+struct IdFrame {
+   std::string static_prefix;
+   std::string shown_prefix;
+
+   std::string shown(const std::string& static_id) const
+   {
+      if (static_prefix.empty() || static_id.rfind(static_prefix, 0) != 0) return static_id;
+      return shown_prefix + static_id.substr(static_prefix.size());
+   }
+};
+
+/// Where the steps being expanded come from: unprefixed calls resolve in `file`.
+struct Frame {
+   const File* file = nullptr;
+   IdFrame ids;
+   int depth = 0;
+   bool in_undo = false;
+};
+
+std::string severity_name(ast::Severity s)
+{
+   switch (s) {
+   case ast::Severity::P0: return "P0";
+   case ast::Severity::P1: return "P1";
+   case ast::Severity::P2: return "P2";
+   case ast::Severity::P3: return "P3";
+   }
+   return "P0";
+}
+
+/// retry N every D waits D, 2D, 4D ... between attempts, each capped at 8D.
+double backoff_total(int retries, double every_ms)
+{
+   double total = 0;
+   for (int k = 0; k < retries; ++k) total += std::min(every_ms * std::pow(2.0, k), 8 * every_ms);
+   return total;
+}
+
+class PlanBuilder {
+public:
+   PlanBuilder(const Program& program, const std::set<std::string>& given) : program_(program), given_(given) {}
+
+   Plan build()
+   {
+      const File& root = *program_.root;
+      plan_.title = root.title;
+      plan_.file = root.source ? root.source->path : "";
+      for_each_file([&](const File& file) { declarations(file); });
+      for_each_file([&](const File& file) { collect_rollback_sources(file); });
+      std::size_t number = 0;
+      for (const auto& phase : root.phases) plan_.phases.push_back(build_phase(phase, ++number, root));
+      for_each_file([&](const File& file) {
+         for (const auto& block : file.rollbacks) plan_.rollbacks.push_back(build_rollback(block, file));
+      });
+      for (const auto& phase : plan_.phases) plan_.timing.add(phase.timing);
+      return std::move(plan_);
+   }
+
+private:
+   template <class Visit>
+   void for_each_file(Visit visit)
+   {
+      visit(*program_.root);
+      for (const auto& [name, module] : program_.modules)
+         if (module) visit(*module);
+   }
+
+   // ------------------------------------------------------------ declarations
+
+   void declarations(const File& file)
+   {
+      for (const auto& param : file.params) {
+         PlanParam p;
+         p.name = param.name;
+         p.type = type_name(param_value_type(param));
+         if (param.default_value) {
+            const StaticValue value = evaluate_static(*param.default_value, globals_);
+            globals_.set(param.name, value);
+            p.value = show_value(value);
+            p.source = given_.count(param.name) ? "-p" : "default";
+         } else {
+            // Shown symbolically wherever it is used: the plan stays readable
+            // without every value.
+            globals_.set(param.name, StaticValue::unknown(param.name));
+            p.value = "(required)";
+            p.source = "missing";
+         }
+         plan_.params.push_back(std::move(p));
+      }
+      for (const auto& secret : file.secrets) {
+         globals_.set(secret.name, StaticValue::unknown(secret.name, true));
+         plan_.secrets.push_back({secret.name, secret.env_var});
+      }
+      for (const auto& metric : file.metrics) plan_.metrics.push_back(build_metric(metric));
+      for (const auto& trigger : file.triggers) plan_.triggers.push_back(build_trigger(trigger));
+   }
+
+   PlanMetric build_metric(const Metric& metric)
+   {
+      PlanMetric m;
+      m.name = metric.name;
+      m.unit = metric.unit_spelling;
+      const auto& source = metric.source;
+      const std::string target = source.target ? shown_text(*source.target, globals_) : "";
+      switch (source.kind) {
+      case MetricSource::Kind::Http: m.source = fmt::format("http GET {} json {}", target, source.json_path); break;
+      case MetricSource::Kind::Prometheus:
+         m.source = fmt::format("prometheus {} query {}", target,
+                                source.query ? show_value(evaluate_static(*source.query, globals_)) : "");
+         break;
+      case MetricSource::Kind::Shell:
+         m.source = "sh " + (source.target ? show_value(evaluate_static(*source.target, globals_)) : "");
+         break;
+      }
+      return m;
+   }
+
+   PlanTrigger build_trigger(const Trigger& trigger)
+   {
+      PlanTrigger t;
+      t.name = trigger.name;
+      t.title = trigger.title.empty() ? trigger.name : trigger.title;
+      t.warning = trigger.is_warning;
+      t.severity = trigger.is_warning ? "" : severity_name(trigger.severity);
+      t.condition = trigger.condition.expr ? expr_source(*trigger.condition.expr) : "";
+      if (trigger.condition.for_ms) t.window = format_duration(*trigger.condition.for_ms);
+      t.every = format_duration(trigger.every_ms.value_or(30'000));
+      if (!trigger.is_warning && trigger.severity == ast::Severity::P1)
+         t.grace = format_duration(trigger.grace_ms.value_or(15 * 60'000));
+      const auto& action = trigger.action;
+      switch (action.kind) {
+      case TriggerAction::Kind::Rollback:
+         t.action = "rollback " + action.rollback;
+         t.rollback = action.rollback;
+         break;
+      case TriggerAction::Kind::Notify:
+         t.action = "notify " + (action.value ? show_value(evaluate_static(*action.value, globals_)) : "");
+         break;
+      case TriggerAction::Kind::Call:
+         t.action = "call " + (action.value ? call_text(*action.value, globals_) : "");
+         break;
+      case TriggerAction::Kind::Record: t.action = "record"; break;
+      }
+      return t;
+   }
+
+   void collect_rollback_sources(const File& file)
+   {
+      for (const auto& trigger : file.triggers) {
+         if (trigger.action.kind == TriggerAction::Kind::Rollback)
+            reached_by_[trigger.action.rollback].push_back((trigger.is_warning ? "warning " : "trigger ") + trigger.name);
+         if (trigger.condition.on_lost == OnLost::Rollback)
+            reached_by_[trigger.condition.on_lost_rollback].push_back("monitoring lost in trigger " + trigger.name);
+      }
+      auto walk = [&](const Block& block, auto& self) -> void {
+         for (const auto& step : block) {
+            if (const auto* s = std::get_if<RollbackStep>(&step->node)) reached_by_[s->target].push_back("step " + step->id);
+            auto on_lost = [&](const Condition& c) {
+               if (c.on_lost == OnLost::Rollback)
+                  reached_by_[c.on_lost_rollback].push_back("monitoring lost in step " + step->id);
+            };
+            if (const auto* s = std::get_if<WatchStep>(&step->node))
+               for (const auto& c : s->conditions) on_lost(c);
+            if (const auto* s = std::get_if<AwaitStep>(&step->node)) on_lost(s->condition);
+            if (const auto* s = std::get_if<AssertStep>(&step->node)) on_lost(s->condition);
+            if (const auto* s = std::get_if<IfStep>(&step->node)) {
+               self(s->then_block, self);
+               self(s->else_block, self);
+            }
+            if (const auto* s = std::get_if<ForStep>(&step->node)) self(s->body, self);
+            self(step->options.undo, self);
+         }
+      };
+      for (const auto& phase : file.phases) walk(phase.body, walk);
+      for (const auto& block : file.rollbacks) walk(block.body, walk);
+      for (const auto& function : file.functions) walk(function.body, walk);
+   }
+
+   // ------------------------------------------------------------ blocks
+
+   PlanPhase build_phase(const Phase& phase, std::size_t number, const File& file)
+   {
+      PlanPhase p;
+      p.number = number;
+      p.title = phase.title;
+      p.slug = phase.slug;
+      for (auto& trigger : plan_.triggers) {
+         bool armed = phase.arms_all;
+         for (const auto& [name, loc] : phase.arms) armed = armed || name == trigger.name;
+         if (!armed) continue;
+         p.arms.push_back(trigger.name);
+         trigger.armed_in.push_back(phase.slug);
+      }
+      Frame frame{&file, {}, 0, false};
+      p.steps = block(phase.body, run_scope_, frame);
+      for (const auto& step : p.steps) p.timing.add(step.timing);
+      return p;
+   }
+
+   PlanRollback build_rollback(const RollbackBlock& rollback, const File& file)
+   {
+      PlanRollback r;
+      r.name = rollback.name;
+      r.reached_by = reached_by_[rollback.name];
+      StaticScope scope(&globals_);
+      Frame frame{&file, {}, 0, false};
+      r.steps = block(rollback.body, scope, frame);
+      for (const auto& step : r.steps) r.timing.add(step.timing);
+      return r;
+   }
+
+   std::vector<PlanStep> block(const Block& steps, StaticScope& scope, const Frame& frame)
+   {
+      std::vector<PlanStep> out;
+      for (const auto& step : steps) out.push_back(build_step(*step, scope, frame));
+      return out;
+   }
+
+   // ------------------------------------------------------------ steps
+
+   PlanStep build_step(const Step& step, StaticScope& scope, const Frame& frame)
+   {
+      PlanStep p;
+      p.id = frame.ids.shown(step.id);
+      p.kind = step_keyword(step);
+      p.line = step.loc.line;
+      std::visit(overloaded{
+                     [&](const ShStep& s) {
+                        p.text = "sh " + shown_value(*s.command, scope);
+                        p.side_effect = true;
+                        expectations(p, s.expects, scope);
+                     },
+                     [&](const HttpStep& s) { http(p, s, scope); },
+                     [&](const ChecklistStep& s) {
+                        p.text = "checklist " + shown_value(*s.title, scope);
+                        for (const auto& item : s.items) p.items.push_back(shown_text(*item.text, scope));
+                        p.timing.operator_steps = 1;
+                     },
+                     [&](const ApproveStep& s) {
+                        p.text = "approve " + shown_value(*s.prompt, scope);
+                        p.timing.operator_steps = 1;
+                     },
+                     [&](const WaitStep& s) {
+                        const StaticValue d = evaluate_static(*s.duration, scope);
+                        p.text = "wait " + show_value(d);
+                        if (d.is_duration()) p.timing.happy_ms = p.timing.worst_ms = d.number;
+                     },
+                     [&](const WatchStep& s) { watch(p, s, scope); },
+                     [&](const AwaitStep& s) {
+                        p.text = "await " + condition_text(s.condition);
+                        if (s.timeout) {
+                           const StaticValue t = evaluate_static(*s.timeout, scope);
+                           p.details.push_back("timeout " + show_value(t));
+                           if (t.is_duration()) p.timing.worst_ms = t.number;
+                        } else {
+                           p.timing.unbounded = 1;
+                        }
+                        if (s.every) p.details.push_back("every " + show_value(evaluate_static(*s.every, scope)));
+                        on_lost(p, s.condition);
+                     },
+                     [&](const AssertStep& s) {
+                        p.text = "assert " + condition_text(s.condition);
+                        if (s.message) p.details.push_back("message " + shown_value(*s.message, scope));
+                        on_lost(p, s.condition);
+                     },
+                     [&](const RollbackStep& s) {
+                        p.text = "rollback " + s.target;
+                        p.rollback = s.target;
+                     },
+                     [&](const AbortStep& s) { p.text = "abort " + shown_value(*s.reason, scope); },
+                     [&](const LogStep& s) { p.text = "log " + shown_value(*s.message, scope); },
+                     [&](const NotifyStep& s) {
+                        p.text = "notify " + shown_value(*s.message, scope);
+                        p.side_effect = true;
+                     },
+                     [&](const LetStep& s) {
+                        const StaticValue value = evaluate_static(*s.value, scope);
+                        p.text = "let " + s.name + " = " + show_value(value);
+                        scope.set(s.name, value.kind == StaticValue::Kind::Unknown && !value.secret
+                                              ? StaticValue::unknown(s.name)
+                                              : value);
+                     },
+                     [&](const IfStep& s) { if_step(p, s, scope, frame); },
+                     [&](const ForStep& s) { for_step(p, step, s, scope, frame); },
+                     [&](const CallStep& s) { call_step(p, step, *s.call, scope, frame); },
+                     [&](const ReturnStep& s) {
+                        p.text = s.value ? "return " + show_value(evaluate_static(*s.value, scope)) : "return";
+                     },
+                     [&](const UndoAllStep&) {
+                        p.text = "undo all";
+                        p.details.push_back("runs the undo of every completed step, newest first");
+                     },
+                 },
+                 step.node);
+      options(p, step, scope, frame);
+      return p;
+   }
+
+   void http(PlanStep& p, const HttpStep& s, StaticScope& scope)
+   {
+      p.text = "http " + s.method + " " + shown_text(*s.url, scope);
+      p.side_effect = s.method != "GET" && s.method != "HEAD";
+      for (const auto& [name, value] : s.headers) p.details.push_back("header " + name + ": " + shown_text(*value, scope));
+      if (s.body) p.details.push_back("body " + show_value(evaluate_static(*s.body, scope)));
+      expectations(p, s.expects, scope);
+   }
+
+   void watch(PlanStep& p, const WatchStep& s, StaticScope& scope)
+   {
+      const StaticValue d = evaluate_static(*s.duration, scope);
+      p.text = "watch " + show_value(d);
+      if (s.every) p.text += " every " + show_value(evaluate_static(*s.every, scope));
+      if (d.is_duration()) p.timing.happy_ms = p.timing.worst_ms = d.number;
+      for (const auto& c : s.conditions) {
+         p.details.push_back("hold " + condition_text(c));
+         on_lost(p, c);
+      }
+   }
+
+   void if_step(PlanStep& p, const IfStep& s, StaticScope& scope, const Frame& frame)
+   {
+      const StaticValue cond = evaluate_static(*s.cond, scope);
+      p.text = "if " + expr_source(*s.cond);
+      if (cond.known() && cond.kind == StaticValue::Kind::Bool) {
+         // Decided at plan time (e.g. by the loop variable): show the branch taken.
+         p.text += cond.boolean ? "  (true here)" : "  (false here)";
+         p.children = block(cond.boolean ? s.then_block : s.else_block, scope, frame);
+         for (const auto& child : p.children) p.timing.add(child.timing);
+         return;
+      }
+      PlanStep then_branch = branch("then", p.id, block(s.then_block, scope, frame));
+      PlanStep else_branch = branch("else", p.id + "/else", block(s.else_block, scope, frame));
+      // Only one branch runs: the happy path takes the shorter, the worst case the longer.
+      p.timing.happy_ms = std::min(then_branch.timing.happy_ms, else_branch.timing.happy_ms);
+      p.timing.worst_ms = std::max(then_branch.timing.worst_ms, else_branch.timing.worst_ms);
+      p.timing.unbounded = std::max(then_branch.timing.unbounded, else_branch.timing.unbounded);
+      p.timing.operator_steps = std::max(then_branch.timing.operator_steps, else_branch.timing.operator_steps);
+      p.children.push_back(std::move(then_branch));
+      if (!s.else_block.empty()) p.children.push_back(std::move(else_branch));
+   }
+
+   static PlanStep branch(const std::string& name, const std::string& id, std::vector<PlanStep> steps)
+   {
+      PlanStep b;
+      b.kind = "branch";
+      b.id = id;
+      b.text = name;
+      b.children = std::move(steps);
+      for (const auto& child : b.children) {
+         b.timing.add(child.timing);
+         b.side_effect = b.side_effect || child.side_effect;
+      }
+      return b;
+   }
+
+   void for_step(PlanStep& p, const Step& step, const ForStep& s, StaticScope& scope, const Frame& frame)
+   {
+      const StaticValue items = evaluate_static(*s.items, scope);
+      p.text = "for " + s.variable + " in " + show_value(items);
+      if (items.kind != StaticValue::Kind::List) {
+         // Known only at run time: show the body once, with the variable symbolic.
+         p.text += "  (expanded at run time)";
+         StaticScope body(&scope);
+         body.set(s.variable, StaticValue::unknown(s.variable));
+         p.children = block(s.body, body, frame);
+         for (const auto& child : p.children) p.timing.add(child.timing);
+         if (!p.children.empty()) p.timing.unbounded = std::max(p.timing.unbounded, 1);
+         return;
+      }
+      for (const auto& item : items.items) {
+         const std::string label = s.variable + "=" + (item.kind == StaticValue::Kind::String && item.exact
+                                                          ? item.text
+                                                          : show_value(item));
+         PlanStep iteration;
+         iteration.kind = "iteration";
+         iteration.id = p.id + "[" + label + "]";
+         iteration.text = s.variable + " = " + show_value(item);
+         StaticScope body(&scope);
+         body.set(s.variable, item);
+         Frame inner = frame;
+         inner.ids = IdFrame{step.id, iteration.id};
+         iteration.children = block(s.body, body, inner);
+         for (const auto& child : iteration.children) {
+            iteration.timing.add(child.timing);
+            iteration.side_effect = iteration.side_effect || child.side_effect;
+         }
+         p.timing.add(iteration.timing);
+         p.children.push_back(std::move(iteration));
+      }
+   }
+
+   void call_step(PlanStep& p, const Step& step, const Expr& expr, StaticScope& scope, const Frame& frame)
+   {
+      p.text = call_text(expr, scope);
+      const auto* call = std::get_if<Call>(&expr.node);
+      if (!call) return;
+      const File* file = nullptr;
+      const Function* function = resolve(*call, frame, file);
+      if (!function) return;   // a builtin: nothing to expand
+      if (frame.depth >= max_call_depth) {
+         p.details.push_back("(not expanded: calls nested more than 8 deep)");
+         return;
+      }
+      StaticScope body(&globals_);
+      for (std::size_t i = 0; i < function->params.size() && i < call->args.size(); ++i)
+         body.set(function->params[i].first, evaluate_static(*call->args[i], scope));
+      const std::string fn_prefix = function->body.empty() ? "" : static_prefix_of(function->body.front()->id);
+      Frame inner{file, IdFrame{fn_prefix, p.id + "/" + fn_prefix}, frame.depth + 1, frame.in_undo};
+      p.children = block(function->body, body, inner);
+      for (const auto& child : p.children) {
+         p.timing.add(child.timing);
+         p.side_effect = p.side_effect || child.side_effect;
+      }
+      (void)step;
+   }
+
+   /// "fn:traffic.route/1" -> "fn:traffic.route".
+   static std::string static_prefix_of(const std::string& id)
+   {
+      const auto slash = id.rfind('/');
+      return slash == std::string::npos ? id : id.substr(0, slash);
+   }
+
+   const Function* resolve(const Call& call, const Frame& frame, const File*& file) const
+   {
+      auto find = [](const File& f, const std::string& name) -> const Function* {
+         for (const auto& function : f.functions)
+            if (function.name == name) return &function;
+         return nullptr;
+      };
+      if (const auto* name = std::get_if<NameRef>(&call.callee->node)) {
+         file = frame.file ? frame.file : program_.root.get();
+         return find(*file, name->name);
+      }
+      if (const auto* member = std::get_if<Member>(&call.callee->node))
+         if (const auto* object = std::get_if<NameRef>(&member->object->node)) {
+            const auto it = program_.modules.find(object->name);
+            if (it == program_.modules.end() || !it->second) return nullptr;
+            file = it->second.get();
+            return find(*file, member->member);
+         }
+      return nullptr;
+   }
+
+   void options(PlanStep& p, const Step& step, StaticScope& scope, const Frame& frame)
+   {
+      const auto& o = step.options;
+      const bool single = std::holds_alternative<ShStep>(step.node) || std::holds_alternative<HttpStep>(step.node);
+      const bool call = std::holds_alternative<CallStep>(step.node);
+      const int attempts = 1 + o.retry_count.value_or(0);
+      if (o.timeout_ms) {
+         p.details.push_back("timeout " + format_duration(*o.timeout_ms));
+         if (single || call) {
+            // Each attempt ends by its timeout at the latest.
+            p.timing.worst_ms = *o.timeout_ms * attempts;
+            p.timing.unbounded = 0;
+         }
+      } else if (single) {
+         p.timing.unbounded = 1;
+      } else if (call) {
+         p.timing.worst_ms *= attempts;
+      }
+      if (o.retry_count) {
+         std::string retry = fmt::format("retry {}", *o.retry_count);
+         if (o.retry_every_ms) {
+            retry += " every " + format_duration(*o.retry_every_ms);
+            p.timing.worst_ms += backoff_total(*o.retry_count, *o.retry_every_ms);
+         }
+         p.details.push_back(retry);
+      }
+      if (o.idempotent) p.details.push_back("idempotent");
+      if (!o.capture.empty()) {
+         p.details.push_back("as " + o.capture);
+         scope.set(o.capture, StaticValue::unknown(o.capture));
+      }
+      if (!o.undo.empty()) {
+         Frame undo_frame = frame;
+         undo_frame.in_undo = true;
+         PlanStep undo = branch("undo", p.id + "/undo", block(o.undo, scope, undo_frame));
+         undo.kind = "undo";
+         // Compensation runs only in a rollback: not part of this path's time.
+         undo.timing = {};
+         p.children.push_back(std::move(undo));
+      }
+   }
+
+   void expectations(PlanStep& p, const std::vector<Expectation>& expects, StaticScope& scope)
+   {
+      std::string text;
+      for (const auto& e : expects) {
+         text += text.empty() ? "expect " : ", ";
+         const std::string value = e.value ? show_value(evaluate_static(*e.value, scope)) : "";
+         switch (e.kind) {
+         case Expectation::Kind::Status: text += "status " + value; break;
+         case Expectation::Kind::Exit: text += "exit " + value; break;
+         case Expectation::Kind::Json: text += "json " + e.json_path + " " + e.op + " " + value; break;
+         }
+      }
+      if (!text.empty()) p.details.push_back(text);
+   }
+
+   void on_lost(PlanStep& p, const Condition& c)
+   {
+      if (c.on_lost == OnLost::Rollback && p.rollback.empty()) p.rollback = c.on_lost_rollback;
+   }
+
+   // ------------------------------------------------------------ values
+
+   std::string condition_text(const Condition& c) const { return condition_source(c); }
+
+   /// A value as a literal: strings quoted.
+   static std::string shown_value(const Expr& expr, const StaticScope& scope)
+   {
+      return show_value(evaluate_static(expr, scope));
+   }
+   /// A value as text (URLs, header values, checklist items): strings unquoted.
+   static std::string shown_text(const Expr& expr, const StaticScope& scope)
+   {
+      return show_interpolated(evaluate_static(expr, scope));
+   }
+
+   static std::string call_text(const Expr& expr, const StaticScope& scope)
+   {
+      const auto* call = std::get_if<Call>(&expr.node);
+      if (!call) return expr_source(expr);
+      std::string text = expr_source(*call->callee) + "(";
+      for (std::size_t i = 0; i < call->args.size(); ++i)
+         text += (i ? ", " : "") + show_value(evaluate_static(*call->args[i], scope));
+      return text + ")";
+   }
+
+   const Program& program_;
+   const std::set<std::string>& given_;
+   Plan plan_;
+   StaticScope globals_;
+   StaticScope run_scope_{&globals_};
+   std::map<std::string, std::vector<std::string>> reached_by_;
+};
+
+}  // namespace
+
+void Timing::add(const Timing& other)
+{
+   happy_ms += other.happy_ms;
+   worst_ms += other.worst_ms;
+   unbounded += other.unbounded;
+   operator_steps += other.operator_steps;
+}
+
+std::string human_duration(double ms)
+{
+   if (ms <= 0) return "0s";
+   if (ms < 1000) return fmt::format("{}ms", static_cast<long long>(std::llround(ms)));
+   long long seconds = std::llround(ms / 1000);
+   std::string out;
+   const struct { long long size; const char* suffix; } parts[] = {{86400, "d"}, {3600, "h"}, {60, "m"}, {1, "s"}};
+   for (const auto& part : parts) {
+      if (seconds < part.size) continue;
+      out += fmt::format("{}{}{}", out.empty() ? "" : " ", seconds / part.size, part.suffix);
+      seconds %= part.size;
+   }
+   return out;
+}
+
+Plan build_plan(const Program& program, const std::set<std::string>& given_params)
+{
+   if (!program.root) return {};
+   return PlanBuilder(program, given_params).build();
+}
+
+}  // namespace runbook::plan

@@ -1,0 +1,66 @@
+#include <nlohmann/json.hpp>
+
+#include "plan/render.hpp"
+
+namespace runbook::plan {
+
+namespace {
+
+using nlohmann::json;
+
+json timing_json(const Timing& t)
+{
+   return {{"happy_ms", t.happy_ms}, {"worst_ms", t.worst_ms}, {"steps_without_timeout", t.unbounded},
+           {"operator_steps", t.operator_steps}};
+}
+
+json steps_json(const std::vector<PlanStep>& steps)
+{
+   json out = json::array();
+   for (const auto& s : steps) {
+      json step = {{"id", s.id}, {"kind", s.kind}, {"text", s.text}, {"line", s.line},
+                   {"side_effect", s.side_effect}, {"timing", timing_json(s.timing)}};
+      if (!s.details.empty()) step["details"] = s.details;
+      if (!s.items.empty()) step["items"] = s.items;
+      if (!s.rollback.empty()) step["rollback"] = s.rollback;
+      if (!s.children.empty()) step["children"] = steps_json(s.children);
+      out.push_back(std::move(step));
+   }
+   return out;
+}
+
+}  // namespace
+
+std::string render_json(const Plan& plan)
+{
+   json doc = {{"title", plan.title}, {"file", plan.file}, {"timing", timing_json(plan.timing)}};
+   doc["params"] = json::array();
+   for (const auto& p : plan.params)
+      doc["params"].push_back({{"name", p.name}, {"type", p.type}, {"value", p.value}, {"source", p.source}});
+   doc["secrets"] = json::array();
+   for (const auto& s : plan.secrets) doc["secrets"].push_back({{"name", s.name}, {"env", s.env_var}});
+   doc["metrics"] = json::array();
+   for (const auto& m : plan.metrics) doc["metrics"].push_back({{"name", m.name}, {"unit", m.unit}, {"source", m.source}});
+   doc["triggers"] = json::array();
+   for (const auto& t : plan.triggers) {
+      json trigger = {{"name", t.name},   {"title", t.title},         {"kind", t.warning ? "warning" : "trigger"},
+                      {"condition", t.condition}, {"every", t.every}, {"action", t.action},
+                      {"armed_in", t.armed_in}};
+      if (!t.severity.empty()) trigger["severity"] = t.severity;
+      if (!t.window.empty()) trigger["for"] = t.window;
+      if (!t.grace.empty()) trigger["grace"] = t.grace;
+      if (!t.rollback.empty()) trigger["rollback"] = t.rollback;
+      doc["triggers"].push_back(std::move(trigger));
+   }
+   doc["phases"] = json::array();
+   for (const auto& p : plan.phases)
+      doc["phases"].push_back({{"number", p.number}, {"title", p.title}, {"slug", p.slug}, {"arms", p.arms},
+                               {"timing", timing_json(p.timing)}, {"steps", steps_json(p.steps)}});
+   doc["rollbacks"] = json::array();
+   for (const auto& r : plan.rollbacks)
+      doc["rollbacks"].push_back({{"name", r.name}, {"reached_by", r.reached_by}, {"timing", timing_json(r.timing)},
+                                  {"steps", steps_json(r.steps)}});
+   return doc.dump(2) + "\n";
+}
+
+}  // namespace runbook::plan

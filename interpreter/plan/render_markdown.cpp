@@ -1,0 +1,106 @@
+#include <fmt/format.h>
+
+#include "plan/render.hpp"
+
+namespace runbook::plan {
+
+namespace {
+
+/// Inline code that survives backticks in the text.
+std::string code(const std::string& text)
+{
+   const std::string fence = text.find('`') == std::string::npos ? "`" : "``";
+   const std::string pad = fence.size() > 1 ? " " : "";
+   return fence + pad + text + pad + fence;
+}
+
+/// A table cell: pipes would end the cell, newlines the row.
+std::string cell(const std::string& text)
+{
+   std::string out;
+   for (const char c : text) {
+      if (c == '|') out += "\\|";
+      else if (c == '\n') out += ' ';
+      else out += c;
+   }
+   return out;
+}
+
+void steps(std::string& out, const std::vector<PlanStep>& list, int depth)
+{
+   const std::string indent(depth * 2, ' ');
+   for (const auto& step : list) {
+      if (step.kind == "iteration" || step.kind == "branch" || step.kind == "undo") {
+         out += fmt::format("{}- *{}*\n", indent, step.text);
+      } else {
+         std::string line = fmt::format("{}- {} {}", indent, code(step.id), code(step.text));
+         if (step.timing.happy_ms > 0 || step.timing.worst_ms > 0) {
+            line += " — " + human_duration(step.timing.happy_ms);
+            if (step.timing.worst_ms != step.timing.happy_ms) line += " (at most " + human_duration(step.timing.worst_ms) + ")";
+         }
+         if (step.side_effect && step.children.empty()) line += " **side effect**";
+         if (!step.rollback.empty()) line += " → rollback " + code(step.rollback);
+         out += line + "\n";
+         for (const auto& detail : step.details) out += fmt::format("{}  - {}\n", indent, code(detail));
+         for (const auto& item : step.items) out += fmt::format("{}  - [ ] {}\n", indent, item);
+      }
+      steps(out, step.children, depth + 1);
+   }
+}
+
+std::string names(const std::vector<std::string>& list)
+{
+   if (list.empty()) return "none";
+   std::string out;
+   for (const auto& name : list) out += (out.empty() ? "" : ", ") + code(name);
+   return out;
+}
+
+}  // namespace
+
+std::string render_markdown(const Plan& plan)
+{
+   std::string out = fmt::format("## Plan: {}\n\n", plan.title);
+   out += fmt::format("**File:** {}  \n**Duration:** {}\n", code(plan.file), timing_summary(plan.timing));
+   if (!plan.params.empty()) {
+      out += "\n### Params\n\n| name | type | value | source |\n| --- | --- | --- | --- |\n";
+      for (const auto& p : plan.params)
+         out += fmt::format("| {} | {} | {} | {} |\n", code(p.name), p.type, cell(code(p.value)), p.source);
+   }
+   if (!plan.secrets.empty()) {
+      out += "\n### Secrets\n\n| name | from | shown as |\n| --- | --- | --- |\n";
+      for (const auto& s : plan.secrets) out += fmt::format("| {} | {} | `***` |\n", code(s.name), code("$" + s.env_var));
+   }
+   if (!plan.metrics.empty()) {
+      out += "\n### Metrics\n\n| metric | unit | source |\n| --- | --- | --- |\n";
+      for (const auto& m : plan.metrics)
+         out += fmt::format("| {} | {} | {} |\n", code(m.name), cell(m.unit), cell(code(m.source)));
+   }
+   if (!plan.triggers.empty()) {
+      out += "\n### Triggers\n\n| trigger | severity | when | for | every | action | armed in |\n"
+             "| --- | --- | --- | --- | --- | --- | --- |\n";
+      for (const auto& t : plan.triggers) {
+         std::string severity = t.warning ? "warning" : t.severity;
+         if (!t.grace.empty()) severity += " (grace " + t.grace + ")";
+         out += fmt::format("| {} {} | {} | {} | {} | {} | {} | {} |\n", code(t.name), cell(t.title), severity,
+                            cell(code(t.condition)), t.window.empty() ? "—" : t.window, t.every, cell(code(t.action)),
+                            names(t.armed_in));
+      }
+   }
+   for (const auto& phase : plan.phases) {
+      out += fmt::format("\n### Phase {}: {}\n\n", phase.number, phase.title);
+      out += fmt::format("Arms: {} · {}\n\n", names(phase.arms), timing_summary(phase.timing));
+      steps(out, phase.steps, 0);
+   }
+   for (const auto& rollback : plan.rollbacks) {
+      out += fmt::format("\n### Rollback {}\n\n", code(rollback.name));
+      out += fmt::format("Reached by: {} · {}\n\n",
+                         rollback.reached_by.empty() ? "nothing (an operator can start it)"
+                                                     : fmt::format("{}", fmt::join(rollback.reached_by, ", ")),
+                         timing_summary(rollback.timing));
+      steps(out, rollback.steps, 0);
+   }
+   return out;
+}
+
+}  // namespace runbook::plan

@@ -1,0 +1,229 @@
+// Implementation notes.
+//
+// The text form follows compilers and ninja: the location, the message, the
+// source line, a caret.  The echoed line is normalised so the caret lines up
+// in any terminal: tabs become spaces up to the next multiple of tab_width,
+// UTF-8 continuation bytes take no column, and a line wider than max_width is
+// cut around the caret with "..." on the cut sides.
+#include "syntax/diagnostic.hpp"
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+namespace runbook {
+
+namespace {
+
+constexpr std::size_t tab_width = 4;
+constexpr std::size_t max_width = 120;
+/// When a line is cut, this much of it is shown before the caret.
+constexpr std::size_t context_before = 60;
+
+const char* severity_name(Severity severity)
+{
+   switch (severity) {
+   case Severity::Error: return "error";
+   case Severity::Warning: return "warning";
+   case Severity::Note: return "note";
+   }
+   return "error";
+}
+
+const char* severity_color(Severity severity)
+{
+   switch (severity) {
+   case Severity::Error: return "\x1b[1;31m";
+   case Severity::Warning: return "\x1b[1;35m";
+   case Severity::Note: return "\x1b[1;36m";
+   }
+   return "";
+}
+
+bool is_continuation(char c)
+{
+   return (static_cast<unsigned char>(c) & 0xC0) == 0x80;
+}
+
+/// A source line as displayed: its text and the display column (0-based)
+/// of the byte at `column` (1-based).
+struct DisplayLine {
+   std::string text;
+   std::size_t caret = 0;
+};
+
+DisplayLine display_line(std::string_view line, std::size_t column)
+{
+   DisplayLine result;
+   std::size_t width = 0;
+   bool caret_set = false;
+   for (std::size_t i = 0; i < line.size(); ++i) {
+      if (i + 1 == column) {
+         result.caret = width;
+         caret_set = true;
+      }
+      const char c = line[i];
+      if (c == '\t') {
+         const std::size_t spaces = tab_width - width % tab_width;
+         result.text.append(spaces, ' ');
+         width += spaces;
+      }
+      else if (c == '\r') {
+         // Only a CRLF line end can leave one here; it shows as nothing.
+      }
+      else {
+         result.text += c;
+         if (!is_continuation(c)) ++width;
+      }
+   }
+   if (!caret_set) result.caret = width + (column > line.size() + 1 ? column - line.size() - 1 : 0);
+   return result;
+}
+
+/// Cuts a wide line around the caret.
+void cut_line(DisplayLine& line)
+{
+   std::size_t total = 0;
+   for (const char c : line.text) total += is_continuation(c) ? 0 : 1;
+   if (total <= max_width) return;
+   const std::size_t keep = max_width - 6;  // Room for "..." on both sides.
+   std::size_t first = line.caret > context_before ? line.caret - context_before : 0;
+   first = std::min(first, total - std::min(total, keep));
+   const std::size_t last = std::min(total, first + keep);
+   // Map display columns back to bytes, never splitting a UTF-8 sequence.
+   std::string cut;
+   std::size_t width = 0;
+   for (std::size_t i = 0; i < line.text.size(); ++i) {
+      const char c = line.text[i];
+      if (!is_continuation(c)) ++width;
+      if (width > first && width <= last) cut += c;
+   }
+   const bool cut_front = first > 0;
+   const bool cut_back = last < total;
+   line.text = (cut_front ? "..." : "") + cut + (cut_back ? "..." : "");
+   line.caret = line.caret - first + (cut_front ? 3 : 0);
+}
+
+std::string display_path(const Diagnostic& d)
+{
+   return d.loc.file != nullptr ? d.loc.file->path : std::string("runbook");
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------- Diagnostics
+
+void Diagnostics::error(Location loc, std::string code, std::string message, std::vector<std::string> notes)
+{
+   items_.push_back(Diagnostic{Severity::Error, loc, std::move(message), std::move(code), std::move(notes)});
+}
+
+void Diagnostics::warning(Location loc, std::string code, std::string message, std::vector<std::string> notes)
+{
+   items_.push_back(Diagnostic{Severity::Warning, loc, std::move(message), std::move(code), std::move(notes)});
+}
+
+bool Diagnostics::has_errors() const
+{
+   return error_count() > 0;
+}
+
+std::size_t Diagnostics::error_count() const
+{
+   return static_cast<std::size_t>(
+      std::count_if(items_.begin(), items_.end(), [](const Diagnostic& d) { return d.severity == Severity::Error; }));
+}
+
+std::size_t Diagnostics::warning_count() const
+{
+   return static_cast<std::size_t>(std::count_if(
+      items_.begin(), items_.end(), [](const Diagnostic& d) { return d.severity == Severity::Warning; }));
+}
+
+void Diagnostics::sort()
+{
+   std::stable_sort(items_.begin(), items_.end(), [](const Diagnostic& a, const Diagnostic& b) {
+      const std::string_view path_a = a.loc.file != nullptr ? std::string_view(a.loc.file->path) : std::string_view();
+      const std::string_view path_b = b.loc.file != nullptr ? std::string_view(b.loc.file->path) : std::string_view();
+      if (path_a != path_b) return path_a < path_b;
+      if (a.loc.line != b.loc.line) return a.loc.line < b.loc.line;
+      return a.loc.column < b.loc.column;
+   });
+}
+
+void Diagnostics::append(const Diagnostics& other)
+{
+   items_.insert(items_.end(), other.items_.begin(), other.items_.end());
+}
+
+// ---------------------------------------------------------------- text
+
+std::string render_text(const Diagnostic& d, bool color)
+{
+   const char* bold = color ? "\x1b[1m" : "";
+   const char* reset = color ? "\x1b[0m" : "";
+   std::string out;
+   out += bold;
+   out += display_path(d);
+   if (d.loc.valid()) out += ":" + std::to_string(d.loc.line) + ":" + std::to_string(d.loc.column);
+   out += ":";
+   out += reset;
+   out += " ";
+   out += color ? severity_color(d.severity) : "";
+   out += severity_name(d.severity);
+   out += ":";
+   out += reset;
+   out += " ";
+   out += d.message;
+   out += "\n";
+   if (d.loc.valid()) {
+      DisplayLine line = display_line(d.loc.file->line_text(d.loc.line), d.loc.column);
+      cut_line(line);
+      out += line.text;
+      out += "\n";
+      out += std::string(line.caret, ' ');
+      out += color ? "\x1b[1;32m^\x1b[0m\n" : "^\n";
+   }
+   for (const auto& note : d.notes) {
+      out += "  ";
+      out += color ? severity_color(Severity::Note) : "";
+      out += "note:";
+      out += reset;
+      out += " " + note + "\n";
+   }
+   return out;
+}
+
+std::string render_text(const Diagnostics& ds, bool color)
+{
+   std::string out;
+   for (const auto& d : ds.all()) out += render_text(d, color);
+   return out;
+}
+
+// ---------------------------------------------------------------- JSON
+
+std::string render_json(const Diagnostics& ds)
+{
+   nlohmann::json diagnostics = nlohmann::json::array();
+   for (const auto& d : ds.all()) {
+      nlohmann::json range = {{"filename", d.loc.file != nullptr ? d.loc.file->path : std::string()}};
+      if (d.loc.valid()) {
+         range["start"] = {{"line", d.loc.line}, {"column", d.loc.column}, {"byte", d.loc.offset}};
+      }
+      diagnostics.push_back({{"severity", severity_name(d.severity)},
+                             {"code", d.code},
+                             {"message", d.message},
+                             {"notes", d.notes},
+                             {"range", std::move(range)}});
+   }
+   const nlohmann::json document = {{"format_version", "1.0"},
+                                     {"valid", !ds.has_errors()},
+                                     {"error_count", ds.error_count()},
+                                     {"warning_count", ds.warning_count()},
+                                     {"diagnostics", std::move(diagnostics)}};
+   // Invalid UTF-8 in a message (quoted from a broken file) must not make the
+   // whole document unreadable: replace it.
+   return document.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
+}  // namespace runbook
