@@ -1,6 +1,7 @@
 #include "exec/evaluate.hpp"
 
 #include <cmath>
+#include <cstdlib>
 
 #include <fmt/core.h>
 
@@ -163,9 +164,10 @@ Value Evaluator::eval_call(const ast::Call& call, const Location& loc)
    };
    if (!hooks_.has_function(name)) {
       // Built-ins, unless the runbook defines a function of the same name.
+      // The table of built-ins is check/builtins.hpp; each is implemented here.
       if (name == "now") {
          want(0);
-         return Value(hooks_.now_ms(), ast::Unit::Duration);
+         return Value(hooks_.now_ms() / 1000.0);   // Seconds since the epoch.
       }
       if (name == "len") {
          want(1);
@@ -173,9 +175,19 @@ Value Evaluator::eval_call(const ast::Call& call, const Location& loc)
          if (args[0].is_map()) return Value(static_cast<double>(args[0].as_map().size()));
          return Value(static_cast<double>(args[0].as_list().size()));
       }
-      if (name == "string") {
+      if (name == "str") {
          want(1);
          return Value(args[0].display());
+      }
+      if (name == "number") {
+         want(1);
+         if (args[0].is_number()) return Value(args[0].as_double());
+         const std::string& text = args[0].as_string();
+         char* end = nullptr;
+         const double v = std::strtod(text.c_str(), &end);
+         if (text.empty() || end == nullptr || *end != '\0' || !std::isfinite(v))
+            throw EvalError(loc, fmt::format("number(\"{}\"): not a number", text));
+         return Value(v);
       }
       throw EvalError(loc, fmt::format("no function named '{}'", name));
    }

@@ -66,7 +66,7 @@ RunOutcome Interpreter::resume(const std::string& run_id) { return impl_->resume
 
 void Interpreter::Impl::emit(RunEvent::Kind kind, const std::string& step_id, const std::string& text, json data)
 {
-   RunEvent event{kind, world_.clock().now(), redact(step_id), redact(text), redactor_.redact(data)};
+   RunEvent event{kind, world_.clock().now(), redact(step_id), redact(text), redactor_.redact_json(data)};
    std::lock_guard<std::mutex> lock(emit_mutex_);
    observer_.on_event(event);
 }
@@ -75,7 +75,7 @@ void Interpreter::Impl::record(const std::string& kind, const std::string& step_
 {
    if (run_id_.empty()) return;
    try {
-      journal_.record(run_id_, kind, redact(step_id), redactor_.redact(data).dump(), world_.clock().now());
+      journal_.record(run_id_, kind, redact(step_id), redactor_.redact_json(data).dump(), world_.clock().now());
    } catch (const JournalError& e) {
       // The story of the run is incomplete, but no side effect depends on it;
       // step records (which do) stop the run when they fail.

@@ -151,7 +151,7 @@ struct Interpreter::Impl : EvalHooks {
    /// In-doubt settlement for a step not safe to repeat: "redo", "done", "abort".
    std::string settle_in_doubt(const std::string& id, const Resolved& resolved);
    void restore_capture(const ast::Step& step, Frame& frame, const json& result);
-   std::string def_hash(const Resolved& resolved) const;
+   std::string def_hash(const ast::Step& step, const Resolved& resolved) const;
 
    // ------------------------------------------------------------ step_effects.cpp
    Flow run_sh(const ast::Step& step, const ast::ShStep& sh, Frame& frame, const std::string& id);

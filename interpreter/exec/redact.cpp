@@ -1,6 +1,7 @@
 #include "exec/redact.hpp"
 
 #include <algorithm>
+#include <cctype>
 
 #include <fmt/core.h>
 
@@ -48,18 +49,18 @@ std::string Redactor::redact(std::string_view text) const
    return out;
 }
 
-nlohmann::json Redactor::redact(const nlohmann::json& json) const
+nlohmann::json Redactor::redact_json(const nlohmann::json& json) const
 {
    if (secrets_.empty()) return json;
-   if (json.is_string()) return redact(json.get_ref<const std::string&>());
+   if (json.is_string()) return redact(std::string_view(json.get_ref<const std::string&>()));
    if (json.is_array()) {
       auto out = nlohmann::json::array();
-      for (const auto& item : json) out.push_back(redact(item));
+      for (const auto& item : json) out.push_back(redact_json(item));
       return out;
    }
    if (json.is_object()) {
       auto out = nlohmann::json::object();
-      for (const auto& [key, item] : json.items()) out[redact(key)] = redact(item);
+      for (const auto& [key, item] : json.items()) out[redact(key)] = redact_json(item);
       return out;
    }
    // A numeric secret (a PIN) is still a secret when it appears as a number.

@@ -25,7 +25,7 @@ public:
 
    std::string redact(std::string_view text) const;
    /// Redacts every string (keys too) inside a JSON document.
-   nlohmann::json redact(const nlohmann::json& json) const;
+   nlohmann::json redact_json(const nlohmann::json& json) const;
    /// True when `text` contains a secret (tests, and refusing to journal).
    bool contains_secret(std::string_view text) const;
 

@@ -1,6 +1,7 @@
 // The steps that change the world: `sh` and `http`; and the reads that feed
 // expressions: metric samples and `http get ... json` probes.
 #include <fmt/core.h>
+#include <fmt/ranges.h>
 
 #include "exec/interpreter_impl.hpp"
 #include "io/json_path.hpp"
@@ -209,7 +210,7 @@ Flow Interpreter::Impl::run_http(const ast::Step& step, const ast::HttpStep& htt
          shown_body = redact(request.body);
       } else {
          request.body = body.to_json().dump();
-         shown_body = redactor_.redact(body.to_json());
+         shown_body = redactor_.redact_json(body.to_json());
          if (!has_content_type) request.headers.emplace_back("Content-Type", "application/json");
       }
    }

@@ -10,24 +10,16 @@
 
 #include <fmt/core.h>
 
+#include "check/signature.hpp"
+
 namespace runbook {
 
-std::string Interpreter::Impl::def_hash(const Resolved& resolved) const
+std::string Interpreter::Impl::def_hash(const ast::Step& step, const Resolved& resolved) const
 {
-   // FNV-1a 64 over the kind and the redacted resolved definition: stable
-   // across builds and processes, which std::hash is not promised to be.
-   std::uint64_t hash = 1469598103934665603ULL;
-   auto mix = [&hash](const std::string& text) {
-      for (unsigned char c : text) {
-         hash ^= c;
-         hash *= 1099511628211ULL;
-      }
-      hash ^= 0xff;
-      hash *= 1099511628211ULL;
-   };
-   mix(resolved.kind);
-   mix(resolved.inputs.dump());
-   return fmt::format("{:016x}", hash);
+   // The step as written (the checker's canonical signature) and as resolved
+   // (params and captures spliced in, redacted): a done step whose command
+   // changed through either is noticed on resume.
+   return fmt::format("{:016x}", fnv1a_64(step_signature(step) + "\n" + resolved.inputs.dump()));
 }
 
 void Interpreter::Impl::restore_capture(const ast::Step& step, Frame& frame, const json& result)
@@ -89,7 +81,7 @@ std::string Interpreter::Impl::settle_in_doubt(const std::string& id, const Reso
 Flow Interpreter::Impl::journaled(const ast::Step& step, Frame& frame, const std::string& id, Resolved resolved,
                                   const Performer& perform, json* result_out)
 {
-   const std::string hash = def_hash(resolved);
+   const std::string hash = def_hash(step, resolved);
 
    // ---- what the journal already knows about this step (resume)
    auto known = resuming_ ? records_.find(id) : records_.end();
@@ -175,7 +167,7 @@ Flow Interpreter::Impl::journaled(const ast::Step& step, Frame& frame, const std
    const double every = step.options.retry_every_ms.value_or(1000);
    double backoff = every;
    for (int tried = 0;; ++tried) {
-      const std::string inputs = redactor_.redact(resolved.inputs).dump();
+      const std::string inputs = redactor_.redact_json(resolved.inputs).dump();
       int attempt = 0;
       try {
          attempt = journal_.step_started(run_id_, id, resolved.kind, hash, inputs, resolved.deadline_ms,
@@ -216,7 +208,7 @@ Flow Interpreter::Impl::journaled(const ast::Step& step, Frame& frame, const std
       p.result["attempt"] = attempt;
 
       try {
-         journal_.step_finished(run_id_, id, p.outcome, redactor_.redact(p.result).dump(), world_.clock().now());
+         journal_.step_finished(run_id_, id, p.outcome, redactor_.redact_json(p.result).dump(), world_.clock().now());
       } catch (const JournalError& e) {
          stop_message_ = fmt::format("the outcome of step {} could not be journaled: {}", id, e.what());
          return Flow::JournalBroken;

@@ -11,7 +11,7 @@ namespace runbook {
 void Interpreter::Impl::journal_answer(const std::string& id, const json& data)
 {
    record("answer", id, data);
-   answers_.emplace(id, redactor_.redact(data));
+   answers_.emplace(id, redactor_.redact_json(data));
 }
 
 Answer Interpreter::Impl::ask(const Question& question, Stop& stop, bool remote_approve)
