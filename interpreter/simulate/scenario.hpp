@@ -152,6 +152,9 @@ struct Scenario {
    std::vector<AnswerRule> answers;
    std::vector<InterruptRule> interrupts;
    std::vector<ExpectRule> expectations;
+   /// Built by replay from a journal: metrics the runbook no longer has are
+   /// left out (with a note) instead of being an error.
+   bool replay = false;
 
    /// The runbook's path resolved against the scenario file's folder.
    std::string runbook_path() const;

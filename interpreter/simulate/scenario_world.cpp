@@ -128,12 +128,6 @@ void ScenarioWorld::note_fault(double at)
    if (!fault_at_ || at < *fault_at_) fault_at_ = at;
 }
 
-bool ScenarioWorld::pass_call_time(double ms, const std::atomic<bool>* cancel)
-{
-   if (ms <= 0) return true;
-   return clock_.sleep_until(clock_.now() + ms, cancel);
-}
-
 const EffectRule* ScenarioWorld::effect_rule(EffectRule::Target target, const std::string& method, const std::string& text)
 {
    // Every rule that matches the call counts it (so "on call 2" means the
@@ -179,15 +173,6 @@ ShellResult ScenarioWorld::shell(const std::string& step_id, const std::string& 
    const bool times_out = rule != nullptr && rule->times_out;
    if (options.timeout_ms > 0 && (times_out || takes > options.timeout_ms)) takes = options.timeout_ms;
 
-   if (!pass_call_time(takes, options.cancel)) {
-      result.started = true;
-      result.interrupted = true;
-      result.error = "interrupted";
-      result.elapsed_ms = clock_.now() - effect.at;
-      effect.result = "interrupted";
-      side_effects_.push_back(effect);
-      return result;
-   }
    result.elapsed_ms = takes;
 
    if (rule != nullptr && rule->unreachable) {
@@ -243,12 +228,6 @@ HttpResponse ScenarioWorld::http(const std::string& step_id, const HttpRequest& 
    const double timeout = static_cast<double>(request.total_timeout_ms);
    const bool times_out = rule != nullptr && (rule->times_out || (timeout > 0 && takes > timeout));
    if (times_out && timeout > 0) takes = timeout;
-   if (!pass_call_time(takes, &interrupt_)) {
-      response.error = "interrupted";
-      effect.result = "interrupted";
-      side_effects_.push_back(effect);
-      return response;
-   }
    response.elapsed_ms = takes;
 
    if (rule != nullptr && rule->unreachable) {

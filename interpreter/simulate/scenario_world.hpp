@@ -110,7 +110,6 @@ public:
 private:
    const EffectRule* effect_rule(EffectRule::Target target, const std::string& method, const std::string& text);
    void note_fault(double at);
-   bool pass_call_time(double ms, const std::atomic<bool>* cancel);
 
    const Scenario& scenario_;
    ScenarioClock clock_;

@@ -8,6 +8,7 @@
 #include <fmt/core.h>
 
 #include "check/checker.hpp"
+#include "check/params.hpp"
 #include "check/suggest.hpp"
 #include "exec/exit_codes.hpp"
 #include "exec/interpreter.hpp"
@@ -90,7 +91,7 @@ std::string unit_word(ast::Unit unit)
 void check_scenario_against(const Scenario& scenario, const Program& program, Diagnostics& diags)
 {
    std::map<std::string, const ast::Metric*> metrics;
-   std::vector<std::string> metric_names, trigger_names, rollback_names, param_names;
+   std::vector<std::string> metric_names, trigger_names, rollback_names;
    for_each_file(program, [&](const ast::File& file) {
       for (const auto& m : file.metrics) {
          metrics.emplace(m.name, &m);
@@ -99,12 +100,11 @@ void check_scenario_against(const Scenario& scenario, const Program& program, Di
       for (const auto& t : file.triggers) trigger_names.push_back(t.name);
       for (const auto& r : file.rollbacks) rollback_names.push_back(r.name);
    });
-   if (program.root)
-      for (const auto& p : program.root->params) param_names.push_back(p.name);
 
    for (const auto& rule : scenario.metrics) {
       const auto it = metrics.find(rule.metric);
       if (it == metrics.end()) {
+         if (scenario.replay) continue;   // The journal's runbook had it; this one does not: nothing to replay.
          diags.error(rule.loc, "scenario-unknown-metric", fmt::format("the runbook has no metric '{}'", rule.metric),
                      did_you_mean(rule.metric, metric_names));
          continue;
@@ -145,12 +145,6 @@ void check_scenario_against(const Scenario& scenario, const Program& program, Di
       if (rule.kind == ExpectRule::Kind::Outcome) check_rollback(rule.name, rule.loc);
       if (rule.of) check_anchor(*rule.of);
    }
-   for (const auto& [name, value] : scenario.params) {
-      (void)value;
-      if (std::find(param_names.begin(), param_names.end(), name) == param_names.end())
-         diags.error(scenario.runbook_loc.valid() ? scenario.runbook_loc : Location{scenario.source.get(), 1, 1, 0},
-                     "scenario-unknown-param", fmt::format("the runbook has no param '{}'", name), did_you_mean(name, param_names));
-   }
 }
 
 /// Every secret gets a stand-in value: a simulation never reads real secrets.
@@ -172,12 +166,25 @@ std::optional<SimulationResult> simulate(const Scenario& scenario, const Simulat
    FileSystemSources files;
    LoadOptions load_options;
    load_options.search_path = default_search_path();
+   for (const auto& dir : options.stdlib_dirs) load_options.search_path.push_back(dir);
    Program program = load_program(runbook_path, files, load_options, diags);
    if (diags.has_errors() || !program.root) return std::nullopt;
 
+   // The scenario's params, then -p flags (which win), applied as `runbook run -p` would.
    RunSettings settings;
-   for (const auto& [name, value] : scenario.params) settings.params[name] = value;
-   for (const auto& [name, value] : options.params) settings.params[name] = value;
+   std::vector<std::string> flags;
+   for (const auto& [name, value] : scenario.params) flags.push_back(name + "=" + value);
+   for (const auto& flag : options.params) flags.push_back(flag);
+   std::string param_error;
+   if (!apply_param_flags(program, flags, param_error)) {
+      diags.error(scenario.runbook_loc.valid() ? scenario.runbook_loc : Location{scenario.source.get(), 1, 1, 0},
+                  "scenario-param", param_error);
+      return std::nullopt;
+   }
+   for (const auto& flag : flags) {
+      const auto eq = flag.find('=');
+      settings.params[flag.substr(0, eq)] = flag.substr(eq + 1);
+   }
    CheckOptions check_options;
    check_options.require_param_values = true;
    check_program(program, diags, check_options);

@@ -22,7 +22,9 @@ struct SimulationOptions {
    /// The runbook to run; empty: the one the scenario names.
    std::string runbook_path;
    /// `-p name=value` from the command line; they win over the scenario's params.
-   std::map<std::string, std::string> params;
+   std::vector<std::string> params;
+   /// `--stdlib DIR`: more folders for `use`d modules.
+   std::vector<std::string> stdlib_dirs;
    /// Where the temporary journal goes; empty: a fresh folder under the system's temp dir.
    std::string temp_dir;
 };
