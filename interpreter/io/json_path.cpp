@@ -41,9 +41,9 @@ std::string render_prefix(const std::vector<JsonPath::Segment>& segments, std::s
       if (const auto* key = std::get_if<std::string>(&segments[i])) {
          const bool plain = !key->empty() && is_identifier_start((*key)[0]) &&
                             std::all_of(key->begin(), key->end(), is_identifier_char);
-         out += plain ? "." + *key : "[" + nlohmann::json(*key).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "]";
+         out += plain ? "." + *key : (out.empty() ? ".[" : "[") + nlohmann::json(*key).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "]";
       } else {
-         out += fmt::format("[{}]", std::get<long long>(segments[i]));
+         out += (out.empty() ? ".[" : "[") + std::to_string(std::get<long long>(segments[i])) + "]";
       }
    }
    return out.empty() ? "." : out;
@@ -193,9 +193,14 @@ std::string json_excerpt(const nlohmann::json& value, std::size_t max_chars)
    std::string text = value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
    if (text.size() > max_chars) {
       text.resize(max_chars);
-      // Do not cut a UTF-8 sequence in half.
-      while (!text.empty() && (static_cast<unsigned char>(text.back()) & 0xC0) == 0x80) text.pop_back();
-      if (!text.empty() && (static_cast<unsigned char>(text.back()) & 0x80) != 0) text.pop_back();
+      // Do not cut a UTF-8 sequence in half: drop the last one if it is incomplete.
+      std::size_t start = text.size();
+      while (start > 0 && text.size() - start < 4 && (static_cast<unsigned char>(text[start - 1]) & 0xC0) == 0x80) --start;
+      if (start > 0) {
+         const auto lead = static_cast<unsigned char>(text[start - 1]);
+         const std::size_t expected = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+         if (text.size() - (start - 1) < expected) text.resize(start - 1);
+      }
       text += "...";
    }
    return text;

@@ -111,10 +111,11 @@ struct Pipe {
    }
 };
 
-const char* signal_name(int signal)
+/// "SIGKILL" for 9.
+std::string signal_name(int signal)
 {
    const char* abbreviation = ::sigabbrev_np(signal);
-   return abbreviation != nullptr ? abbreviation : "unknown";
+   return abbreviation != nullptr ? std::string("SIG") + abbreviation : std::string("an unknown signal");
 }
 
 /// posix_spawn attributes that give the child its own group and default signals.

@@ -73,18 +73,23 @@ struct Node {
 struct FlatTree {
    std::string_view text;
    std::vector<Node> nodes;
-   std::vector<std::uint32_t> open;   ///< Indexes of the nodes whose rule is still matching.
+   /// The innermost node whose rule is still matching.  While a node is
+   /// open, its `size` field links to the node that was open before it, so
+   /// opening a node costs one push_back and nothing else.
+   std::uint32_t open = none;
+   static constexpr std::uint32_t none = 0xffffffff;
 
-   void start(NodeKind kind, std::size_t offset)
+   [[gnu::always_inline]] void start(NodeKind kind, std::size_t offset)
    {
-      open.push_back(static_cast<std::uint32_t>(nodes.size()));
-      nodes.push_back(Node{kind, static_cast<std::uint32_t>(offset), 0, 1});
+      const auto index = static_cast<std::uint32_t>(nodes.size());
+      nodes.push_back(Node{kind, static_cast<std::uint32_t>(offset), 0, open});
+      open = index;
    }
-   void close(std::size_t offset)
+   [[gnu::always_inline]] void close(std::size_t offset)
    {
-      const std::uint32_t index = open.back();
-      open.pop_back();
+      const std::uint32_t index = open;
       Node& node = nodes[index];
+      open = node.size;
       node.end = static_cast<std::uint32_t>(offset);
       node.size = static_cast<std::uint32_t>(nodes.size() - index);
       // One child spanning the whole subtree: no operator was found.
@@ -92,15 +97,16 @@ struct FlatTree {
          node.kind = NodeKind::pass;
       }
    }
-   void drop()
+   [[gnu::always_inline]] void drop()
    {
-      nodes.resize(open.back());
-      open.pop_back();
+      const std::uint32_t index = open;
+      open = nodes[index].size;
+      nodes.resize(index);
    }
    void clear()
    {
       nodes.clear();
-      open.clear();
+      open = none;
    }
 
    /// Skips pass-through nodes.

@@ -170,6 +170,11 @@ struct kw_not : TAO_PEGTL_KEYWORD( "not" ) {};
 // `.` or `(`: then it names a module or a function (`notify.team(...)`).
 template< typename Keyword > struct word : seq< Keyword, not_at< one< '.', '(' > > > {};
 
+// `Rule` is only tried when `Guard` matches here.  Rules that leave a node in
+// the parser's tree pay for every attempt, so alternatives are guarded by
+// their first word or character: most attempts then fail before they start.
+template< typename Guard, typename Rule > struct guarded : seq< at< Guard >, Rule > {};
+
 // The words that may appear wherever a value may, and so are never names.
 struct reserved : sor< kw_true, kw_false, kw_and, kw_or, kw_not > {};
 // A name: of a param, secret, metric, trigger, rollback, function, variable.
@@ -228,12 +233,12 @@ struct expr;
 
 // Inside "...": `\` starts an escape, `${` an interpolation, and a `$` not
 // followed by `{` is just a dollar sign.  Bytes of 0x80 and above must form
-// valid UTF-8.  A string ends on its own line.
+// valid UTF-8.  A string ends on its own line, interpolations included.
 struct escape_code : one< '"', '\\', 'n', 't', 'r', '$' > {};
 struct escape : seq< one< '\\' >, must< escape_code > > {};
 struct interpolation_expr : seq< expr > {};
 struct interpolation_close : one< '}' > {};
-struct interpolation : if_must< string< '$', '{' >, sp, interpolation_expr, sp, interpolation_close > {};
+struct interpolation : if_must< string< '$', '{' >, sp_inline, interpolation_expr, sp_inline, interpolation_close > {};
 struct plain_chars : plus< sor< ranges< 0x01, 0x09, 0x0b, 0x0c, 0x0e, 0x21, 0x23, 0x23, 0x25, 0x5b, 0x5d, 0x7f >, seq< one< '$' >, not_at< one< '{' > > >, utf8::range< 0x80, 0x10ffff > > > {};
 struct string_body : star< sor< plain_chars, escape, nesting< interpolation > > > {};
 struct nul_in_string : one< 0 > {};
@@ -283,10 +288,10 @@ struct header_name : text {};
 struct header_eq : one< '=' > {};
 struct header_value : seq< expr > {};
 struct header_clause : if_must< word< kw_header >, sp, header_name, sp, header_eq, sp, header_value > {};
-struct http_probe : if_must< seq< kw_http, sp, kw_get >, sp, probe_url, sp, probe_json, sp, json_path, star< sp, header_clause > > {};
+struct http_probe : if_must< seq< kw_http, sp, kw_get >, sp, probe_url, sp, probe_json, sp, json_path, star< sp, guarded< kw_header, header_clause > > > {};
 
 struct name_ref : name {};
-struct primary : sor< nesting< paren_expr >, string_lit, raw_string, number_lit, nesting< list_lit >, nesting< map_lit >, true_lit, false_lit, http_probe, name_ref > {};
+struct primary : sor< guarded< one< '"' >, string_lit >, guarded< digit, number_lit >, guarded< identifier_first, sor< true_lit, false_lit, http_probe, name_ref > >, guarded< one< '(' >, nesting< paren_expr > >, guarded< one< '\'' >, raw_string >, guarded< one< '[' >, nesting< list_lit > >, guarded< one< '{' >, nesting< map_lit > > > {};
 
 // Postfix operators follow their operand without a space.
 struct call_close : one< ')' > {};
@@ -297,14 +302,14 @@ struct member_op : if_must< one< '.' >, member_name > {};
 struct index_close : one< ']' > {};
 struct index_expr : seq< expr > {};
 struct index_op : if_must< one< '[' >, sp, index_expr, sp, index_close > {};
-struct postfix : seq< primary, star< sor< member_op, index_op, nesting< call_op > > > > {};
+struct postfix : seq< primary, star< guarded< one< '.', '[', '(' >, sor< member_op, index_op, nesting< call_op > > > > > {};
 
 // Unary minus; `->` is never a minus.
 struct minus : seq< one< '-' >, not_at< one< '>' > > > {};
 struct unary;
 struct neg_operand : seq< unary > {};
 struct neg_expr : seq< minus, sp, must< neg_operand > > {};
-struct unary : sor< nesting< neg_expr >, postfix > {};
+struct unary : sor< guarded< one< '-' >, nesting< neg_expr > >, postfix > {};
 
 struct mul_op : one< '*', '/' > {};
 struct mul_operand : seq< unary > {};
@@ -321,7 +326,7 @@ struct comparison : seq< additive, opt< sp, cmp_op, sp, must< cmp_operand > > > 
 
 struct not_operand;
 struct not_expr : seq< kw_not, sp, must< not_operand > > {};
-struct negation : sor< nesting< not_expr >, comparison > {};
+struct negation : sor< guarded< kw_not, nesting< not_expr > >, comparison > {};
 struct not_operand : seq< negation > {};
 
 struct and_operand : seq< negation > {};
@@ -363,7 +368,7 @@ struct on_lost_fail : kw_fail {};
 struct on_lost_rollback : if_must< kw_rollback, sp, on_lost_target > {};
 struct on_lost_action : sor< on_lost_pause, on_lost_fail, on_lost_rollback > {};
 struct on_lost_clause : if_must< word< kw_on >, sp, on_lost_word, sp, on_lost_action > {};
-struct condition_clause : sor< for_clause, after_clause, lost_clause, on_lost_clause > {};
+struct condition_clause : sor< guarded< kw_for, for_clause >, guarded< kw_after, after_clause >, guarded< kw_lost, lost_clause >, guarded< kw_on, on_lost_clause > > {};
 struct condition : seq< expr, star< sp, condition_clause > > {};
 
 // ---------------------------------------------------------------- blocks
@@ -402,7 +407,9 @@ struct block
       for( ;; ) {
          (void)Control< sp_or_separators >::template match< A, M, Action, Control >( in, st );
          if( in.empty() ) {
-            throw syntax_error{ "expected '}' to close the " + std::string( Owner::what ) + " started at line " + std::to_string( st.line_of( open ) ), st.offset_of( in.current() ), {} };
+            // (Unless an error at the end of the file was reported already:
+            // this one would only repeat it.)
+            st.unclosed_at_end( "expected '}' to close the " + std::string( Owner::what ) + " started at line " + std::to_string( st.line_of( open ) ) );
          }
          if( in.peek_char() == '}' ) {
             in.bump( 1 );
@@ -410,7 +417,7 @@ struct block
          }
          const std::size_t item_start = st.offset_of( in.current() );
          try {
-            if( !Control< typename Owner::item >::template match< A, M, Action, Control >( in, st ) ) {
+            if( !Control< typename Owner::item >::template match< A, rewind_mode::required, Action, Control >( in, st ) ) {
                throw syntax_error{ "expected " + std::string( Owner::item_hint ) + " or '}' to close the " + std::string( Owner::what ) + " started at line " + std::to_string( st.line_of( open ) ), st.offset_of( in.current() ), { Owner::item_note } };
             }
             if constexpr( Owner::separated ) {
@@ -452,7 +459,7 @@ struct undo_owner { static constexpr const char* what = "undo block"; static con
 struct undo_block : block< undo_owner > {};
 // `undo { ... }` compensates the step; `undo all` on its own line is a step.
 struct undo_option : seq< word< kw_undo >, sp, at< one< '{' > >, must< undo_block > > {};
-struct step_option : sor< timeout_option, retry_option, idempotent_option, id_option, capture_option, undo_option > {};
+struct step_option : sor< guarded< kw_timeout, timeout_option >, guarded< kw_retry, retry_option >, guarded< kw_idempotent, idempotent_option >, guarded< kw_id, id_option >, guarded< kw_as, capture_option >, guarded< kw_undo, undo_option > > {};
 
 // `expect status 200, json ".ok" == true` (http) or `expect exit 0` (sh).
 struct expect_status_value : seq< additive > {};
@@ -471,14 +478,14 @@ struct expect_clause : if_must< word< kw_expect >, sp, expect_item, star< sp, on
 
 // sh COMMAND
 struct sh_command : seq< expr > {};
-struct sh_step : if_must< word< kw_sh >, sp, sh_command, star< sp, sor< expect_clause, step_option > > > {};
+struct sh_step : if_must< word< kw_sh >, sp, sh_command, star< sp, sor< guarded< kw_expect, expect_clause >, step_option > > > {};
 
 // http METHOD URL [header N = V]... [body EXPR] [expect ...] [as NAME]
 struct http_method : sor< TAO_PEGTL_KEYWORD( "get" ), TAO_PEGTL_KEYWORD( "head" ), TAO_PEGTL_KEYWORD( "post" ), TAO_PEGTL_KEYWORD( "put" ), TAO_PEGTL_KEYWORD( "patch" ), TAO_PEGTL_KEYWORD( "delete" ) > {};
 struct http_url : seq< additive > {};
 struct body_value : seq< expr > {};
 struct body_clause : if_must< word< kw_body >, sp, body_value > {};
-struct http_step : if_must< word< kw_http >, sp, http_method, sp, http_url, star< sp, sor< header_clause, body_clause, expect_clause, step_option > > > {};
+struct http_step : if_must< word< kw_http >, sp, http_method, sp, http_url, star< sp, sor< guarded< kw_header, header_clause >, guarded< kw_body, body_clause >, guarded< kw_expect, expect_clause >, step_option > > > {};
 
 // checklist "title" { - "item" ... }
 struct checklist_title : text {};
@@ -510,12 +517,12 @@ struct await_timeout : if_must< word< kw_timeout >, sp, await_timeout_value > {}
 struct await_every_value : seq< additive > {};
 struct await_every : if_must< word< kw_every >, sp, await_every_value > {};
 struct await_condition : seq< expr > {};
-struct await_step : if_must< word< kw_await >, sp, await_condition, star< sp, sor< condition_clause, await_timeout, await_every, step_option > > > {};
+struct await_step : if_must< word< kw_await >, sp, await_condition, star< sp, sor< condition_clause, guarded< kw_timeout, await_timeout >, guarded< kw_every, await_every >, step_option > > > {};
 
 // assert CONDITION ["message"]
 struct assert_condition : seq< expr > {};
 struct assert_message : seq< string_lit > {};
-struct assert_step : if_must< word< kw_assert >, sp, assert_condition, star< sp, sor< condition_clause, assert_message, step_option > > > {};
+struct assert_step : if_must< word< kw_assert >, sp, assert_condition, star< sp, sor< condition_clause, guarded< one< '"' >, assert_message >, step_option > > > {};
 
 // rollback NAME
 struct rollback_target : name {};
@@ -564,9 +571,9 @@ struct undo_all_step : seq< word< kw_undo >, sp, kw_all > {};
 // A call as a step: `traffic.route(api, token, "green", pct)`.
 struct callee : name {};
 struct call_member : if_must< one< '.' >, member_name > {};
-struct call_step : seq< callee, star< call_member >, at< one< '(' > >, must< call_op >, star< sp, step_option > > {};
+struct call_step : seq< callee, star< guarded< one< '.' >, call_member > >, at< one< '(' > >, must< call_op >, star< sp, step_option > > {};
 
-struct step : sor< sh_step, http_step, checklist_step, approve_step, wait_step, watch_step, await_step, assert_step, rollback_step, abort_step, log_step, notify_step, let_step, nesting< if_step >, for_step, return_step, undo_all_step, call_step > {};
+struct step : sor< guarded< kw_sh, sh_step >, guarded< kw_http, http_step >, guarded< kw_checklist, checklist_step >, guarded< kw_approve, approve_step >, guarded< kw_wait, wait_step >, guarded< kw_watch, watch_step >, guarded< kw_await, await_step >, guarded< kw_assert, assert_step >, guarded< kw_rollback, rollback_step >, guarded< kw_abort, abort_step >, guarded< kw_log, log_step >, guarded< kw_notify, notify_step >, guarded< kw_let, let_step >, guarded< kw_if, nesting< if_step > >, guarded< kw_for, for_step >, guarded< kw_return, return_step >, guarded< kw_undo, undo_all_step >, guarded< identifier_first, call_step > > {};
 
 // ---------------------------------------------------------------- declarations
 
@@ -612,7 +619,7 @@ struct metric_source : sor< metric_http, metric_prometheus, metric_sh > {};
 struct unit_name : sor< one< '%' >, TAO_PEGTL_KEYWORD( "ratio" ), TAO_PEGTL_KEYWORD( "ms" ), TAO_PEGTL_KEYWORD( "s" ), TAO_PEGTL_KEYWORD( "bytes" ), TAO_PEGTL_KEYWORD( "KB" ), TAO_PEGTL_KEYWORD( "MB" ), TAO_PEGTL_KEYWORD( "GB" ), TAO_PEGTL_KEYWORD( "count" ), TAO_PEGTL_KEYWORD( "number" ) > {};
 struct unit_clause : if_must< word< kw_unit >, sp, unit_name > {};
 struct metric_timeout : if_must< word< kw_timeout >, sp, timeout_value > {};
-struct metric_clause : sor< unit_clause, header_clause, metric_timeout, lost_clause > {};
+struct metric_clause : sor< unit_clause, guarded< kw_header, header_clause >, guarded< kw_timeout, metric_timeout >, guarded< kw_lost, lost_clause > > {};
 struct metric_decl : if_must< kw_metric, sp, metric_name, sp, metric_eq, sp, metric_source, star< sp, metric_clause > > {};
 
 // trigger NAME ["title"] when CONDITION [severity P0-P3] [grace D] [every D] -> ACTION
@@ -626,13 +633,13 @@ struct grace_value : seq< duration_lit > {};
 struct grace_clause : if_must< word< kw_grace >, sp, grace_value > {};
 struct every_value : seq< duration_lit > {};
 struct every_clause : if_must< word< kw_every >, sp, every_value > {};
-struct trigger_clause : sor< condition_clause, severity_clause, grace_clause, every_clause > {};
+struct trigger_clause : sor< condition_clause, severity_clause, guarded< kw_grace, grace_clause >, guarded< kw_every, every_clause > > {};
 struct arrow : string< '-', '>' > {};
 struct action_rollback : if_must< word< kw_rollback >, sp, rollback_target > {};
 struct action_notify : if_must< word< kw_notify >, sp, notify_message > {};
 struct action_record : kw_record {};
 struct action_call : seq< callee, star< call_member >, at< one< '(' > >, must< call_op > > {};
-struct trigger_action : sor< action_rollback, action_notify, action_record, action_call > {};
+struct trigger_action : sor< guarded< kw_rollback, action_rollback >, guarded< kw_notify, action_notify >, action_record, guarded< identifier_first, action_call > > {};
 struct trigger_body : seq< opt< trigger_title, sp >, must< trigger_when >, sp, must< trigger_condition >, star< sp, trigger_clause >, sp, must< arrow >, sp, must< trigger_action > > {};
 struct trigger_decl : if_must< kw_trigger, sp, trigger_name, sp, trigger_body > {};
 struct warning_decl : if_must< kw_warning, sp, trigger_name, sp, trigger_body > {};
@@ -666,7 +673,7 @@ struct rollback_decl : if_must< kw_rollback, sp, rollback_name, sp, rollback_blo
 
 // One top-level declaration.  parser.cpp parses them one at a time, so that
 // an error in one does not hide the next.
-struct declaration : sor< runbook_header, use_decl, param_decl, secret_decl, metric_decl, trigger_decl, warning_decl, fn_decl, phase_decl, rollback_decl > {};
+struct declaration : sor< guarded< kw_runbook, runbook_header >, guarded< kw_use, use_decl >, guarded< kw_param, param_decl >, guarded< kw_secret, secret_decl >, guarded< kw_metric, metric_decl >, guarded< kw_trigger, trigger_decl >, guarded< kw_warning, warning_decl >, guarded< kw_fn, fn_decl >, guarded< kw_phase, phase_decl >, guarded< kw_rollback, rollback_decl > > {};
 // After a declaration, only a comment may follow on its line.
 struct declaration_end : sor< one< '\n', ';' >, eof > {};
 struct top_item : seq< declaration, sp_inline, must< declaration_end > > {};

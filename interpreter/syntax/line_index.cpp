@@ -20,8 +20,14 @@ LineIndex::LineIndex(const SourceFile& source) : source_(&source)
 
 std::size_t LineIndex::line_of(std::size_t offset) const
 {
+   // Same line, or one of the next few: a short forward scan.
+   std::size_t line = last_line_;
+   if (starts_[line - 1] <= offset) {
+      for (const std::size_t limit = std::min(line + 8, starts_.size()); line < limit && starts_[line] <= offset;) ++line;
+      if (line == starts_.size() || starts_[line] > offset) return last_line_ = line;
+   }
    const auto after = std::upper_bound(starts_.begin(), starts_.end(), offset);
-   return static_cast<std::size_t>(after - starts_.begin());
+   return last_line_ = static_cast<std::size_t>(after - starts_.begin());
 }
 
 Location LineIndex::locate(std::size_t offset) const

@@ -26,6 +26,9 @@ public:
 private:
    const SourceFile* source_;
    std::vector<std::size_t> starts_;
+   /// Most lookups are near the previous one (the AST is built in file
+   /// order): start the search there.
+   mutable std::size_t last_line_ = 1;
 };
 
 }  // namespace runbook

@@ -247,9 +247,14 @@ public:
       if (errors_ == max_errors) throw parse_stopped{};
    }
 
-   /// An error at the end of the file has been reported already: a second
-   /// one ("expected '}' to close ...") would only repeat it.
-   bool reported_end() const { return reported_end_; }
+   /// Called by block<> when the file ends inside it.
+   [[noreturn]] void unclosed_at_end(std::string message)
+   {
+      // After an error at the end of the file (an unterminated string, an
+      // inner block left open) this would only repeat it.
+      if (reported_end_) throw parse_stopped{};
+      throw g::syntax_error{std::move(message), text_.size(), {}};
+   }
 
    /// Called by block<> after an error in one of its items that started at
    /// `item_start`.  Returns where the block resumes: the next line that can
@@ -606,7 +611,7 @@ ast::ExprPtr parse_literal(const std::string& text, ast::Type type, std::string&
    ast::ExprPtr result;
    if (std::memchr(text.data(), 0, text.size()) == nullptr) {
       try {
-         input in(text.data(), text.data() + text.size(), "");
+         input in(source.text.data(), source.text.data() + source.text.size(), "");
          if (pegtl::parse<literal_text, pegtl::nothing, control>(in, st)) {
             syntax::AstBuilder builder(st.tree, nullptr, diags);
             result = builder.expression(0);
