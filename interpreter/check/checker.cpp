@@ -271,10 +271,8 @@ private:
             diags_.error(loc, "duplicate-name", fmt::format("duplicate parameter '{}'", name));
             continue;
          }
-         if (const Variable* global = globals_.find(name))
-            diags_.error(loc, "duplicate-name",
-                         fmt::format("parameter '{}' has the name of {}", name, describe(global->kind)),
-                         {fmt::format("'{}' is declared at {}", name, position_text(global->loc))});
+         // A parameter may shadow a runbook's param or metric: a module
+         // cannot know the names of every runbook that uses it.
          Variable v;
          v.kind = Variable::Kind::FnParam;
          v.loc = loc;
@@ -392,14 +390,15 @@ private:
 
    void check_await(const AwaitStep& s, Scope& scope)
    {
-      std::optional<double> timeout, every;
+      // The interpreter's defaults (exec/step_time.cpp): timeout 5m, every 5s.
+      std::optional<double> timeout = 5 * 60'000.0, every = 5'000.0;
       if (s.timeout) timeout = duration(*s.timeout, scope, "'timeout'");
       if (s.every) every = duration(*s.every, scope, "'every'");
-      if (timeout && every && *every > *timeout)
+      if (s.every && timeout && every && *every > *timeout)
          diags_.error(s.every->loc, "every-longer-than-window",
                       fmt::format("'every {}' is longer than the await timeout {}: it would poll only once",
                                   format_duration(*every), format_duration(*timeout)));
-      check_condition(s.condition, scope, every.value_or(options_.default_every_ms));
+      check_condition(s.condition, scope, every.value_or(5'000.0));
    }
 
    void check_for(const ForStep& s, Scope& scope, const Context& context)
@@ -514,7 +513,9 @@ private:
 
    void define(Scope& scope, const std::string& name, Variable::Kind kind, const Typed& typed, const Location& loc)
    {
-      if (Variable* existing = scope.find(name)) {
+      Variable* existing = scope.find(name);
+      if (existing && in_function() && is_global(*existing)) existing = nullptr;   // shadowing, as for parameters
+      if (existing) {
          // Re-assigning a variable or a capture is how a runbook counts and
          // retries; shadowing a declaration or a loop variable is a mistake.
          const bool reassign = (existing->kind == Variable::Kind::Let || existing->kind == Variable::Kind::Capture) &&
@@ -530,6 +531,13 @@ private:
          return;
       }
       scope.names[name] = Variable{kind, typed, loc};
+   }
+
+   bool in_function() const { return current_context_ && current_context_->where == Context::Where::Function; }
+
+   static bool is_global(const Variable& v)
+   {
+      return v.kind == Variable::Kind::Param || v.kind == Variable::Kind::Secret || v.kind == Variable::Kind::Metric;
    }
 
    // ------------------------------------------------------------ calls
@@ -682,11 +690,15 @@ private:
          following_.insert(inner.following_.begin(), inner.following_.end());
       }
       current_context_ = saved_context;
-      for (const auto& d : scratch.all())
-         if (d.code == "secret-in-output")
-            saved.error(call_expr.loc, "secret-in-output",
-                        fmt::format("secret '{}' passed to {}() would be written into output", secret, display),
-                        {fmt::format("{} at {}", d.message, position_text(d.loc))});
+      for (const auto& d : scratch.all()) {
+         if (d.code != "secret-in-output") continue;
+         // Inside the function the secret goes by its parameter's name.
+         std::string where = d.message;
+         if (where.rfind("secret '", 0) == 0) where = "parameter '" + where.substr(8);
+         saved.error(call_expr.loc, "secret-in-output",
+                     fmt::format("secret '{}' passed to {}() would be written into output", secret, display),
+                     {fmt::format("{} at {}", where, position_text(d.loc))});
+      }
    }
 
    // ------------------------------------------------------------ expression types

@@ -38,7 +38,7 @@ void steps(std::string& out, const std::vector<PlanStep>& list, int depth)
             line += " — " + human_duration(step.timing.happy_ms);
             if (step.timing.worst_ms != step.timing.happy_ms) line += " (at most " + human_duration(step.timing.worst_ms) + ")";
          }
-         if (step.side_effect && step.children.empty()) line += " **side effect**";
+         if (step.side_effect && (step.kind == "sh" || step.kind == "http" || step.kind == "notify")) line += " **side effect**";
          if (!step.rollback.empty()) line += " → rollback " + code(step.rollback);
          out += line + "\n";
          for (const auto& detail : step.details) out += fmt::format("{}  - {}\n", indent, code(detail));

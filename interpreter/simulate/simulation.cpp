@@ -9,7 +9,7 @@
 
 #include "check/checker.hpp"
 #include "check/params.hpp"
-#include "check/suggest.hpp"
+#include "syntax/suggest.hpp"
 #include "exec/exit_codes.hpp"
 #include "exec/interpreter.hpp"
 #include "journal/journal.hpp"
