@@ -9,6 +9,7 @@ void add_plan_command(CLI::App& app, int& exit_code);
 void add_graph_command(CLI::App& app, int& exit_code);
 void add_simulate_command(CLI::App& app, int& exit_code);
 void add_test_command(CLI::App& app, int& exit_code);
+void add_run_command(CLI::App& app, int& exit_code);
 
 const std::vector<AddCommand>& all_commands()
 {
@@ -18,6 +19,7 @@ const std::vector<AddCommand>& all_commands()
       add_graph_command,
       add_simulate_command,
       add_test_command,
+      add_run_command,
       add_version_command,
    };
    return commands;

@@ -180,11 +180,15 @@ RunOutcome Interpreter::Impl::start(const std::string& runbook_path)
    NewRun run;
    run.runbook_path = runbook_path;
    run.title = program_.root ? program_.root->title : "";
-   // The runbook first, then every module, so the run can be resumed with exactly this text.
+   // The runbook first, then every module under the path it was read from,
+   // so the run can be resumed with exactly this text.
    const SourceFile* root_source = program_.root ? program_.root->source : nullptr;
-   if (root_source != nullptr) run.sources.push_back({root_source->path, root_source->text});
-   for (const auto& source : program_.sources)
-      if (&source != root_source) run.sources.push_back({source.path, source.text});
+   if (root_source != nullptr) run.sources.push_back({runbook_path, root_source->text});
+   for (const auto& [name, file] : program_.modules) {
+      if (!file || file->source == nullptr) continue;
+      auto path = program_.module_paths.find(name);
+      run.sources.push_back({path != program_.module_paths.end() ? path->second : file->source->path, file->source->text});
+   }
    json params = json::object();
    for (const auto& [name, value] : globals_.own())
       if (!redactor_.contains_secret(value.display())) params[name] = value.display();
