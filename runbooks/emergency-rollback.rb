@@ -16,7 +16,7 @@ runbook "Emergency rollback: all traffic to blue"
 
 use "std/traffic"
 use "std/health"
-use "std/notify" as comms
+use "std/notify"
 
 param system = "SmartLead Email Tracking System"
 param api = "https://api.mailsender.app"
@@ -48,7 +48,7 @@ metric error_rate = http get "${monitor}/api/metrics/error-rate" json ".value" u
 
 # Waits until `mark` has passed since `started` (at once if it already has).
 fn until_elapsed(started, mark) {
-  let elapsed = now() - started
+  let elapsed = (now() - started) * 1s    # now() counts seconds
   if elapsed < mark {
     wait mark - elapsed
   }
@@ -58,7 +58,7 @@ fn until_elapsed(started, mark) {
 phase "Alert acknowledgment" {
   let started = now()
   if incident != "" {
-    comms.pagerduty_ack(pagerduty, incident, pd_token)
+    notify.pagerduty_ack(pagerduty, incident, pd_token)
   }
 }
 
@@ -77,17 +77,17 @@ phase "Health verification" {
   await error_rate < max_error_rate timeout 10m every 30s
   health.validate(api, track, max_response_time)
   let restored = now()
-  if restored - started > automated_budget {
-    notify "the automated rollback took ${restored - started}, over its ${automated_budget} budget"
+  if (restored - started) * 1s > automated_budget {
+    notify "the automated rollback took ${(restored - started) * 1s}, over its ${automated_budget} budget"
   }
 }
 
 # Seed step 4: "Incident Communication", with the "Emergency Rollback
 # Notification" template filled in from this run.
 phase "Incident communication" {
-  comms.slack("${slack}/${slack_webhook}",
-              comms.emergency_rollback_message(system, restored, restored - started, incident_commander))
-  comms.statuspage_incident(statuspage, statuspage_page, status_token, "Emergency Rollback Completed", "monitoring",
+  notify.slack("${slack}/${slack_webhook}",
+              notify.emergency_rollback_message(system, restored, (restored - started) * 1s, incident_commander))
+  notify.statuspage_incident(statuspage, statuspage_page, status_token, "Emergency Rollback Completed", "monitoring",
                             "System has been rolled back to stable version. Monitoring for stability.")
 }
 
@@ -96,24 +96,24 @@ phase "Incident communication" {
 # because the incident is resolved.
 phase "Escalation path" {
   until_elapsed(started, engineering_at)
-  comms.slack("${slack}/${slack_webhook}",
-              comms.escalation_message(system, 2, "Engineering team", now() - started, incident_commander))
+  notify.slack("${slack}/${slack_webhook}",
+              notify.escalation_message(system, 2, "Engineering team", (now() - started) * 1s, incident_commander))
   checklist "Level 2: engineering team involvement (< ${engineering_at})" {
     - "Engineering on-call has joined the incident"
     - "Root cause investigation started"
   }
 
   until_elapsed(started, management_at)
-  comms.slack("${slack}/${slack_webhook}",
-              comms.escalation_message(system, 3, "Management", now() - started, incident_commander))
+  notify.slack("${slack}/${slack_webhook}",
+              notify.escalation_message(system, 3, "Management", (now() - started) * 1s, incident_commander))
   checklist "Level 3: management escalation (< ${management_at})" {
     - "Engineering management informed"
     - "Business lead (Product Owner) informed"
   }
 
   until_elapsed(started, executives_at)
-  comms.slack("${slack}/${slack_webhook}",
-              comms.escalation_message(system, 4, "Executives", now() - started, incident_commander))
+  notify.slack("${slack}/${slack_webhook}",
+              notify.escalation_message(system, 4, "Executives", (now() - started) * 1s, incident_commander))
   checklist "Level 4: executive notification (< ${executives_at})" {
     - "Executives notified"
     - "Customer Success Manager briefed for customer communication"

@@ -22,7 +22,7 @@ runbook "SmartLead Email Tracking System: production rollout"
 use "std/traffic"
 use "std/health"
 use "std/dns"
-use "std/notify" as comms
+use "std/notify"
 
 # ------------------------------------------------------------------ where things are
 
@@ -145,7 +145,7 @@ trigger error_blip "Error rate above SLA (one sample)" when error_rate > max_err
 
 # The seed's "Warning Alerts (Monitor Closely)".
 warning elevated_response_time "Elevated response time" when response_time > warn_response_time for 10m
-  -> comms.slack("${slack}/${slack_webhook}", comms.deployment_message(system, version, "elevated response time: average above ${warn_response_time} for 10 minutes"))
+  -> notify.slack("${slack}/${slack_webhook}", notify.deployment_message(system, version, "elevated response time: average above ${warn_response_time} for 10 minutes"))
 warning increased_error_rate "Increased error rate" when error_rate > warn_error_rate for 10m
   -> notify "error rate above ${warn_error_rate} for 10 minutes: monitor closely"
 warning high_cpu "High CPU usage" when cpu > warn_cpu for 15m
@@ -215,7 +215,7 @@ phase "Blue-green deployment setup" {
     - "Status page prepared for updates"
     - "Emergency contacts confirmed and available"
   }
-  comms.slack("${slack}/${slack_webhook}", comms.deployment_message(system, version, "canary deployment starting"))
+  notify.slack("${slack}/${slack_webhook}", notify.deployment_message(system, version, "canary deployment starting"))
 }
 
 # ------------------------------------------------------------------ Phase 3
@@ -298,7 +298,7 @@ phase "Full production rollout" arms all {
     - "Old environment safely decommissioned"
     - "Success metrics documented for future reference"
   }
-  comms.slack("${slack}/${slack_webhook}", comms.deployment_message(system, version, "deployment completed: 100% of traffic on green"))
+  notify.slack("${slack}/${slack_webhook}", notify.deployment_message(system, version, "deployment completed: 100% of traffic on green"))
 }
 
 # ------------------------------------------------------------------ rollbacks
@@ -316,9 +316,9 @@ rollback emergency {
   log "error rate after the rollback: ${error_rate}"
   await error_rate < rollback_error_rate timeout 10m every sample_every
   let restored = now()
-  comms.slack("${slack}/${slack_webhook}",
-              comms.emergency_rollback_message(system, restored, restored - started, incident_commander))
-  comms.statuspage_incident(statuspage, statuspage_page, status_token, "Emergency Rollback Completed", "monitoring",
+  notify.slack("${slack}/${slack_webhook}",
+              notify.emergency_rollback_message(system, restored, (restored - started) * 1s, incident_commander))
+  notify.statuspage_incident(statuspage, statuspage_page, status_token, "Emergency Rollback Completed", "monitoring",
                             "System has been rolled back to stable version. Monitoring for stability.")
 }
 
@@ -329,5 +329,5 @@ rollback step_back {
   undo all
   traffic.verify_split(api, "blue", verify_samples)
   health.validate(api, track, max_api_p99)
-  comms.slack("${slack}/${slack_webhook}", comms.deployment_message(system, version, "rolled back step by step: 100% of traffic on blue"))
+  notify.slack("${slack}/${slack_webhook}", notify.deployment_message(system, version, "rolled back step by step: 100% of traffic on blue"))
 }

@@ -2,10 +2,11 @@
 # the seed's communication templates (rollout-strategy.md, "Communication
 # Templates") filled in from the run.
 #
-# `notify` is also a step keyword (`notify "text"` tells the operator), so
-# runbooks import this module under another name:
-#   use "std/notify" as comms
-#   comms.slack(slack_url, "canary at 5%")
+#   use "std/notify"
+#   notify.slack("${slack}/${slack_webhook}", "canary at 5%")
+#
+# (`notify "text"` on its own is the step that tells the operator; followed
+# by a dot, `notify` names this module.)
 
 # slack(webhook_url, text)
 #   Posts `text` to a Slack incoming webhook (the seed's
