@@ -18,7 +18,7 @@
 #include "check/signature.hpp"
 #include "check/static_value.hpp"
 #include "check/step_ids.hpp"
-#include "check/suggest.hpp"
+#include "syntax/suggest.hpp"
 
 namespace runbook {
 

@@ -416,6 +416,7 @@ struct block
             return true;
          }
          const std::size_t item_start = st.offset_of( in.current() );
+         const auto nodes_before = st.tree.nodes.size();
          try {
             if( !Control< typename Owner::item >::template match< A, rewind_mode::required, Action, Control >( in, st ) ) {
                throw syntax_error{ "expected " + std::string( Owner::item_hint ) + " or '}' to close the " + std::string( Owner::what ) + " started at line " + std::to_string( st.line_of( open ) ), st.offset_of( in.current() ), { Owner::item_note } };
@@ -430,8 +431,10 @@ struct block
          catch( syntax_error& e ) {
             // Reports the error and moves to the next line that can start an
             // item; throws on when the error budget is spent or the next
-            // line belongs to the top level.
-            in.iterator() = st.pointer_at( st.recover_in_block( std::move( e ), item_start ) );
+            // line belongs to the top level.  Nothing of the broken item is
+            // kept, even when only what followed it was wrong.
+            st.tree.nodes.resize( nodes_before );
+            in.iterator() = st.pointer_at( st.recover_in_block( std::move( e ), open, item_start ) );
          }
       }
    }

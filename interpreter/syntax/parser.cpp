@@ -260,7 +260,7 @@ public:
    /// `item_start`.  Returns where the block resumes: the next line that can
    /// start an item, or a `}` that closes the block.  Throws
    /// resume_at_top_level when the next such line is a top-level declaration.
-   std::size_t recover_in_block(g::syntax_error&& error, std::size_t item_start)
+   std::size_t recover_in_block(g::syntax_error&& error, std::size_t open, std::size_t item_start)
    {
       const std::size_t error_offset = std::max(error.offset, item_start);
       if (error.offset >= text_.size() && reported_end_) throw parse_stopped{};
@@ -284,7 +284,13 @@ public:
          const std::size_t first = skip_blanks(line);
          if (first >= text_.size()) break;
          if (first == line && starts_declaration(first)) throw g::resume_at_top_level{first};
-         if (depth <= 0 && (text_[first] == '}' || starts_item(first))) return first;
+         // A `}` indented deeper than the line that opened the block closes
+         // something inside the broken item, not the block.
+         const bool closes = text_[first] == '}' && first - line <= indentation(open);
+         // Lines indented deeper than the broken item continue it (its
+         // clauses, or the body of a broken `if` or `for`).
+         const bool starts = starts_item(first) && first - line <= indentation(item_start);
+         if (depth <= 0 && (closes || starts)) return first;
          depth += braces(first, end_of_line(first));
       }
       return text_.size();
@@ -305,6 +311,22 @@ public:
       return text_.size();
    }
 
+   /// When what is missing would have been on a later line (`log "a" +`
+   /// at the end of a line), the error points just after the last token
+   /// rather than at whatever starts the next line.
+   std::size_t after_last_token(std::size_t offset) const
+   {
+      std::size_t pos = std::min(offset, text_.size());
+      bool newline = false;
+      while (pos > 0) {
+         const char c = text_[pos - 1];
+         if (c == '\n') newline = true;
+         else if (c != ' ' && c != '\t' && c != '\r') break;
+         --pos;
+      }
+      return newline && pos > 0 ? pos : offset;
+   }
+
    /// The word at `pos`, if any.
    std::string_view word_at(std::size_t pos) const
    {
@@ -315,6 +337,13 @@ public:
 
 private:
    bool starts_line(std::size_t pos) const { return pos == 0 || text_[pos - 1] == '\n'; }
+   /// Blanks at the start of the line holding `pos`.
+   std::size_t indentation(std::size_t pos) const
+   {
+      const std::size_t newline = text_.rfind('\n', pos == 0 ? 0 : pos - 1);
+      const std::size_t line = pos == 0 || newline == std::string_view::npos ? 0 : newline + 1;
+      return skip_blanks(line) - line;
+   }
    std::size_t end_of_line(std::size_t pos) const
    {
       const std::size_t newline = text_.find('\n', pos);
@@ -428,13 +457,25 @@ struct control : pegtl::normal<Rule> {
    {
       if constexpr (selected) st.tree.drop();
    }
+   /// A rule that fails rewinds the input, whatever its caller asked for:
+   /// a commit point then reports where the missing thing should start
+   /// (`-> explode` points at `explode`, not after it).
+   template <pegtl::apply_mode A, pegtl::rewind_mode M, template <typename...> class Action,
+             template <typename...> class Control, typename Input, typename... States>
+   [[nodiscard]] static bool match(Input& in, States&&... st)
+   {
+      constexpr auto rewind = M == pegtl::rewind_mode::dontcare ? pegtl::rewind_mode::required : M;
+      return pegtl::normal<Rule>::template match<A, rewind, Action, Control>(in, st...);
+   }
+
    template <typename Input>
    [[noreturn]] static void raise(const Input& in, ParseState& st)
    {
       static_assert(g::error_message<Rule> != nullptr || never_fails<Rule>,
                     "a commit point of the grammar has no error message: add one in grammar.hpp");
       const char* message = g::error_message<Rule>;
-      throw g::syntax_error{message != nullptr ? message : "syntax error", st.offset_of(in.current()), {}};
+      throw g::syntax_error{message != nullptr ? message : "syntax error",
+                            st.after_last_token(st.offset_of(in.current())), {}};
    }
 };
 
