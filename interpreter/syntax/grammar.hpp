@@ -50,6 +50,7 @@
 
 #include <cstddef>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include <tao/pegtl.hpp>
@@ -374,6 +375,8 @@ struct condition : seq< expr, star< sp, condition_clause > > {};
 
 // ---------------------------------------------------------------- blocks
 
+struct step;
+
 // A block is `{`, items, `}`.  It is a custom rule because it does three
 // things a plain `seq` cannot: it names the construct that opened it in its
 // errors ("expected '}' to close the phase started at line 12"), it checks
@@ -420,7 +423,8 @@ struct block
          const auto nodes_before = st.tree.nodes.size();
          try {
             if( !Control< typename Owner::item >::template match< A, rewind_mode::required, Action, Control >( in, st ) ) {
-               throw syntax_error{ "expected " + std::string( Owner::item_hint ) + " or '}' to close the " + std::string( Owner::what ) + " started at line " + std::to_string( st.line_of( open ) ), st.offset_of( in.current() ), { Owner::item_note } };
+               const std::size_t at = st.offset_of( in.current() );
+               throw syntax_error{ "expected " + std::string( Owner::item_hint ) + " or '}' to close the " + std::string( Owner::what ) + " started at line " + std::to_string( st.line_of( open ) ), at, st.item_notes( at, Owner::item_note, std::is_same_v< typename Owner::item, step > ) };
             }
             if constexpr( Owner::separated ) {
                (void)Control< sp_inline >::template match< A, M, Action, Control >( in, st );
