@@ -6,6 +6,7 @@
 #include <fmt/core.h>
 
 #include <cstdio>
+#include <memory>
 
 #include "cli/commands.hpp"
 #include "cli/load.hpp"
@@ -24,12 +25,13 @@ struct CheckFlags {
 int run_check(const CheckFlags& flags)
 {
    Diagnostics all;
-   // Diagnostics point into their runbook's source text: every loaded
-   // runbook stays alive until the JSON document is rendered.
-   std::vector<LoadedRunbook> kept;
+   // Diagnostics point into their program's source text: keep every program
+   // alive until the combined JSON has been rendered.
+   std::vector<std::unique_ptr<LoadedRunbook>> programs;
    bool usage_error = false;
    for (const auto& file : flags.files) {
-      LoadedRunbook& loaded = kept.emplace_back(load_and_check(file, flags.load));
+      programs.push_back(std::make_unique<LoadedRunbook>(load_and_check(file, flags.load)));
+      LoadedRunbook& loaded = *programs.back();
       if (!loaded.usage_error.empty()) {
          fmt::print(stderr, "runbook check: {}\n", loaded.usage_error);
          usage_error = true;

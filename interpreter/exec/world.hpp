@@ -42,6 +42,9 @@ struct Question {
    std::string text;                        ///< Redacted.
    std::vector<std::string> choices;        ///< e.g. {"yes","no"} or {"continue","rollback","abort"}.
    std::string default_choice;              ///< What --yes answers.
+   /// What is chosen when nobody can be asked (no terminal, no --yes answer
+   /// that applies): always the choice that fails closed ("no", "abort", "fail").
+   std::string fail_closed_choice;
 };
 
 struct Answer {
@@ -50,6 +53,19 @@ struct Answer {
    bool interrupted = false;                ///< Ctrl-C or a P0 trigger while waiting.
 };
 
+/// Timing contract (what keeps simulate deterministic):
+/// - With a real or scaled clock, `shell`, `http` and `ask` may block; the
+///   interpreter calls them on a worker thread and samples triggers, polls
+///   remote requests and watches Ctrl-C beside them, and sets `cancel`
+///   (ShellOptions::cancel, ask's `cancel`) to stop them.
+/// - With a VirtualClock (scale() == 0) the interpreter calls them on its own
+///   thread and a world must answer at once WITHOUT moving the clock. A
+///   simulated duration is reported in ShellResult::elapsed_ms /
+///   HttpResponse::elapsed_ms; the interpreter then lets that much virtual
+///   time pass itself, sampling triggers on schedule, and treats the step as
+///   stopped if a trigger (P0) or an abort cuts that time short.
+/// - `sample` is always called on the interpreter's thread at the runbook time
+///   the schedule says (clock().now()).
 class World {
 public:
    virtual ~World() = default;

@@ -40,7 +40,7 @@ public:
 /// 5 redirects, connect and total timeouts, bounded body.
 std::unique_ptr<HttpClient> make_curl_client();
 
-/// Call once at the top of main, before threads start.
+/// Call once at the top of main, before threads start. Also ignores SIGPIPE.
 void http_global_init();
 
 }  // namespace runbook

@@ -65,6 +65,14 @@ const char* kind_of(const nlohmann::json& value)
 
 struct TooDeep {};
 
+/// nlohmann's messages start with "[json.exception.parse_error.101] ": an operator needs only the rest.
+std::string without_exception_id(std::string message)
+{
+   const auto bracket = message.find("] ");
+   if (message.rfind("[json.exception", 0) == 0 && bracket != std::string::npos) message.erase(0, bracket + 2);
+   return message;
+}
+
 }  // namespace
 
 std::optional<JsonPath> JsonPath::parse(std::string_view text, std::string& error)
@@ -179,11 +187,10 @@ std::optional<nlohmann::json> parse_json_text(std::string_view text, std::string
    } catch (const TooDeep&) {
       error = fmt::format("JSON nested deeper than {} levels", max_json_depth);
    } catch (const nlohmann::json::parse_error& e) {
-      std::string why = e.what();
-      if (const auto bracket = why.find("] "); why.rfind("[json.exception", 0) == 0 && bracket != std::string::npos) why.erase(0, bracket + 2);
-      error = fmt::format("not JSON ({}); the body begins {}", why, json_excerpt(nlohmann::json(std::string(text.substr(0, 200))), 60));
+      error = fmt::format("not JSON ({}); the body begins {}", without_exception_id(e.what()),
+                          json_excerpt(nlohmann::json(std::string(text.substr(0, 200))), 60));
    } catch (const std::exception& e) {
-      error = fmt::format("not JSON: {}", e.what());
+      error = fmt::format("not JSON: {}", without_exception_id(e.what()));   // e.g. a number too large for a double.
    }
    return std::nullopt;
 }

@@ -14,6 +14,7 @@
 // command prints: each tail holds at most 64 KiB plus one read.
 #include "io/shell.hpp"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -24,6 +25,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <exception>
 #include <vector>
@@ -116,6 +118,38 @@ std::string signal_name(int signal)
 {
    const char* abbreviation = ::sigabbrev_np(signal);
    return abbreviation != nullptr ? std::string("SIG") + abbreviation : std::string("an unknown signal");
+}
+
+/// Scans /proc for a process of group `pgid` that is not a zombie.
+bool group_has_live_member(pid_t pgid)
+{
+   DIR* proc = ::opendir("/proc");
+   if (proc == nullptr) return true;   // Cannot tell: assume someone is left, SIGKILL comes after the grace.
+   bool found = false;
+   while (const dirent* entry = ::readdir(proc)) {
+      if (entry->d_name[0] < '0' || entry->d_name[0] > '9') continue;
+      char path[300];
+      std::snprintf(path, sizeof path, "/proc/%s/stat", entry->d_name);
+      const int fd = ::open(path, O_RDONLY | O_CLOEXEC);
+      if (fd < 0) continue;
+      char stat[512];
+      const ssize_t n = ::read(fd, stat, sizeof stat - 1);
+      ::close(fd);
+      if (n <= 0) continue;
+      stat[n] = '\0';
+      // "pid (comm) state ppid pgrp ...": comm may hold spaces and parentheses, so parse after the last ')'.
+      const char* after = std::strrchr(stat, ')');
+      char state = 0;
+      long ppid = 0;
+      long pgrp = 0;
+      if (after == nullptr || std::sscanf(after + 1, " %c %ld %ld", &state, &ppid, &pgrp) != 3) continue;
+      if (pgrp == pgid && state != 'Z' && state != 'X') {
+         found = true;
+         break;
+      }
+   }
+   ::closedir(proc);
+   return found;
 }
 
 /// posix_spawn attributes that give the child its own group and default signals.
@@ -225,7 +259,13 @@ private:
       }
    }
 
-   bool group_gone() const { return ::kill(-pid_, 0) != 0 && errno == ESRCH; }
+   /// True when no live process is left in the group. Zombies do not count:
+   /// orphaned grandchildren wait for init to reap them, which may take a while.
+   bool group_gone() const
+   {
+      if (::kill(-pid_, 0) != 0 && errno == ESRCH) return true;
+      return !group_has_live_member(pid_);
+   }
 
    void send_to_group(int signal)
    {

@@ -48,13 +48,30 @@ const char* const migrations[] = {
       PRIMARY KEY (run_id, ordinal)
    ) STRICT;
 
-   -- Every attempt of every step. A row with a NULL outcome is a step that
-   -- started and never finished: in doubt. The id orders attempts by start.
+   -- The story of a run in order: step starts and ends, samples, triggers,
+   -- answers, logs, status changes, lease takeovers. seq counts per run.
+   -- WITHOUT ROWID, keyed by (run, seq): appending an event touches one
+   -- b-tree page, which keeps a journaled step close to a bare commit.
+   CREATE TABLE events (
+      run_id    TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+      seq       INTEGER NOT NULL,
+      kind      TEXT NOT NULL,
+      step_id   TEXT NOT NULL DEFAULT '',
+      at        REAL NOT NULL,
+      wall_at   REAL NOT NULL,
+      data_json TEXT NOT NULL DEFAULT '',
+      PRIMARY KEY (run_id, seq)
+   ) STRICT, WITHOUT ROWID;
+
+   -- Every attempt of every step, keyed for the resume query (latest attempt
+   -- per step). A NULL outcome is a step that started and never finished: in
+   -- doubt. start_seq is the seq of its step_started event and orders steps
+   -- by first start.
    CREATE TABLE attempts (
-      id          INTEGER PRIMARY KEY,
       run_id      TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
       step_id     TEXT NOT NULL,
       attempt     INTEGER NOT NULL,
+      start_seq   INTEGER NOT NULL,
       kind        TEXT NOT NULL,
       def_hash    TEXT NOT NULL,
       inputs_json TEXT NOT NULL,
@@ -63,21 +80,8 @@ const char* const migrations[] = {
       outcome     TEXT,
       result_json TEXT NOT NULL DEFAULT '',
       finished_at REAL,
-      UNIQUE (run_id, step_id, attempt)
-   ) STRICT;
-
-   -- The story of a run in order: step starts and ends, samples, triggers,
-   -- answers, logs, status changes, lease takeovers.
-   CREATE TABLE events (
-      seq       INTEGER PRIMARY KEY,
-      run_id    TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
-      kind      TEXT NOT NULL,
-      step_id   TEXT NOT NULL DEFAULT '',
-      at        REAL NOT NULL,
-      wall_at   REAL NOT NULL,
-      data_json TEXT NOT NULL DEFAULT ''
-   ) STRICT;
-   CREATE INDEX events_by_run ON events (run_id, seq);
+      PRIMARY KEY (run_id, step_id, attempt)
+   ) STRICT, WITHOUT ROWID;
 
    -- Requests from other terminals (`runbook approve`, `runbook abort`).
    CREATE TABLE requests (

@@ -72,9 +72,32 @@ Database::Database(std::string path, int flags, int busy_timeout_ms)
 
 Database::~Database()
 {
-   // Statements are finalized first (they are members declared after the
-   // Database wherever one is kept), so close succeeds.
+   // Other statements are finalized first (they are members declared after
+   // the Database wherever one is kept), so close succeeds.
+   sqlite3_finalize(begin_);
+   sqlite3_finalize(commit_);
    sqlite3_close(db_);
+}
+
+void Database::run_prepared(sqlite3_stmt*& stmt, const char* sql, std::string_view operation)
+{
+   if (stmt == nullptr) {
+      const int rc = sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+      if (rc != SQLITE_OK) fail(rc, operation);
+   }
+   const int rc = sqlite3_step(stmt);
+   sqlite3_reset(stmt);
+   if (rc != SQLITE_DONE) fail(rc, operation);
+}
+
+void Database::begin_immediate(std::string_view operation)
+{
+   run_prepared(begin_, "BEGIN IMMEDIATE", operation);
+}
+
+void Database::commit(std::string_view operation)
+{
+   run_prepared(commit_, "COMMIT", operation);
 }
 
 void Database::set_busy_timeout(int milliseconds)
@@ -222,7 +245,7 @@ std::optional<double> Statement::Use::optional_real(int column) const
 
 Transaction::Transaction(Database& db, std::string_view operation) : db_(db), operation_(operation)
 {
-   db_.exec("BEGIN IMMEDIATE", operation_);
+   db_.begin_immediate(operation_);
 }
 
 Transaction::~Transaction()
@@ -236,7 +259,7 @@ Transaction::~Transaction()
 
 void Transaction::commit()
 {
-   db_.exec("COMMIT", operation_);
+   db_.commit(operation_);
    committed_ = true;
 }
 

@@ -35,6 +35,10 @@ public:
    std::optional<std::string> query_text(const std::string& sql, std::string_view operation);
    std::int64_t query_int(const std::string& sql, std::string_view operation);
    void set_busy_timeout(int milliseconds);
+   /// BEGIN IMMEDIATE and COMMIT through statements prepared once: a step
+   /// runs both twice, and parsing them each time costs more than the insert.
+   void begin_immediate(std::string_view operation);
+   void commit(std::string_view operation);
    /// Rows changed by the latest INSERT/UPDATE/DELETE.
    int changes() const { return sqlite3_changes(db_); }
 
@@ -44,9 +48,13 @@ public:
    [[noreturn]] void fail(int code, std::string_view operation) const;
 
 private:
+   void run_prepared(sqlite3_stmt*& stmt, const char* sql, std::string_view operation);
+
    sqlite3* db_ = nullptr;
    std::string path_;
    int busy_timeout_ms_;
+   sqlite3_stmt* begin_ = nullptr;
+   sqlite3_stmt* commit_ = nullptr;
 };
 
 class Statement {

@@ -10,6 +10,8 @@
 #include "journal/sqlite.hpp"
 #include "journal/testing.hpp"
 
+#include <algorithm>
+#include <deque>
 #include <filesystem>
 #include <mutex>
 #include <system_error>
@@ -100,14 +102,16 @@ public:
    void limit_pages(int pages);
    int page_count();
    void set_busy_timeout(int milliseconds);
+   void set_flushes(bool flush);
 
 private:
    void configure();
    /// Fails unless this process holds the run. Inside a write transaction.
    void require_lease(const std::string& run_id, std::string_view action);
    LeaseHolder read_lease(const std::string& run_id, std::string* status = nullptr);
-   void append_event(const std::string& run_id, const std::string& kind, const std::string& step_id,
-                     const std::string& data_json, double at);
+   /// Appends an event inside the caller's transaction; returns its seq.
+   std::int64_t append_event(const std::string& run_id, const std::string& kind, const std::string& step_id,
+                             const std::string& data_json, double at);
    std::optional<RunInfo> read_run(const std::string& run_id);
    /// Marks the run interrupted when it says "running" but its holder is gone.
    void mark_if_abandoned(const std::string& run_id);
@@ -152,22 +156,19 @@ struct SqliteJournal::Statements {
                                 "ORDER BY seq DESC LIMIT 1"),
         select_sources(db, "SELECT path, text FROM sources WHERE run_id = ? ORDER BY ordinal"),
         next_attempt(db, "SELECT coalesce(max(attempt), 0) + 1 FROM attempts WHERE run_id = ? AND step_id = ?"),
-        insert_attempt(db, "INSERT INTO attempts (run_id, step_id, attempt, kind, def_hash, inputs_json, "
-                           "deadline_ms, started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
+        insert_attempt(db, "INSERT INTO attempts (run_id, step_id, attempt, start_seq, kind, def_hash, "
+                           "inputs_json, deadline_ms, started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
         finish_attempt(db, "UPDATE attempts SET outcome = ?, result_json = ?, finished_at = ? "
                            "WHERE run_id = ? AND step_id = ? AND outcome IS NULL AND attempt = "
                            "(SELECT max(attempt) FROM attempts WHERE run_id = ? AND step_id = ?) "
                            "RETURNING attempt"),
-        // The latest attempt of each step, in order of the step's first start.
-        select_steps(db, "SELECT a.step_id, a.attempt, a.def_hash, a.kind, a.inputs_json, a.deadline_ms, "
-                         "a.started_at, a.outcome, a.result_json, a.finished_at "
-                         "FROM (SELECT step_id, min(id) AS first_id, max(attempt) AS last_attempt "
-                         "      FROM attempts WHERE run_id = ? GROUP BY step_id) AS s "
-                         "JOIN attempts AS a ON a.run_id = ? AND a.step_id = s.step_id "
-                         "AND a.attempt = s.last_attempt "
-                         "ORDER BY s.first_id"),
-        insert_event(db, "INSERT INTO events (run_id, kind, step_id, at, wall_at, data_json) "
-                         "VALUES (?, ?, ?, ?, ?, ?)"),
+        // Every attempt in primary-key order: each step's attempts together, oldest first.
+        select_attempts(db, "SELECT step_id, attempt, start_seq, def_hash, kind, inputs_json, deadline_ms, "
+                            "started_at, outcome, result_json, finished_at "
+                            "FROM attempts WHERE run_id = ? ORDER BY step_id, attempt"),
+        insert_event(db, "INSERT INTO events (run_id, seq, kind, step_id, at, wall_at, data_json) "
+                         "VALUES (?1, (SELECT coalesce(max(seq), 0) + 1 FROM events WHERE run_id = ?1), "
+                         "?2, ?3, ?4, ?5, ?6) RETURNING seq"),
         select_events(db, "SELECT seq, at, wall_at, kind, step_id, data_json FROM events "
                           "WHERE run_id = ? ORDER BY seq"),
         insert_request(db, "INSERT INTO requests (run_id, kind, data_json, posted_at) VALUES (?, ?, ?, ?)"),
@@ -179,7 +180,7 @@ struct SqliteJournal::Statements {
 
    sqlite::Statement insert_run, run_exists, insert_source, select_lease, take_lease, heartbeat, release_lease,
       set_status, enter_rollback, select_run, select_run_ids, select_running, select_latest_interrupted,
-      select_current_step, select_sources, next_attempt, insert_attempt, finish_attempt, select_steps,
+      select_current_step, select_sources, next_attempt, insert_attempt, finish_attempt, select_attempts,
       insert_event, select_events, insert_request, select_pending_requests, mark_request_taken;
 };
 
@@ -486,13 +487,13 @@ int SqliteJournal::step_started(const std::string& run_id, const std::string& st
       row.bind(run_id).bind(step_id).step();
       attempt = static_cast<int>(row.integer(0));
    }
-   sql_->insert_attempt.use("journaling the start of a step")
-      .bind(run_id).bind(step_id).bind(attempt).bind(kind).bind(def_hash).bind(inputs_json).bind(deadline_ms)
-      .bind(at)
-      .run();
    nlohmann::json data{{"attempt", attempt}, {"kind", kind}, {"def_hash", def_hash}};
    if (deadline_ms) data["deadline_ms"] = *deadline_ms;
-   append_event(run_id, "step_started", step_id, data.dump(), at);
+   const std::int64_t seq = append_event(run_id, "step_started", step_id, data.dump(), at);
+   sql_->insert_attempt.use("journaling the start of a step")
+      .bind(run_id).bind(step_id).bind(attempt).bind(seq).bind(kind).bind(def_hash).bind(inputs_json)
+      .bind(deadline_ms).bind(at)
+      .run();
    transaction.commit();
    return attempt;
 }
@@ -522,34 +523,51 @@ void SqliteJournal::step_finished(const std::string& run_id, const std::string& 
 std::vector<StepRecord> SqliteJournal::steps(const std::string& run_id)
 {
    std::lock_guard lock(mutex_);
-   std::vector<StepRecord> result;
-   auto row = sql_->select_steps.use("reading the run's steps");
-   row.bind(run_id).bind(run_id);
-   while (row.step()) {
-      StepRecord record;
-      record.step_id = row.text(0);
-      record.attempt = static_cast<int>(row.integer(1));
-      record.def_hash = row.text(2);
-      record.kind = row.text(3);
-      record.inputs_json = row.text(4);
-      record.deadline_ms = row.optional_real(5);
-      record.started_at = row.real(6);
-      record.outcome = row.text(7);   // NULL reads as "": in doubt
-      record.result_json = row.text(8);
-      record.finished_at = row.is_null(9) ? 0 : row.real(9);
-      result.push_back(std::move(record));
+   // One pass over the run's attempts in key order (each step's attempts
+   // together, oldest first): keep the last attempt of each step and the seq
+   // of its first start, then order the steps by that.
+   std::deque<StepRecord> latest;   // grows without moving what it holds
+   std::vector<std::pair<std::int64_t, std::size_t>> first_start;   // (seq of first start, index in latest)
+   {
+      auto row = sql_->select_attempts.use("reading the run's steps");
+      row.bind(run_id);
+      while (row.step()) {
+         std::string step_id = row.text(0);
+         if (latest.empty() || latest.back().step_id != step_id) {
+            first_start.emplace_back(row.integer(2), latest.size());
+            latest.emplace_back().step_id = std::move(step_id);
+         }
+         StepRecord& record = latest.back();
+         record.attempt = static_cast<int>(row.integer(1));
+         record.def_hash = row.text(3);
+         record.kind = row.text(4);
+         record.inputs_json = row.text(5);
+         record.deadline_ms = row.optional_real(6);
+         record.started_at = row.real(7);
+         record.outcome = row.text(8);   // NULL reads as "": in doubt
+         record.result_json = row.text(9);
+         record.finished_at = row.is_null(10) ? 0 : row.real(10);
+      }
    }
+   // Sort small pairs, then move each record once.
+   std::sort(first_start.begin(), first_start.end());
+   std::vector<StepRecord> result;
+   result.reserve(latest.size());
+   for (const auto& [seq, index] : first_start) result.push_back(std::move(latest[index]));
    return result;
 }
 
 // --- events
 
-void SqliteJournal::append_event(const std::string& run_id, const std::string& kind, const std::string& step_id,
-                                 const std::string& data_json, double at)
+std::int64_t SqliteJournal::append_event(const std::string& run_id, const std::string& kind,
+                                         const std::string& step_id, const std::string& data_json, double at)
 {
-   sql_->insert_event.use("journaling an event")
-      .bind(run_id).bind(kind).bind(step_id).bind(at).bind(wall_now_ms()).bind(data_json)
-      .run();
+   auto row = sql_->insert_event.use("journaling an event");
+   row.bind(run_id).bind(kind).bind(step_id).bind(at).bind(wall_now_ms()).bind(data_json);
+   if (!row.step()) db_.fail(SQLITE_INTERNAL, "journaling an event (no sequence number returned)");
+   const std::int64_t seq = row.integer(0);
+   row.run();   // completes the INSERT before the Use resets it
+   return seq;
 }
 
 void SqliteJournal::record(const std::string& run_id, const std::string& kind, const std::string& step_id,
@@ -650,6 +668,12 @@ void SqliteJournal::set_busy_timeout(int milliseconds)
    db_.set_busy_timeout(milliseconds);
 }
 
+void SqliteJournal::set_flushes(bool flush)
+{
+   std::lock_guard lock(mutex_);
+   db_.exec(flush ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = OFF", "changing synchronous");
+}
+
 namespace journal_testing {
 
 namespace {
@@ -664,6 +688,7 @@ SqliteJournal& sqlite_journal(Journal& journal)
 void limit_pages(Journal& journal, int pages) { sqlite_journal(journal).limit_pages(pages); }
 int page_count(Journal& journal) { return sqlite_journal(journal).page_count(); }
 void set_busy_timeout(Journal& journal, int milliseconds) { sqlite_journal(journal).set_busy_timeout(milliseconds); }
+void set_flushes(Journal& journal, bool flush) { sqlite_journal(journal).set_flushes(flush); }
 
 }  // namespace journal_testing
 

@@ -17,4 +17,8 @@ int page_count(Journal& journal);
 /// Shortens the busy timeout (default 5 s) so a lock test need not wait.
 void set_busy_timeout(Journal& journal, int milliseconds);
 
+/// PRAGMA synchronous = FULL (true) or OFF (false). OFF only fills a journal
+/// fast for a benchmark: the rows written are the same, only the flushes go.
+void set_flushes(Journal& journal, bool flush);
+
 }  // namespace runbook::journal_testing

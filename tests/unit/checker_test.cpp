@@ -5,7 +5,7 @@
 
 #include "check/checker.hpp"
 #include "check/signature.hpp"
-#include "syntax/suggest.hpp"
+#include "check/suggest.hpp"
 #include "syntax/loader.hpp"
 
 using namespace runbook;
@@ -453,12 +453,10 @@ phase "A" arms all {
    CHECK(c.diags.all()[2].loc.line == 15);
 }
 
-TEST_CASE("edit distance and suggestions", "[check]")
+TEST_CASE("did-you-mean notes", "[check]")
 {
-   CHECK(edit_distance("kitten", "sitting") == 3);
-   CHECK(edit_distance("", "abc") == 3);
-   CHECK(closest_name("eror_rate", {"api_p99", "error_rate"}) == "error_rate");
-   CHECK(closest_name("x", {"completely_different"}).empty());
+   CHECK(did_you_mean("eror_rate", {"api_p99", "error_rate"}) == std::vector<std::string>{"did you mean 'error_rate'?"});
+   CHECK(did_you_mean("x", {"completely_different"}).empty());
 }
 
 TEST_CASE("step signatures are canonical", "[check][signature]")
@@ -473,4 +471,19 @@ TEST_CASE("step signatures are canonical", "[check][signature]")
    CHECK(step_signature(sa) == step_signature(sb));
    CHECK(step_def_hash(sa) == step_def_hash(sb));
    CHECK(step_def_hash(sa).size() == 16);
+}
+
+TEST_CASE("function parameters and their lets may shadow the runbook's names", "[check]")
+{
+   const auto c = check_text(header + R"(
+fn route(api, soak) {
+  let error_rate = 5
+  log "${api} ${soak} ${error_rate}"
+}
+phase "A" arms all {
+  route("x", 1m)
+}
+)");
+   INFO(dump(c));
+   CHECK(c.lines.empty());
 }

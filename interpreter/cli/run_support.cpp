@@ -1,0 +1,101 @@
+#include "cli/run_support.hpp"
+
+#include <unistd.h>
+
+#include <csignal>
+
+#include <fmt/core.h>
+
+#include "exec/exit_codes.hpp"
+#include "exec/observers.hpp"
+#include "exec/real_world.hpp"
+
+namespace runbook::cli {
+
+namespace {
+
+std::atomic<bool> g_interrupt{false};
+
+extern "C" void on_interrupt(int) { g_interrupt.store(true); }
+
+InDoubtPolicy policy_of(const std::string& text)
+{
+   if (text == "redo") return InDoubtPolicy::Redo;
+   if (text == "skip") return InDoubtPolicy::Skip;
+   if (text == "fail") return InDoubtPolicy::Fail;
+   return InDoubtPolicy::Ask;
+}
+
+}  // namespace
+
+const std::atomic<bool>& interrupt_flag() { return g_interrupt; }
+
+void install_interrupt_handler()
+{
+   // No SA_RESTART: a blocking read returns so the prompt sees the flag at once.
+   struct sigaction action {};
+   action.sa_handler = on_interrupt;
+   sigemptyset(&action.sa_mask);
+   action.sa_flags = 0;
+   sigaction(SIGINT, &action, nullptr);
+   sigaction(SIGTERM, &action, nullptr);
+}
+
+void add_journal_flag(CLI::App* cmd, std::string& journal)
+{
+   cmd->add_option("--journal", journal, "The journal database (default: .runbook/journal.db)")->type_name("PATH");
+}
+
+void add_run_flags(CLI::App* cmd, RunFlags& flags)
+{
+   add_load_flags(cmd, flags.load);
+   add_journal_flag(cmd, flags.journal);
+   cmd->add_flag("--yes,-y", flags.yes, "Answer checklists and approvals yes (scripted use)");
+   cmd->add_option("--in-doubt", flags.in_doubt,
+                   "A step that started but never finished and is not safe to repeat: ask, redo, skip (mark done) or fail")
+       ->check(CLI::IsMember({"ask", "redo", "skip", "fail"}));
+   cmd->add_option("--time-scale", flags.time_scale, "Run N times faster than real time (rehearsals, demos)")
+       ->check(CLI::PositiveNumber);
+   cmd->add_option("--output", flags.output, "Output: text (line by line) or json (one event per line)")
+       ->check(CLI::IsMember({"text", "json"}));
+}
+
+std::unique_ptr<Journal> open_journal_or_report(const std::string& path, const char* command)
+{
+   try {
+      return Journal::open(path.empty() ? default_journal_path() : path);
+   } catch (const JournalError& e) {
+      fmt::print(stderr, "runbook {}: {}\n", command, e.what());
+      return nullptr;
+   }
+}
+
+int drive_run(const Program& program, Journal& journal, const RunFlags& flags, const std::string& runbook_path,
+              const std::string& resume_id, double clock_origin, RunSettings settings)
+{
+   install_interrupt_handler();
+   RealWorldOptions world_options;
+   world_options.time_scale = flags.time_scale;
+   world_options.clock_origin = clock_origin;
+   world_options.assume_yes = flags.yes;
+   world_options.interactive = ::isatty(STDIN_FILENO) == 1;
+   auto world = make_real_world(world_options);
+   auto observer = flags.output == "json" ? make_json_observer(stdout) : make_text_observer(stdout, use_color(stdout));
+
+   settings.assume_yes = flags.yes;
+   settings.interactive = world_options.interactive;
+   settings.in_doubt = policy_of(flags.in_doubt);
+   settings.interrupt = &g_interrupt;
+
+   Interpreter interpreter(program, *world, journal, *observer, std::move(settings));
+   const RunOutcome outcome = resume_id.empty() ? interpreter.start(runbook_path) : interpreter.resume(resume_id);
+   if (outcome.run_id.empty() || outcome.status.empty()) {
+      // Refused before the run started (bad parameter, missing secret, journal, lease).
+      fmt::print(stderr, "runbook {}: {}\n", resume_id.empty() ? "run" : "resume", outcome.summary);
+   } else if (flags.output == "text" && outcome.exit_code != exit_code::Completed) {
+      fmt::print(stderr, "run {}: {}\n", outcome.run_id, outcome.summary);
+   }
+   return outcome.exit_code;
+}
+
+}  // namespace runbook::cli

@@ -1,0 +1,671 @@
+// The run from start (or resume) to an outcome: globals, phases, the switch
+// into rollback mode, blocks, and the control steps that need no World.
+#include "exec/interpreter_impl.hpp"
+
+#include <chrono>
+#include <cstdlib>
+
+#include <fmt/core.h>
+
+#include "exec/exit_codes.hpp"
+#include "syntax/parser.hpp"
+
+namespace runbook {
+
+double wall_ms_now()
+{
+   using namespace std::chrono;
+   return static_cast<double>(duration_cast<microseconds>(system_clock::now().time_since_epoch()).count()) / 1000.0;
+}
+
+std::string Frame::runtime_id(const std::string& static_id) const
+{
+   // The longest rewritten prefix wins: the innermost loop's iteration.
+   const std::pair<std::string, std::string>* best = nullptr;
+   for (const auto& rewrite : rewrites) {
+      const std::string& key = rewrite.first;
+      const bool matches = static_id == key ||
+                           (static_id.size() > key.size() && static_id.compare(0, key.size(), key) == 0 &&
+                            static_id[key.size()] == '/');
+      if (matches && (best == nullptr || key.size() > best->first.size())) best = &rewrite;
+   }
+   if (best != nullptr) return outer + best->second + static_id.substr(best->first.size());
+   return outer + prefix + static_id;
+}
+
+Interpreter::Impl::Impl(const Program& program, World& world, Journal& journal, RunObserver& observer,
+                        RunSettings settings)
+   : program_(program), world_(world), journal_(journal), observer_(observer), settings_(std::move(settings))
+{
+   main_frame_.scope = &main_scope_;
+   auto add_file = [this](const ast::File& file, const std::string& module_name) {
+      for (const auto& fn : file.functions) {
+         if (!module_name.empty()) functions_.emplace(module_name + "." + fn.name, &fn);
+         // Unqualified too, so a module's functions can call each other; the root's own win.
+         functions_.emplace(fn.name, &fn);
+      }
+      for (const auto& metric : file.metrics) metrics_.emplace(metric.name, &metric);
+   };
+   if (program_.root) add_file(*program_.root, "");
+   for (const auto& [name, file] : program_.modules)
+      if (file) add_file(*file, name);
+}
+
+Interpreter::Interpreter(const Program& program, World& world, Journal& journal, RunObserver& observer,
+                         RunSettings settings)
+   : impl_(std::make_unique<Impl>(program, world, journal, observer, std::move(settings)))
+{
+}
+
+Interpreter::~Interpreter() = default;
+
+RunOutcome Interpreter::start(const std::string& runbook_path) { return impl_->start(runbook_path); }
+RunOutcome Interpreter::resume(const std::string& run_id) { return impl_->resume(run_id); }
+
+// ---------------------------------------------------------------- output
+
+void Interpreter::Impl::emit(RunEvent::Kind kind, const std::string& step_id, const std::string& text, json data)
+{
+   RunEvent event{kind, world_.clock().now(), redact(step_id), redact(text), redactor_.redact_json(data)};
+   std::lock_guard<std::mutex> lock(emit_mutex_);
+   observer_.on_event(event);
+}
+
+void Interpreter::Impl::record(const std::string& kind, const std::string& step_id, const json& data)
+{
+   if (run_id_.empty()) return;
+   try {
+      journal_.record(run_id_, kind, redact(step_id), redactor_.redact_json(data).dump(), world_.clock().now());
+   } catch (const JournalError& e) {
+      // The story of the run is incomplete, but no side effect depends on it;
+      // step records (which do) stop the run when they fail.
+      emit(RunEvent::Kind::Log, step_id, fmt::format("warning: could not journal a {} event: {}", kind, e.what()));
+   }
+}
+
+// ---------------------------------------------------------------- globals
+
+namespace {
+
+const char* type_word(ast::Type type)
+{
+   switch (type) {
+   case ast::Type::String: return "string";
+   case ast::Type::Number: return "number";
+   case ast::Type::Bool: return "bool";
+   case ast::Type::Percent: return "percent";
+   case ast::Type::Duration: return "duration";
+   case ast::Type::Bytes: return "bytes";
+   case ast::Type::List: return "list";
+   case ast::Type::Map: return "map";
+   case ast::Type::Any: break;
+   }
+   return "any";
+}
+
+/// A usage error found before any step runs (bad -p, missing secret).
+struct StartupError : std::runtime_error {
+   using std::runtime_error::runtime_error;
+};
+
+}  // namespace
+
+void Interpreter::Impl::prepare_globals()
+{
+   std::vector<const ast::File*> files{program_.root.get()};
+   for (const auto& [name, file] : program_.modules) files.push_back(file.get());
+
+   std::set<std::string> declared;
+   for (const ast::File* file : files) {
+      if (file == nullptr) continue;
+      for (const auto& param : file->params) {
+         if (!declared.insert(param.name).second) continue;   // The root's declaration wins.
+         auto given = settings_.params.find(param.name);
+         Evaluator ev(globals_, *this);
+         if (given != settings_.params.end()) {
+            std::string error;
+            ast::ExprPtr literal = parse_literal(given->second, param.type, error);
+            if (!literal)
+               throw StartupError(fmt::format("-p {}={}: {} (the parameter is declared as {})", param.name,
+                                              given->second, error, type_word(param.type)));
+            globals_.set(param.name, ev.eval(*literal));
+         } else if (param.default_value) {
+            globals_.set(param.name, ev.eval(*param.default_value));
+         } else {
+            throw StartupError(fmt::format("parameter '{}' has no default: give it with -p {}=VALUE", param.name,
+                                           param.name));
+         }
+      }
+   }
+   for (const auto& [name, _] : settings_.params)
+      if (!declared.count(name))
+         throw StartupError(fmt::format("-p {}: the runbook declares no parameter '{}'", name, name));
+
+   // Secrets come from the environment at every start and resume; they are
+   // never journaled, so a resumed run needs them again.
+   for (const ast::File* file : files) {
+      if (file == nullptr) continue;
+      for (const auto& secret : file->secrets) {
+         std::string value;
+         auto it = settings_.env_override.find(secret.env_var);
+         if (it != settings_.env_override.end()) {
+            value = it->second;
+         } else if (const char* env = std::getenv(secret.env_var.c_str())) {
+            value = env;
+         } else {
+            throw StartupError(fmt::format("secret '{}': the environment variable {} is not set (export it before "
+                                           "running; secrets are never stored in the journal)",
+                                           secret.name, secret.env_var));
+         }
+         if (value.empty())
+            throw StartupError(fmt::format("secret '{}': the environment variable {} is empty", secret.name,
+                                           secret.env_var));
+         redactor_.add(value);
+         globals_.set(secret.name, Value(value));
+      }
+   }
+}
+
+// ---------------------------------------------------------------- start, resume, finish
+
+RunOutcome Interpreter::Impl::start(const std::string& runbook_path)
+{
+   try {
+      prepare_globals();
+      resolve_metrics();
+   } catch (const std::exception& e) {
+      return RunOutcome{exit_code::Invalid, "", "", redact(e.what())};
+   }
+
+   NewRun run;
+   run.runbook_path = runbook_path;
+   run.title = program_.root ? program_.root->title : "";
+   // The runbook first, then every module under the path it was read from,
+   // so the run can be resumed with exactly this text.
+   const SourceFile* root_source = program_.root ? program_.root->source : nullptr;
+   if (root_source != nullptr) run.sources.push_back({runbook_path, root_source->text});
+   for (const auto& [name, file] : program_.modules) {
+      if (!file || file->source == nullptr) continue;
+      auto path = program_.module_paths.find(name);
+      run.sources.push_back({path != program_.module_paths.end() ? path->second : file->source->path, file->source->text});
+   }
+   json params = json::object();
+   for (const auto& [name, value] : globals_.own())
+      if (!redactor_.contains_secret(value.display())) params[name] = value.display();
+   // Secrets are in globals too; keep only declared params.
+   for (auto it = params.begin(); it != params.end();) {
+      bool is_param = false;
+      for (const auto& p : program_.root->params) is_param = is_param || p.name == it.key();
+      for (const auto& [_, file] : program_.modules)
+         for (const auto& p : file->params) is_param = is_param || p.name == it.key();
+      it = is_param ? std::next(it) : params.erase(it);
+   }
+   run.params_json = params.dump();
+   run.time_scale = world_.clock().scale();
+   run.clock_origin_ms = world_.clock().now();
+   try {
+      run_id_ = journal_.create_run(run);
+   } catch (const JournalError& e) {
+      return RunOutcome{exit_code::Invalid, "", "", redact(e.what())};
+   }
+   emit(RunEvent::Kind::RunStarted, "", fmt::format("run {} of {} started", run_id_, run.title),
+        {{"run_id", run_id_}, {"title", run.title}, {"runbook", runbook_path}, {"params", params}});
+   return drive(false);
+}
+
+RunOutcome Interpreter::Impl::resume(const std::string& run_id)
+{
+   run_id_ = run_id;
+   std::optional<RunInfo> info;
+   try {
+      info = journal_.run(run_id);
+      if (!info) return RunOutcome{exit_code::Invalid, run_id, "", fmt::format("no run {} in {}", run_id, journal_.path())};
+      if (info->status == run_status::Completed || info->status == run_status::RolledBack)
+         return RunOutcome{exit_code::Invalid, run_id, info->status,
+                           fmt::format("run {} already ended ({}); there is nothing to resume", run_id, info->status)};
+      journal_.acquire_lease(run_id);
+   } catch (const LeaseHeld& e) {
+      return RunOutcome{exit_code::Invalid, run_id, "", e.what()};
+   } catch (const JournalError& e) {
+      return RunOutcome{exit_code::Invalid, run_id, "", e.what()};
+   }
+
+   // The parameters the run started with; -p given again overrides (and is said).
+   try {
+      const json journaled = json::parse(info->params_json.empty() ? "{}" : info->params_json);
+      for (const auto& [name, value] : journaled.items()) {
+         if (settings_.params.count(name)) continue;
+         settings_.params[name] = value.is_string() ? value.get<std::string>() : value.dump();
+      }
+      prepare_globals();
+      resolve_metrics();
+   } catch (const std::exception& e) {
+      journal_.release_lease(run_id);
+      return RunOutcome{exit_code::Invalid, run_id, "", redact(e.what())};
+   }
+
+   try {
+      for (auto& record : journal_.steps(run_id)) records_[record.step_id] = record;
+      for (const auto& event : journal_.events(run_id)) {
+         if (event.kind != "answer") continue;
+         json data = json::parse(event.data_json, nullptr, false);
+         if (!data.is_discarded()) answers_.emplace(event.step_id, data);
+      }
+   } catch (const JournalError& e) {
+      return RunOutcome{exit_code::Invalid, run_id, "", e.what()};
+   }
+   resuming_ = true;
+   in_rollback_ = info->mode == "rollback";
+   rollback_name_ = info->rollback_name;
+   if (settings_.require_unchanged_done) {
+      const std::vector<std::string> problems = verify_done_steps();
+      if (!problems.empty()) {
+         journal_.release_lease(run_id);
+         std::string text;
+         for (const auto& p : problems) text += "\n  " + p;
+         return RunOutcome{exit_code::Invalid, run_id, "",
+                           redact("refusing --use-current: steps already done changed in the file:" + text +
+                                  "\nresume without --use-current to continue with the journaled source")};
+      }
+   }
+   try {
+      journal_.set_status(run_id, run_status::Running);
+   } catch (const JournalError& e) {
+      return RunOutcome{exit_code::Invalid, run_id, "", e.what()};
+   }
+   std::size_t done = 0;
+   for (const auto& [_, r] : records_)
+      done += r.outcome == step_outcome::Done || r.outcome == step_outcome::MarkedDone;
+   emit(RunEvent::Kind::RunResumed, "",
+        fmt::format("run {} resumed{} ({} steps already done)", run_id, in_rollback_ ? " in rollback mode" : "", done),
+        {{"run_id", run_id}, {"mode", info->mode}, {"done_steps", done}, {"previous_status", info->status}});
+   return drive(true);
+}
+
+std::vector<std::string> Interpreter::Impl::verify_done_steps()
+{
+   // Walk the done steps the way a resumed run would, without doing anything,
+   // then forget what the walk restored.
+   verifying_ = true;
+   replay_only_ = true;
+   run_phases();
+   if (in_rollback_) {
+      if (const ast::RollbackBlock* block = find_rollback(rollback_name_)) run_block(block->body, main_frame_);
+   }
+   replay_only_ = false;
+   verifying_ = false;
+   main_scope_ = Scope(&globals_);
+   undo_stack_.clear();
+   std::vector<std::string> problems = changed_done_;
+   for (const auto& [id, record] : records_)
+      if ((record.outcome == step_outcome::Done || record.outcome == step_outcome::MarkedDone) && !visited_done_.count(id))
+         problems.push_back(fmt::format("step {} ({}) was done but is not in the file any more", id, record.kind));
+   return problems;
+}
+
+RunOutcome Interpreter::Impl::drive(bool resumed)
+{
+   (void)resumed;
+   Flow flow = Flow::Next;
+   if (!in_rollback_) {
+      flow = run_phases();
+      if (flow != Flow::Rollback) return finish(flow, false);
+      try {
+         journal_.enter_rollback(run_id_, stop_rollback_);
+      } catch (const JournalError& e) {
+         stop_message_ = e.what();
+         return finish(Flow::JournalBroken, false);
+      }
+      in_rollback_ = true;
+      rollback_name_ = stop_rollback_;
+      emit(RunEvent::Kind::ModeChanged, "",
+           fmt::format("rolling back: {}{}", rollback_name_, stop_message_.empty() ? "" : " (" + stop_message_ + ")"),
+           {{"mode", "rollback"}, {"rollback", rollback_name_}, {"reason", stop_message_}});
+      record("mode", "", {{"mode", "rollback"}, {"rollback", rollback_name_}, {"reason", stop_message_}});
+   } else {
+      // Rebuild the forward path's captures and undo stack from the journal.
+      replay_only_ = true;
+      run_phases();
+      replay_only_ = false;
+   }
+   stop_message_.clear();
+   const ast::RollbackBlock* block = find_rollback(rollback_name_);
+   if (block == nullptr) {
+      stop_message_ = fmt::format("there is no rollback block named '{}'", rollback_name_);
+      return finish(Flow::Failed, true);
+   }
+   flow = run_block(block->body, main_frame_);
+   return finish(flow, true);
+}
+
+RunOutcome Interpreter::Impl::finish(Flow flow, bool in_rollback)
+{
+   disarm_triggers();
+   RunOutcome outcome;
+   outcome.run_id = run_id_;
+   switch (flow) {
+   case Flow::Next:
+   case Flow::Return:
+   case Flow::ReplayEnd:
+      outcome.exit_code = in_rollback ? exit_code::RolledBack : exit_code::Completed;
+      outcome.status = in_rollback ? run_status::RolledBack : run_status::Completed;
+      outcome.summary = in_rollback ? fmt::format("rolled back via '{}'", rollback_name_) : "completed";
+      break;
+   case Flow::Interrupted:
+      outcome.exit_code = exit_code::Interrupted;
+      outcome.status = run_status::Interrupted;
+      outcome.summary = fmt::format("interrupted; continue with: runbook resume {}", run_id_);
+      break;
+   case Flow::JournalBroken:
+      outcome.exit_code = exit_code::Invalid;
+      outcome.status = run_status::Failed;
+      outcome.summary = "stopped: the journal cannot be written: " + stop_message_;
+      break;
+   case Flow::Failed:
+   case Flow::Aborted:
+   case Flow::Rollback:   // A rollback step inside a rollback block.
+      if (in_rollback) {
+         outcome.exit_code = exit_code::RollbackFailed;
+         outcome.status = run_status::RollbackFailed;
+         outcome.summary = fmt::format("the rollback '{}' failed: {}", rollback_name_, stop_message_);
+      } else {
+         outcome.exit_code = exit_code::Failed;
+         outcome.status = flow == Flow::Aborted ? run_status::Aborted : run_status::Failed;
+         outcome.summary = (flow == Flow::Aborted ? "aborted: " : "failed: ") + stop_message_;
+      }
+      break;
+   }
+   outcome.summary = redact(outcome.summary);
+   for (const auto& [name, value] : main_scope_.own()) outcome.variables[name] = redactor_.redact_json(value.to_json());
+   if (!run_id_.empty()) {
+      try {
+         journal_.set_status(run_id_, outcome.status, outcome.summary);
+         journal_.release_lease(run_id_);
+      } catch (const JournalError& e) {
+         outcome.summary += fmt::format(" (and the journal could not record it: {})", e.what());
+         if (outcome.exit_code == exit_code::Completed) outcome.exit_code = exit_code::Invalid;
+      }
+   }
+   emit(RunEvent::Kind::RunFinished, "", outcome.summary,
+        {{"status", outcome.status}, {"exit_code", outcome.exit_code}, {"run_id", run_id_}});
+   return outcome;
+}
+
+// ---------------------------------------------------------------- phases and blocks
+
+Flow Interpreter::Impl::run_phases()
+{
+   if (!program_.root) return Flow::Next;
+   for (const auto& phase : program_.root->phases) {
+      if (!replay_only_) {
+         emit(RunEvent::Kind::PhaseStarted, "", phase.title, {{"phase", phase.title}, {"slug", phase.slug}});
+         record("phase", "", {{"phase", phase.title}, {"slug", phase.slug}});
+         arm_triggers(phase);
+      }
+      const Flow flow = run_block(phase.body, main_frame_);
+      disarm_triggers();
+      if (flow != Flow::Next) return flow;
+   }
+   return Flow::Next;
+}
+
+Flow Interpreter::Impl::run_block(const ast::Block& block, Frame& frame)
+{
+   for (const auto& step : block) {
+      const Flow flow = run_step(*step, frame);
+      if (flow != Flow::Next) return flow;
+   }
+   return Flow::Next;
+}
+
+namespace {
+
+Flow flow_of(const Stop& stop, std::string& message, std::string& rollback)
+{
+   message = stop.reason;
+   switch (stop.kind) {
+   case Stop::Kind::Interrupted: return Flow::Interrupted;
+   case Stop::Kind::Rollback: rollback = stop.rollback; return Flow::Rollback;
+   case Stop::Kind::Abort: return Flow::Aborted;
+   case Stop::Kind::Fail: return Flow::Failed;
+   case Stop::Kind::Approved:
+   case Stop::Kind::None: break;
+   }
+   return Flow::Next;
+}
+
+}  // namespace
+
+Flow Interpreter::Impl::run_step(const ast::Step& step, Frame& frame)
+{
+   if (!replay_only_) {
+      if (const Stop stop = at_boundary()) return flow_of(stop, stop_message_, stop_rollback_);
+   }
+   if (step.id.empty()) {
+      stop_message_ = "internal error: a step has no id (the runbook was not checked before running)";
+      return Flow::Failed;
+   }
+   const std::string id = frame.runtime_id(step.id);
+   if (const auto* sh = std::get_if<ast::ShStep>(&step.node)) return run_sh(step, *sh, frame, id);
+   if (const auto* http = std::get_if<ast::HttpStep>(&step.node)) return run_http(step, *http, frame, id);
+   if (const auto* checklist = std::get_if<ast::ChecklistStep>(&step.node))
+      return run_checklist(step, *checklist, frame, id);
+   if (const auto* approve = std::get_if<ast::ApproveStep>(&step.node)) return run_approve(step, *approve, frame, id);
+   if (const auto* wait = std::get_if<ast::WaitStep>(&step.node)) return run_wait(step, *wait, frame, id);
+   if (const auto* watch = std::get_if<ast::WatchStep>(&step.node)) return run_watch(step, *watch, frame, id);
+   if (const auto* await = std::get_if<ast::AwaitStep>(&step.node)) return run_await(step, *await, frame, id);
+   if (const auto* check = std::get_if<ast::AssertStep>(&step.node)) return run_assert(step, *check, frame, id);
+   return run_control(step, frame, id);
+}
+
+const ast::Function* Interpreter::Impl::find_function(const std::string& name) const
+{
+   auto it = functions_.find(name);
+   return it == functions_.end() ? nullptr : it->second;
+}
+
+const ast::RollbackBlock* Interpreter::Impl::find_rollback(const std::string& name) const
+{
+   if (!program_.root) return nullptr;
+   for (const auto& block : program_.root->rollbacks)
+      if (block.name == name) return &block;
+   return nullptr;
+}
+
+// ---------------------------------------------------------------- control steps
+
+namespace {
+
+std::string iteration_label(const std::string& variable, const Value& item)
+{
+   return "[" + variable + "=" + item.display() + "]";
+}
+
+}  // namespace
+
+Flow Interpreter::Impl::run_control(const ast::Step& step, Frame& frame, const std::string& id)
+{
+   Evaluator ev = evaluator(frame);
+   if (const auto* let = std::get_if<ast::LetStep>(&step.node)) {
+      Resolved r{"let", {{"summary", let->name + " = " + describe(*let->value)}, {"name", let->name}}, true, {}};
+      return journaled(step, frame, id, r, [&](const Resolved&) {
+         Performed p;
+         p.result["capture"] = evaluator(frame).eval(*let->value).to_typed_json();
+         return p;
+      });
+   }
+   if (const auto* log = std::get_if<ast::LogStep>(&step.node)) {
+      const std::string text = ev.text(*log->message);
+      Resolved r{"log", {{"summary", redact(text)}}, true, {}};
+      return journaled(step, frame, id, r, [&](const Resolved&) {
+         emit(RunEvent::Kind::Log, id, text);
+         return Performed{};
+      });
+   }
+   if (const auto* notify = std::get_if<ast::NotifyStep>(&step.node)) {
+      const std::string text = ev.text(*notify->message);
+      Resolved r{"notify", {{"summary", redact(text)}}, true, {}};
+      return journaled(step, frame, id, r, [&](const Resolved&) {
+         emit(RunEvent::Kind::Notify, id, text);
+         return Performed{};
+      });
+   }
+   if (const auto* abort = std::get_if<ast::AbortStep>(&step.node)) {
+      const std::string reason = abort->reason ? ev.text(*abort->reason) : "aborted by the runbook";
+      Resolved r{"abort", {{"summary", redact(reason)}, {"reason", redact(reason)}}, true, {}};
+      return journaled(step, frame, id, r, [&](const Resolved&) {
+         Performed p;
+         p.flow = Flow::Aborted;
+         stop_message_ = reason;
+         return p;
+      });
+   }
+   if (const auto* rollback = std::get_if<ast::RollbackStep>(&step.node)) {
+      Resolved r{"rollback", {{"summary", rollback->target}, {"target", rollback->target}}, true, {}};
+      return journaled(step, frame, id, r, [&](const Resolved&) {
+         Performed p;
+         if (in_rollback_) {
+            p.flow = Flow::Failed;
+            p.outcome = step_outcome::Failed;
+            p.message = fmt::format("already rolling back via '{}'; a rollback cannot start another", rollback_name_);
+         } else if (find_rollback(rollback->target) == nullptr) {
+            p.flow = Flow::Failed;
+            p.outcome = step_outcome::Failed;
+            p.message = fmt::format("there is no rollback block named '{}'", rollback->target);
+         } else {
+            p.flow = Flow::Rollback;
+            stop_rollback_ = rollback->target;
+            stop_message_ = fmt::format("rollback step {}", id);
+         }
+         return p;
+      });
+   }
+   if (const auto* if_step = std::get_if<ast::IfStep>(&step.node)) {
+      // The decision is journaled, so a resumed run takes the same branch.
+      Resolved r{"if", {{"summary", describe(*if_step->cond)}}, true, {}};
+      json result;
+      const Flow decided = journaled(
+         step, frame, id, r,
+         [&](const Resolved&) {
+            Performed p;
+            p.result["branch"] = truthy(evaluator(frame).eval(*if_step->cond)) ? "then" : "else";
+            return p;
+         },
+         &result);
+      if (decided != Flow::Next) return decided;
+      const bool then = result.value("branch", "then") == "then";
+      return run_block(then ? if_step->then_block : if_step->else_block, frame);
+   }
+   if (const auto* for_step = std::get_if<ast::ForStep>(&step.node)) {
+      // The items are journaled: a resumed run iterates over the same values.
+      Resolved r{"for", {{"summary", for_step->variable + " in " + describe(*for_step->items)}}, true, {}};
+      json result;
+      const Flow listed = journaled(
+         step, frame, id, r,
+         [&](const Resolved&) {
+            Performed p;
+            const Value items = evaluator(frame).eval(*for_step->items);
+            if (!items.is_list()) throw EvalError(for_step->items->loc, "for needs a list, got " + items.type_name());
+            p.result["items"] = items.to_typed_json();
+            return p;
+         },
+         &result);
+      if (listed != Flow::Next) return listed;
+      const Value items = Value::from_typed_json(result.value("items", json::array()));
+      for (const auto& item : items.as_list()) {
+         Frame iteration = frame;
+         iteration.rewrites.emplace_back(step.id, id + redact(iteration_label(for_step->variable, item)));
+         frame.scope->set(for_step->variable, item);
+         const Flow flow = run_block(for_step->body, iteration);
+         if (flow != Flow::Next) return flow;
+      }
+      return Flow::Next;
+   }
+   if (const auto* call = std::get_if<ast::CallStep>(&step.node)) {
+      const auto* expr = std::get_if<ast::Call>(&call->call->node);
+      if (expr == nullptr) {
+         stop_message_ = "internal error: a call step without a call";
+         return Flow::Failed;
+      }
+      const std::string name = callee_name(*expr->callee);
+      Resolved r{"call", {{"summary", describe(*call->call)}}, true, {}};
+      return journaled(step, frame, id, r, [&, name](const Resolved&) {
+         Performed p;
+         const ast::Function* fn = find_function(name);
+         if (fn == nullptr) throw EvalError(call->call->loc, fmt::format("no function named '{}'", name));
+         std::vector<Value> args;
+         Evaluator args_ev = evaluator(frame);
+         for (const auto& arg : expr->args) args.push_back(args_ev.eval(*arg));
+         Value result;
+         p.flow = call_steps(*fn, std::move(args), id, &result);
+         if (p.flow == Flow::Next) {
+            p.result["capture"] = result.to_typed_json();
+         } else {
+            p.outcome = p.flow == Flow::Failed ? step_outcome::Failed : step_outcome::Interrupted;
+            p.message = stop_message_;
+         }
+         return p;
+      });
+   }
+   if (const auto* ret = std::get_if<ast::ReturnStep>(&step.node)) {
+      frame.return_value = ret->value ? ev.eval(*ret->value) : Value();
+      return Flow::Return;
+   }
+   if (std::holds_alternative<ast::UndoAllStep>(step.node)) {
+      Resolved r{"undo_all", {{"summary", fmt::format("{} compensations", undo_stack_.size())}}, true, {}};
+      return journaled(step, frame, id, r, [&](const Resolved&) {
+         Performed p;
+         // Newest first: undo in the reverse order of doing.
+         for (auto it = undo_stack_.rbegin(); it != undo_stack_.rend(); ++it) {
+            Frame undo_frame = it->frame;
+            undo_frame.scope = it->scope.get();
+            undo_frame.outer = id + "/";
+            emit(RunEvent::Kind::Log, id, "undoing " + it->origin_id);
+            p.flow = run_block(*it->block, undo_frame);
+            if (p.flow != Flow::Next) {
+               p.outcome = p.flow == Flow::Failed ? step_outcome::Failed : step_outcome::Interrupted;
+               p.message = fmt::format("undo of {} failed: {}", it->origin_id, stop_message_);
+               break;
+            }
+         }
+         return p;
+      });
+   }
+   stop_message_ = "internal error: unknown step kind";
+   return Flow::Failed;
+}
+
+Flow Interpreter::Impl::call_steps(const ast::Function& fn, std::vector<Value> args, const std::string& call_id,
+                                   Value* result)
+{
+   if (args.size() != fn.params.size())
+      throw EvalError(fn.loc, fmt::format("{}() takes {} argument{}, got {}", fn.name, fn.params.size(),
+                                          fn.params.size() == 1 ? "" : "s", args.size()));
+   Scope local(&globals_);
+   for (std::size_t i = 0; i < args.size(); ++i) local.set(fn.params[i].first, std::move(args[i]));
+   Frame frame;
+   frame.scope = &local;
+   frame.prefix = call_id + "/";
+   Flow flow = run_block(fn.body, frame);
+   if (flow == Flow::Return) flow = Flow::Next;
+   if (flow == Flow::Next && result != nullptr) *result = frame.return_value;
+   return flow;
+}
+
+// ---------------------------------------------------------------- EvalHooks
+
+bool Interpreter::Impl::is_metric(const std::string& name) const { return metrics_.count(name) > 0; }
+
+bool Interpreter::Impl::has_function(const std::string& name) const { return functions_.count(name) > 0; }
+
+Value Interpreter::Impl::call_function(const std::string& name, std::vector<Value> args, const Location& loc)
+{
+   const ast::Function* fn = find_function(name);
+   if (fn == nullptr) throw EvalError(loc, fmt::format("no function named '{}'", name));
+   Value result;
+   const Flow flow = call_steps(*fn, std::move(args), current_step_, &result);
+   if (flow != Flow::Next) throw FlowUnwind{flow};
+   return result;
+}
+
+}  // namespace runbook

@@ -1,0 +1,263 @@
+// The interpreter's insides, shared by the files that implement it:
+//
+//   interpreter.cpp     start/resume, phases, the rollback switch, blocks,
+//                       control steps (let, if, for, calls, return, log, ...)
+//   step_journal.cpp    the write-ahead protocol around every step, resume
+//                       decisions (skip done, settle in-doubt), retries
+//   step_effects.cpp    sh and http steps, metric resolution and probes
+//   step_prompts.cpp    checklist, approve, in-doubt questions
+//   step_time.cpp       wait, watch, await, assert: conditions over time
+//   supervisor.cpp      what runs beside every step: triggers, Ctrl-C,
+//                       remote requests, the lease heartbeat, worker threads
+//
+// Not a public header: only exec/*.cpp include it.
+#pragma once
+
+#include <functional>
+#include <limits>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "exec/evaluate.hpp"
+#include "exec/interpreter.hpp"
+#include "exec/redact.hpp"
+#include "metrics/condition_tracker.hpp"
+
+namespace runbook {
+
+using json = nlohmann::json;
+
+inline constexpr double forever = std::numeric_limits<double>::infinity();
+
+/// How a step (or block) ended, for the caller to act on.
+enum class Flow {
+   Next,          ///< Go on with the next step.
+   Return,        ///< `return` inside a function.
+   Failed,        ///< A step failed: the run fails (or, in rollback mode, the rollback fails).
+   Aborted,       ///< `abort`, `runbook abort`, or an operator's "abort".
+   Rollback,      ///< Switch to rollback mode (target in Impl::stop_rollback_).
+   Interrupted,   ///< Ctrl-C: stop, resumable.
+   JournalBroken, ///< The journal cannot be written: stop, run nothing more.
+   ReplayEnd,     ///< Replay-only walk reached the first step not done.
+};
+
+/// Why the supervisor stopped what was running beside it.
+struct Stop {
+   enum class Kind { None, Interrupted, Rollback, Abort, Fail, Approved } kind = Kind::None;
+   std::string rollback;   ///< Kind::Rollback: the target.
+   std::string reason;     ///< In words, redacted.
+   std::string who;        ///< Kind::Approved: who approved remotely.
+   explicit operator bool() const { return kind != Kind::None; }
+};
+
+/// Thrown out of expression evaluation when a function called inside an
+/// expression ends in anything but a value (a failure, a rollback...).
+struct FlowUnwind {
+   Flow flow;
+};
+
+/// Where a block runs: its variables and how its steps' runtime ids are formed.
+struct Frame {
+   Scope* scope = nullptr;
+   /// Prepended to every id (a function's frame: the calling step's id + "/").
+   std::string prefix;
+   /// Prepended to everything, rewrites included (undo blocks: the `undo all` step's id + "/").
+   std::string outer;
+   /// Static id prefixes rewritten with loop iterations:
+   /// "canary/1" -> "canary/1[pct=25]" for the steps inside a for loop.
+   std::vector<std::pair<std::string, std::string>> rewrites;
+   Value return_value;
+
+   std::string runtime_id(const std::string& static_id) const;
+};
+
+/// A completed step's compensation, waiting for `undo all`.
+struct UndoEntry {
+   std::string origin_id;
+   const ast::Block* block = nullptr;
+   std::shared_ptr<Scope> scope;   ///< The variables as they were when the step completed.
+   Frame frame;                    ///< Ids: the undo steps are journaled under the origin's ids.
+};
+
+/// A trigger or warning armed by the current phase.
+struct ArmedTrigger {
+   const ast::Trigger* trigger = nullptr;
+   ConditionTracker tracker;
+   double every_ms = 30000;
+   TimeMs next_due = 0;
+   bool fired = false;                 ///< Breached and acted on; re-fires only after it clears.
+   bool lost_reported = false;
+   std::optional<TimeMs> grace_until;  ///< P1: the rollback starts then unless it clears.
+};
+
+struct Interpreter::Impl : EvalHooks {
+   Impl(const Program& program, World& world, Journal& journal, RunObserver& observer, RunSettings settings);
+
+   // ------------------------------------------------------------ interpreter.cpp
+   RunOutcome start(const std::string& runbook_path);
+   RunOutcome resume(const std::string& run_id);
+   RunOutcome drive(bool resumed);
+   RunOutcome finish(Flow flow, bool in_rollback);
+   /// --use-current: the done steps that the program no longer has, or defines differently.
+   std::vector<std::string> verify_done_steps();
+   void prepare_globals();
+   std::optional<Flow> run_rollback(const std::string& name);
+   Flow run_phases();
+   Flow run_block(const ast::Block& block, Frame& frame);
+   Flow run_step(const ast::Step& step, Frame& frame);
+   Flow run_control(const ast::Step& step, Frame& frame, const std::string& id);
+   Flow call_steps(const ast::Function& fn, std::vector<Value> args, const std::string& call_id, Value* result);
+   const ast::Function* find_function(const std::string& name) const;
+   const ast::RollbackBlock* find_rollback(const std::string& name) const;
+   Evaluator evaluator(Frame& frame) { return Evaluator(*frame.scope, *this); }
+
+   // EvalHooks
+   bool is_metric(const std::string& name) const override;
+   Value sample_metric(const std::string& name, const Location& loc) override;
+   Value http_probe(const std::string& url, const std::vector<std::pair<std::string, std::string>>& headers,
+                    const std::string& json_path, const Location& loc) override;
+   bool has_function(const std::string& name) const override;
+   Value call_function(const std::string& name, std::vector<Value> args, const Location& loc) override;
+   double now_ms() const override { return world_.clock().now(); }
+
+   // ------------------------------------------------------------ step_journal.cpp
+   /// A leaf step, resolved: what it will do, in redacted words.
+   struct Resolved {
+      std::string kind;             ///< "sh", "http", "wait", ...
+      json inputs;                  ///< Redacted resolved definition.
+      bool safe_to_repeat = false;  ///< Redone automatically when in doubt.
+      std::optional<double> deadline_ms;
+   };
+   /// What performing a step produced.
+   struct Performed {
+      Flow flow = Flow::Next;
+      std::string outcome = "done";  ///< step_outcome::*
+      json result = json::object();  ///< Redacted; "capture" is restored on resume.
+      std::string message;           ///< For failures, redacted.
+      bool retryable = false;        ///< A failure that `retry` may repeat.
+   };
+   /// Performs the effect; sees the resolved step as settled (e.g. a wait's kept deadline).
+   using Performer = std::function<Performed(const Resolved& resolved)>;
+   /// The write-ahead protocol around one leaf step: resume decisions, the
+   /// start record, the effect, the outcome record, retries, captures, undo.
+   /// `result_out` receives the result (performed now or journaled before).
+   Flow journaled(const ast::Step& step, Frame& frame, const std::string& id, Resolved resolved,
+                  const Performer& perform, json* result_out = nullptr);
+   /// In-doubt settlement for a step not safe to repeat: "redo", "done", "abort".
+   std::string settle_in_doubt(const std::string& id, const Resolved& resolved);
+   void restore_capture(const ast::Step& step, Frame& frame, const json& result);
+   std::string def_hash(const ast::Step& step, const Resolved& resolved) const;
+
+   // ------------------------------------------------------------ step_effects.cpp
+   Flow run_sh(const ast::Step& step, const ast::ShStep& sh, Frame& frame, const std::string& id);
+   Flow run_http(const ast::Step& step, const ast::HttpStep& http, Frame& frame, const std::string& id);
+   void resolve_metrics();
+   Sample take_sample(const std::string& name);
+
+   // ------------------------------------------------------------ step_prompts.cpp
+   Flow run_checklist(const ast::Step& step, const ast::ChecklistStep& checklist, Frame& frame, const std::string& id);
+   Flow run_approve(const ast::Step& step, const ast::ApproveStep& approve, Frame& frame, const std::string& id);
+   /// Asks the operator beside the supervisor (remote approvals count when `remote_approve`).
+   Answer ask(const Question& question, Stop& stop, bool remote_approve);
+   void journal_answer(const std::string& id, const json& data);
+
+   // ------------------------------------------------------------ step_time.cpp
+   Flow run_wait(const ast::Step& step, const ast::WaitStep& wait, Frame& frame, const std::string& id);
+   Flow run_watch(const ast::Step& step, const ast::WatchStep& watch, Frame& frame, const std::string& id);
+   Flow run_await(const ast::Step& step, const ast::AwaitStep& await, Frame& frame, const std::string& id);
+   Flow run_assert(const ast::Step& step, const ast::AssertStep& assert_step, Frame& frame, const std::string& id);
+   /// Evaluates a condition's expression: Clear/Deciding per `reading_of`, or Error.
+   struct ConditionSample {
+      bool ok = false;
+      bool value = false;
+      std::string error;
+      std::vector<Observation> observations;
+   };
+   ConditionSample evaluate_condition(const ast::Condition& condition, Frame& frame);
+   std::string describe_observations(const std::vector<Observation>& observations) const;
+   int lost_default(const ast::Condition& condition) const;
+   Performed stop_to_performed(const Stop& stop, json result);
+
+   // ------------------------------------------------------------ supervisor.cpp
+   /// Watches everything beside a step until `deadline` (runbook time) or until
+   /// `done()` turns true. Returns why it stopped early, if it did.
+   Stop supervise(TimeMs deadline, const std::function<bool()>& done = {}, bool remote_approve = false);
+   /// Runs a blocking world call: on a worker thread beside the supervisor with
+   /// a real clock, inline with a virtual one. `cancel` is set when it must stop.
+   Stop blocking(const std::function<void(const std::atomic<bool>* cancel)>& call, bool remote_approve = false);
+   /// Virtual clock: lets `elapsed` pass after an instant world call, supervised.
+   Stop pass_time(TimeMs started, double elapsed_ms);
+   Stop at_boundary();
+   void arm_triggers(const ast::Phase& phase);
+   void disarm_triggers();
+   Stop sample_triggers();
+   Stop fire(ArmedTrigger& armed, const std::string& what);
+   Stop trigger_action(ArmedTrigger& armed, const std::string& what);
+   Stop decide(Question::Kind kind, const std::string& step_id, const std::string& text, const std::string& rollback);
+   void run_pending_actions();
+   Stop poll_requests(bool remote_approve);
+   void heartbeat();
+   TimeMs next_trigger_due() const;
+   bool virtual_time() const { return world_.clock().scale() == 0; }
+   bool interrupted() const { return settings_.interrupt != nullptr && settings_.interrupt->load(); }
+
+   // ------------------------------------------------------------ output
+   void emit(RunEvent::Kind kind, const std::string& step_id, const std::string& text, json data = json::object());
+   void record(const std::string& kind, const std::string& step_id, const json& data);
+   std::string redact(std::string_view text) const { return redactor_.redact(text); }
+
+   // ------------------------------------------------------------ state
+   const Program& program_;
+   World& world_;
+   Journal& journal_;
+   RunObserver& observer_;
+   RunSettings settings_;
+   Redactor redactor_;
+   std::mutex emit_mutex_;   ///< Output chunks arrive from the worker thread.
+
+   std::string run_id_;
+   std::map<std::string, const ast::Function*> functions_;   ///< "route", "traffic.route".
+   std::map<std::string, const ast::Metric*> metrics_;
+   std::map<std::string, ResolvedMetric> resolved_metrics_;
+   Scope globals_;                     ///< Params and secrets.
+   Scope main_scope_{&globals_};       ///< Variables of phases and rollback blocks.
+   Frame main_frame_;                  ///< Phases and rollback blocks run in it.
+   std::map<std::string, Sample> round_samples_;   ///< One sample per metric per evaluation round.
+   bool in_round_ = false;
+
+   // Resume: the journal's view of the run.
+   bool resuming_ = false;
+   std::map<std::string, StepRecord> records_;
+   std::multimap<std::string, json> answers_;   ///< step id -> answers journaled for it.
+   bool replay_only_ = false;                  ///< Walk done steps only (rebuild captures and undo).
+   bool verifying_ = false;                    ///< --use-current: collect changed done steps.
+   std::set<std::string> visited_done_;
+   std::vector<std::string> changed_done_;
+   bool in_rollback_ = false;
+   std::string rollback_name_;
+
+   std::vector<UndoEntry> undo_stack_;
+   std::vector<ArmedTrigger> triggers_;
+   std::vector<std::pair<const ast::Trigger*, std::string>> pending_actions_;   ///< Calls run at the next boundary.
+   int pending_action_seq_ = 0;
+   std::string current_step_;           ///< Innermost running step (function frames hang off it).
+
+   // Why the run stopped (for the outcome and the journal).
+   std::string stop_message_;
+   std::string stop_rollback_;
+   double last_heartbeat_wall_ = 0;
+   double last_poll_wall_ = 0;
+   bool running_actions_ = false;
+};
+
+/// Wall milliseconds since the epoch (heartbeats and request polling are wall-time chores).
+double wall_ms_now();
+
+}  // namespace runbook

@@ -1,0 +1,121 @@
+#include "exec/observers.hpp"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <ctime>
+#include <set>
+
+#include <fmt/core.h>
+
+namespace runbook {
+
+bool use_color(std::FILE* out)
+{
+   const char* no_color = std::getenv("NO_COLOR");
+   if (no_color != nullptr && *no_color != '\0') return false;
+   return ::isatty(::fileno(out)) == 1;
+}
+
+std::string clock_text(double at_ms)
+{
+   const std::time_t seconds = static_cast<std::time_t>(at_ms / 1000);
+   std::tm tm{};
+   gmtime_r(&seconds, &tm);
+   return fmt::format("{:02}:{:02}:{:02}", tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+nlohmann::json event_json(const RunEvent& event)
+{
+   nlohmann::json line{{"kind", to_string(event.kind)}, {"at", event.at}, {"time", clock_text(event.at)}};
+   if (!event.step_id.empty()) line["step"] = event.step_id;
+   line["text"] = event.text;
+   if (!event.data.is_null() && !(event.data.is_object() && event.data.empty())) line["data"] = event.data;
+   return line;
+}
+
+namespace {
+
+class TextObserver : public RunObserver {
+public:
+   TextObserver(std::FILE* out, bool color) : out_(out), color_(color) {}
+
+   void on_event(const RunEvent& e) override
+   {
+      using K = RunEvent::Kind;
+      // Steps that only say or decide something show as what they say; their
+      // start/done lines would be noise. Their failures still show.
+      static const std::set<std::string> quiet{"log", "notify", "let", "if", "for", "call", "undo_all"};
+      const std::string kind = e.data.is_object() ? e.data.value("kind", "") : "";
+      if (quiet.count(kind) && (e.kind == K::StepStarted || e.kind == K::StepSkipped ||
+                                (e.kind == K::StepFinished && e.data.value("outcome", "") == "done")))
+         return;
+      const std::string time = clock_text(e.at);
+      const std::string step = e.step_id.empty() ? "" : "[" + e.step_id + "] ";
+      switch (e.kind) {
+      case K::RunStarted:
+      case K::RunResumed: line(time, paint("1", "== " + e.text)); break;
+      case K::PhaseStarted: line(time, paint("1", "-- phase: " + e.text)); break;
+      case K::StepStarted: line(time, step + e.text); break;
+      case K::StepOutput: line(time, paint("2", "   | " + e.text)); break;
+      case K::StepFinished: {
+         const std::string outcome = e.data.value("outcome", "done");
+         line(time, step + (outcome == "done" ? paint("32", e.text) : paint("31", e.text)));
+         break;
+      }
+      case K::StepSkipped: line(time, paint("2", step + "skipped: " + e.text)); break;
+      case K::Sample: line(time, paint("2", "   ~ " + step + e.text)); break;
+      case K::TriggerFired: line(time, paint("33;1", "!! " + e.text)); break;
+      case K::TriggerCleared: line(time, paint("32", "ok " + e.text)); break;
+      case K::Question: line(time, paint("36", "?  " + step + e.text)); break;
+      case K::Answer: line(time, paint("36", "   answered: " + e.text)); break;
+      case K::Log: line(time, step + e.text); break;
+      case K::Notify: line(time, paint("35", "notify: " + e.text)); break;
+      case K::ModeChanged: line(time, paint("33;1", "!! " + e.text)); break;
+      case K::RunFinished: {
+         const int code = e.data.value("exit_code", 0);
+         line(time, paint(code == 0 ? "32;1" : "31;1", "== " + e.text));
+         break;
+      }
+      }
+   }
+
+private:
+   std::string paint(const char* sgr, const std::string& text) const
+   {
+      return color_ ? fmt::format("\x1b[{}m{}\x1b[0m", sgr, text) : text;
+   }
+   void line(const std::string& time, const std::string& text)
+   {
+      std::fprintf(out_, "%s %s\n", time.c_str(), text.c_str());
+      std::fflush(out_);
+   }
+
+   std::FILE* out_;
+   bool color_;
+};
+
+class JsonObserver : public RunObserver {
+public:
+   explicit JsonObserver(std::FILE* out) : out_(out) {}
+   void on_event(const RunEvent& e) override
+   {
+      const std::string text = event_json(e).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+      std::fprintf(out_, "%s\n", text.c_str());
+      std::fflush(out_);
+   }
+
+private:
+   std::FILE* out_;
+};
+
+}  // namespace
+
+std::unique_ptr<RunObserver> make_text_observer(std::FILE* out, bool color)
+{
+   return std::make_unique<TextObserver>(out, color);
+}
+
+std::unique_ptr<RunObserver> make_json_observer(std::FILE* out) { return std::make_unique<JsonObserver>(out); }
+
+}  // namespace runbook

@@ -1,0 +1,36 @@
+// Redaction by value: every secret the run knows is replaced with `***` in any
+// text or JSON before it reaches the terminal, events or the journal.
+//
+// Matching by value (not by variable) is what catches a secret spliced into a
+// URL, echoed back in a response body, or printed by a command. The URL- and
+// JSON-escaped spellings of each secret are hidden too, since that is how a
+// secret appears inside a query string or a JSON document.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace runbook {
+
+class Redactor {
+public:
+   static constexpr const char* mask = "***";
+
+   /// Remembers a secret value. Empty values are ignored (they would match everywhere).
+   void add(const std::string& secret);
+   bool empty() const { return secrets_.empty(); }
+
+   std::string redact(std::string_view text) const;
+   /// Redacts every string (keys too) inside a JSON document.
+   nlohmann::json redact_json(const nlohmann::json& json) const;
+   /// True when `text` contains a secret (tests, and refusing to journal).
+   bool contains_secret(std::string_view text) const;
+
+private:
+   std::vector<std::string> secrets_;   ///< Longest first, so a secret that contains another is hidden whole.
+};
+
+}  // namespace runbook

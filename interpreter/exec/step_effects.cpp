@@ -1,0 +1,390 @@
+// The steps that change the world: `sh` and `http`; and the reads that feed
+// expressions: metric samples and `http get ... json` probes.
+#include <fmt/core.h>
+#include <fmt/ranges.h>
+
+#include "exec/interpreter_impl.hpp"
+#include "io/json_path.hpp"
+
+namespace runbook {
+
+namespace {
+
+/// The last `max` bytes of `text`, marked when cut.
+std::string tail(const std::string& text, std::size_t max = 2000)
+{
+   if (text.size() <= max) return text;
+   return "..." + text.substr(text.size() - max);
+}
+
+/// The last few lines of output, for a failure message.
+std::string last_lines(const std::string& text, int lines = 5)
+{
+   std::size_t pos = text.size();
+   while (pos > 0 && (text[pos - 1] == '\n')) --pos;
+   const std::size_t end = pos;
+   for (int n = 0; n < lines && pos > 0; ++n) {
+      pos = text.rfind('\n', pos - 1);
+      if (pos == std::string::npos) {
+         pos = 0;
+         break;
+      }
+   }
+   std::string out = text.substr(pos, end - pos);
+   if (!out.empty() && out.front() == '\n') out.erase(0, 1);
+   return out;
+}
+
+/// Splits streamed output into whole lines, so a secret is never cut in two
+/// halves that each escape redaction.
+class LineSplitter {
+public:
+   explicit LineSplitter(std::function<void(const std::string&)> on_line) : on_line_(std::move(on_line)) {}
+   void feed(std::string_view chunk)
+   {
+      std::lock_guard<std::mutex> lock(mutex_);
+      buffer_.append(chunk);
+      std::size_t pos;
+      while ((pos = buffer_.find('\n')) != std::string::npos) {
+         on_line_(buffer_.substr(0, pos));
+         buffer_.erase(0, pos + 1);
+      }
+      if (buffer_.size() > 64 * 1024) {   // A very long line: emit what there is.
+         on_line_(buffer_);
+         buffer_.clear();
+      }
+   }
+   void flush()
+   {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (!buffer_.empty()) on_line_(buffer_);
+      buffer_.clear();
+   }
+
+private:
+   std::function<void(const std::string&)> on_line_;
+   std::string buffer_;
+   std::mutex mutex_;
+};
+
+}  // namespace
+
+Interpreter::Impl::Performed Interpreter::Impl::stop_to_performed(const Stop& stop, json result)
+{
+   Performed p;
+   p.result = std::move(result);
+   p.outcome = step_outcome::Interrupted;
+   p.message = stop.reason;
+   stop_message_ = stop.reason;
+   switch (stop.kind) {
+   case Stop::Kind::Interrupted: p.flow = Flow::Interrupted; break;
+   case Stop::Kind::Rollback:
+      p.flow = Flow::Rollback;
+      stop_rollback_ = stop.rollback;
+      break;
+   case Stop::Kind::Abort: p.flow = Flow::Aborted; break;
+   case Stop::Kind::Fail:
+   case Stop::Kind::Approved:
+   case Stop::Kind::None:
+      p.flow = Flow::Failed;
+      p.outcome = step_outcome::Failed;
+      break;
+   }
+   return p;
+}
+
+// ---------------------------------------------------------------- sh
+
+Flow Interpreter::Impl::run_sh(const ast::Step& step, const ast::ShStep& sh, Frame& frame, const std::string& id)
+{
+   Evaluator ev = evaluator(frame);
+   // Every value spliced into the command is shell-quoted: data never becomes syntax.
+   const std::string command = ev.text(*sh.command, Splice::Shell);
+   const std::string display = redact(command);
+   std::vector<int> expected_exit;
+   for (const auto& expect : sh.expects) {
+      if (expect.kind != ast::Expectation::Kind::Exit || !expect.value) continue;
+      const Value v = ev.eval(*expect.value);
+      if (v.is_list())
+         for (const auto& item : v.as_list()) expected_exit.push_back(static_cast<int>(item.as_double()));
+      else
+         expected_exit.push_back(static_cast<int>(v.as_double()));
+   }
+   if (expected_exit.empty()) expected_exit.push_back(0);
+
+   Resolved r{"sh", {{"summary", display}, {"command", display}}, false, {}};
+   if (step.options.timeout_ms) r.inputs["timeout_ms"] = *step.options.timeout_ms;
+   if (expected_exit != std::vector<int>{0}) r.inputs["expect_exit"] = expected_exit;
+
+   return journaled(step, frame, id, r, [&, command, display, expected_exit](const Resolved&) {
+      LineSplitter lines([&](const std::string& line) { emit(RunEvent::Kind::StepOutput, id, line); });
+      ShellOptions options;
+      if (step.options.timeout_ms) {
+         options.timeout_ms = world_.clock().wall_ms(*step.options.timeout_ms);
+         options.timeout_display_ms = *step.options.timeout_ms;
+         if (virtual_time()) options.timeout_ms = *step.options.timeout_ms;
+      }
+      options.kill_grace_ms = 1000;
+      options.on_output = [&lines](std::string_view chunk) { lines.feed(chunk); };
+      ShellResult res;
+      const TimeMs started = world_.clock().now();
+      Stop stop = blocking([&](const std::atomic<bool>* cancel) {
+         ShellOptions o = options;
+         o.cancel = cancel;
+         res = world_.shell(id, command, display, o);
+      });
+      if (!stop && virtual_time()) stop = pass_time(started, res.elapsed_ms);
+      lines.flush();
+
+      json result{{"exit_code", res.exit_code}, {"elapsed_ms", res.elapsed_ms}, {"output_tail", tail(res.output_tail)}};
+      if (res.signal != 0) result["signal"] = res.signal;
+      if (res.timed_out) result["timed_out"] = true;
+      if (stop) return stop_to_performed(stop, result);
+      if (res.interrupted && interrupted())
+         return stop_to_performed(Stop{Stop::Kind::Interrupted, "", "interrupted (Ctrl-C)", ""}, result);
+
+      Performed p;
+      p.result = result;
+      auto fail = [&](std::string message) {
+         p.flow = Flow::Failed;
+         p.outcome = step_outcome::Failed;
+         p.retryable = true;
+         const std::string output = last_lines(res.output_tail);
+         p.message = output.empty() ? message : message + "; last output:\n" + output;
+      };
+      if (!res.started) {
+         fail("the command could not start: " + res.error);
+      } else if (res.timed_out) {
+         fail(res.error.empty() ? "timed out" : res.error);
+      } else if (res.exit_code < 0) {
+         fail(res.error.empty() ? fmt::format("the command was killed by signal {}", res.signal) : res.error);
+      } else if (std::find(expected_exit.begin(), expected_exit.end(), res.exit_code) == expected_exit.end()) {
+         fail(fmt::format("exit code {} (expected {})", res.exit_code, fmt::join(expected_exit, " or ")));
+      }
+      if (p.flow == Flow::Next && !step.options.capture.empty()) {
+         ValueMap capture{{"exit_code", Value(res.exit_code)},
+                          {"stdout", Value(res.stdout_tail)},
+                          {"output", Value(res.output_tail)}};
+         p.result["capture"] = Value(capture).to_typed_json();
+      }
+      return p;
+   });
+}
+
+// ---------------------------------------------------------------- http
+
+namespace {
+
+bool is_read_only(const std::string& method) { return method == "GET" || method == "HEAD"; }
+
+std::optional<json> parse_body(const std::string& body)
+{
+   std::string error;
+   return parse_json_text(body, error);
+}
+
+}  // namespace
+
+Flow Interpreter::Impl::run_http(const ast::Step& step, const ast::HttpStep& http, Frame& frame,
+                                 const std::string& id)
+{
+   Evaluator ev = evaluator(frame);
+   HttpRequest request;
+   request.method = http.method;
+   request.url = ev.text(*http.url);
+   request.display_url = redact(request.url);
+   bool has_content_type = false;
+   json shown_headers = json::object();
+   for (const auto& [name, value] : http.headers) {
+      request.headers.emplace_back(name, ev.text(*value));
+      shown_headers[name] = redact(request.headers.back().second);
+      std::string lower = name;
+      for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      has_content_type = has_content_type || lower == "content-type";
+   }
+   json shown_body;
+   if (http.body) {
+      const Value body = ev.eval(*http.body);
+      if (body.is_string()) {
+         request.body = body.as_string();
+         shown_body = redact(request.body);
+      } else {
+         request.body = body.to_json().dump();
+         shown_body = redactor_.redact_json(body.to_json());
+         if (!has_content_type) request.headers.emplace_back("Content-Type", "application/json");
+      }
+   }
+   if (step.options.timeout_ms) request.total_timeout_ms = static_cast<long>(*step.options.timeout_ms);
+
+   // Expectations, resolved now so that they are part of the definition.
+   std::vector<long> statuses;
+   struct JsonExpect {
+      std::string path, op;
+      Value value;
+   };
+   std::vector<JsonExpect> json_expects;
+   json shown_expects = json::array();
+   for (const auto& expect : http.expects) {
+      if (expect.kind == ast::Expectation::Kind::Status && expect.value) {
+         const Value v = ev.eval(*expect.value);
+         if (v.is_list())
+            for (const auto& item : v.as_list()) statuses.push_back(static_cast<long>(item.as_double()));
+         else
+            statuses.push_back(static_cast<long>(v.as_double()));
+         shown_expects.push_back("status " + v.display());
+      } else if (expect.kind == ast::Expectation::Kind::Json && expect.value) {
+         json_expects.push_back({expect.json_path, expect.op, ev.eval(*expect.value)});
+         shown_expects.push_back("json " + expect.json_path + " " + expect.op + " " + json_expects.back().value.display());
+      }
+   }
+
+   const std::string summary = http.method + " " + request.display_url;
+   Resolved r{"http",
+              {{"summary", summary}, {"method", http.method}, {"url", request.display_url}, {"headers", shown_headers}},
+              is_read_only(http.method),
+              {}};
+   if (http.body) r.inputs["body"] = shown_body;
+   if (!shown_expects.empty()) r.inputs["expect"] = shown_expects;
+
+   return journaled(step, frame, id, r, [&, request](const Resolved&) mutable {
+      if (!is_read_only(request.method)) {
+         // The same key on every attempt and after a resume: a server that
+         // honours it makes a redo harmless.
+         request.headers.emplace_back("Idempotency-Key", run_id_ + "/" + id);
+      }
+      HttpResponse res;
+      const TimeMs started = world_.clock().now();
+      Stop stop = blocking([&](const std::atomic<bool>*) { res = world_.http(id, request, request.display_url); });
+      if (!stop && virtual_time()) stop = pass_time(started, res.elapsed_ms);
+      json result{{"status", res.status}, {"elapsed_ms", res.elapsed_ms}, {"body", tail(res.body)}};
+      if (stop) return stop_to_performed(stop, result);
+
+      Performed p;
+      p.result = result;
+      auto fail = [&](std::string message, bool retryable) {
+         p.flow = Flow::Failed;
+         p.outcome = step_outcome::Failed;
+         p.retryable = retryable;
+         p.message = std::move(message);
+      };
+      const std::optional<json> body = parse_body(res.body);
+      if (!res.ok) {
+         fail(fmt::format("{} {}: {}", request.method, request.display_url, res.error), true);
+         return p;
+      }
+      const bool status_ok = statuses.empty() ? res.status < 400
+                                              : std::find(statuses.begin(), statuses.end(), res.status) != statuses.end();
+      if (!status_ok) {
+         fail(fmt::format("{} {} answered HTTP {} (expected {}): {}", request.method, request.display_url, res.status,
+                          statuses.empty() ? std::string("a status below 400") : fmt::format("{}", fmt::join(statuses, " or ")),
+                          tail(res.body, 300)),
+              res.status >= 500 || res.status == 429 || res.status == 408);
+         return p;
+      }
+      for (const auto& expect : json_expects) {
+         if (!body) {
+            fail(fmt::format("expected JSON to check {} but the body is not JSON: {}", expect.path, tail(res.body, 200)),
+                 false);
+            return p;
+         }
+         const JsonLookup found = lookup_json_path(*body, expect.path);
+         if (!found.ok()) {
+            fail(fmt::format("json {}: {}", expect.path, found.error), false);
+            return p;
+         }
+         const Value actual = Value::from_json(*found.value);
+         bool holds = false;
+         try {
+            holds = truthy(apply_binary(expect.op, actual, expect.value));
+         } catch (const ValueError& e) {
+            fail(fmt::format("json {}: {}", expect.path, e.what()), false);
+            return p;
+         }
+         if (!holds) {
+            fail(fmt::format("json {} is {} (expected {} {})", expect.path, json_excerpt(*found.value), expect.op,
+                             expect.value.display()),
+                 true);
+            return p;
+         }
+      }
+      if (!step.options.capture.empty()) {
+         ValueMap capture{{"status", Value(static_cast<double>(res.status))},
+                          {"body", Value(res.body)},
+                          {"json", body ? Value::from_json(*body) : Value()}};
+         p.result["capture"] = Value(capture).to_typed_json();
+      }
+      return p;
+   });
+}
+
+// ---------------------------------------------------------------- metrics and probes
+
+void Interpreter::Impl::resolve_metrics()
+{
+   for (const auto& [name, metric] : metrics_) {
+      Evaluator ev(globals_, *this);
+      ResolvedMetric m;
+      m.name = name;
+      m.kind = metric->source.kind;
+      if (metric->source.target) m.target = ev.text(*metric->source.target);
+      if (metric->source.query) m.query = ev.text(*metric->source.query);
+      m.json_path = metric->source.json_path;
+      for (const auto& [header, value] : metric->source.headers) m.headers.emplace_back(header, ev.text(*value));
+      m.scale = metric->scale;
+      if (metric->timeout_ms) m.timeout_ms = *metric->timeout_ms;
+      m.display_target = redact(m.target);
+      switch (m.kind) {
+      case ast::MetricSource::Kind::Http: m.display = "http get " + m.display_target + " json " + m.json_path; break;
+      case ast::MetricSource::Kind::Prometheus:
+         m.display = "prometheus " + m.display_target + " query " + redact(m.query);
+         break;
+      case ast::MetricSource::Kind::Shell: m.display = "sh " + m.display_target; break;
+      }
+      resolved_metrics_[name] = std::move(m);
+   }
+}
+
+Sample Interpreter::Impl::take_sample(const std::string& name)
+{
+   if (in_round_) {
+      auto cached = round_samples_.find(name);
+      if (cached != round_samples_.end()) return cached->second;
+   }
+   const auto it = resolved_metrics_.find(name);
+   Sample sample = it == resolved_metrics_.end()
+                      ? Sample::failed("the metric was not resolved", world_.clock().now())
+                      : world_.sample(it->second);
+   sample.error = redact(sample.error);
+   if (in_round_) round_samples_[name] = sample;
+   return sample;
+}
+
+Value Interpreter::Impl::sample_metric(const std::string& name, const Location&)
+{
+   const Sample sample = take_sample(name);
+   if (!sample.ok) throw SampleFailed(name, sample.error);
+   const auto metric = metrics_.find(name);
+   return Value(sample.value, metric == metrics_.end() ? ast::Unit::None : metric->second->unit);
+}
+
+Value Interpreter::Impl::http_probe(const std::string& url,
+                                    const std::vector<std::pair<std::string, std::string>>& headers,
+                                    const std::string& json_path, const Location&)
+{
+   HttpRequest request;
+   request.url = url;
+   request.display_url = redact(url);
+   request.headers = headers;
+   request.total_timeout_ms = 10000;
+   const std::string what = "http get " + request.display_url;
+   const HttpResponse res = world_.http(current_step_, request, request.display_url);
+   if (!res.ok) throw SampleFailed(what, redact(res.error));
+   if (res.status >= 400) throw SampleFailed(what, fmt::format("HTTP {}", res.status));
+   const std::optional<json> body = parse_body(res.body);
+   if (!body) throw SampleFailed(what, "the response is not JSON: " + redact(tail(res.body, 120)));
+   const JsonLookup found = lookup_json_path(*body, json_path);
+   if (!found.ok()) throw SampleFailed(what, found.error);
+   return Value::from_json(*found.value);
+}
+
+}  // namespace runbook

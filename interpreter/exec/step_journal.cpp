@@ -1,0 +1,253 @@
+// The write-ahead protocol around every step, and what a resumed run does
+// with what the journal says about it.
+//
+//   done (or marked done)    skipped; its captures restored; a changed
+//                            definition is reported
+//   started, no outcome      in doubt: redone when safe to repeat, otherwise
+//   (or stopped by Ctrl-C)   settled by --in-doubt or the operator
+//   failed                   run again
+#include "exec/interpreter_impl.hpp"
+
+#include <fmt/core.h>
+
+#include "check/signature.hpp"
+
+namespace runbook {
+
+std::string Interpreter::Impl::def_hash(const ast::Step& step, const Resolved& resolved) const
+{
+   // The step as written (the checker's canonical signature) and as resolved
+   // (params and captures spliced in, redacted): a done step whose command
+   // changed through either is noticed on resume.
+   return fmt::format("{:016x}", fnv1a_64(step_signature(step) + "\n" + resolved.inputs.dump()));
+}
+
+void Interpreter::Impl::restore_capture(const ast::Step& step, Frame& frame, const json& result)
+{
+   if (!result.is_object() || !result.contains("capture")) return;
+   const Value value = Value::from_typed_json(result["capture"]);
+   if (const auto* let = std::get_if<ast::LetStep>(&step.node)) frame.scope->set(let->name, value);
+   if (!step.options.capture.empty()) frame.scope->set(step.options.capture, value);
+}
+
+namespace {
+
+bool is_done(const std::string& outcome)
+{
+   return outcome == step_outcome::Done || outcome == step_outcome::MarkedDone;
+}
+
+json parse_or_empty(const std::string& text)
+{
+   json parsed = json::parse(text.empty() ? "{}" : text, nullptr, false);
+   return parsed.is_discarded() ? json::object() : parsed;
+}
+
+}  // namespace
+
+std::string Interpreter::Impl::settle_in_doubt(const std::string& id, const Resolved& resolved)
+{
+   std::string decision;
+   std::string who;
+   switch (settings_.in_doubt) {
+   case InDoubtPolicy::Redo: decision = "redo"; who = "--in-doubt redo"; break;
+   case InDoubtPolicy::Skip: decision = "done"; who = "--in-doubt skip"; break;
+   case InDoubtPolicy::Fail: decision = "fail"; who = "--in-doubt fail"; break;
+   case InDoubtPolicy::Ask: {
+      Question q;
+      q.kind = Question::Kind::InDoubt;
+      q.step_id = id;
+      q.text = redact(fmt::format(
+         "step {} ({}: {}) started before the interruption but its outcome is unknown: it may or may not have "
+         "taken effect. Redo it, mark it done, or abort?",
+         id, resolved.kind, resolved.inputs.value("summary", "")));
+      q.choices = {"redo", "mark done", "abort"};
+      q.default_choice = "abort";      // --yes never guesses about a non-idempotent effect.
+      q.fail_closed_choice = "abort";
+      Stop stop;
+      const Answer answer = ask(q, stop, false);
+      if (stop) return stop.kind == Stop::Kind::Interrupted ? "interrupted" : "abort";
+      decision = answer.choice == "redo" ? "redo" : answer.choice == "mark done" ? "done" : "abort";
+      who = answer.who;
+      break;
+   }
+   }
+   record("in_doubt", id, {{"decision", decision}, {"by", who}, {"kind", resolved.kind}});
+   emit(RunEvent::Kind::Log, id, fmt::format("in-doubt step {}: {} (decided by {})", id, decision, who),
+        {{"decision", decision}, {"by", who}});
+   return decision;
+}
+
+Flow Interpreter::Impl::journaled(const ast::Step& step, Frame& frame, const std::string& id, Resolved resolved,
+                                  const Performer& perform, json* result_out)
+{
+   const std::string hash = def_hash(step, resolved);
+
+   // ---- what the journal already knows about this step (resume)
+   auto known = resuming_ ? records_.find(id) : records_.end();
+   if (known != records_.end() && is_done(known->second.outcome)) {
+      const StepRecord& record_of_step = known->second;
+      const json result = parse_or_empty(record_of_step.result_json);
+      if (verifying_) {
+         visited_done_.insert(id);
+         if (record_of_step.def_hash != hash)
+            changed_done_.push_back(fmt::format("step {} ({}) is defined differently now", id, resolved.kind));
+      }
+      if (record_of_step.def_hash != hash && !replay_only_) {
+         emit(RunEvent::Kind::Log, id,
+              fmt::format("warning: step {} was done under a different definition than the runbook's now; it is "
+                          "not redone",
+                          id),
+              {{"old_hash", record_of_step.def_hash}, {"new_hash", hash}});
+         record("changed_done_step", id, {{"old_hash", record_of_step.def_hash}, {"new_hash", hash}});
+      }
+      restore_capture(step, frame, result);
+      if (step.options.has_undo)
+         undo_stack_.push_back({id, &step.options.undo, std::make_shared<Scope>(*frame.scope), frame});
+      if (result_out != nullptr) *result_out = result;
+      if (!replay_only_)
+         emit(RunEvent::Kind::StepSkipped, id, fmt::format("{} already done", resolved.kind),
+              {{"kind", resolved.kind}, {"outcome", record_of_step.outcome}});
+      // Leaving the forward path is a fact too: a resumed run leaves it again.
+      if (resolved.kind == "abort") {
+         stop_message_ = resolved.inputs.value("reason", "aborted");
+         return Flow::Aborted;
+      }
+      if (resolved.kind == "rollback") {
+         stop_rollback_ = resolved.inputs.value("target", "");
+         return Flow::Rollback;
+      }
+      return Flow::Next;
+   }
+   if (replay_only_) {
+      // Containers are walked into: their inner steps may be done.
+      const bool container = resolved.kind == "call" || resolved.kind == "undo_all";
+      if (!container) return Flow::ReplayEnd;
+      const Performed p = perform(resolved);
+      if (result_out != nullptr) *result_out = p.result;
+      return p.flow == Flow::Next ? Flow::ReplayEnd : p.flow;
+   }
+   if (known != records_.end() &&
+       (known->second.outcome.empty() || known->second.outcome == step_outcome::Interrupted)) {
+      const StepRecord& in_doubt = known->second;
+      if (resolved.kind == "wait" && in_doubt.deadline_ms) {
+         resolved.deadline_ms = in_doubt.deadline_ms;
+         emit(RunEvent::Kind::Log, id, "wait keeps its deadline from before the interruption");
+      }
+      if (resolved.kind == "watch")
+         emit(RunEvent::Kind::Log, id,
+              "watch restarts its window: the time while the run was stopped was not observed");
+      if ((resolved.kind == "approve" || resolved.kind == "checklist") && in_doubt.def_hash != hash) {
+         answers_.erase(id);
+         emit(RunEvent::Kind::Log, id, "its definition changed since it was answered: asking again");
+      }
+      if (!resolved.safe_to_repeat && !step.options.idempotent) {
+         const std::string decision = settle_in_doubt(id, resolved);
+         if (decision == "interrupted") return Flow::Interrupted;
+         if (decision == "abort" || decision == "fail") {
+            stop_message_ = fmt::format("step {} is in doubt and was not settled ({}); resume again with "
+                                        "--in-doubt redo or --in-doubt skip once you know whether it took effect",
+                                        id, decision == "abort" ? "aborted" : "--in-doubt fail");
+            return decision == "abort" ? Flow::Aborted : Flow::Failed;
+         }
+         if (decision == "done") {
+            try {
+               journal_.step_finished(run_id_, id, step_outcome::MarkedDone,
+                                      json{{"settled", "marked done while in doubt"}}.dump(), world_.clock().now());
+            } catch (const JournalError& e) {
+               stop_message_ = e.what();
+               return Flow::JournalBroken;
+            }
+            emit(RunEvent::Kind::StepSkipped, id, "marked done (was in doubt)", {{"kind", resolved.kind}});
+            return Flow::Next;
+         }
+      } else {
+         emit(RunEvent::Kind::Log, id,
+              fmt::format("step {} was in doubt; redoing it ({} is safe to repeat)", id, resolved.kind));
+      }
+   }
+
+   // ---- do it: start record, effect, outcome record; retries are new attempts
+   const int retries = step.options.retry_count.value_or(0);
+   const double every = step.options.retry_every_ms.value_or(1000);
+   double backoff = every;
+   for (int tried = 0;; ++tried) {
+      const std::string inputs = redactor_.redact_json(resolved.inputs).dump();
+      int attempt = 0;
+      try {
+         attempt = journal_.step_started(run_id_, id, resolved.kind, hash, inputs, resolved.deadline_ms,
+                                         world_.clock().now());
+      } catch (const JournalError& e) {
+         // Write-ahead: no start record, no side effect.
+         stop_message_ = fmt::format("step {} was not run: {}", id, e.what());
+         return Flow::JournalBroken;
+      }
+      emit(RunEvent::Kind::StepStarted, id, redact(resolved.kind + " " + resolved.inputs.value("summary", "")),
+           {{"kind", resolved.kind}, {"attempt", attempt}, {"inputs", resolved.inputs}});
+
+      const std::string outer_step = current_step_;
+      current_step_ = id;
+      Performed p;
+      try {
+         p = perform(resolved);
+      } catch (const FlowUnwind& unwind) {
+         p.flow = unwind.flow;
+         p.outcome = unwind.flow == Flow::Failed ? step_outcome::Failed : step_outcome::Interrupted;
+         p.message = stop_message_;
+      } catch (const EvalError& e) {
+         p.flow = Flow::Failed;
+         p.outcome = step_outcome::Failed;
+         p.message = e.what();
+      } catch (const SampleFailed& e) {
+         p.flow = Flow::Failed;
+         p.outcome = step_outcome::Failed;
+         p.message = fmt::format("could not sample {}", e.what());
+      } catch (const ValueError& e) {
+         p.flow = Flow::Failed;
+         p.outcome = step_outcome::Failed;
+         p.message = e.what();
+      }
+      current_step_ = outer_step;
+      if (p.flow == Flow::Failed && p.outcome == step_outcome::Done) p.outcome = step_outcome::Failed;
+      if (!p.message.empty()) p.result["error"] = redact(p.message);
+      p.result["attempt"] = attempt;
+
+      try {
+         journal_.step_finished(run_id_, id, p.outcome, redactor_.redact_json(p.result).dump(), world_.clock().now());
+      } catch (const JournalError& e) {
+         stop_message_ = fmt::format("the outcome of step {} could not be journaled: {}", id, e.what());
+         return Flow::JournalBroken;
+      }
+      emit(RunEvent::Kind::StepFinished, id,
+           p.outcome == step_outcome::Done ? resolved.kind + " done" : resolved.kind + " " + p.outcome +
+                                                                           (p.message.empty() ? "" : ": " + p.message),
+           {{"kind", resolved.kind}, {"outcome", p.outcome}, {"result", p.result}});
+
+      if (p.flow == Flow::Failed && p.retryable && tried < retries) {
+         emit(RunEvent::Kind::Log, id,
+              fmt::format("retrying in {} (attempt {} of {})", Value(backoff, ast::Unit::Duration).display(),
+                          tried + 2, retries + 1));
+         const Stop stop = supervise(world_.clock().now() + backoff);
+         if (stop) {
+            stop_message_ = stop.reason;
+            if (stop.kind == Stop::Kind::Rollback) stop_rollback_ = stop.rollback;
+            return stop.kind == Stop::Kind::Interrupted ? Flow::Interrupted
+                   : stop.kind == Stop::Kind::Rollback  ? Flow::Rollback
+                   : stop.kind == Stop::Kind::Abort     ? Flow::Aborted
+                                                        : Flow::Failed;
+         }
+         backoff = std::min(backoff * 2, every * 8);   // Exponential, capped at 8x.
+         continue;
+      }
+      if (p.flow == Flow::Failed) stop_message_ = p.message;
+      if (p.flow == Flow::Next) {
+         restore_capture(step, frame, p.result);
+         if (step.options.has_undo)
+            undo_stack_.push_back({id, &step.options.undo, std::make_shared<Scope>(*frame.scope), frame});
+      }
+      if (result_out != nullptr) *result_out = p.result;
+      return p.flow;
+   }
+}
+
+}  // namespace runbook

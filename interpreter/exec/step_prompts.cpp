@@ -1,0 +1,132 @@
+// The steps a person answers: `checklist` and `approve`.
+//
+// Answers are facts: each one is journaled with who gave it and when, and a
+// resumed run never asks it again unless the step's definition changed.
+#include <fmt/core.h>
+
+#include "exec/interpreter_impl.hpp"
+
+namespace runbook {
+
+void Interpreter::Impl::journal_answer(const std::string& id, const json& data)
+{
+   record("answer", id, data);
+   answers_.emplace(id, redactor_.redact_json(data));
+}
+
+Answer Interpreter::Impl::ask(const Question& question, Stop& stop, bool remote_approve)
+{
+   emit(RunEvent::Kind::Question, question.step_id, question.text,
+        {{"choices", question.choices}, {"default", question.default_choice}});
+   Answer answer;
+   stop = blocking([&](const std::atomic<bool>* cancel) { answer = world_.ask(question, cancel); }, remote_approve);
+   if (stop.kind == Stop::Kind::Approved) {
+      answer.choice = question.choices.empty() ? "yes" : question.choices.front();
+      answer.who = stop.who;
+      answer.interrupted = false;
+      stop = Stop{};
+   }
+   if (!stop && answer.interrupted && interrupted()) stop = Stop{Stop::Kind::Interrupted, "", "interrupted (Ctrl-C)", ""};
+   if (stop) return answer;
+   if (answer.choice.empty() ||
+       std::find(question.choices.begin(), question.choices.end(), answer.choice) == question.choices.end()) {
+      // Nobody could be asked: the choice that fails closed.
+      answer.choice = question.fail_closed_choice;
+      if (answer.who.empty()) answer.who = "nobody to ask (fails closed)";
+   }
+   emit(RunEvent::Kind::Answer, question.step_id, fmt::format("{} (by {})", answer.choice, answer.who),
+        {{"choice", answer.choice}, {"who", answer.who}});
+   return answer;
+}
+
+Flow Interpreter::Impl::run_approve(const ast::Step& step, const ast::ApproveStep& approve, Frame& frame,
+                                    const std::string& id)
+{
+   const std::string prompt = approve.prompt ? evaluator(frame).text(*approve.prompt) : "Proceed?";
+   Resolved r{"approve", {{"summary", redact(prompt)}, {"prompt", redact(prompt)}}, true, {}};
+   return journaled(step, frame, id, r, [&, prompt](const Resolved&) {
+      Performed p;
+      // An answer journaled before an interruption stands.
+      for (auto [it, end] = answers_.equal_range(id); it != end; ++it) {
+         if (it->second.value("choice", "") != "yes") continue;
+         emit(RunEvent::Kind::Log, id,
+              fmt::format("already approved by {} before the interruption", it->second.value("who", "?")));
+         p.result["approved_by"] = it->second.value("who", "");
+         return p;
+      }
+      Question q;
+      q.kind = Question::Kind::Approve;
+      q.step_id = id;
+      q.text = redact(prompt);
+      q.choices = {"yes", "no"};
+      q.default_choice = "yes";
+      q.fail_closed_choice = "no";
+      Stop stop;
+      const Answer answer = ask(q, stop, true);
+      if (stop) return stop_to_performed(stop, json::object());
+      journal_answer(id, {{"choice", answer.choice}, {"who", answer.who}, {"at", world_.clock().now()}});
+      if (answer.choice != "yes") {
+         p.flow = Flow::Failed;
+         p.outcome = step_outcome::Failed;
+         p.message = fmt::format("not approved ({} answered {})", answer.who, answer.choice);
+         return p;
+      }
+      p.result["approved_by"] = answer.who;
+      return p;
+   });
+}
+
+Flow Interpreter::Impl::run_checklist(const ast::Step& step, const ast::ChecklistStep& checklist, Frame& frame,
+                                      const std::string& id)
+{
+   Evaluator ev = evaluator(frame);
+   const std::string title = checklist.title ? ev.text(*checklist.title) : "Checklist";
+   std::vector<std::string> items;
+   for (const auto& item : checklist.items) items.push_back(ev.text(*item.text));
+   json shown_items = json::array();
+   for (const auto& item : items) shown_items.push_back(redact(item));
+   Resolved r{"checklist", {{"summary", redact(title)}, {"title", redact(title)}, {"items", shown_items}}, true, {}};
+   return journaled(step, frame, id, r, [&, title, items](const Resolved&) {
+      Performed p;
+      p.result["items"] = json::array();
+      for (std::size_t i = 0; i < items.size(); ++i) {
+         // Confirmed items stay confirmed across an interruption.
+         std::string confirmed_by;
+         for (auto [it, end] = answers_.equal_range(id); it != end; ++it)
+            if (it->second.value("item", -1) == static_cast<int>(i) && it->second.value("choice", "") == "yes")
+               confirmed_by = it->second.value("who", "?");
+         if (!confirmed_by.empty()) {
+            emit(RunEvent::Kind::Log, id, fmt::format("\"{}\" already confirmed by {}", items[i], confirmed_by));
+            p.result["items"].push_back({{"item", redact(items[i])}, {"who", confirmed_by}});
+            continue;
+         }
+         Question q;
+         q.kind = Question::Kind::ChecklistItem;
+         q.step_id = id;
+         q.text = redact(fmt::format("{} [{}/{}]: {}", title, i + 1, items.size(), items[i]));
+         q.choices = {"yes", "no"};
+         q.default_choice = "yes";
+         q.fail_closed_choice = "no";
+         Stop stop;
+         const Answer answer = ask(q, stop, true);
+         if (stop) return stop_to_performed(stop, p.result);
+         const double at = world_.clock().now();
+         journal_answer(id, {{"item", static_cast<int>(i)},
+                             {"text", redact(items[i])},
+                             {"choice", answer.choice},
+                             {"who", answer.who},
+                             {"at", at}});
+         if (answer.choice != "yes") {
+            p.flow = Flow::Failed;
+            p.outcome = step_outcome::Failed;
+            p.message = fmt::format("checklist item \"{}\" was not confirmed ({} answered {})", items[i], answer.who,
+                                    answer.choice);
+            return p;
+         }
+         p.result["items"].push_back({{"item", redact(items[i])}, {"who", answer.who}, {"at", at}});
+      }
+      return p;
+   });
+}
+
+}  // namespace runbook

@@ -1,0 +1,291 @@
+// The steps that take time and look at the system: wait, watch, await, assert.
+//
+// All of them sleep through the supervisor, so triggers, Ctrl-C and remote
+// requests are handled while they wait, and on a virtual clock every sample
+// happens at exactly the runbook time its schedule says.
+#include <ctime>
+
+#include <fmt/core.h>
+
+#include "exec/interpreter_impl.hpp"
+
+namespace runbook {
+
+namespace {
+
+/// "14:05:30Z": runbook time of day, for messages.
+std::string time_of_day(TimeMs t)
+{
+   const std::time_t seconds = static_cast<std::time_t>(t / 1000);
+   std::tm tm{};
+   gmtime_r(&seconds, &tm);
+   return fmt::format("{:02}:{:02}:{:02}Z", tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+double duration_of(const Value& v, const char* what)
+{
+   const Number& n = v.as_number();
+   if (n.unit != ast::Unit::Duration && n.unit != ast::Unit::None)
+      throw ValueError(fmt::format("{} must be a duration, got {} ({})", what, v.type_name(), v.display()));
+   if (n.value < 0) throw ValueError(fmt::format("{} cannot be negative ({})", what, v.display()));
+   return n.value;
+}
+
+/// The first metric named in an expression (for its `lost after` default).
+const ast::Metric* first_metric(const ast::Expr& expr, const std::map<std::string, const ast::Metric*>& metrics)
+{
+   if (const auto* ref = std::get_if<ast::NameRef>(&expr.node)) {
+      auto it = metrics.find(ref->name);
+      return it == metrics.end() ? nullptr : it->second;
+   }
+   if (const auto* b = std::get_if<ast::Binary>(&expr.node)) {
+      if (const auto* m = first_metric(*b->lhs, metrics)) return m;
+      return first_metric(*b->rhs, metrics);
+   }
+   if (const auto* u = std::get_if<ast::Unary>(&expr.node)) return first_metric(*u->operand, metrics);
+   if (const auto* t = std::get_if<ast::Ternary>(&expr.node)) {
+      if (const auto* m = first_metric(*t->cond, metrics)) return m;
+      if (const auto* m = first_metric(*t->then_expr, metrics)) return m;
+      return first_metric(*t->else_expr, metrics);
+   }
+   return nullptr;
+}
+
+}  // namespace
+
+int Interpreter::Impl::lost_default(const ast::Condition& condition) const
+{
+   const ast::Metric* metric = condition.expr ? first_metric(*condition.expr, metrics_) : nullptr;
+   return metric != nullptr ? metric->lost_after_errors : 3;
+}
+
+Interpreter::Impl::ConditionSample Interpreter::Impl::evaluate_condition(const ast::Condition& condition, Frame& frame)
+{
+   ConditionSample cs;
+   Evaluator ev = evaluator(frame);
+   try {
+      cs.value = truthy(ev.eval(*condition.expr));
+      cs.ok = true;
+   } catch (const SampleFailed& e) {
+      cs.error = redact(e.what());
+   } catch (const EvalError& e) {
+      cs.error = redact(e.what());
+   } catch (const ValueError& e) {
+      cs.error = redact(e.what());
+   }
+   cs.observations = ev.observations();
+   return cs;
+}
+
+std::string Interpreter::Impl::describe_observations(const std::vector<Observation>& observations) const
+{
+   std::string out;
+   for (const auto& o : observations) out += (out.empty() ? "" : ", ") + o.name + " = " + o.value.display();
+   return redact(out);
+}
+
+namespace {
+
+json observations_json(const std::vector<Observation>& observations)
+{
+   json out = json::object();
+   for (const auto& o : observations) out[o.name] = o.value.display();
+   return out;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------- wait
+
+Flow Interpreter::Impl::run_wait(const ast::Step& step, const ast::WaitStep& wait, Frame& frame, const std::string& id)
+{
+   const double duration = duration_of(evaluator(frame).eval(*wait.duration), "wait");
+   Resolved r{"wait", {{"summary", Value(duration, ast::Unit::Duration).display()}, {"duration_ms", duration}}, true,
+              world_.clock().now() + duration};
+   return journaled(step, frame, id, r, [&](const Resolved& settled) {
+      // The deadline is absolute and journaled: a resumed wait keeps it.
+      const TimeMs deadline = *settled.deadline_ms;
+      const Stop stop = supervise(deadline);
+      if (stop) return stop_to_performed(stop, {{"deadline_ms", deadline}});
+      Performed p;
+      p.result["deadline_ms"] = deadline;
+      return p;
+   });
+}
+
+// ---------------------------------------------------------------- watch
+
+Flow Interpreter::Impl::run_watch(const ast::Step& step, const ast::WatchStep& watch, Frame& frame,
+                                  const std::string& id)
+{
+   Evaluator ev = evaluator(frame);
+   const double window = duration_of(ev.eval(*watch.duration), "watch");
+   const double every = watch.every ? duration_of(ev.eval(*watch.every), "every") : 30000;
+   if (every <= 0) throw ValueError("watch ... every must be longer than 0s");
+   json conditions = json::array();
+   for (const auto& c : watch.conditions) conditions.push_back(describe(*c.expr));
+   Resolved r{"watch",
+              {{"summary", fmt::format("{} every {}: {}", Value(window, ast::Unit::Duration).display(),
+                                       Value(every, ast::Unit::Duration).display(),
+                                       conditions.size() == 1 ? conditions[0].get<std::string>()
+                                                              : fmt::format("{} conditions", conditions.size()))},
+               {"window_ms", window},
+               {"every_ms", every},
+               {"conditions", conditions}},
+              true,
+              {}};
+   return journaled(step, frame, id, r, [&, window, every](const Resolved&) {
+      std::vector<ConditionTracker> trackers;
+      for (const auto& c : watch.conditions) trackers.emplace_back(rules_for(c, lost_default(c)));
+      const TimeMs start = world_.clock().now();
+      const TimeMs end = start + window;
+      TimeMs tick = start;
+      int samples = 0;
+      Performed p;
+      for (;;) {
+         if (const Stop stop = supervise(tick)) return stop_to_performed(stop, {{"samples", samples}});
+         in_round_ = true;
+         round_samples_.clear();
+         for (std::size_t i = 0; i < watch.conditions.size(); ++i) {
+            const ast::Condition& c = watch.conditions[i];
+            const ConditionSample cs = evaluate_condition(c, frame);
+            const TimeMs now = world_.clock().now();
+            const Assessment a = trackers[i].observe(cs.ok ? reading_for_watch(cs.value) : Reading::Error, now);
+            const std::string what = describe(*c.expr);
+            const std::string seen = cs.ok ? describe_observations(cs.observations) : cs.error;
+            json data{{"condition", what},
+                      {"verdict", verdict_name(a.verdict)},
+                      {"values", observations_json(cs.observations)},
+                      {"at", now}};
+            if (!cs.ok) data["error"] = cs.error;
+            emit(RunEvent::Kind::Sample, id,
+                 fmt::format("{}: {} ({})", what, cs.ok ? (cs.value ? "ok" : "failing") : "no sample", seen), data);
+            // Journal the samples that decide something, not every sample.
+            if (a.changed || a.verdict == Verdict::Breached || a.verdict == Verdict::MonitoringLost)
+               record("sample", id, data);
+            if (a.verdict == Verdict::Breached) {
+               in_round_ = false;
+               p.flow = Flow::Failed;
+               p.outcome = step_outcome::Failed;
+               p.message = fmt::format("watch condition `{}` failed at {}: {}{}", what, time_of_day(now), seen,
+                                       a.explanation.empty() ? "" : " (" + a.explanation + ")");
+               p.result = {{"samples", samples + 1}, {"failed", data}};
+               return p;
+            }
+            if (a.verdict == Verdict::MonitoringLost) {
+               in_round_ = false;
+               const std::string message = fmt::format("monitoring lost for `{}` at {}: {}", what, time_of_day(now),
+                                                       cs.error);
+               if (c.on_lost == ast::OnLost::Fail) {
+                  p.flow = Flow::Failed;
+                  p.outcome = step_outcome::Failed;
+                  p.message = message;
+                  return p;
+               }
+               if (c.on_lost == ast::OnLost::Rollback)
+                  return stop_to_performed(Stop{Stop::Kind::Rollback, c.on_lost_rollback, message, ""},
+                                           {{"samples", samples + 1}});
+               const Stop decided = decide(Question::Kind::MonitoringLost, id, message, "");
+               if (decided) return stop_to_performed(decided, {{"samples", samples + 1}});
+               trackers[i].reset();   // The operator chose to keep watching.
+               in_round_ = true;
+            }
+         }
+         in_round_ = false;
+         ++samples;
+         if (tick >= end) break;
+         tick = std::min(tick + every, end);
+      }
+      p.result = {{"samples", samples}, {"window_ms", window}};
+      return p;
+   });
+}
+
+// ---------------------------------------------------------------- await
+
+Flow Interpreter::Impl::run_await(const ast::Step& step, const ast::AwaitStep& await, Frame& frame,
+                                  const std::string& id)
+{
+   Evaluator ev = evaluator(frame);
+   const double timeout = await.timeout ? duration_of(ev.eval(*await.timeout), "timeout") : 300000;
+   const double every = await.every ? duration_of(ev.eval(*await.every), "every") : 5000;
+   if (every <= 0) throw ValueError("await ... every must be longer than 0s");
+   const std::string what = describe(*await.condition.expr);
+   Resolved r{"await",
+              {{"summary", fmt::format("{} (timeout {}, every {})", what, Value(timeout, ast::Unit::Duration).display(),
+                                       Value(every, ast::Unit::Duration).display())},
+               {"condition", what},
+               {"timeout_ms", timeout},
+               {"every_ms", every}},
+              true,
+              {}};
+   return journaled(step, frame, id, r, [&, timeout, every, what](const Resolved&) {
+      // Awaiting "the condition is true" is a trigger-shaped question: the
+      // deciding state is true, and `for W` means it held for W.
+      ConditionTracker tracker(rules_for(await.condition, lost_default(await.condition)));
+      const TimeMs deadline = world_.clock().now() + timeout;
+      TimeMs tick = world_.clock().now();
+      std::string last;
+      int samples = 0;
+      for (;;) {
+         if (const Stop stop = supervise(tick)) return stop_to_performed(stop, {{"samples", samples}});
+         in_round_ = true;
+         round_samples_.clear();
+         const ConditionSample cs = evaluate_condition(await.condition, frame);
+         in_round_ = false;
+         ++samples;
+         const TimeMs now = world_.clock().now();
+         const Assessment a = tracker.observe(cs.ok ? reading_for_trigger(cs.value) : Reading::Error, now);
+         last = cs.ok ? describe_observations(cs.observations) : cs.error;
+         emit(RunEvent::Kind::Sample, id, fmt::format("{}: {} ({})", what, cs.ok ? (cs.value ? "true" : "false") : "no sample", last),
+              {{"condition", what}, {"values", observations_json(cs.observations)}, {"verdict", verdict_name(a.verdict)}});
+         if (a.verdict == Verdict::Breached) {
+            record("sample", id, {{"condition", what}, {"values", observations_json(cs.observations)}, {"met", true}});
+            Performed p;
+            p.result = {{"samples", samples}, {"met_at", now}};
+            return p;
+         }
+         if (now >= deadline) {
+            record("sample", id, {{"condition", what}, {"last", last}, {"met", false}});
+            Performed p;
+            p.flow = Flow::Failed;
+            p.outcome = step_outcome::Failed;
+            p.retryable = true;
+            p.message = fmt::format("await `{}` timed out after {} ({} samples; last: {})", what,
+                                    Value(timeout, ast::Unit::Duration).display(), samples, last);
+            p.result = {{"samples", samples}};
+            return p;
+         }
+         tick = std::min(now + every, deadline);
+      }
+   });
+}
+
+// ---------------------------------------------------------------- assert
+
+Flow Interpreter::Impl::run_assert(const ast::Step& step, const ast::AssertStep& assert_step, Frame& frame,
+                                   const std::string& id)
+{
+   const std::string what = describe(*assert_step.condition.expr);
+   const std::string message = assert_step.message ? evaluator(frame).text(*assert_step.message) : "";
+   Resolved r{"assert", {{"summary", what}, {"condition", what}}, true, {}};
+   return journaled(step, frame, id, r, [&, what, message](const Resolved&) {
+      in_round_ = true;
+      round_samples_.clear();
+      const ConditionSample cs = evaluate_condition(assert_step.condition, frame);
+      in_round_ = false;
+      Performed p;
+      p.result = {{"values", observations_json(cs.observations)}};
+      if (cs.ok && cs.value) return p;
+      p.flow = Flow::Failed;
+      p.outcome = step_outcome::Failed;
+      // An error never passes a check.
+      p.message = cs.ok ? fmt::format("assertion `{}` does not hold ({}){}", what, describe_observations(cs.observations),
+                                      message.empty() ? "" : ": " + message)
+                        : fmt::format("assertion `{}` could not be checked: {}", what, cs.error);
+      record("sample", id, {{"condition", what}, {"values", observations_json(cs.observations)}, {"passed", false}});
+      return p;
+   });
+}
+
+}  // namespace runbook

@@ -1,0 +1,392 @@
+// What runs beside every step: the armed triggers, Ctrl-C, requests from
+// other terminals (`runbook approve`, `runbook abort`) and the lease heartbeat.
+//
+// Scheduling is done with the run's clock: the supervisor sleeps until the
+// earliest of the step's deadline and the next trigger sample, so on a
+// virtual clock every decision happens at a runbook time fixed by the
+// schedule, never by thread timing. A worker thread is used only to keep a
+// blocking real call (a command, a request, a prompt) out of the way.
+#include <thread>
+
+#include <fmt/core.h>
+
+#include "exec/interpreter_impl.hpp"
+
+namespace runbook {
+
+namespace {
+
+constexpr double heartbeat_every_wall_ms = 5000;
+constexpr double poll_every_wall_ms = 200;
+constexpr double default_trigger_every_ms = 30000;
+constexpr double default_grace_ms = 15 * 60 * 1000;
+
+const char* severity_name(ast::Severity s)
+{
+   switch (s) {
+   case ast::Severity::P0: return "P0";
+   case ast::Severity::P1: return "P1";
+   case ast::Severity::P2: return "P2";
+   case ast::Severity::P3: return "P3";
+   }
+   return "?";
+}
+
+}  // namespace
+
+Stop Interpreter::Impl::supervise(TimeMs deadline, const std::function<bool()>& done, bool remote_approve)
+{
+   Clock& clock = world_.clock();
+   for (;;) {
+      if (interrupted()) return Stop{Stop::Kind::Interrupted, "", "interrupted (Ctrl-C)", ""};
+      if (Stop stop = poll_requests(remote_approve)) return stop;
+      heartbeat();
+      if (Stop stop = sample_triggers()) return stop;
+      if (done && done()) return {};
+      const TimeMs now = clock.now();
+      if (now >= deadline) return {};
+      TimeMs next = std::min(deadline, next_trigger_due());
+      if (!virtual_time()) {
+         // Wake often enough to see the worker finish, a request or Ctrl-C.
+         next = std::min(next, now + 50 * clock.scale());
+      } else if (next == forever) {
+         return {};   // Nothing can ever happen on a virtual clock: do not spin.
+      }
+      clock.sleep_until(next, settings_.interrupt);
+   }
+}
+
+Stop Interpreter::Impl::blocking(const std::function<void(const std::atomic<bool>* cancel)>& call, bool remote_approve)
+{
+   std::atomic<bool> cancel{false};
+   if (virtual_time()) {
+      call(&cancel);
+      return {};
+   }
+   std::atomic<bool> done{false};
+   std::exception_ptr failure;
+   std::thread worker([&] {
+      try {
+         call(&cancel);
+      } catch (...) {
+         failure = std::current_exception();
+      }
+      done = true;
+   });
+   const Stop stop = supervise(forever, [&] { return done.load(); }, remote_approve);
+   if (stop || !done.load()) cancel = true;
+   worker.join();
+   if (failure) std::rethrow_exception(failure);
+   return stop;
+}
+
+Stop Interpreter::Impl::pass_time(TimeMs started, double elapsed_ms)
+{
+   if (elapsed_ms <= 0) return {};
+   return supervise(started + elapsed_ms);
+}
+
+Stop Interpreter::Impl::at_boundary()
+{
+   run_pending_actions();
+   return supervise(world_.clock().now());
+}
+
+void Interpreter::Impl::heartbeat()
+{
+   if (run_id_.empty()) return;
+   const double now = wall_ms_now();
+   if (now - last_heartbeat_wall_ < heartbeat_every_wall_ms) return;
+   last_heartbeat_wall_ = now;
+   try {
+      journal_.heartbeat(run_id_);
+   } catch (const JournalError& e) {
+      emit(RunEvent::Kind::Log, current_step_, fmt::format("warning: lease heartbeat failed: {}", e.what()));
+   }
+}
+
+// ---------------------------------------------------------------- requests from other terminals
+
+Stop Interpreter::Impl::poll_requests(bool remote_approve)
+{
+   if (run_id_.empty()) return {};
+   if (!virtual_time()) {
+      const double now = wall_ms_now();
+      if (now - last_poll_wall_ < poll_every_wall_ms) return {};
+      last_poll_wall_ = now;
+   }
+   std::vector<std::pair<std::string, std::string>> requests;
+   try {
+      requests = journal_.take_requests(run_id_);
+   } catch (const JournalError& e) {
+      emit(RunEvent::Kind::Log, current_step_, fmt::format("warning: could not read requests: {}", e.what()));
+      return {};
+   }
+   Stop result;
+   for (const auto& [kind, text] : requests) {
+      json data = json::parse(text.empty() ? "{}" : text, nullptr, false);
+      if (data.is_discarded()) data = json::object();
+      const std::string who = data.value("who", "another terminal");
+      record("request", current_step_, {{"kind", kind}, {"data", data}});
+      if (result) continue;   // The first decisive request wins; the rest are recorded.
+      if (kind == "abort") {
+         const std::string target = data.value("rollback", "");
+         if (!target.empty() && !in_rollback_) {
+            if (find_rollback(target) == nullptr) {
+               emit(RunEvent::Kind::Log, current_step_,
+                    fmt::format("runbook abort --rollback {} from {}: there is no such rollback; aborting instead",
+                                target, who));
+            } else {
+               result = Stop{Stop::Kind::Rollback, target, fmt::format("runbook abort --rollback {} by {}", target, who), ""};
+               continue;
+            }
+         }
+         result = Stop{Stop::Kind::Abort, "", fmt::format("aborted by {} (runbook abort)", who), ""};
+      } else if (kind == "approve") {
+         const std::string step = data.value("step", "");
+         if (remote_approve && (step.empty() || step == current_step_)) {
+            result = Stop{Stop::Kind::Approved, "", "", who + " (runbook approve)"};
+         } else {
+            emit(RunEvent::Kind::Log, current_step_,
+                 fmt::format("runbook approve {} from {}: no such approval is pending (now at {})",
+                             step.empty() ? "" : step, who, current_step_));
+         }
+      }
+   }
+   return result;
+}
+
+// ---------------------------------------------------------------- triggers
+
+void Interpreter::Impl::arm_triggers(const ast::Phase& phase)
+{
+   triggers_.clear();
+   if (!program_.root) return;
+   const TimeMs now = world_.clock().now();
+   for (const auto& trigger : program_.root->triggers) {
+      bool armed = phase.arms_all;
+      for (const auto& [name, _] : phase.arms) armed = armed || name == trigger.name;
+      if (!armed) continue;
+      ArmedTrigger t{&trigger, ConditionTracker(rules_for(trigger.condition, lost_default(trigger.condition))),
+                     trigger.every_ms.value_or(default_trigger_every_ms), now, false, false, {}};
+      triggers_.push_back(std::move(t));
+   }
+}
+
+void Interpreter::Impl::disarm_triggers() { triggers_.clear(); }
+
+TimeMs Interpreter::Impl::next_trigger_due() const
+{
+   TimeMs next = forever;
+   for (const auto& t : triggers_) {
+      next = std::min(next, t.next_due);
+      if (t.grace_until) next = std::min(next, *t.grace_until);
+   }
+   return next;
+}
+
+Stop Interpreter::Impl::sample_triggers()
+{
+   if (triggers_.empty() || in_rollback_) return {};
+   const TimeMs now = world_.clock().now();
+   for (std::size_t i = 0; i < triggers_.size(); ++i) {
+      ArmedTrigger& armed = triggers_[i];
+      const ast::Trigger& trigger = *armed.trigger;
+      if (armed.grace_until && now >= *armed.grace_until) {
+         armed.grace_until.reset();
+         const std::string what = fmt::format("{} {} \"{}\" did not clear within its grace period", severity_name(trigger.severity),
+                                              trigger.name, trigger.title.empty() ? trigger.name : trigger.title);
+         record("trigger", current_step_, {{"trigger", trigger.name}, {"event", "grace_expired"}});
+         if (Stop stop = trigger_action(armed, what)) return stop;
+      }
+      if (now < armed.next_due) continue;
+      // Keep to the schedule; after a long blocking sample, skip missed slots.
+      armed.next_due += armed.every_ms;
+      if (armed.next_due <= now) armed.next_due = now + armed.every_ms;
+
+      in_round_ = true;
+      round_samples_.clear();
+      const ConditionSample cs = evaluate_condition(trigger.condition, main_frame_);
+      in_round_ = false;
+      const Assessment a = armed.tracker.observe(cs.ok ? reading_for_trigger(cs.value) : Reading::Error, now);
+      const std::string seen = cs.ok ? describe_observations(cs.observations) : cs.error;
+      json data{{"trigger", trigger.name},
+                {"condition", describe(*trigger.condition.expr)},
+                {"verdict", verdict_name(a.verdict)},
+                {"seen", seen},
+                {"at", now}};
+      emit(RunEvent::Kind::Sample, current_step_,
+           fmt::format("trigger {}: {} ({})", trigger.name, verdict_name(a.verdict), seen), data);
+      if (a.changed || a.verdict == Verdict::Breached || a.verdict == Verdict::MonitoringLost)
+         record("sample", current_step_, data);
+
+      switch (a.verdict) {
+      case Verdict::Breached:
+         if (!armed.fired) {
+            armed.fired = true;
+            const std::string what = fmt::format(
+               "{} {} \"{}\": `{}` ({}{})", trigger.is_warning ? "warning" : severity_name(trigger.severity),
+               trigger.name, trigger.title.empty() ? trigger.name : trigger.title, describe(*trigger.condition.expr),
+               seen, a.explanation.empty() ? "" : "; " + a.explanation);
+            if (Stop stop = fire(armed, what)) return stop;
+         }
+         break;
+      case Verdict::Holding:
+         if (armed.fired || armed.lost_reported) {
+            const bool in_grace = armed.grace_until.has_value();
+            armed.fired = false;
+            armed.lost_reported = false;
+            armed.grace_until.reset();
+            const std::string text = fmt::format("trigger {} cleared{} ({})", trigger.name,
+                                                 in_grace ? " within its grace period: no rollback" : "", seen);
+            emit(RunEvent::Kind::TriggerCleared, current_step_, text, data);
+            record("trigger", current_step_, {{"trigger", trigger.name}, {"event", "cleared"}, {"seen", seen}});
+         }
+         break;
+      case Verdict::MonitoringLost:
+         if (!armed.lost_reported) {
+            armed.lost_reported = true;
+            const std::string what = fmt::format("monitoring lost for trigger {}: {}", trigger.name, cs.error);
+            record("trigger", current_step_, {{"trigger", trigger.name}, {"event", "monitoring_lost"}, {"error", cs.error}});
+            emit(RunEvent::Kind::TriggerFired, current_step_, what, data);
+            switch (trigger.condition.on_lost) {
+            case ast::OnLost::Fail: return Stop{Stop::Kind::Fail, "", what, ""};
+            case ast::OnLost::Rollback:
+               return Stop{Stop::Kind::Rollback, trigger.condition.on_lost_rollback, what, ""};
+            case ast::OnLost::Default:
+            case ast::OnLost::Pause:
+               if (Stop stop = decide(Question::Kind::MonitoringLost, current_step_, what,
+                                      trigger.action.kind == ast::TriggerAction::Kind::Rollback ? trigger.action.rollback
+                                                                                                : ""))
+                  return stop;
+               armed.tracker.reset();
+               armed.lost_reported = false;
+               break;
+            }
+         }
+         break;
+      case Verdict::Pending:
+      case Verdict::Unknown: break;
+      }
+   }
+   return {};
+}
+
+Stop Interpreter::Impl::fire(ArmedTrigger& armed, const std::string& what)
+{
+   const ast::Trigger& trigger = *armed.trigger;
+   const std::string severity = trigger.is_warning ? "warning" : severity_name(trigger.severity);
+   emit(RunEvent::Kind::TriggerFired, current_step_, what, {{"trigger", trigger.name}, {"severity", severity}});
+   record("trigger", current_step_, {{"trigger", trigger.name}, {"event", "fired"}, {"severity", severity}, {"what", what}});
+   if (trigger.is_warning) return trigger_action(armed, what);
+   switch (trigger.severity) {
+   case ast::Severity::P0: return trigger_action(armed, what);
+   case ast::Severity::P1: {
+      const double grace = trigger.grace_ms.value_or(default_grace_ms);
+      armed.grace_until = world_.clock().now() + grace;
+      emit(RunEvent::Kind::Notify, current_step_,
+           fmt::format("{}: {} in {} unless it clears", what,
+                       trigger.action.kind == ast::TriggerAction::Kind::Rollback ? "rolling back via " + trigger.action.rollback
+                                                                                 : "acting",
+                       Value(grace, ast::Unit::Duration).display()));
+      return {};
+   }
+   case ast::Severity::P2: {
+      emit(RunEvent::Kind::Notify, current_step_, what);
+      return decide(Question::Kind::Decision, current_step_, what,
+                    trigger.action.kind == ast::TriggerAction::Kind::Rollback ? trigger.action.rollback : "");
+   }
+   case ast::Severity::P3: return {};   // Recorded above; nothing else.
+   }
+   return {};
+}
+
+Stop Interpreter::Impl::trigger_action(ArmedTrigger& armed, const std::string& what)
+{
+   const ast::Trigger& trigger = *armed.trigger;
+   switch (trigger.action.kind) {
+   case ast::TriggerAction::Kind::Rollback: return Stop{Stop::Kind::Rollback, trigger.action.rollback, what, ""};
+   case ast::TriggerAction::Kind::Notify: {
+      std::string text = what;
+      if (trigger.action.value) {
+         try {
+            text = evaluator(main_frame_).text(*trigger.action.value);
+         } catch (const std::exception& e) {
+            text = what + " (notify text failed: " + e.what() + ")";
+         }
+      }
+      emit(RunEvent::Kind::Notify, current_step_, text, {{"trigger", trigger.name}});
+      record("notify", current_step_, {{"trigger", trigger.name}, {"text", text}});
+      return {};
+   }
+   case ast::TriggerAction::Kind::Call: pending_actions_.emplace_back(&trigger, what); return {};
+   case ast::TriggerAction::Kind::Record: return {};
+   }
+   return {};
+}
+
+void Interpreter::Impl::run_pending_actions()
+{
+   // A trigger's function call runs as steps, between two steps of the phase.
+   if (running_actions_ || pending_actions_.empty()) return;
+   running_actions_ = true;
+   auto actions = std::move(pending_actions_);
+   pending_actions_.clear();
+   for (const auto& [trigger, what] : actions) {
+      const auto* call = trigger->action.value ? std::get_if<ast::Call>(&trigger->action.value->node) : nullptr;
+      if (call == nullptr) continue;
+      const std::string id = fmt::format("trigger/{}/{}", trigger->name, ++pending_action_seq_);
+      try {
+         const ast::Function* fn = find_function(callee_name(*call->callee));
+         if (fn == nullptr) throw EvalError(trigger->action.loc, "no function named " + callee_name(*call->callee));
+         std::vector<Value> args;
+         Evaluator ev = evaluator(main_frame_);
+         for (const auto& arg : call->args) args.push_back(ev.eval(*arg));
+         const std::string outer = current_step_;
+         current_step_ = id;
+         const Flow flow = call_steps(*fn, std::move(args), id, nullptr);
+         current_step_ = outer;
+         if (flow != Flow::Next)
+            emit(RunEvent::Kind::Log, id, fmt::format("warning: the action of trigger {} did not complete: {}",
+                                                      trigger->name, stop_message_));
+      } catch (const std::exception& e) {
+         emit(RunEvent::Kind::Log, id, fmt::format("warning: the action of trigger {} failed: {}", trigger->name, e.what()));
+      }
+   }
+   running_actions_ = false;
+}
+
+Stop Interpreter::Impl::decide(Question::Kind kind, const std::string& step_id, const std::string& text,
+                               const std::string& rollback)
+{
+   std::string target = rollback;
+   if (target.empty() && program_.root && program_.root->rollbacks.size() == 1)
+      target = program_.root->rollbacks.front().name;
+   Question q;
+   q.kind = kind;
+   q.step_id = step_id;
+   q.text = redact(text + (kind == Question::Kind::MonitoringLost ? ". Keep watching, roll back, or fail?"
+                                                                  : ". Continue, roll back, or abort?"));
+   q.choices = {"continue"};
+   if (!target.empty()) q.choices.push_back("rollback");
+   q.choices.push_back(kind == Question::Kind::MonitoringLost ? "fail" : "abort");
+   // Fail closed: an unobserved rollout does not go on by default.
+   if (kind == Question::Kind::MonitoringLost) {
+      q.default_choice = "fail";
+      q.fail_closed_choice = "fail";
+   } else {
+      q.default_choice = target.empty() ? "abort" : "rollback";
+      q.fail_closed_choice = q.default_choice;
+   }
+   Stop stop;
+   const Answer answer = ask(q, stop, false);
+   if (stop) return stop;
+   record("decision", step_id, {{"question", q.text}, {"choice", answer.choice}, {"who", answer.who}});
+   if (answer.choice == "continue") return {};
+   const std::string reason = fmt::format("{} ({} chose {})", text, answer.who, answer.choice);
+   if (answer.choice == "rollback") return Stop{Stop::Kind::Rollback, target, reason, ""};
+   if (answer.choice == "abort") return Stop{Stop::Kind::Abort, "", reason, ""};
+   return Stop{Stop::Kind::Fail, "", reason, ""};
+}
+
+}  // namespace runbook
