@@ -7,6 +7,8 @@ void add_version_command(CLI::App& app, int& exit_code);
 void add_check_command(CLI::App& app, int& exit_code);
 void add_plan_command(CLI::App& app, int& exit_code);
 void add_graph_command(CLI::App& app, int& exit_code);
+void add_simulate_command(CLI::App& app, int& exit_code);
+void add_test_command(CLI::App& app, int& exit_code);
 void add_run_command(CLI::App& app, int& exit_code);
 void add_resume_command(CLI::App& app, int& exit_code);
 void add_runs_command(CLI::App& app, int& exit_code);
@@ -21,6 +23,8 @@ const std::vector<AddCommand>& all_commands()
       add_check_command,
       add_plan_command,
       add_graph_command,
+      add_simulate_command,
+      add_test_command,
       add_run_command,
       add_resume_command,
       add_runs_command,

@@ -380,6 +380,7 @@ RunOutcome Interpreter::Impl::finish(Flow flow, bool in_rollback)
       outcome.summary += fmt::format(" (run {} stays resumable)", run_id_);
    }
    outcome.summary = redact(outcome.summary);
+   for (const auto& [name, value] : main_scope_.own()) outcome.variables[name] = redactor_.redact_json(value.to_json());
    if (!run_id_.empty()) {
       try {
          journal_.set_status(run_id_, outcome.status, outcome.summary);

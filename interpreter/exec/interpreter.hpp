@@ -39,6 +39,9 @@ struct RunOutcome {
    std::string run_id;
    std::string status;           ///< run_status::* value.
    std::string summary;          ///< One line for the operator, redacted.
+   /// The run's top-level variables (phase and rollback `let`s) at its end,
+   /// redacted: what `runbook test` checks `expect variable` against.
+   nlohmann::json variables = nlohmann::json::object();
 };
 
 class Interpreter {

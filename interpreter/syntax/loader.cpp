@@ -203,7 +203,7 @@ private:
       for (const auto& dir : looked_in) {
          for (auto& file : sources_.list(dir)) candidates.push_back(std::move(file));
       }
-      const std::string suggestion = closest_match(wanted, candidates);
+      const std::string suggestion = closest_name(wanted, candidates);
       if (!suggestion.empty()) {
          const std::string prefix = use.path.substr(0, use.path.size() - fs::path(use.path).filename().string().size());
          std::string spelled = prefix + suggestion;

@@ -1,0 +1,109 @@
+# Planned rollback: take the green release back out of production in 15-30
+# minutes, on purpose and without disruption. The seed's "Planned Rollback
+# (15-30 minutes)" and "Planned Rollback Notification" (rollout-strategy.md,
+# "Step-by-Step Rollback Execution" and "Communication Templates").
+#
+#   runbook run runbooks/planned-rollback.rb -p reason="tracking events delayed"
+#
+# Traffic leaves green gradually (100 -> 50 -> 25 -> 10 -> 0 %) and every
+# step is watched before the next. If things get worse on the way, the
+# immediate-rollback triggers send the rest of the traffic to blue at once.
+
+runbook "Planned rollback: green back to blue"
+
+use "std/traffic"
+use "std/health"
+use "std/notify"
+
+param system = "SmartLead Email Tracking System"
+param reason = "planned rollback"
+param expected_duration: duration = 30m
+param technical_lead = "Senior DevOps Engineer"       # seed: Incident Response Team
+param api = "https://api.mailsender.app"
+param track = "https://track.mailsender.app"
+param lb = "https://lb-admin.mailsender.app"
+param monitor = "https://monitoring.mailsender.app"
+param slack = "https://hooks.slack.com/services"      # + the SLACK_WEBHOOK secret
+param statuspage = "https://api.statuspage.io"
+param statuspage_page = "mailsender"
+param npm = "npm"
+
+# The seed's gradual reduction: green's share after each step.
+param green_steps: list = [50, 25, 10, 0]
+param step_window: duration = 5m                      # four steps in the seed's 15-30 minutes
+param sample_every: duration = 30s
+param verify_samples = 10
+param max_error_rate: percent = 0.1%
+param max_api_p99: duration = 100ms
+param rollback_error_rate: percent = 1%
+param rollback_response_time: duration = 500ms
+
+secret lb_token = env("LB_ADMIN_TOKEN")
+secret slack_webhook = env("SLACK_WEBHOOK")
+secret status_token = env("STATUS_TOKEN")
+
+metric error_rate = http get "${monitor}/api/metrics/error-rate" json ".value" unit %
+metric response_time = http get "${monitor}/api/metrics/latency-avg" json ".value" unit ms
+metric api_p99 = http get "${monitor}/api/metrics/latency-p99" json ".value" unit ms
+
+# The seed's immediate rollback triggers still hold while traffic moves.
+trigger high_error_rate "High error rate" when error_rate > rollback_error_rate for 5m severity P0 -> rollback finish_now
+trigger slow_response "Slow response time" when response_time > rollback_response_time for 5m severity P0 -> rollback finish_now
+
+# Seed step 1: "Pre-Rollback Checklist".
+phase "Pre-rollback checklist" {
+  checklist "Before the rollback" {
+    - "Notify stakeholders via Slack/email"
+    - "Update status page with maintenance notice"
+    - "Backup current state for analysis"
+    - "Prepare rollback scripts and procedures"
+  }
+  notify.slack("${slack}/${slack_webhook}",
+              notify.planned_rollback_message(system, reason, expected_duration, 1, technical_lead))
+  notify.statuspage_incident(statuspage, statuspage_page, status_token, "Planned maintenance: rollback", "identified",
+                            "We are rolling back a recent release. No service disruption is expected.")
+}
+
+# Seed step 2: "Gradual Traffic Reduction", monitoring during each step.
+phase "Gradual traffic reduction" arms high_error_rate, slow_response {
+  for pct in green_steps {
+    traffic.shift(lb, lb_token, api, "green", pct, verify_samples)
+    log "green now takes ${pct}% of traffic; monitoring for ${step_window}"
+    watch step_window every sample_every {
+      error_rate < max_error_rate for 2m
+      api_p99 < max_api_p99 for 2m
+    }
+  }
+  traffic.verify_split(api, "blue", verify_samples)
+  notify.slack("${slack}/${slack_webhook}",
+              notify.planned_rollback_message(system, reason, expected_duration, 3, technical_lead))
+}
+
+# Seed step 3: "System Verification".
+phase "System verification" {
+  sh "${npm} run test:health:post-rollback" timeout 30m
+  sh "${npm} run validate:performance:post-rollback" timeout 30m
+  sh "${npm} run validate:functionality:post-rollback" timeout 30m
+  health.validate(api, track, max_api_p99)
+  notify.slack("${slack}/${slack_webhook}",
+              notify.planned_rollback_message(system, reason, expected_duration, 4, technical_lead))
+}
+
+# Seed step 4: "Post-Rollback Analysis".
+phase "Post-rollback analysis" {
+  checklist "Post-rollback analysis" {
+    - "Collect logs from failed deployment"
+    - "Generate rollback report"
+    - "Schedule post-mortem meeting"
+    - "Update documentation based on learnings"
+  }
+}
+
+# When the gradual path itself goes wrong: the rest of the traffic to blue now.
+rollback finish_now {
+  traffic.route(lb, lb_token, "blue", 100)
+  traffic.verify_split(api, "blue", verify_samples)
+  health.api(api)
+  notify.slack("${slack}/${slack_webhook}",
+              "🚨 Planned rollback of ${system} turned into an emergency: all traffic routed to blue at once (${reason})")
+}

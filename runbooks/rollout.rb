@@ -1,0 +1,333 @@
+# The production rollout of the SmartLead email tracking system, as the seed
+# describes it (shared/seed/rollout-strategy.md, "Rollout Strategy" and
+# "Rollback Procedures"): four phases from staging to 100% green, with the
+# seed's monitoring windows, success criteria, immediate rollback triggers,
+# warnings and decision matrix.
+#
+#   runbook plan runbooks/rollout.rb --format markdown     # review it
+#   runbook run  runbooks/rollout.rb -p version=v3.0.1      # run it
+#
+# Every host, token, window and threshold below is a parameter whose default
+# is the seed's value; runbooks/profiles/sandbox.params points them all at a
+# local runbook-sandbox (docs/profiles.md).
+#
+# Operator-reported immediate rollback conditions (seed: "Critical security
+# vulnerability discovered", "Data corruption or loss detected", "Third-party
+# integration failures") have no metric: whoever sees one runs
+#   runbook abort RUN --rollback emergency
+# and the run goes straight into the emergency block below.
+
+runbook "SmartLead Email Tracking System: production rollout"
+
+use "std/traffic"
+use "std/health"
+use "std/dns"
+use "std/notify"
+
+# ------------------------------------------------------------------ where things are
+
+param system = "SmartLead Email Tracking System"
+param version = "v3.0.0"
+param api = "https://api.mailsender.app"                   # public API
+param track = "https://track.mailsender.app"               # tracking pixel host
+param staging = "https://staging.mailsender.app"
+param track_staging = "https://track-staging.mailsender.app"
+param green = "https://green.internal.mailsender.app"      # green, addressed directly
+param lb = "https://lb-admin.mailsender.app"               # load-balancer admin API
+param monitor = "https://monitoring.mailsender.app"        # metrics API
+param slack = "https://hooks.slack.com/services"           # + the SLACK_WEBHOOK secret
+param statuspage = "https://api.statuspage.io"
+param statuspage_page = "mailsender"                       # the seed's $PAGE_ID
+param incident_commander = "Lead Engineer on-call"         # seed: Incident Response Team
+
+# Tools the seed's commands call; a profile can replace them (the sandbox
+# profile uses `echo`, so the demo shows each command instead of running it).
+param npm = "npm"
+param aws = "aws"
+param dig = "dig"
+param nslookup = "nslookup"
+
+# DNS (Phase 4: "Update DNS records (if applicable)").
+param update_dns = false
+param zone_id = ""                                         # the seed's $ZONE_ID
+param dns_change_batch = "dns-changes.json"
+param dns_rollback_batch = "rollback-dns-changes.json"
+param api_host = "api.mailsender.app"
+param track_host = "track.mailsender.app"
+
+# Metrics: the monitoring API's HTTP endpoints ({"value": N}). The seed's
+# Prometheus setup cannot be selected by a parameter yet: see
+# docs/language-gaps.md ("metric source chosen by a parameter"); the PromQL
+# for each metric is written next to it.
+param prometheus = ""
+
+secret lb_token = env("LB_ADMIN_TOKEN")
+secret slack_webhook = env("SLACK_WEBHOOK")
+secret status_token = env("STATUS_TOKEN")
+
+# ------------------------------------------------------------------ windows and thresholds
+
+# Phase 3: 1, 5, 10% for 30 minutes each, 25 and 50% for an hour each.
+param canary_steps: list = [1, 5, 10, 25, 50]
+param canary_window: duration = 30m
+param canary_long_window: duration = 1h
+param canary_long_from = 25                # from this share on, the long window
+param full_window: duration = 2h           # Phase 4: "Monitor all systems for 2 hours"
+param sample_every: duration = 30s
+param verify_samples = 10                  # "for i in {1..10}" of the seed's scripts
+
+# Success criteria ("Monitoring Dashboard Checks").
+param max_error_rate: percent = 0.1%
+param max_api_p99: duration = 100ms
+param max_tracking_p99: duration = 50ms
+param max_db_pool: percent = 80%
+param max_memory: percent = 80%
+param max_cpu: percent = 70%
+
+# Immediate rollback triggers and critical alerts.
+param rollback_error_rate: percent = 1%
+param rollback_response_time: duration = 500ms
+param max_memory_growth: bytes = 10MB      # per minute (docs/language-gaps.md: rates)
+
+# Warning alerts.
+param warn_response_time: duration = 200ms
+param warn_error_rate: percent = 0.5%
+param warn_cpu: percent = 80%
+
+# ------------------------------------------------------------------ metrics
+
+# prometheus: sum(rate(http_requests_total{status=~"5.."}[5m])) / sum(rate(http_requests_total[5m])) * 100
+metric error_rate = http get "${monitor}/api/metrics/error-rate" json ".value" unit %
+# prometheus: sum(rate(http_request_duration_seconds_sum[5m])) / sum(rate(http_request_duration_seconds_count[5m]))
+metric response_time = http get "${monitor}/api/metrics/latency-avg" json ".value" unit ms
+# prometheus: histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket{service="api"}[5m])))
+metric api_p99 = http get "${monitor}/api/metrics/latency-p99" json ".value" unit ms
+# prometheus: histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket{service="tracking"}[5m])))
+metric tracking_p99 = http get "${monitor}/api/metrics/tracking-latency-p99" json ".value" unit ms
+# prometheus: sum(db_pool_connections_in_use) / sum(db_pool_connections_max) * 100
+metric db_pool = http get "${monitor}/api/metrics/db-pool-usage" json ".value" unit %
+# prometheus: sum(rate(db_connection_errors_total[1m]))
+metric db_connection_errors = http get "${monitor}/api/metrics/db-connection-errors" json ".value" unit count
+# prometheus: avg(process_resident_memory_bytes / node_memory_MemTotal_bytes) * 100
+metric memory = http get "${monitor}/api/metrics/memory" json ".value" unit %
+# prometheus: deriv(process_resident_memory_bytes[10m]) * 60   (bytes per minute)
+metric memory_growth = http get "${monitor}/api/metrics/memory-growth" json ".value" unit MB
+# prometheus: avg(rate(process_cpu_seconds_total[1m])) * 100
+metric cpu = http get "${monitor}/api/metrics/cpu" json ".value" unit %
+
+# ------------------------------------------------------------------ triggers: the decision matrix
+
+# P0 - Critical: the seed's "Immediate Rollback Triggers" / "Critical Alerts"
+# (action trigger_rollback). The run stops the current step and rolls back
+# at once (< 5 minutes).
+trigger high_error_rate "High error rate" when error_rate > rollback_error_rate for 5m severity P0 -> rollback emergency
+trigger slow_response "Slow response time" when response_time > rollback_response_time for 5m severity P0 -> rollback emergency
+trigger database_errors "Database connection issues" when db_connection_errors > 0 severity P0 -> rollback emergency
+trigger memory_leak "Memory leak detected" when memory_growth > max_memory_growth for 10m severity P0 -> rollback emergency
+
+# P1 - High: "High error rate, slow response": the success criteria broken
+# for 5 minutes at full rollout. Rolled back unless fixed within 15 minutes
+# (timeline < 20 minutes).
+trigger sla_error_rate "Error rate above SLA" when error_rate > max_error_rate for 5m severity P1 grace 15m -> rollback emergency
+trigger sla_api_latency "API p99 above SLA" when api_p99 > max_api_p99 for 5m severity P1 grace 15m -> rollback emergency
+trigger sla_tracking_latency "Tracking p99 above SLA" when tracking_p99 > max_tracking_p99 for 5m severity P1 grace 15m -> rollback emergency
+
+# P2 - Medium: "Minor issues, degraded performance": resources past the
+# success criteria for 10 minutes. The operator decides (< 1 hour); rolling
+# back walks the traffic back step by step.
+trigger db_pool_pressure "Database pool above limit" when db_pool > max_db_pool for 10m severity P2 -> rollback step_back
+trigger memory_pressure "Memory usage above limit" when memory > max_memory for 10m severity P2 -> rollback step_back
+trigger cpu_pressure "CPU usage above limit" when cpu > max_cpu for 10m severity P2 -> rollback step_back
+
+# P3 - Low: "Continue deployment, monitor only": a single sample above the
+# error-rate SLA is recorded in the journal for the post-deployment review.
+trigger error_blip "Error rate above SLA (one sample)" when error_rate > max_error_rate severity P3 -> record
+
+# The seed's "Warning Alerts (Monitor Closely)".
+warning elevated_response_time "Elevated response time" when response_time > warn_response_time for 10m
+  -> notify.slack("${slack}/${slack_webhook}", notify.deployment_message(system, version, "elevated response time: average above ${warn_response_time} for 10 minutes"))
+warning increased_error_rate "Increased error rate" when error_rate > warn_error_rate for 10m
+  -> notify "error rate above ${warn_error_rate} for 10 minutes: monitor closely"
+warning high_cpu "High CPU usage" when cpu > warn_cpu for 15m
+  -> notify "CPU above ${warn_cpu} for 15 minutes: prepare scaling"
+
+# ------------------------------------------------------------------ Phase 1
+
+# Seed: "Phase 1: Pre-Production Validation (Duration: 1-2 days)". No
+# production traffic moves, so no trigger is armed.
+phase "Pre-production validation" {
+  checklist "Staging environment deployment" {
+    - "Deploy to staging environment with production-like configuration"
+    - "Run comprehensive test suite (unit, integration, e2e tests)"
+    - "Execute load testing with 10x expected traffic"
+    - "Perform security testing and vulnerability scanning"
+    - "Validate monitoring and alerting systems"
+    - "Test backup and restore procedures"
+    - "Verify all integrations (OAuth2, email providers, etc.)"
+  }
+
+  # Validation checklist: health checks
+  http get "${staging}/health/detailed" expect status 200 retry 2 every 10s
+  http get "${track_staging}/pixel/test.png" expect status 200 retry 2 every 10s
+  # Performance, security and integration validation
+  sh "${npm} run test:performance:staging" timeout 1h
+  sh "${npm} run test:security:staging" timeout 1h
+  sh "${npm} run test:integration:staging" timeout 1h
+
+  checklist "Pre-production success criteria" {
+    - "All tests passing (100% success rate)"
+    - "Response times < ${max_api_p99} for API, < ${max_tracking_p99} for tracking"
+    - "Zero security vulnerabilities"
+    - "All monitoring dashboards operational"
+    - "Load testing completed successfully at 10x capacity"
+  }
+}
+
+# ------------------------------------------------------------------ Phase 2
+
+# Seed: "Phase 2: Blue-Green Deployment Setup (Duration: 0.5 days)".
+phase "Blue-green deployment setup" {
+  checklist "Infrastructure preparation" {
+    - "Provision green environment (identical to blue/production)"
+    - "Deploy application to green environment"
+    - "Configure load balancer for traffic switching"
+    - "Setup monitoring for both environments"
+    - "Prepare database migration scripts (if needed)"
+    - "Configure feature flags for gradual rollout"
+  }
+
+  # Environment verification
+  health.validate_environment(green, "green")      # curl -f https://green.internal.mailsender.app/health/detailed
+  traffic.probe_environment(api, "green")          # curl -H "X-Environment: green" https://api.mailsender.app/health
+  sh "${npm} run verify:database:green" timeout 15m
+  sh "${npm} run test:critical-paths:green" timeout 1h
+
+  # Seed: "Pre-Rollout Checklist", the last gate before users see green.
+  checklist "Pre-rollout checklist" {
+    - "Staging validation completed successfully"
+    - "Load testing completed at 10x capacity"
+    - "Security testing completed with no critical issues"
+    - "Blue-green infrastructure provisioned and tested"
+    - "Monitoring dashboards configured and operational"
+    - "Alerting rules configured and tested"
+    - "Rollback procedures documented and rehearsed"
+    - "Team notification sent to all stakeholders"
+    - "Status page prepared for updates"
+    - "Emergency contacts confirmed and available"
+  }
+  notify.slack("${slack}/${slack_webhook}", notify.deployment_message(system, version, "canary deployment starting"))
+}
+
+# ------------------------------------------------------------------ Phase 3
+
+# Seed: "Phase 3: Canary Deployment (Duration: 2-4 hours)". Each step routes
+# a share of traffic to green and holds it for its monitoring window while
+# the success criteria are watched. A criterion broken for 10 minutes in a
+# row fails the canary; the immediate-rollback triggers (5 minutes) act first
+# on the severe cases. P1 is left to the full rollout: during the canary the
+# success criteria themselves are the gate.
+phase "Canary deployment" arms high_error_rate, slow_response, database_errors, memory_leak,
+                               error_blip, elevated_response_time, increased_error_rate, high_cpu {
+  for pct in canary_steps {
+    let window = pct >= canary_long_from ? canary_long_window : canary_window
+    traffic.shift(lb, lb_token, api, "green", pct, verify_samples)
+    log "${pct}% of traffic on green; monitoring for ${window}"
+
+    # "Monitoring Dashboard Checks" / "Success Criteria"
+    watch window every sample_every {
+      error_rate < max_error_rate for 10m
+      api_p99 < max_api_p99 for 10m
+      tracking_p99 < max_tracking_p99 for 10m
+      db_pool < max_db_pool for 10m
+      memory < max_memory for 10m
+      cpu < max_cpu for 10m
+    }
+
+    # "Validate tracking functionality with real traffic", "Verify database
+    # performance under load"
+    health.pixel(track)
+    health.database(api)
+    checklist "Success criteria for ${pct}% traffic" {
+      - "Zero critical errors"
+      - "All tracking events processed successfully"
+      - "Database performance stable"
+    }
+  }
+}
+
+# ------------------------------------------------------------------ Phase 4
+
+# Seed: "Phase 4: Full Production Rollout (Duration: 1-2 hours)". Every
+# trigger and warning is armed: with all users on green, the decision
+# matrix decides.
+phase "Full production rollout" arms all {
+  approve "Route 100% of traffic to green (${version})?"
+  traffic.shift(lb, lb_token, api, "green", 100, verify_samples)
+
+  # "Update DNS records (if applicable)"; undone by the step_back rollback.
+  if update_dns {
+    approve "Apply ${dns_change_batch} to hosted zone ${zone_id}? DNS changes take 5-10 minutes to propagate."
+    dns.change(aws, zone_id, dns_change_batch)
+      undo {
+        approve "Roll DNS back with ${dns_rollback_batch}?"
+        dns.change(aws, zone_id, dns_rollback_batch)
+        dns.show(dig, nslookup, api_host, track_host)
+      }
+    dns.show(dig, nslookup, api_host, track_host)
+    approve "Do ${api_host} and ${track_host} resolve to the green environment?"
+  }
+
+  # "Monitor all systems for 2 hours": the armed triggers are the monitoring.
+  wait full_window
+
+  # "Post-Deployment Validation"
+  sh "${npm} run test:post-deployment:production" timeout 1h
+  sh "${npm} run validate:performance:production" timeout 1h
+  sh "${npm} run validate:security:production" timeout 1h
+  sh "${npm} run validate:business:production" timeout 1h
+  health.validate(api, track, max_api_p99)
+
+  checklist "Post-rollout checklist" {
+    - "System health validated for 2+ hours"
+    - "Performance metrics reviewed and documented"
+    - "Error logs reviewed for any issues"
+    - "Business metrics validated (open rates, click rates)"
+    - "Status page updated with success message"
+    - "Post-mortem scheduled (if any issues occurred)"
+    - "Documentation updated with lessons learned"
+    - "Old environment safely decommissioned"
+    - "Success metrics documented for future reference"
+  }
+  notify.slack("${slack}/${slack_webhook}", notify.deployment_message(system, version, "deployment completed: 100% of traffic on green"))
+}
+
+# ------------------------------------------------------------------ rollbacks
+
+# Seed: "Immediate Rollback (< 5 minutes)" and emergency-rollback.sh: all
+# traffic to blue, verify, check health, tell everyone. The same procedure
+# with PagerDuty and the escalation path is runbooks/emergency-rollback.rb.
+# DNS changed in Phase 4 is not touched here: see runbooks/dns-rollback.rb.
+rollback emergency {
+  let started = now()
+  traffic.route(lb, lb_token, "blue", 100)
+  traffic.verify_split(api, "blue", verify_samples)
+  health.api(api)
+  health.pixel(track)
+  log "error rate after the rollback: ${error_rate}"
+  await error_rate < rollback_error_rate timeout 10m every sample_every
+  let restored = now()
+  notify.slack("${slack}/${slack_webhook}",
+              notify.emergency_rollback_message(system, restored, (restored - started) * 1s, incident_commander))
+  notify.statuspage_incident(statuspage, statuspage_page, status_token, "Emergency Rollback Completed", "monitoring",
+                            "System has been rolled back to stable version. Monitoring for stability.")
+}
+
+# Undo-based compensation, chosen by the operator for a P2: every completed
+# step's undo runs, newest first, so DNS goes back (if it was changed) and
+# the traffic split walks back through each canary share to blue 100.
+rollback step_back {
+  undo all
+  traffic.verify_split(api, "blue", verify_samples)
+  health.validate(api, track, max_api_p99)
+  notify.slack("${slack}/${slack_webhook}", notify.deployment_message(system, version, "rolled back step by step: 100% of traffic on blue"))
+}
