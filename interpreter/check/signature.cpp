@@ -55,27 +55,30 @@ std::string quote(const std::string& text)
    return out + "\"";
 }
 
-std::string source(const Expr& expr);
+/// Prints expressions; with `names`, known names are shown by value.
+struct Printer {
+   const NameSubstitution* names_ = nullptr;
+
 
 /// Prints `child` in parentheses when it binds less tightly than `minimum`.
-std::string operand(const Expr& child, int minimum)
+   std::string operand(const Expr& child, int minimum) const
 {
    const std::string text = source(child);
    return precedence_of(child) < minimum ? "(" + text + ")" : text;
 }
 
-std::string headers_source(const std::vector<std::pair<std::string, ExprPtr>>& headers)
+   std::string headers_source(const std::vector<std::pair<std::string, ExprPtr>>& headers) const
 {
    std::string out;
    for (const auto& [name, value] : headers) out += " header " + quote(name) + " = " + source(*value);
    return out;
 }
 
-std::string source(const Expr& expr)
+   std::string source(const Expr& expr) const
 {
    return std::visit(
        overloaded{
-           [](const StringLit& s) {
+           [this](const StringLit& s) {
               if (s.raw) {
                  std::string text;
                  for (const auto& part : s.parts) text += part.text;
@@ -83,7 +86,13 @@ std::string source(const Expr& expr)
               }
               std::string out = "\"";
               for (const auto& part : s.parts) {
-                 if (part.expr) {
+                 const auto* name = part.expr ? std::get_if<NameRef>(&part.expr->node) : nullptr;
+                 std::optional<SubstitutedName> known;
+                 if (name && names_) known = (*names_)(name->name);
+                 if (known) {
+                    const std::string quoted = quote(known->text);
+                    out += quoted.substr(1, quoted.size() - 2);
+                 } else if (part.expr) {
                     out += "${" + source(*part.expr) + "}";
                  } else {
                     const std::string quoted = quote(part.text);
@@ -94,44 +103,57 @@ std::string source(const Expr& expr)
            },
            [](const NumberLit& n) { return format_quantity(n.value, n.unit); },
            [](const BoolLit& b) { return std::string(b.value ? "true" : "false"); },
-           [](const ListLit& l) {
+           [this](const ListLit& l) {
               std::string out = "[";
               for (std::size_t i = 0; i < l.items.size(); ++i)
                  out += (i ? ", " : "") + source(*l.items[i]);
               return out + "]";
            },
-           [](const MapLit& m) {
+           [this](const MapLit& m) {
               std::string out = "{";
               for (std::size_t i = 0; i < m.entries.size(); ++i)
                  out += (i ? ", " : "") + quote(m.entries[i].first) + ": " + source(*m.entries[i].second);
               return out + "}";
            },
-           [](const NameRef& n) { return n.name; },
-           [](const Member& m) { return operand(*m.object, atom_precedence) + "." + m.member; },
-           [](const Index& i) { return operand(*i.object, atom_precedence) + "[" + source(*i.index) + "]"; },
-           [](const Call& c) {
+           [this](const NameRef& n) {
+              if (names_)
+                 if (auto known = (*names_)(n.name)) return known->value;
+              return n.name;
+           },
+           [this](const Member& m) { return operand(*m.object, atom_precedence) + "." + m.member; },
+           [this](const Index& i) { return operand(*i.object, atom_precedence) + "[" + source(*i.index) + "]"; },
+           [this](const Call& c) {
               std::string out = operand(*c.callee, atom_precedence) + "(";
               for (std::size_t i = 0; i < c.args.size(); ++i) out += (i ? ", " : "") + source(*c.args[i]);
               return out + ")";
            },
-           [](const Unary& u) {
+           [this](const Unary& u) {
               const std::string separator = u.op == "not" ? " " : "";
               return u.op + separator + operand(*u.operand, unary_precedence);
            },
-           [](const Binary& b) {
+           [this](const Binary& b) {
               const int own = precedence(b.op);
               // Left-associative: an equal-precedence right operand needs parentheses.
               return operand(*b.lhs, own) + " " + b.op + " " + operand(*b.rhs, own + 1);
            },
-           [](const Ternary& t) {
+           [this](const Ternary& t) {
               return operand(*t.cond, 1) + " ? " + operand(*t.then_expr, 1) + " : " + source(*t.else_expr);
            },
-           [](const HttpProbe& p) {
+           [this](const HttpProbe& p) {
               return "http get " + source(*p.url) + headers_source(p.headers) + " json " + quote(p.json_path);
            },
            [](const EnvRef& e) { return "env(" + quote(e.variable) + ")"; },
        },
        expr.node);
+}
+
+};
+
+std::string source(const Expr& expr) { return Printer{}.source(expr); }
+
+std::string headers_source(const std::vector<std::pair<std::string, ExprPtr>>& headers)
+{
+   return Printer{}.headers_source(headers);
 }
 
 std::string on_lost_source(const Condition& c)
@@ -164,7 +186,7 @@ std::string expectations_source(const std::vector<Expectation>& expects)
 
 std::string optional_source(const ExprPtr& expr, const std::string& prefix)
 {
-   return expr ? prefix + source(*expr) : "";
+   return expr ? prefix + Printer{}.source(*expr) : "";
 }
 
 /// The step's own text, without options.
@@ -216,9 +238,14 @@ std::string body_source(const Step& step)
 
 std::string expr_source(const ast::Expr& expr) { return source(expr); }
 
-std::string condition_source(const ast::Condition& c)
+std::string expr_source(const ast::Expr& expr, const NameSubstitution& names) { return Printer{&names}.source(expr); }
+
+std::string condition_source(const ast::Condition& c) { return condition_source(c, NameSubstitution{}); }
+
+std::string condition_source(const ast::Condition& c, const NameSubstitution& names)
 {
-   std::string out = c.expr ? source(*c.expr) : "";
+   const Printer printer{names ? &names : nullptr};
+   std::string out = c.expr ? printer.source(*c.expr) : "";
    if (c.for_ms) out += " for " + format_duration(*c.for_ms);
    if (c.after_failures)
       out += fmt::format(" after {}{} failures", *c.after_failures, c.consecutive ? " consecutive" : "");

@@ -10,6 +10,8 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <optional>
 #include <string>
 
 #include "syntax/ast.hpp"
@@ -21,6 +23,20 @@ std::string expr_source(const ast::Expr& expr);
 
 /// The condition with its clauses: `api_p99 < 100ms for 2m after 3 failures`.
 std::string condition_source(const ast::Condition& condition);
+
+/// A name's known value, for printing: `value` stands for the name in an
+/// expression (`1%`, `"https://x"`), `text` inside an interpolated string.
+struct SubstitutedName {
+   std::string value;
+   std::string text;
+};
+/// Returns the value to show for a name, or nullopt to print the name.
+using NameSubstitution = std::function<std::optional<SubstitutedName>(const std::string& name)>;
+
+/// The same, with the names `names` knows shown by value: the plan prints
+/// `error_rate > 1% for 5m` for `error_rate > rollback_error_rate for 5m`.
+std::string expr_source(const ast::Expr& expr, const NameSubstitution& names);
+std::string condition_source(const ast::Condition& condition, const NameSubstitution& names);
 
 /// The language keyword of a step: "sh", "http", "checklist", ... "call", "undo all".
 std::string step_keyword(const ast::Step& step);

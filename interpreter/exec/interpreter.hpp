@@ -29,6 +29,9 @@ struct RunSettings {
    const std::atomic<bool>* interrupt = nullptr;
    /// Environment lookup for secrets (tests inject their own).
    std::map<std::string, std::string> env_override;
+   /// resume --use-current: refuse (before running anything) when a step the
+   /// journal records as done is missing from the program or defined differently.
+   bool require_unchanged_done = false;
 };
 
 struct RunOutcome {
@@ -36,6 +39,9 @@ struct RunOutcome {
    std::string run_id;
    std::string status;           ///< run_status::* value.
    std::string summary;          ///< One line for the operator, redacted.
+   /// The run's top-level variables (phase and rollback `let`s) at its end,
+   /// redacted: what `runbook test` checks `expect variable` against.
+   nlohmann::json variables = nlohmann::json::object();
 };
 
 class Interpreter {

@@ -28,9 +28,14 @@ namespace {
 constexpr long max_redirects = 5;
 
 /// What the callbacks fill in; reset before every request.
+/// A hostile server could send headers forever; a real one never needs this much.
+constexpr std::size_t max_header_bytes = 256 * 1024;
+
 struct Transfer {
    std::string body;
    std::vector<std::pair<std::string, std::string>> headers;
+   std::size_t header_bytes = 0;
+   bool headers_too_large = false;
    std::size_t max_body_bytes = 0;
    bool body_too_large = false;
    bool callback_failed = false;   ///< Out of memory or another exception inside a callback.
@@ -66,6 +71,11 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
    auto& transfer = *static_cast<Transfer*>(user);
    const std::size_t bytes = size * count;
    try {
+      transfer.header_bytes += bytes;
+      if (transfer.header_bytes > max_header_bytes) {
+         transfer.headers_too_large = true;
+         return 0;   // Aborts the transfer with CURLE_WRITE_ERROR.
+      }
       const std::string_view line(data, bytes);
       // A status line starts a new response (a redirect, a 100 Continue): keep only the last one's headers.
       if (line.rfind("HTTP/", 0) == 0) {
@@ -200,8 +210,10 @@ private:
          method_ = std::move(upper);
          curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method_.c_str());
       }
+      // GET and HEAD carry no body (POSTFIELDS would silently turn them into a POST).
+      const bool is_get_or_head = method == "GET" || method == "get" || method == "HEAD" || method == "head";
       const bool sends_body = !request.body.empty() || method == "POST" || method == "post";
-      if (sends_body && method != "HEAD" && method != "head") {
+      if (sends_body && !is_get_or_head) {
          curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
          curl_easy_setopt(h, CURLOPT_POSTFIELDS, request.body.c_str());
       }
@@ -222,6 +234,9 @@ private:
       switch (code) {
          case CURLE_WRITE_ERROR:
          case CURLE_FILESIZE_EXCEEDED:
+            if (transfer.headers_too_large) {
+               return fmt::format("response headers larger than {} from {}", format_bytes(max_header_bytes), url);
+            }
             if (transfer.body_too_large || code == CURLE_FILESIZE_EXCEEDED) {
                return fmt::format("response body larger than {} from {}", format_bytes(request.max_body_bytes), url);
             }

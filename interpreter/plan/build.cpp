@@ -24,6 +24,13 @@ template <class... Ts> overloaded(Ts...) -> overloaded<Ts...>;
 /// almost certainly recursion, which a plan cannot unroll).
 constexpr int max_call_depth = 8;
 
+/// The interpreter's defaults for steps that do not say: an HTTP request
+/// gives up after 30s (io/http_client.hpp, HttpRequest::total_timeout_ms) and
+/// an `await` after 5m (exec/step_time.cpp). A `sh` step has no default
+/// timeout: its worst case is unbounded, and the plan says so.
+constexpr double default_http_timeout_ms = 30'000;
+constexpr double default_await_timeout_ms = 5 * 60'000;
+
 /// How a step's static id maps to the id shown in the plan: inside a loop
 /// iteration or a call, the static prefix is replaced by the expanded one.
 struct IdFrame {
@@ -150,7 +157,7 @@ private:
       t.title = trigger.title.empty() ? trigger.name : trigger.title;
       t.warning = trigger.is_warning;
       t.severity = trigger.is_warning ? "" : severity_name(trigger.severity);
-      t.condition = trigger.condition.expr ? expr_source(*trigger.condition.expr) : "";
+      t.condition = trigger.condition.expr ? expression_text(*trigger.condition.expr, globals_) : "";
       if (trigger.condition.for_ms) t.window = format_duration(*trigger.condition.for_ms);
       t.every = format_duration(trigger.every_ms.value_or(30'000));
       if (!trigger.is_warning && trigger.severity == ast::Severity::P1)
@@ -275,19 +282,20 @@ private:
                      },
                      [&](const WatchStep& s) { watch(p, s, scope); },
                      [&](const AwaitStep& s) {
-                        p.text = "await " + condition_text(s.condition);
+                        p.text = "await " + condition_text(s.condition, scope);
                         if (s.timeout) {
                            const StaticValue t = evaluate_static(*s.timeout, scope);
                            p.details.push_back("timeout " + show_value(t));
                            if (t.is_duration()) p.timing.worst_ms = t.number;
                         } else {
-                           p.timing.unbounded = 1;
+                           p.details.push_back("timeout " + format_duration(default_await_timeout_ms) + " (default)");
+                           p.timing.worst_ms = default_await_timeout_ms;
                         }
                         if (s.every) p.details.push_back("every " + show_value(evaluate_static(*s.every, scope)));
                         on_lost(p, s.condition);
                      },
                      [&](const AssertStep& s) {
-                        p.text = "assert " + condition_text(s.condition);
+                        p.text = "assert " + condition_text(s.condition, scope);
                         if (s.message) p.details.push_back("message " + shown_value(*s.message, scope));
                         on_lost(p, s.condition);
                      },
@@ -340,7 +348,7 @@ private:
       if (s.every) p.text += " every " + show_value(evaluate_static(*s.every, scope));
       if (d.is_duration()) p.timing.happy_ms = p.timing.worst_ms = d.number;
       for (const auto& c : s.conditions) {
-         p.details.push_back("hold " + condition_text(c));
+         p.details.push_back("hold " + condition_text(c, scope));
          on_lost(p, c);
       }
    }
@@ -483,6 +491,8 @@ private:
             p.timing.worst_ms = *o.timeout_ms * attempts;
             p.timing.unbounded = 0;
          }
+      } else if (std::holds_alternative<HttpStep>(step.node)) {
+         p.timing.worst_ms = default_http_timeout_ms * attempts;
       } else if (single) {
          p.timing.unbounded = 1;
       } else if (call) {
@@ -534,7 +544,17 @@ private:
 
    // ------------------------------------------------------------ values
 
-   std::string condition_text(const Condition& c) const { return condition_source(c); }
+   /// A condition as written, with the names known before the run (params,
+   /// loop variables) shown by value and secrets as ***.
+   static std::string condition_text(const Condition& c, const StaticScope& scope)
+   {
+      return condition_source(c, substitution(scope));
+   }
+   static std::string expression_text(const Expr& expr, const StaticScope& scope)
+   {
+      return expr_source(expr, substitution(scope));
+   }
+   static NameSubstitution substitution(const StaticScope& scope) { return known_names(scope); }
 
    /// A value as a literal: strings quoted.
    static std::string shown_value(const Expr& expr, const StaticScope& scope)

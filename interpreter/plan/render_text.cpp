@@ -6,6 +6,9 @@ namespace runbook::plan {
 
 namespace {
 
+/// Steps that act themselves (as opposed to calls and loops that contain them).
+bool is_leaf_kind(const std::string& kind) { return kind == "sh" || kind == "http" || kind == "notify"; }
+
 void steps(std::string& out, const std::vector<PlanStep>& list, int depth)
 {
    const std::string indent(2 + depth * 2, ' ');
@@ -19,7 +22,7 @@ void steps(std::string& out, const std::vector<PlanStep>& list, int depth)
             if (step.timing.worst_ms != step.timing.happy_ms) line += ", at most " + human_duration(step.timing.worst_ms);
             line += "]";
          }
-         if (step.side_effect && step.children.empty()) line += "  (side effect)";
+         if (step.side_effect && is_leaf_kind(step.kind)) line += "  (side effect)";
          if (!step.rollback.empty() && step.kind != "rollback") line += "  -> rollback " + step.rollback;
          out += line + "\n";
          for (const auto& detail : step.details) out += fmt::format("{}    {}\n", indent, detail);

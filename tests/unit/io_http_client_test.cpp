@@ -129,6 +129,14 @@ TEST_CASE("http: every method, with and without a body", "[io][http]")
       CHECK(response.body.empty());
       CHECK(header(response, "x-head-check") == "yes");
    }
+   SECTION("a body given to a GET is not sent: it stays a GET")
+   {
+      HttpRequest request = get(server.url("/echo"));
+      request.body = "ignored";
+      const HttpResponse response = client->send(request);
+      REQUIRE(response.ok);
+      CHECK(response.body == "a body HEAD must not read");
+   }
    SECTION("a GET after a POST on the same client is a GET again (options do not leak)")
    {
       HttpRequest post = get(server.url("/echo"));
@@ -327,6 +335,21 @@ TEST_CASE("http: servers that break the exchange", "[io][http][hostile]")
       CHECK_FALSE(response.ok);
       CHECK(response.error == "the server at " + server.url("/x") + " did not answer in HTTP");
    }
+   SECTION("sending headers forever")
+   {
+      RawServer server([](int fd) {
+         RawServer::read_request_head(fd);
+         RawServer::write_all(fd, "HTTP/1.1 200 OK\r\n");
+         const std::string line = "X-Filler: " + std::string(1000, 'f') + "\r\n";
+         // Until the client gives up and closes the connection (100 MB at most).
+         for (int i = 0; i < 100000; ++i) {
+            if (::send(fd, line.data(), line.size(), MSG_NOSIGNAL) <= 0) break;
+         }
+      });
+      const HttpResponse response = client->send(get(server.url("/x")));
+      CHECK_FALSE(response.ok);
+      CHECK(response.error == "response headers larger than 256 KiB from " + server.url("/x"));
+   }
    SECTION("the client works again after a failure")
    {
       TestServer good;
@@ -393,4 +416,28 @@ TEST_CASE("http: a self-signed certificate is not trusted", "[io][http][tls]")
    CHECK_FALSE(response.ok);
    CHECK_THAT(response.error, StartsWith("TLS certificate of " + url + " could not be verified: "));
    CHECK_THAT(response.error, Contains("self-signed"));
+}
+
+TEST_CASE("http: credentials do not follow a redirect to another server", "[io][http][security]")
+{
+   TestServer other;
+   other.server().Get("/landing", [](const httplib::Request& req, httplib::Response& res) {
+      res.set_content("authorization=" + req.get_header_value("Authorization"), "text/plain");
+   });
+   other.start();
+   TestServer first;
+   first.server().Get("/away", [&other](const httplib::Request&, httplib::Response& res) { res.set_redirect(other.url("/landing")); });
+   first.start();
+
+   auto client = runbook::make_curl_client();
+   HttpRequest request = get(first.url("/away"));
+   request.headers.emplace_back("Authorization", "Bearer s3cret");
+   const HttpResponse response = client->send(request);
+   REQUIRE(response.ok);
+   CHECK(response.body == "authorization=");
+
+   // The same server still gets it directly.
+   HttpRequest direct = get(other.url("/landing"));
+   direct.headers.emplace_back("Authorization", "Bearer s3cret");
+   CHECK(client->send(direct).body == "authorization=Bearer s3cret");
 }

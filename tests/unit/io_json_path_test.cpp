@@ -1,6 +1,7 @@
 // jq-style JSON paths and untrusted JSON parsing.
 #include <catch2/catch.hpp>
 
+#include <cstdint>
 #include <string>
 
 #include "io/json_path.hpp"
@@ -152,4 +153,37 @@ TEST_CASE("json excerpt: short, single-line, cut at a character", "[io][json]")
    // "é" is two bytes: a cut in its middle drops it whole, a cut after it keeps it.
    CHECK(runbook::json_excerpt(nlohmann::json("aaaaaaaé!"), 10) == "\"aaaaaaaé...");
    CHECK(runbook::json_excerpt(nlohmann::json("aaaaaaaé!"), 9) == "\"aaaaaaa...");
+}
+
+TEST_CASE("json path: random input never crashes, and what parses finds or explains", "[io][json][hostile]")
+{
+   // Deterministic pseudo-random paths over the characters that matter to the grammar.
+   const std::string alphabet = ".[]\"\\-0123abc _\x01\xff";
+   std::uint32_t state = 12345;
+   const auto next = [&state] {
+      state = state * 1664525u + 1013904223u;
+      return state >> 8;
+   };
+   const auto doc = nlohmann::json::parse(R"({"a": [1, {"b": 2}], "c": {"a": [[3]]}, "0": 4})");
+   int parsed = 0;
+   for (int i = 0; i < 20000; ++i) {
+      std::string text;
+      const std::size_t length = next() % 12;
+      for (std::size_t j = 0; j < length; ++j) text += alphabet[next() % alphabet.size()];
+      if (i % 2 == 0) text.insert(0, ".");
+      std::string error;
+      const auto path = JsonPath::parse(text, error);
+      if (!path) {
+         INFO(text);
+         CHECK_THAT(error, StartsWith("malformed JSON path '"));
+         continue;
+      }
+      ++parsed;
+      const auto* found = path->find(doc, error);
+      if (found == nullptr) {
+         INFO(text);
+         CHECK_FALSE(error.empty());
+      }
+   }
+   CHECK(parsed > 100);   // The generator does reach valid paths.
 }

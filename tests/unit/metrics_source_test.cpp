@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <string>
+#include <vector>
 
 #include "metrics/metric_source.hpp"
 #include "metrics/numbers.hpp"
@@ -295,4 +296,32 @@ TEST_CASE("numbers: strict parsing", "[metrics]")
    CHECK_FALSE(runbook::parse_number_text("5%"));
    CHECK(runbook::finite_sample(1, 2).ok);
    CHECK_FALSE(runbook::finite_sample(std::nan(""), 2).ok);
+}
+
+TEST_CASE("prometheus: arbitrary answers never crash and never pass silently", "[metrics][prometheus][hostile]")
+{
+   // Every JSON shape in every slot of an answer: each reading is either a
+   // finite number or an error with text.
+   const std::vector<std::string> values = {"null", "1", "\"1\"", "\"NaN\"", "[]", "{}", "[1]", "[1, \"2\"]", "[1, 2, 3]",
+                                            "[{\"value\": [1, \"5\"]}]", "[{\"metric\": 1, \"value\": [1, \"5\"]}]",
+                                            "[{\"metric\": {\"a\": [1]}, \"value\": 7}]", "\"scalar\"", "true"};
+   const std::vector<std::string> types = {"\"scalar\"", "\"vector\"", "\"matrix\"", "\"string\"", "null", "3"};
+   int numbers = 0;
+   for (const auto& type : types) {
+      for (const auto& result : values) {
+         for (const std::string status : {"\"success\"", "\"error\"", "1"}) {
+            const std::string body = "{\"status\": " + status + ", \"data\": {\"resultType\": " + type + ", \"result\": " + result + "}}";
+            const Sample s = runbook::read_prometheus_answer(200, body, "prom", 0);
+            INFO(body);
+            if (s.ok) {
+               CHECK(std::isfinite(s.value));
+               ++numbers;
+            } else {
+               CHECK_FALSE(s.error.empty());
+            }
+         }
+      }
+   }
+   // Only a scalar [t, "2"] and a one-series vector with a value pair (whatever its labels) read as numbers.
+   CHECK(numbers == 3);
 }

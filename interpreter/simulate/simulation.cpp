@@ -1,0 +1,269 @@
+#include "simulate/simulation.hpp"
+
+#include <cstdlib>
+#include <filesystem>
+#include <set>
+#include <unistd.h>
+
+#include <fmt/core.h>
+
+#include "check/checker.hpp"
+#include "check/params.hpp"
+#include "syntax/suggest.hpp"
+#include "exec/exit_codes.hpp"
+#include "exec/interpreter.hpp"
+#include "journal/journal.hpp"
+#include "simulate/scenario_world.hpp"
+#include "simulate/timeline.hpp"
+#include "syntax/loader.hpp"
+
+namespace runbook::sim {
+
+namespace {
+
+/// A folder for the temporary journal, removed with everything in it when the simulation ends.
+class TempFolder {
+public:
+   explicit TempFolder(const std::string& base_hint)
+   {
+      std::string base = base_hint;
+      if (base.empty()) {
+         // tmpfs when there is one: the journal's fsyncs then cost nothing,
+         // and a simulation of hours takes milliseconds.
+         const char* tmpdir = std::getenv("TMPDIR");
+         if (tmpdir != nullptr && *tmpdir != '\0') base = tmpdir;
+         else if (::access("/dev/shm", W_OK) == 0) base = "/dev/shm";
+         else base = std::filesystem::temp_directory_path().string();
+      }
+      std::string pattern = (std::filesystem::path(base) / "runbook-simulate-XXXXXX").string();
+      if (::mkdtemp(pattern.data()) == nullptr)
+         throw std::runtime_error(fmt::format("cannot create a temporary folder under {} for the simulation's journal", base));
+      path_ = pattern;
+   }
+   ~TempFolder()
+   {
+      std::error_code ignored;
+      std::filesystem::remove_all(path_, ignored);
+   }
+   TempFolder(const TempFolder&) = delete;
+   TempFolder& operator=(const TempFolder&) = delete;
+   const std::string& path() const { return path_; }
+
+private:
+   std::string path_;
+};
+
+/// Sends every event to the world (anchors, interrupts) and to the timeline.
+class FanOut : public RunObserver {
+public:
+   FanOut(ScenarioWorld& world, TimelineRecorder& timeline) : world_(world), timeline_(timeline) {}
+   void on_event(const RunEvent& event) override
+   {
+      timeline_.on_event(event);
+      world_.observe(event);
+   }
+
+private:
+   ScenarioWorld& world_;
+   TimelineRecorder& timeline_;
+};
+
+template <typename F>
+void for_each_file(const Program& program, F f)
+{
+   if (program.root) f(*program.root);
+   for (const auto& [name, module] : program.modules)
+      if (module) f(*module);
+}
+
+std::string unit_word(ast::Unit unit)
+{
+   switch (unit) {
+   case ast::Unit::None: return "a plain number";
+   case ast::Unit::Percent: return "a percentage";
+   case ast::Unit::Duration: return "a duration";
+   case ast::Unit::Bytes: return "a size in bytes";
+   }
+   return "a number";
+}
+
+/// The scenario must talk about things the runbook has.
+void check_scenario_against(const Scenario& scenario, const Program& program, Diagnostics& diags)
+{
+   std::map<std::string, const ast::Metric*> metrics;
+   std::vector<std::string> metric_names, trigger_names, rollback_names;
+   for_each_file(program, [&](const ast::File& file) {
+      for (const auto& m : file.metrics) {
+         metrics.emplace(m.name, &m);
+         metric_names.push_back(m.name);
+      }
+      for (const auto& t : file.triggers) trigger_names.push_back(t.name);
+      for (const auto& r : file.rollbacks) rollback_names.push_back(r.name);
+   });
+
+   for (const auto& rule : scenario.metrics) {
+      const auto it = metrics.find(rule.metric);
+      if (it == metrics.end()) {
+         if (scenario.replay) continue;   // The journal's runbook had it; this one does not: nothing to replay.
+         diags.error(rule.loc, "scenario-unknown-metric", fmt::format("the runbook has no metric '{}'", rule.metric),
+                     did_you_mean(rule.metric, metric_names));
+         continue;
+      }
+      if (rule.shape == MetricRule::Shape::Unreachable) continue;
+      const ast::Unit unit = it->second->unit;
+      if (rule.value.unit != unit)
+         diags.error(rule.loc, "scenario-metric-unit",
+                     fmt::format("metric '{}' is {} ({}), but the scenario gives it '{}'", rule.metric, unit_word(unit),
+                                 it->second->unit_spelling.empty() ? "no unit" : "unit " + it->second->unit_spelling, rule.value.spelling));
+   }
+   auto check_trigger = [&](const std::string& name, const Location& loc) {
+      if (name.empty() || name.find_first_of("*?") != std::string::npos) return;
+      if (std::find(trigger_names.begin(), trigger_names.end(), name) == trigger_names.end())
+         diags.error(loc, "scenario-unknown-trigger", fmt::format("the runbook has no trigger '{}'", name), did_you_mean(name, trigger_names));
+   };
+   auto check_rollback = [&](const std::string& name, const Location& loc) {
+      if (name.empty() || name.find_first_of("*?") != std::string::npos) return;
+      if (std::find(rollback_names.begin(), rollback_names.end(), name) == rollback_names.end())
+         diags.error(loc, "scenario-unknown-rollback", fmt::format("the runbook has no rollback block '{}'", name),
+                     did_you_mean(name, rollback_names));
+   };
+   auto check_anchor = [&](const Anchor& anchor) {
+      if (anchor.kind == Anchor::Kind::TriggerFires) check_trigger(anchor.pattern, anchor.loc);
+      if (anchor.kind == Anchor::Kind::RollbackStarts) check_rollback(anchor.pattern, anchor.loc);
+   };
+   for (const auto& rule : scenario.metrics) {
+      if (rule.window.from) check_anchor(*rule.window.from);
+      if (rule.window.until) check_anchor(*rule.window.until);
+   }
+   for (const auto& rule : scenario.effects) {
+      if (rule.window.from) check_anchor(*rule.window.from);
+      if (rule.window.until) check_anchor(*rule.window.until);
+   }
+   for (const auto& rule : scenario.interrupts) check_anchor(rule.at);
+   for (const auto& rule : scenario.expectations) {
+      if (rule.kind == ExpectRule::Kind::Trigger) check_trigger(rule.name, rule.loc);
+      if (rule.kind == ExpectRule::Kind::Outcome) check_rollback(rule.name, rule.loc);
+      if (rule.of) check_anchor(*rule.of);
+   }
+}
+
+/// Every secret gets a stand-in value: a simulation never reads real secrets.
+std::map<std::string, std::string> stand_in_secrets(const Program& program)
+{
+   std::map<std::string, std::string> env;
+   for_each_file(program, [&](const ast::File& file) {
+      for (const auto& s : file.secrets) env[s.env_var] = "simulated-" + s.name;
+   });
+   return env;
+}
+
+}  // namespace
+
+std::optional<SimulationResult> simulate(const Scenario& scenario, const SimulationOptions& options, Diagnostics& diags)
+{
+   const std::string runbook_path = options.runbook_path.empty() ? scenario.runbook_path() : options.runbook_path;
+
+   FileSystemSources files;
+   LoadOptions load_options;
+   load_options.search_path = default_search_path();
+   for (const auto& dir : options.stdlib_dirs) load_options.search_path.push_back(dir);
+   Program program = load_program(runbook_path, files, load_options, diags);
+   if (diags.has_errors() || !program.root) return std::nullopt;
+
+   // The scenario's params, then -p flags (which win), applied as `runbook run -p` would.
+   RunSettings settings;
+   std::vector<std::string> flags;
+   for (const auto& [name, value] : scenario.params) flags.push_back(name + "=" + value);
+   for (const auto& flag : options.params) flags.push_back(flag);
+   std::string param_error;
+   if (!apply_param_flags(program, flags, param_error)) {
+      diags.error(scenario.runbook_loc.valid() ? scenario.runbook_loc : Location{scenario.source.get(), 1, 1, 0},
+                  "scenario-param", param_error);
+      return std::nullopt;
+   }
+   for (const auto& flag : flags) {
+      const auto eq = flag.find('=');
+      settings.params[flag.substr(0, eq)] = flag.substr(eq + 1);
+   }
+   CheckOptions check_options;
+   check_options.require_param_values = true;
+   check_program(program, diags, check_options);
+   check_scenario_against(scenario, program, diags);
+   if (diags.has_errors()) return std::nullopt;
+
+   // The scenario is the operator: every question goes to the world, which answers from it.
+   settings.interactive = true;
+   settings.assume_yes = false;
+   settings.in_doubt = InDoubtPolicy::Ask;
+   settings.env_override = stand_in_secrets(program);
+
+   ScenarioWorld world(scenario);
+   settings.interrupt = world.interrupt_flag();
+   TimelineRecorder timeline(scenario.start_ms);
+   FanOut observer(world, timeline);
+
+   TempFolder folder(options.temp_dir);
+   auto journal = Journal::open((std::filesystem::path(folder.path()) / "journal.db").string());
+
+   SimulationResult result;
+   result.title = !scenario.title.empty() ? scenario.title : program.root->title;
+   result.runbook_path = runbook_path;
+   result.scenario_path = scenario.source ? scenario.source->path : std::string();
+   result.start_ms = scenario.start_ms;
+
+   RunOutcome outcome;
+   {
+      Interpreter interpreter(program, world, *journal, observer, settings);
+      outcome = interpreter.start(runbook_path);
+   }
+   // An interrupted run resumes from the journal, as `runbook resume` does;
+   // a run stopped by the scenario's limit stays stopped.
+   constexpr int max_resumes = 100;
+   while (outcome.exit_code == exit_code::Interrupted && !world.limit_reached() && result.interruptions < max_resumes &&
+          !outcome.run_id.empty()) {
+      ++result.interruptions;
+      const double resume_after = world.last_interrupt() != nullptr ? world.last_interrupt()->resume_after_ms : 0;
+      timeline.add(world.clock().now(), "interrupt",
+                   fmt::format("{}; resumed from the journal{}", world.interrupt_reason().empty() ? "interrupted" : world.interrupt_reason(),
+                               resume_after > 0 ? " " + format_duration(resume_after) + " later" : ""));
+      world.clear_interrupt();
+      world.pass_time(resume_after);
+      Interpreter interpreter(program, world, *journal, observer, settings);
+      outcome = interpreter.resume(outcome.run_id);
+   }
+   if (world.limit_reached()) {
+      timeline.add(world.clock().now(), "limit", world.interrupt_reason());
+      result.notes.push_back(world.interrupt_reason() + ": the run was stopped there");
+   }
+
+   result.exit_code = outcome.exit_code;
+   result.status = outcome.status;
+   result.summary = outcome.summary;
+   result.end_ms = world.clock().now();
+   if (!outcome.run_id.empty()) {
+      if (const auto info = journal->run(outcome.run_id)) {
+         result.rollback_name = info->rollback_name;
+         if (result.status.empty()) result.status = info->status;
+      }
+      std::set<std::string> seen;
+      for (const auto& step : journal->steps(outcome.run_id))
+         if (seen.insert(step.step_id).second) result.steps_started.push_back(step.step_id);
+   }
+   result.timeline = timeline.take();
+   result.side_effects = world.side_effects();
+   result.questions = world.questions();
+   result.triggers_fired = world.facts().triggers();
+   result.traffic = world.sandbox().split();
+   result.fault_at = world.fault_at();
+   result.rollback_at = world.facts().rollback_started_at();
+   result.facts = world.facts();
+   result.scenario_errors = world.scenario_errors();
+   if (!world.undescribed_metrics().empty()) {
+      std::string names;
+      for (const auto& n : world.undescribed_metrics()) names += (names.empty() ? "" : ", ") + n;
+      result.notes.push_back(fmt::format("the scenario does not describe {} (sampled as 0)", names));
+   }
+   return result;
+}
+
+}  // namespace runbook::sim
