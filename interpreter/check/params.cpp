@@ -101,7 +101,7 @@ bool apply_param_flags(Program& program, const std::vector<std::string>& flags, 
             return false;
          }
          error = fmt::format("-p {}: the runbook has no param '{}'", flag, name);
-         const std::string suggestion = closest_match(name, param_names(program));
+         const std::string suggestion = closest_name(name, param_names(program));
          if (!suggestion.empty()) error += fmt::format(" (did you mean '{}'?)", suggestion);
          return false;
       }
