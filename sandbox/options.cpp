@@ -26,7 +26,9 @@ std::optional<SandboxOptions> parse_options(int argc, char** argv, int& exit_cod
       app.parse(argc, argv);
    }
    catch (const CLI::ParseError& e) {
-      exit_code = app.exit(e);
+      // CLI11 prints the help or the error; the exit code is ours: 0 for
+      // --help, 2 for a bad command line (as the runbook CLI does).
+      exit_code = app.exit(e) == 0 ? 0 : 2;
       return std::nullopt;
    }
    // The environment variable keeps the token out of `ps` output.

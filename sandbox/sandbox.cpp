@@ -16,6 +16,8 @@ Sandbox::Sandbox(SandboxOptions options)
    if (options_.state_file) {
       state_file_.emplace(*options_.state_file);
       if (auto loaded = state_file_->load()) state_ = std::move(*loaded);
+      // Better to learn now than at the first mutation that the file cannot be written.
+      state_file_->save(state_);
    }
 }
 

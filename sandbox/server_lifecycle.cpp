@@ -2,6 +2,7 @@
 
 #include <pthread.h>
 #include <signal.h>
+#include <sys/socket.h>
 
 #include <cstdio>
 #include <iostream>
@@ -19,6 +20,14 @@ int serve_until_signalled(httplib::Server& server, int port)
    sigaddset(&stop_signals, SIGINT);
    pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
    signal(SIGPIPE, SIG_IGN);   // A client that hangs up must not kill the server.
+
+   // cpp-httplib's default is SO_REUSEPORT, which lets a second sandbox bind
+   // the same port and silently share the traffic. SO_REUSEADDR alone still
+   // lets a restarted sandbox take its port back from TIME_WAIT connections.
+   server.set_socket_options([](socket_t socket) {
+      int yes = 1;
+      setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+   });
 
    int bound_port = port;
    if (port == 0) bound_port = server.bind_to_any_port("127.0.0.1");

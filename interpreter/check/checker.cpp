@@ -133,9 +133,6 @@ private:
          case GlobalValue::Kind::Param:
             v.kind = Variable::Kind::Param;
             v.typed = param_type(*value.param);
-            static_params_.set(name, value.param->default_value
-                                         ? evaluate_static(*value.param->default_value, static_params_)
-                                         : StaticValue::unknown(name));
             break;
          case GlobalValue::Kind::Secret:
             v.kind = Variable::Kind::Secret;
@@ -150,6 +147,14 @@ private:
          }
          globals_.names[name] = v;
       }
+      // Param values in declaration order, so a default may use an earlier param.
+      for_each_file([&](File& file, const std::string&) {
+         for (const auto& param : file.params)
+            if (!static_params_.find(param.name))
+               static_params_.set(param.name, param.default_value
+                                                  ? evaluate_static(*param.default_value, static_params_)
+                                                  : StaticValue::unknown(param.name));
+      });
    }
 
    Typed param_type(const Param& param)
@@ -385,7 +390,7 @@ private:
                                   format_duration(*every), format_duration(*window)));
       if (s.conditions.empty()) diags_.error(s.duration->loc, "empty-watch", "a 'watch' needs at least one condition");
       for (const auto& condition : s.conditions)
-         check_condition(condition, scope, every.value_or(options_.default_every_ms), window);
+         check_condition(condition, scope, every.value_or(options_.default_every_ms));
    }
 
    void check_await(const AwaitStep& s, Scope& scope)
@@ -420,8 +425,7 @@ private:
          if (name != s.variable) scope.names.emplace(name, variable);
    }
 
-   void check_condition(const Condition& c, Scope& scope, double every_ms,
-                        std::optional<double> window_ms = std::nullopt)
+   void check_condition(const Condition& c, Scope& scope, double every_ms)
    {
       if (c.expr) boolean(*c.expr, scope, "a condition");
       if (c.for_ms && positive_duration(*c.for_ms, c.loc, "'for'") && *c.for_ms < every_ms)
@@ -430,7 +434,6 @@ private:
                                   "hold on two samples",
                                   format_duration(*c.for_ms), format_duration(every_ms)),
                       {"make the window longer or sample more often with 'every'"});
-      (void)window_ms;
       if (c.after_failures && *c.after_failures < 1)
          diags_.error(c.loc, "bad-count", "'after' needs at least 1 failure");
       if (c.lost_after_errors && *c.lost_after_errors < 1)
@@ -554,11 +557,6 @@ private:
                             {"declare it once: secret NAME = env(\"VAR\"), then use NAME"});
             return nullptr;
          }
-         if (const Builtin* builtin = find_builtin(name->name)) {
-            if (report && (arg_count < builtin->min_args || arg_count > builtin->max_args))
-               arity_error(expr, display, builtin->min_args, builtin->max_args, arg_count, "");
-            return nullptr;
-         }
          const File* file = current_file();
          const std::map<std::string, const Function*>* pool = nullptr;
          std::map<std::string, const Function*> own;
@@ -574,6 +572,12 @@ private:
                module = current_context_ ? current_context_->module : "";
                return it->second;
             }
+         }
+         // Built-ins come after the file's own functions, as in the interpreter.
+         if (const Builtin* builtin = find_builtin(name->name)) {
+            if (report && (arg_count < builtin->min_args || arg_count > builtin->max_args))
+               arity_error(expr, display, builtin->min_args, builtin->max_args, arg_count, "");
+            return nullptr;
          }
          if (report) {
             std::vector<std::string> candidates;
@@ -644,7 +648,7 @@ private:
       const Function* function = resolve_call(call, expr, call.args.size(), report, display, module);
       Typed result;
       if (const auto* name = std::get_if<NameRef>(&call.callee->node))
-         if (const Builtin* builtin = find_builtin(name->name)) result.type = builtin->result;
+         if (const Builtin* builtin = find_builtin(name->name); builtin && !function) result.type = builtin->result;
       for (const auto& arg : args)
          if (!arg.secret.empty() && result.secret.empty() && !function) result.secret = arg.secret;
       if (!function) return result;

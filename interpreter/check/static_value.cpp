@@ -15,10 +15,11 @@ using Kind = StaticValue::Kind;
 template <class... Ts> struct overloaded : Ts... { using Ts::operator()...; };
 template <class... Ts> overloaded(Ts...) -> overloaded<Ts...>;
 
-/// An Unknown standing for `expr`, carrying the secret mark of its inputs.
-StaticValue symbolic(const Expr& expr, bool secret)
+/// An Unknown standing for `expr` (with the values known so far filled in),
+/// carrying the secret mark of its inputs.
+StaticValue symbolic(const Expr& expr, bool secret, const StaticScope& scope)
 {
-   return StaticValue::unknown(secret ? "***" : expr_source(expr), secret);
+   return StaticValue::unknown(secret ? "***" : expr_source(expr, known_names(scope)), secret);
 }
 
 bool both_numbers(const StaticValue& a, const StaticValue& b)
@@ -95,7 +96,7 @@ StaticValue evaluate_binary(const Expr& expr, const Binary& b, const StaticScope
    if ((b.op == "and" || b.op == "or") && lhs.known() && rhs.known() && rhs.kind == Kind::Bool) return rhs;
    if (auto result = compare(b.op, lhs, rhs)) return *result;
    if (auto result = arithmetic(b.op, lhs, rhs)) return *result;
-   return symbolic(expr, lhs.secret || rhs.secret);
+   return symbolic(expr, lhs.secret || rhs.secret, scope);
 }
 
 StaticValue evaluate(const Expr& expr, const StaticScope& scope)
@@ -145,7 +146,7 @@ StaticValue evaluate(const Expr& expr, const StaticScope& scope)
               if (object.kind == Kind::Map)
                  for (const auto& [key, value] : object.entries)
                     if (key == m.member) return value;
-              return symbolic(expr, object.secret);
+              return symbolic(expr, object.secret, scope);
            },
            [&](const Index& i) {
               const StaticValue object = evaluate(*i.object, scope);
@@ -154,7 +155,7 @@ StaticValue evaluate(const Expr& expr, const StaticScope& scope)
                   index.number >= 0 && index.number < static_cast<double>(object.items.size()) &&
                   index.number == std::floor(index.number))
                  return object.items[static_cast<std::size_t>(index.number)];
-              return symbolic(expr, object.secret || index.secret);
+              return symbolic(expr, object.secret || index.secret, scope);
            },
            [&](const Call& c) {
               bool secret = false;
@@ -172,7 +173,7 @@ StaticValue evaluate(const Expr& expr, const StaticScope& scope)
               }
               if (callee && callee->name == "str" && args.size() == 1 && args[0].known())
                  return StaticValue::of_string(show_interpolated(args[0]));
-              return symbolic(expr, secret);
+              return symbolic(expr, secret, scope);
            },
            [&](const Unary& u) {
               const StaticValue operand = evaluate(*u.operand, scope);
@@ -180,16 +181,16 @@ StaticValue evaluate(const Expr& expr, const StaticScope& scope)
                  return StaticValue::of_bool(!operand.boolean);
               if (u.op == "-" && operand.known() && operand.kind == Kind::Number)
                  return StaticValue::of_number(-operand.number, operand.unit);
-              return symbolic(expr, operand.secret);
+              return symbolic(expr, operand.secret, scope);
            },
            [&](const Binary& b) { return evaluate_binary(expr, b, scope); },
            [&](const Ternary& t) {
               const StaticValue cond = evaluate(*t.cond, scope);
               if (cond.known() && cond.kind == Kind::Bool)
                  return evaluate(cond.boolean ? *t.then_expr : *t.else_expr, scope);
-              return symbolic(expr, cond.secret);
+              return symbolic(expr, cond.secret, scope);
            },
-           [&](const HttpProbe&) { return symbolic(expr, false); },
+           [&](const HttpProbe&) { return symbolic(expr, false, scope); },
            [&](const EnvRef&) { return StaticValue::unknown("***", true); },
        },
        expr.node);
@@ -256,6 +257,17 @@ const StaticValue* StaticScope::find(const std::string& name) const
 }
 
 StaticValue evaluate_static(const ast::Expr& expr, const StaticScope& scope) { return evaluate(expr, scope); }
+
+NameSubstitution known_names(const StaticScope& scope)
+{
+   return [&scope](const std::string& name) -> std::optional<SubstitutedName> {
+      const StaticValue* value = scope.find(name);
+      if (!value) return std::nullopt;
+      if (value->secret) return SubstitutedName{"***", "***"};
+      if (!value->known()) return std::nullopt;
+      return SubstitutedName{show_value(*value), show_interpolated(*value)};
+   };
+}
 
 std::string show_value(const StaticValue& value)
 {

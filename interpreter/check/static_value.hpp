@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "check/signature.hpp"
 #include "syntax/ast.hpp"
 
 namespace runbook {
@@ -56,6 +57,11 @@ private:
 /// Evaluates what it can; anything that needs the world comes back Unknown
 /// (or as a String with exact == false).
 StaticValue evaluate_static(const ast::Expr& expr, const StaticScope& scope);
+
+/// For printing expressions that stay symbolic: names whose values are known
+/// are shown by value, secrets as ***, the rest by name. `scope` must outlive
+/// the returned function.
+NameSubstitution known_names(const StaticScope& scope);
 
 /// As a plan shows a value: strings quoted, quantities as literals (`5m`,
 /// `0.1%`), lists and maps in JSON-like notation, secrets as `***`.

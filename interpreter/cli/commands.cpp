@@ -10,6 +10,12 @@ void add_graph_command(CLI::App& app, int& exit_code);
 void add_simulate_command(CLI::App& app, int& exit_code);
 void add_test_command(CLI::App& app, int& exit_code);
 void add_run_command(CLI::App& app, int& exit_code);
+void add_resume_command(CLI::App& app, int& exit_code);
+void add_runs_command(CLI::App& app, int& exit_code);
+void add_status_command(CLI::App& app, int& exit_code);
+void add_log_command(CLI::App& app, int& exit_code);
+void add_approve_command(CLI::App& app, int& exit_code);
+void add_abort_command(CLI::App& app, int& exit_code);
 
 const std::vector<AddCommand>& all_commands()
 {
@@ -20,6 +26,12 @@ const std::vector<AddCommand>& all_commands()
       add_simulate_command,
       add_test_command,
       add_run_command,
+      add_resume_command,
+      add_runs_command,
+      add_status_command,
+      add_log_command,
+      add_approve_command,
+      add_abort_command,
       add_version_command,
    };
    return commands;

@@ -25,6 +25,10 @@ LoadedRunbook load_and_check(const std::string& path, const LoadFlags& flags, co
       return loaded;
    }
    if (!apply_param_flags(loaded.program, flags.params, loaded.usage_error, &loaded.given_params)) return loaded;
+   // After a syntax error the tree lacks whatever did not parse, and checking
+   // it would report every use of a dropped declaration as undefined: show
+   // the syntax errors alone, the semantic ones come once the file parses.
+   if (loaded.diags.has_errors()) return loaded;
    check_program(loaded.program, loaded.diags, options);
    return loaded;
 }

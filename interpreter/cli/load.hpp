@@ -32,7 +32,8 @@ struct LoadedRunbook {
 
 /// Loads `path` and its modules, applies the -p flags, and checks the whole
 /// program. Nothing is printed; the caller renders `diags` / `usage_error`.
-/// Check runs even after parse errors, so one run reports both.
+/// A file with syntax errors is not checked further (its semantic errors
+/// would mostly be echoes of what did not parse).
 LoadedRunbook load_and_check(const std::string& path, const LoadFlags& flags, const CheckOptions& options = {});
 
 }  // namespace runbook::cli

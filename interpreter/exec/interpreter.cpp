@@ -251,13 +251,28 @@ RunOutcome Interpreter::Impl::resume(const std::string& run_id)
          json data = json::parse(event.data_json, nullptr, false);
          if (!data.is_discarded()) answers_.emplace(event.step_id, data);
       }
-      journal_.set_status(run_id, run_status::Running);
    } catch (const JournalError& e) {
       return RunOutcome{exit_code::Invalid, run_id, "", e.what()};
    }
    resuming_ = true;
    in_rollback_ = info->mode == "rollback";
    rollback_name_ = info->rollback_name;
+   if (settings_.require_unchanged_done) {
+      const std::vector<std::string> problems = verify_done_steps();
+      if (!problems.empty()) {
+         journal_.release_lease(run_id);
+         std::string text;
+         for (const auto& p : problems) text += "\n  " + p;
+         return RunOutcome{exit_code::Invalid, run_id, "",
+                           redact("refusing --use-current: steps already done changed in the file:" + text +
+                                  "\nresume without --use-current to continue with the journaled source")};
+      }
+   }
+   try {
+      journal_.set_status(run_id, run_status::Running);
+   } catch (const JournalError& e) {
+      return RunOutcome{exit_code::Invalid, run_id, "", e.what()};
+   }
    std::size_t done = 0;
    for (const auto& [_, r] : records_)
       done += r.outcome == step_outcome::Done || r.outcome == step_outcome::MarkedDone;
@@ -265,6 +280,27 @@ RunOutcome Interpreter::Impl::resume(const std::string& run_id)
         fmt::format("run {} resumed{} ({} steps already done)", run_id, in_rollback_ ? " in rollback mode" : "", done),
         {{"run_id", run_id}, {"mode", info->mode}, {"done_steps", done}, {"previous_status", info->status}});
    return drive(true);
+}
+
+std::vector<std::string> Interpreter::Impl::verify_done_steps()
+{
+   // Walk the done steps the way a resumed run would, without doing anything,
+   // then forget what the walk restored.
+   verifying_ = true;
+   replay_only_ = true;
+   run_phases();
+   if (in_rollback_) {
+      if (const ast::RollbackBlock* block = find_rollback(rollback_name_)) run_block(block->body, main_frame_);
+   }
+   replay_only_ = false;
+   verifying_ = false;
+   main_scope_ = Scope(&globals_);
+   undo_stack_.clear();
+   std::vector<std::string> problems = changed_done_;
+   for (const auto& [id, record] : records_)
+      if ((record.outcome == step_outcome::Done || record.outcome == step_outcome::MarkedDone) && !visited_done_.count(id))
+         problems.push_back(fmt::format("step {} ({}) was done but is not in the file any more", id, record.kind));
+   return problems;
 }
 
 RunOutcome Interpreter::Impl::drive(bool resumed)

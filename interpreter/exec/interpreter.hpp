@@ -29,6 +29,9 @@ struct RunSettings {
    const std::atomic<bool>* interrupt = nullptr;
    /// Environment lookup for secrets (tests inject their own).
    std::map<std::string, std::string> env_override;
+   /// resume --use-current: refuse (before running anything) when a step the
+   /// journal records as done is missing from the program or defined differently.
+   bool require_unchanged_done = false;
 };
 
 struct RunOutcome {

@@ -105,6 +105,8 @@ struct Interpreter::Impl : EvalHooks {
    RunOutcome resume(const std::string& run_id);
    RunOutcome drive(bool resumed);
    RunOutcome finish(Flow flow, bool in_rollback);
+   /// --use-current: the done steps that the program no longer has, or defines differently.
+   std::vector<std::string> verify_done_steps();
    void prepare_globals();
    std::optional<Flow> run_rollback(const std::string& name);
    Flow run_phases();
@@ -235,6 +237,9 @@ struct Interpreter::Impl : EvalHooks {
    std::map<std::string, StepRecord> records_;
    std::multimap<std::string, json> answers_;   ///< step id -> answers journaled for it.
    bool replay_only_ = false;                  ///< Walk done steps only (rebuild captures and undo).
+   bool verifying_ = false;                    ///< --use-current: collect changed done steps.
+   std::set<std::string> visited_done_;
+   std::vector<std::string> changed_done_;
    bool in_rollback_ = false;
    std::string rollback_name_;
 

@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 #include <ctime>
+#include <set>
 
 #include <fmt/core.h>
 
@@ -42,6 +43,13 @@ public:
    void on_event(const RunEvent& e) override
    {
       using K = RunEvent::Kind;
+      // Steps that only say or decide something show as what they say; their
+      // start/done lines would be noise. Their failures still show.
+      static const std::set<std::string> quiet{"log", "notify", "let", "if", "for", "call", "undo_all"};
+      const std::string kind = e.data.is_object() ? e.data.value("kind", "") : "";
+      if (quiet.count(kind) && (e.kind == K::StepStarted || e.kind == K::StepSkipped ||
+                                (e.kind == K::StepFinished && e.data.value("outcome", "") == "done")))
+         return;
       const std::string time = clock_text(e.at);
       const std::string step = e.step_id.empty() ? "" : "[" + e.step_id + "] ";
       switch (e.kind) {

@@ -88,6 +88,11 @@ Flow Interpreter::Impl::journaled(const ast::Step& step, Frame& frame, const std
    if (known != records_.end() && is_done(known->second.outcome)) {
       const StepRecord& record_of_step = known->second;
       const json result = parse_or_empty(record_of_step.result_json);
+      if (verifying_) {
+         visited_done_.insert(id);
+         if (record_of_step.def_hash != hash)
+            changed_done_.push_back(fmt::format("step {} ({}) is defined differently now", id, resolved.kind));
+      }
       if (record_of_step.def_hash != hash && !replay_only_) {
          emit(RunEvent::Kind::Log, id,
               fmt::format("warning: step {} was done under a different definition than the runbook's now; it is "

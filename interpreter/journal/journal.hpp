@@ -102,7 +102,7 @@ struct StepRecord {
 };
 
 struct JournalEvent {
-   std::int64_t seq = 0;
+   std::int64_t seq = 0;                 ///< 1, 2, 3... within the run: the order of the story.
    double at = 0;                        ///< Runbook time.
    double wall_at = 0;
    std::string kind;                     ///< "step_started", "step_finished", "sample", "trigger", "answer", "log", "run"...

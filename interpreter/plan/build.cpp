@@ -554,16 +554,7 @@ private:
    {
       return expr_source(expr, substitution(scope));
    }
-   static NameSubstitution substitution(const StaticScope& scope)
-   {
-      return [&scope](const std::string& name) -> std::optional<SubstitutedName> {
-         const StaticValue* value = scope.find(name);
-         if (!value) return std::nullopt;
-         if (value->secret) return SubstitutedName{"***", "***"};
-         if (!value->known()) return std::nullopt;
-         return SubstitutedName{show_value(*value), show_interpolated(*value)};
-      };
-   }
+   static NameSubstitution substitution(const StaticScope& scope) { return known_names(scope); }
 
    /// A value as a literal: strings quoted.
    static std::string shown_value(const Expr& expr, const StaticScope& scope)

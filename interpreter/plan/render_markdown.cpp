@@ -26,6 +26,15 @@ std::string cell(const std::string& text)
    return out;
 }
 
+/// Inside a function call only the function's own part of the id is shown
+/// (`fn:traffic.route/5`): the call above it carries the rest, and the full
+/// ids would make a review comment of a large rollout too long to post.
+std::string shown_id(const std::string& id)
+{
+   const auto frame = id.rfind("/fn:");
+   return frame == std::string::npos ? id : id.substr(frame + 1);
+}
+
 void steps(std::string& out, const std::vector<PlanStep>& list, int depth)
 {
    const std::string indent(depth * 2, ' ');
@@ -33,7 +42,7 @@ void steps(std::string& out, const std::vector<PlanStep>& list, int depth)
       if (step.kind == "iteration" || step.kind == "branch" || step.kind == "undo") {
          out += fmt::format("{}- *{}*\n", indent, step.text);
       } else {
-         std::string line = fmt::format("{}- {} {}", indent, code(step.id), code(step.text));
+         std::string line = fmt::format("{}- {} {}", indent, code(shown_id(step.id)), code(step.text));
          if (step.timing.happy_ms > 0 || step.timing.worst_ms > 0) {
             line += " — " + human_duration(step.timing.happy_ms);
             if (step.timing.worst_ms != step.timing.happy_ms) line += " (at most " + human_duration(step.timing.worst_ms) + ")";

@@ -204,9 +204,9 @@ std::string render_text(const Diagnostics& ds, bool color)
 
 std::string render_json(const Diagnostics& ds)
 {
-   nlohmann::json diagnostics = nlohmann::json::array();
+   nlohmann::ordered_json diagnostics = nlohmann::ordered_json::array();
    for (const auto& d : ds.all()) {
-      nlohmann::json range = {{"filename", d.loc.file != nullptr ? d.loc.file->path : std::string()}};
+      nlohmann::ordered_json range = {{"filename", d.loc.file != nullptr ? d.loc.file->path : std::string()}};
       if (d.loc.valid()) {
          range["start"] = {{"line", d.loc.line}, {"column", d.loc.column}, {"byte", d.loc.offset}};
       }
@@ -216,14 +216,14 @@ std::string render_json(const Diagnostics& ds)
                              {"notes", d.notes},
                              {"range", std::move(range)}});
    }
-   const nlohmann::json document = {{"format_version", "1.0"},
+   const nlohmann::ordered_json document = {{"format_version", "1.0"},
                                      {"valid", !ds.has_errors()},
                                      {"error_count", ds.error_count()},
                                      {"warning_count", ds.warning_count()},
                                      {"diagnostics", std::move(diagnostics)}};
    // Invalid UTF-8 in a message (quoted from a broken file) must not make the
    // whole document unreadable: replace it.
-   return document.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+   return document.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
 }
 
 }  // namespace runbook

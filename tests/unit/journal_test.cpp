@@ -110,6 +110,103 @@ private:
    sqlite3* db_ = nullptr;
 };
 
+/// A VFS that wraps the default one and fails writes with SQLITE_FULL once a
+/// byte budget is spent: a disk that fills up in the middle of a WAL write,
+/// which PRAGMA max_page_count (checked before writing) cannot imitate.
+/// Installed as the default VFS for the lifetime of the object.
+class FillingDisk {
+public:
+   FillingDisk()
+   {
+      real_ = sqlite3_vfs_find(nullptr);
+      shim_ = *real_;
+      shim_.zName = "runbook-filling-disk";
+      shim_.szOsFile = static_cast<int>(sizeof(File)) + real_->szOsFile;
+      shim_.xOpen = &open;
+      shim_.pAppData = this;
+      REQUIRE(sqlite3_vfs_register(&shim_, 1) == SQLITE_OK);
+      instance_ = this;
+   }
+   ~FillingDisk()
+   {
+      sqlite3_vfs_register(real_, 1);
+      sqlite3_vfs_unregister(&shim_);
+      instance_ = nullptr;
+   }
+   /// From now on, `bytes` more bytes fit; then every write fails.
+   void leave(long long bytes) { budget_ = bytes; }
+   void free_space() { budget_ = -1; }
+
+private:
+   struct File {
+      sqlite3_file base;
+      sqlite3_file* real;
+   };
+   static sqlite3_file* real_of(sqlite3_file* file) { return reinterpret_cast<File*>(file)->real; }
+
+   static int open(sqlite3_vfs* vfs, const char* name, sqlite3_file* file, int flags, int* out_flags)
+   {
+      auto* self = static_cast<FillingDisk*>(vfs->pAppData);
+      auto* wrapper = reinterpret_cast<File*>(file);
+      wrapper->real = reinterpret_cast<sqlite3_file*>(wrapper + 1);
+      const int rc = self->real_->xOpen(self->real_, name, wrapper->real, flags, out_flags);
+      wrapper->base.pMethods = rc == SQLITE_OK && wrapper->real->pMethods != nullptr ? &methods_ : nullptr;
+      return rc;
+   }
+   static int write(sqlite3_file* file, const void* data, int amount, sqlite3_int64 offset)
+   {
+      if (instance_ != nullptr && instance_->budget_ >= 0) {
+         if (instance_->budget_ < amount) return SQLITE_FULL;
+         instance_->budget_ -= amount;
+      }
+      return real_of(file)->pMethods->xWrite(real_of(file), data, amount, offset);
+   }
+   static int close(sqlite3_file* file) { return real_of(file)->pMethods->xClose(real_of(file)); }
+   static int read(sqlite3_file* f, void* d, int n, sqlite3_int64 o)
+   {
+      return real_of(f)->pMethods->xRead(real_of(f), d, n, o);
+   }
+   static int truncate(sqlite3_file* f, sqlite3_int64 n) { return real_of(f)->pMethods->xTruncate(real_of(f), n); }
+   static int sync(sqlite3_file* f, int flags) { return real_of(f)->pMethods->xSync(real_of(f), flags); }
+   static int size(sqlite3_file* f, sqlite3_int64* n) { return real_of(f)->pMethods->xFileSize(real_of(f), n); }
+   static int lock(sqlite3_file* f, int l) { return real_of(f)->pMethods->xLock(real_of(f), l); }
+   static int unlock(sqlite3_file* f, int l) { return real_of(f)->pMethods->xUnlock(real_of(f), l); }
+   static int check_lock(sqlite3_file* f, int* r) { return real_of(f)->pMethods->xCheckReservedLock(real_of(f), r); }
+   static int control(sqlite3_file* f, int op, void* a)
+   {
+      return real_of(f)->pMethods->xFileControl(real_of(f), op, a);
+   }
+   static int sector(sqlite3_file* f) { return real_of(f)->pMethods->xSectorSize(real_of(f)); }
+   static int device(sqlite3_file* f) { return real_of(f)->pMethods->xDeviceCharacteristics(real_of(f)); }
+   static int shm_map(sqlite3_file* f, int page, int size, int extend, void volatile** out)
+   {
+      return real_of(f)->pMethods->xShmMap(real_of(f), page, size, extend, out);
+   }
+   static int shm_lock(sqlite3_file* f, int offset, int n, int flags)
+   {
+      return real_of(f)->pMethods->xShmLock(real_of(f), offset, n, flags);
+   }
+   static void shm_barrier(sqlite3_file* f) { real_of(f)->pMethods->xShmBarrier(real_of(f)); }
+   static int shm_unmap(sqlite3_file* f, int del) { return real_of(f)->pMethods->xShmUnmap(real_of(f), del); }
+   static int fetch(sqlite3_file* f, sqlite3_int64 o, int n, void** p)
+   {
+      return real_of(f)->pMethods->xFetch(real_of(f), o, n, p);
+   }
+   static int unfetch(sqlite3_file* f, sqlite3_int64 o, void* p)
+   {
+      return real_of(f)->pMethods->xUnfetch(real_of(f), o, p);
+   }
+
+   static inline const sqlite3_io_methods methods_ = {
+      3, &close, &read, &write, &truncate, &sync, &size, &lock, &unlock, &check_lock, &control, &sector, &device,
+      &shm_map, &shm_lock, &shm_barrier, &shm_unmap, &fetch, &unfetch};
+   static inline FillingDisk* instance_ = nullptr;
+
+   sqlite3_vfs* real_ = nullptr;
+   sqlite3_vfs shim_{};
+   long long budget_ = -1;
+};
+
 /// The message of the JournalError (or subclass E) that `action` throws.
 template <class E = JournalError, class Action>
 std::string error_of(Action&& action)
@@ -654,6 +751,45 @@ TEST_CASE("a full disk stops the step and loses nothing already journaled", "[jo
    REQUIRE(steps.size() == static_cast<std::size_t>(started) + 1);
    for (int i = 0; i < started; ++i) {
       CHECK(steps[static_cast<std::size_t>(i)].step_id == "step/" + std::to_string(i));
+      CHECK(steps[static_cast<std::size_t>(i)].outcome == (i < finished ? step_outcome::Done : ""));
+   }
+   CHECK(steps.back().step_id == "after");
+}
+
+TEST_CASE("a disk that fills up in the middle of a WAL write loses nothing", "[journal]")
+{
+   TempDir dir;
+   const std::string path = dir.file("journal.db");
+   std::string id;
+   int started = 0;
+   int finished = 0;
+   {
+      FillingDisk disk;
+      auto journal = Journal::open(path);
+      id = journal->create_run(sample_run());
+      const std::string inputs = "{\"payload\":\"" + std::string(3000, 'p') + "\"}";
+      disk.leave(200'000);
+      std::string failure;
+      try {
+         for (int i = 0; i < 10'000; ++i) {
+            journal->step_started(id, "step/" + std::to_string(i), "sh", "h", inputs, std::nullopt, i);
+            ++started;
+            journal->step_finished(id, "step/" + std::to_string(i), step_outcome::Done, "{}", i);
+            ++finished;
+         }
+      } catch (const JournalError& error) {
+         failure = error.what();
+      }
+      CHECK_THAT(failure, Catch::Contains("full") && Catch::Contains(path));
+      REQUIRE(started > 0);
+      disk.free_space();
+      CHECK(journal->step_started(id, "after", "sh", "h", "{}", std::nullopt, 0) == 1);
+   }
+   CHECK(RawDb(path).text("PRAGMA integrity_check") == "ok");
+   auto journal = Journal::open(path);
+   const auto steps = journal->steps(id);
+   REQUIRE(steps.size() == static_cast<std::size_t>(started) + 1);
+   for (int i = 0; i < started; ++i) {
       CHECK(steps[static_cast<std::size_t>(i)].outcome == (i < finished ? step_outcome::Done : ""));
    }
    CHECK(steps.back().step_id == "after");

@@ -1,0 +1,66 @@
+#include "cli/journal_view.hpp"
+
+#include <ctime>
+
+#include <fmt/core.h>
+
+namespace runbook::cli {
+
+std::string wall_time_text(double wall_ms)
+{
+   if (wall_ms <= 0) return "-";
+   const std::time_t seconds = static_cast<std::time_t>(wall_ms / 1000);
+   std::tm tm{};
+   gmtime_r(&seconds, &tm);
+   return fmt::format("{:04}-{:02}-{:02} {:02}:{:02}:{:02}", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+                      tm.tm_min, tm.tm_sec);
+}
+
+std::string status_text(const RunInfo& run)
+{
+   if (run.mode == "rollback" && run.status == run_status::Running) return "running (rollback)";
+   return run.status;
+}
+
+nlohmann::json run_json(const RunInfo& run)
+{
+   return {{"id", run.id},
+           {"runbook", run.runbook_path},
+           {"title", run.title},
+           {"status", run.status},
+           {"mode", run.mode},
+           {"rollback", run.rollback_name},
+           {"detail", run.detail},
+           {"started_at", run.started_at},
+           {"updated_at", run.updated_at},
+           {"current_step", run.current_step},
+           {"lease", {{"host", run.lease_host}, {"pid", run.lease_pid}, {"heartbeat_at", run.heartbeat_at}}}};
+}
+
+std::string event_text(const JournalEvent& event)
+{
+   const nlohmann::json data = nlohmann::json::parse(event.data_json.empty() ? "{}" : event.data_json, nullptr, false);
+   auto field = [&](const char* key) -> std::string {
+      if (!data.is_object() || !data.contains(key)) return "";
+      return data[key].is_string() ? data[key].get<std::string>() : data[key].dump();
+   };
+   std::string what;
+   if (event.kind == "answer") {
+      const std::string item = field("text");
+      what = fmt::format("{} answered {}{}", field("who"), field("choice"), item.empty() ? "" : " to \"" + item + "\"");
+   } else if (event.kind == "sample") {
+      what = data.is_object() ? data.dump() : event.data_json;
+   } else if (event.kind == "step_started" || event.kind == "step_finished") {
+      what = field("outcome").empty() ? field("kind") : field("outcome");
+      const std::string error = data.is_object() && data.contains("result") && data["result"].is_object()
+                                   ? data["result"].value("error", "")
+                                   : field("error");
+      if (!error.empty()) what += ": " + error;
+   } else {
+      what = data.is_object() && !data.empty() ? data.dump() : event.data_json;
+   }
+   return fmt::format("{}  {:<14} {:<32} {}", wall_time_text(event.wall_at > 0 ? event.wall_at : event.at), event.kind,
+                      event.step_id, what);
+}
+
+}  // namespace runbook::cli

@@ -1,0 +1,20 @@
+// How the journal-reading commands (runs, status, log) show runs and events.
+#pragma once
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "journal/journal.hpp"
+
+namespace runbook::cli {
+
+/// "2026-11-26 14:05:30" (UTC) from wall milliseconds.
+std::string wall_time_text(double wall_ms);
+/// "rolled_back (rollback emergency)", "running (pid 123 on host)".
+std::string status_text(const RunInfo& run);
+nlohmann::json run_json(const RunInfo& run);
+/// One line of the audit trail for an event.
+std::string event_text(const JournalEvent& event);
+
+}  // namespace runbook::cli

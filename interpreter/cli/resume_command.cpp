@@ -1,0 +1,180 @@
+// runbook resume [RUN]: continue an interrupted run where it stopped.
+//
+// The run continues with the source journaled when it started. If the file on
+// disk changed since, resume says so and what differs; --use-current adopts
+// the file on disk, but only when every step already done is unchanged in it.
+#include <fstream>
+#include <sstream>
+
+#include <fmt/core.h>
+
+#include "check/params.hpp"
+#include "cli/commands.hpp"
+#include "cli/run_support.hpp"
+#include "exec/exit_codes.hpp"
+
+namespace runbook::cli {
+
+namespace {
+
+struct ResumeFlags {
+   std::string run_id;
+   bool use_current = false;
+   RunFlags run;
+};
+
+std::vector<std::string> split_lines(const std::string& text)
+{
+   std::vector<std::string> lines;
+   std::istringstream in(text);
+   for (std::string line; std::getline(in, line);) lines.push_back(line);
+   return lines;
+}
+
+/// A short account of what differs: the first differing lines of each side.
+std::string describe_difference(const std::string& journaled, const std::string& current)
+{
+   const auto a = split_lines(journaled);
+   const auto b = split_lines(current);
+   std::size_t head = 0;
+   while (head < a.size() && head < b.size() && a[head] == b[head]) ++head;
+   std::size_t tail = 0;
+   while (tail < a.size() - head && tail < b.size() - head && a[a.size() - 1 - tail] == b[b.size() - 1 - tail]) ++tail;
+   std::string out;
+   const std::size_t shown = 6;
+   for (std::size_t i = head; i < a.size() - tail && i < head + shown; ++i) out += fmt::format("  -{:>4}| {}\n", i + 1, a[i]);
+   if (a.size() - tail - head > shown) out += "  ...\n";
+   for (std::size_t i = head; i < b.size() - tail && i < head + shown; ++i) out += fmt::format("  +{:>4}| {}\n", i + 1, b[i]);
+   if (b.size() - tail - head > shown) out += "  ...\n";
+   return out;
+}
+
+bool read_file(const std::string& path, std::string& text)
+{
+   std::ifstream in(path, std::ios::binary);
+   if (!in) return false;
+   std::ostringstream buffer;
+   buffer << in.rdbuf();
+   text = buffer.str();
+   return true;
+}
+
+/// -p flags from the run's journaled parameters, then the ones given now.
+std::vector<std::string> param_flags(const RunInfo& run, const std::vector<std::string>& given)
+{
+   std::vector<std::string> flags;
+   nlohmann::json params = nlohmann::json::parse(run.params_json.empty() ? "{}" : run.params_json, nullptr, false);
+   if (params.is_object())
+      for (const auto& [name, value] : params.items())
+         flags.push_back(name + "=" + (value.is_string() ? value.get<std::string>() : value.dump()));
+   flags.insert(flags.end(), given.begin(), given.end());
+   return flags;
+}
+
+int load_journaled(Journal& journal, const RunInfo& run, const ResumeFlags& flags, Program& program)
+{
+   std::vector<JournalSource> sources = journal.sources(run.id);
+   if (sources.empty()) {
+      fmt::print(stderr, "runbook resume: run {} has no journaled source\n", run.id);
+      return exit_code::Invalid;
+   }
+   InMemorySources memory;
+   for (const auto& source : sources) memory.files[source.path] = source.text;
+   LoadOptions options;
+   options.search_path = default_search_path();
+   for (const auto& dir : flags.run.load.stdlib_dirs) options.search_path.push_back(dir);
+   Diagnostics diags;
+   program = load_program(sources.front().path, memory, options, diags);
+   std::string error;
+   if (program.root && !apply_param_flags(program, param_flags(run, flags.run.load.params), error)) {
+      fmt::print(stderr, "runbook resume: {}\n", error);
+      return exit_code::Invalid;
+   }
+   if (program.root) check_program(program, diags, CheckOptions{true});
+   if (!program.root || diags.has_errors()) {
+      fmt::print(stderr, "{}", render_text(diags, false));
+      fmt::print(stderr, "runbook resume: the journaled source of run {} no longer checks\n", run.id);
+      return exit_code::Invalid;
+   }
+   return exit_code::Completed;
+}
+
+int run_resume(const ResumeFlags& flags)
+{
+   auto journal = open_journal_or_report(flags.run.journal, "resume");
+   if (!journal) return exit_code::Invalid;
+   std::optional<RunInfo> run;
+   try {
+      run = flags.run_id.empty() ? journal->latest_resumable() : journal->run(flags.run_id);
+   } catch (const JournalError& e) {
+      fmt::print(stderr, "runbook resume: {}\n", e.what());
+      return exit_code::Invalid;
+   }
+   if (!run) {
+      fmt::print(stderr, "runbook resume: {}\n",
+                 flags.run_id.empty() ? fmt::format("no interrupted run in {}", journal->path())
+                                      : fmt::format("no run {} in {}", flags.run_id, journal->path()));
+      return exit_code::Invalid;
+   }
+
+   // Has the file changed since the run started?
+   std::string journaled_text;
+   try {
+      const auto sources = journal->sources(run->id);
+      if (!sources.empty()) journaled_text = sources.front().text;
+   } catch (const JournalError& e) {
+      fmt::print(stderr, "runbook resume: {}\n", e.what());
+      return exit_code::Invalid;
+   }
+   std::string current_text;
+   const bool on_disk = read_file(run->runbook_path, current_text);
+   const bool changed = on_disk && current_text != journaled_text;
+   if (changed) {
+      fmt::print(stderr, "runbook resume: {} changed since run {} started:\n{}", run->runbook_path, run->id,
+                 describe_difference(journaled_text, current_text));
+   }
+
+   RunSettings settings;
+   for (const auto& flag : flags.run.load.params) {
+      const auto eq = flag.find('=');
+      if (eq != std::string::npos) settings.params[flag.substr(0, eq)] = flag.substr(eq + 1);
+   }
+   if (changed && flags.use_current) {
+      CheckOptions options;
+      options.require_param_values = true;
+      LoadFlags load = flags.run.load;
+      load.params = param_flags(*run, flags.run.load.params);
+      LoadedRunbook loaded = load_and_check(run->runbook_path, load, options);
+      if (!loaded.ok()) {
+         fmt::print(stderr, "{}{}", render_text(loaded.diags, false), loaded.usage_error);
+         fmt::print(stderr, "\nrunbook resume: the current file does not check; nothing was run\n");
+         return exit_code::Invalid;
+      }
+      settings.require_unchanged_done = true;
+      fmt::print(stderr, "runbook resume: adopting the current file (--use-current) if the steps already done are "
+                         "unchanged in it\n");
+      return drive_run(loaded.program, *journal, flags.run, run->runbook_path, run->id, run->clock_origin_ms,
+                       std::move(settings));
+   }
+   if (changed)
+      fmt::print(stderr, "runbook resume: continuing with the source journaled when the run started "
+                         "(--use-current adopts the file on disk)\n");
+   Program program;
+   if (const int code = load_journaled(*journal, *run, flags, program); code != exit_code::Completed) return code;
+   return drive_run(program, *journal, flags.run, run->runbook_path, run->id, run->clock_origin_ms, std::move(settings));
+}
+
+}  // namespace
+
+void add_resume_command(CLI::App& app, int& exit_code)
+{
+   auto flags = std::make_shared<ResumeFlags>();
+   auto* cmd = app.add_subcommand("resume", "Continue an interrupted run (the latest, or RUN) where it stopped");
+   cmd->add_option("run", flags->run_id, "The run id (default: the latest interrupted run)");
+   cmd->add_flag("--use-current", flags->use_current,
+                 "Adopt the runbook file as it is now, if the steps already done are unchanged in it");
+   add_run_flags(cmd, flags->run);
+   cmd->callback([flags, &exit_code] { exit_code = run_resume(*flags); });
+}
+
+}  // namespace runbook::cli

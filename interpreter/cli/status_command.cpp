@@ -1,0 +1,89 @@
+// runbook status [RUN]: where a run stands: phase, step, what it waits for.
+#include <fmt/core.h>
+
+#include "cli/commands.hpp"
+#include "cli/journal_view.hpp"
+#include "cli/run_support.hpp"
+#include "exec/exit_codes.hpp"
+#include "exec/value.hpp"
+
+namespace runbook::cli {
+
+namespace {
+
+int run_status_command(const std::string& run_id, const std::string& journal_path)
+{
+   auto journal = open_journal_or_report(journal_path, "status");
+   if (!journal) return exit_code::Invalid;
+   try {
+      std::optional<RunInfo> run;
+      if (run_id.empty()) {
+         const auto runs = journal->runs();   // Also marks dead runs interrupted.
+         if (!runs.empty()) run = runs.front();
+      } else {
+         journal->runs();
+         run = journal->run(run_id);
+      }
+      if (!run) {
+         fmt::print(stderr, "runbook status: {}\n", run_id.empty() ? "no runs in " + journal->path() : "no run " + run_id);
+         return exit_code::Invalid;
+      }
+      fmt::print("run:     {}\nrunbook: {} ({})\nstatus:  {}\n", run->id, run->title, run->runbook_path, status_text(*run));
+      if (run->mode == "rollback") fmt::print("mode:    rollback via '{}'\n", run->rollback_name);
+      if (!run->detail.empty()) fmt::print("detail:  {}\n", run->detail);
+
+      std::string phase;
+      for (const auto& e : journal->events(run->id)) {
+         if (e.kind != "phase") continue;
+         nlohmann::json data = nlohmann::json::parse(e.data_json, nullptr, false);
+         if (data.is_object()) phase = data.value("phase", "");
+      }
+      if (!phase.empty()) fmt::print("phase:   {}\n", phase);
+
+      const auto steps = journal->steps(run->id);
+      std::size_t done = 0;
+      for (const auto& s : steps) done += s.outcome == step_outcome::Done || s.outcome == step_outcome::MarkedDone;
+      fmt::print("steps:   {} done\n", done);
+      if (!run->current_step.empty()) {
+         for (const auto& s : steps) {
+            if (s.step_id != run->current_step) continue;
+            nlohmann::json inputs = nlohmann::json::parse(s.inputs_json, nullptr, false);
+            const std::string summary = inputs.is_object() ? inputs.value("summary", "") : "";
+            fmt::print("step:    {} ({}: {}) {}\n", s.step_id, s.kind, summary,
+                       s.outcome.empty() ? "in progress" : s.outcome);
+            if (s.outcome.empty()) {
+               // What it waits for.
+               if (s.kind == "wait" && s.deadline_ms) {
+                  fmt::print("waiting: until {} UTC (runbook time)\n", wall_time_text(*s.deadline_ms));
+               } else if (s.kind == "approve" || s.kind == "checklist") {
+                  fmt::print("waiting: for an answer (runbook approve {} {})\n", run->id, s.step_id);
+               } else if (s.kind == "watch" || s.kind == "await") {
+                  fmt::print("waiting: for the {} to finish: {}\n", s.kind, summary);
+               }
+            }
+         }
+      }
+      if (run->status == run_status::Running && run->lease_pid != 0)
+         fmt::print("held by: pid {} on {} (heartbeat {})\n", run->lease_pid, run->lease_host,
+                    wall_time_text(run->heartbeat_at));
+      if (run->status == run_status::Interrupted) fmt::print("next:    runbook resume {}\n", run->id);
+   } catch (const JournalError& e) {
+      fmt::print(stderr, "runbook status: {}\n", e.what());
+      return exit_code::Invalid;
+   }
+   return exit_code::Completed;
+}
+
+}  // namespace
+
+void add_status_command(CLI::App& app, int& exit_code)
+{
+   auto run_id = std::make_shared<std::string>();
+   auto journal_path = std::make_shared<std::string>();
+   auto* cmd = app.add_subcommand("status", "Show where a run stands: phase, step, what it waits for");
+   cmd->add_option("run", *run_id, "The run id (default: the latest run)");
+   add_journal_flag(cmd, *journal_path);
+   cmd->callback([=, &exit_code] { exit_code = run_status_command(*run_id, *journal_path); });
+}
+
+}  // namespace runbook::cli
