@@ -94,12 +94,16 @@ HttpResponse SandboxModel::answer(const HttpRequest& request)
          if (name == "Idempotency-Key" || name == "idempotency-key") {
             const auto seen = idempotent_answers_.find(value);
             if (seen != idempotent_answers_.end()) return seen->second;
-            HttpResponse first = ends_with(path, "/api/traffic") ? route(request) : respond(200, {{"ok", true}});
+            HttpResponse first = ends_with(path, "/api/traffic") ? route(request)
+                                 : ends_with(path, "/incidents")  ? respond(201, {{"id", "simulated-incident"}, {"status", "investigating"}})
+                                                                  : respond(200, {{"ok", true}});
             idempotent_answers_.emplace(value, first);
             return first;
          }
       }
       if (ends_with(path, "/api/traffic")) return route(request);
+      // A status page creates an incident: 201 Created, as the Statuspage API answers.
+      if (ends_with(path, "/incidents")) return respond(201, {{"id", "simulated-incident"}, {"status", "investigating"}});
       return respond(200, {{"ok", true}});
    }
 
