@@ -155,7 +155,11 @@ kills=0; ints=0; restarts=0; runs=0
 start_or_resume()
 {
    local db=$1 policy=$2
-   if [ ! -e "$db" ]; then
+   # A kill before the run row was committed leaves nothing to resume (and
+   # nothing done): start again.
+   local started
+   started=$(sqlite3 "$db" "SELECT COUNT(*) FROM runs" 2>/dev/null)
+   if [ "${started:-0}" = 0 ]; then
       "$RUNBOOK" run "${rollout[@]}" --journal "$db" --yes --time-scale "$scale" --in-doubt "$policy" >>"$db.out" 2>&1 &
    else
       "$RUNBOOK" resume --journal "$db" --yes --time-scale "$scale" --in-doubt "$policy" >>"$db.out" 2>&1 &
