@@ -50,6 +50,16 @@ const std::map<std::string, MonitoringMetric>& monitoring_metrics()
       {"memory-growth",
        {"MB/min", [](const SystemView& v, double) { return v.memory_growth_mb_per_min(); },
         [](const SystemView& v, Environment e, double) { return v.of(e).memory_growth_mb_per_min; }}},
+      // The tracking pixel answers faster than the API (no database round
+      // trip): its p99 follows the API's at 40%.
+      {"tracking-latency-p99",
+       {"ms", [](const SystemView& v, double) { return v.latency_p99_ms() * 0.4; },
+        [](const SystemView& v, Environment e, double) { return v.of(e).latency_ms * p99_multiplier * 0.4; }}},
+      // Connection pool usage: a floor of idle connections plus a share that
+      // grows with the load (CPU stands in for it).
+      {"db-pool-usage",
+       {"percent", [](const SystemView& v, double) { return 30.0 + v.cpu_percent() / 4; },
+        [](const SystemView& v, Environment e, double) { return 30.0 + v.of(e).cpu_percent / 4; }}},
       {"throughput",
        {"requests/s", [](const SystemView&, double rps) { return rps; },
         [](const SystemView& v, Environment e, double rps) { return rps * v.split.share(e); }}},

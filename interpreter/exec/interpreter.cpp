@@ -75,7 +75,7 @@ void Interpreter::Impl::record(const std::string& kind, const std::string& step_
 {
    if (run_id_.empty()) return;
    try {
-      journal_.record(run_id_, kind, redact(step_id), redactor_.redact_json(data).dump(), world_.clock().now());
+      journal_.record(run_id_, kind, redact(step_id), dump_for_journal(redactor_.redact_json(data)), world_.clock().now());
    } catch (const JournalError& e) {
       // The story of the run is incomplete, but no side effect depends on it;
       // step records (which do) stop the run when they fail.

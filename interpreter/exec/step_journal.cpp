@@ -172,7 +172,7 @@ Flow Interpreter::Impl::journaled(const ast::Step& step, Frame& frame, const std
    const double every = step.options.retry_every_ms.value_or(1000);
    double backoff = every;
    for (int tried = 0;; ++tried) {
-      const std::string inputs = redactor_.redact_json(resolved.inputs).dump();
+      const std::string inputs = dump_for_journal(redactor_.redact_json(resolved.inputs));
       int attempt = 0;
       try {
          attempt = journal_.step_started(run_id_, id, resolved.kind, hash, inputs, resolved.deadline_ms,
@@ -213,7 +213,7 @@ Flow Interpreter::Impl::journaled(const ast::Step& step, Frame& frame, const std
       p.result["attempt"] = attempt;
 
       try {
-         journal_.step_finished(run_id_, id, p.outcome, redactor_.redact_json(p.result).dump(), world_.clock().now());
+         journal_.step_finished(run_id_, id, p.outcome, dump_for_journal(redactor_.redact_json(p.result)), world_.clock().now());
       } catch (const JournalError& e) {
          stop_message_ = fmt::format("the outcome of step {} could not be journaled: {}", id, e.what());
          return Flow::JournalBroken;
