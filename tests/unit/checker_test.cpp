@@ -5,7 +5,7 @@
 
 #include "check/checker.hpp"
 #include "check/signature.hpp"
-#include "check/suggest.hpp"
+#include "syntax/suggest.hpp"
 #include "syntax/loader.hpp"
 
 using namespace runbook;
