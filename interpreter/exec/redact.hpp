@@ -33,12 +33,9 @@ private:
    std::vector<std::string> secrets_;   ///< Longest first, so a secret that contains another is hidden whole.
 };
 
-/// Serialises a (redacted) document for the journal. What comes from the
-/// outside world may be binary (the tracking pixel is a PNG): invalid UTF-8
-/// is replaced instead of throwing, so a step's result can always be journaled.
-inline std::string dump_for_journal(const nlohmann::json& json)
-{
-   return json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
+/// JSON text for the journal. Bytes that are not UTF-8 (a binary HTTP body
+/// such as a tracking pixel, a command printing Latin-1) become U+FFFD
+/// instead of throwing out of nlohmann::json::dump() and killing the run.
+std::string journal_json(const nlohmann::json& json);
 
 }  // namespace runbook
