@@ -17,6 +17,7 @@
 #include <sys/wait.h>
 
 #include "support/child_process.hpp"
+#include "support/free_port.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace std::chrono_literals;
@@ -154,11 +155,8 @@ TEST_CASE("hostile HTTP servers fail the run with a clear message, in bounded ti
    }
    SECTION("nobody listening")
    {
-      int closed_port = 0;
-      {
-         httplib::Server probe;
-         closed_port = probe.bind_to_any_port("127.0.0.1");
-      }
+      // A port that was free a moment ago: nothing listens there.
+      const int closed_port = runbook::testing::free_loopback_port();
       const auto r = run_steps(dir, "refused", "  http get \"http://127.0.0.1:" + std::to_string(closed_port) + "/x\"");
       INFO(r.output);
       CHECK(r.exit_code == 1);
