@@ -27,7 +27,7 @@ sandbox_start "$work"
 cat >route.rb <<'EOF'
 runbook "Journal faults"
 param sandbox: string = "http://127.0.0.1:1"
-param hold: duration = 0s
+param hold: duration = 1ms
 secret token = env("LB_ADMIN_TOKEN")
 phase "Route" {
   http post "${sandbox}/api/traffic" header "Authorization" = "Bearer ${token}" body {"environment": "green", "percentage": 10} expect status 200
