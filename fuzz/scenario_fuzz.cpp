@@ -1,14 +1,24 @@
-// libFuzzer target: the scenario parser (`runbook simulate --scenario`,
-// `runbook test`) on arbitrary bytes: diagnostics, never a crash, a hang or a
-// sanitizer report. What it finds becomes a file in
-// tests/regressions/scenarios/, replayed by tests/unit/regressions_test.cpp.
+// libFuzzer target for the scenario parser (issue 7).
+//
+//   cmake -S . -B build-fuzz -DCMAKE_CXX_COMPILER=clang++ -DRUNBOOK_FUZZ=ON
+//   cmake --build build-fuzz --target scenario_fuzz
+//   build-fuzz/fuzz/scenario_fuzz -max_total_time=60 fuzz/corpus/scenario   # short run (CI)
+//   build-fuzz/fuzz/scenario_fuzz -max_total_time=3600 -jobs=2 fuzz/corpus/scenario   # long run
+//
+// Any input must give a Scenario or diagnostics: never a crash, a hang or
+// unbounded memory. Rendering the diagnostics is part of the target, since
+// the caret line is computed from the input.
 #include <cstddef>
 #include <cstdint>
+#include <string>
 
-#include "fuzz_inputs.hpp"
+#include "simulate/scenario_parser.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
 {
-   runbook::fuzz::scenario(std::string(reinterpret_cast<const char*>(data), size));
-   return 0;
+   runbook::Diagnostics diags;
+   const auto scenario = runbook::sim::parse_scenario("fuzz.scenario", std::string(reinterpret_cast<const char*>(data), size), diags);
+   const std::string rendered = runbook::render_text(diags);
+   (void)scenario.runbook_path();
+   return rendered.size() > 1u << 30 ? 1 : 0;
 }

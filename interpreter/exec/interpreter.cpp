@@ -375,6 +375,10 @@ RunOutcome Interpreter::Impl::finish(Flow flow, bool in_rollback)
       }
       break;
    }
+   if (keep_resumable_ && (flow == Flow::Aborted || flow == Flow::Failed)) {
+      outcome.status = run_status::Interrupted;
+      outcome.summary += fmt::format(" (run {} stays resumable)", run_id_);
+   }
    outcome.summary = redact(outcome.summary);
    for (const auto& [name, value] : main_scope_.own()) outcome.variables[name] = redactor_.redact_json(value.to_json());
    if (!run_id_.empty()) {

@@ -145,6 +145,7 @@ Flow Interpreter::Impl::journaled(const ast::Step& step, Frame& frame, const std
          const std::string decision = settle_in_doubt(id, resolved);
          if (decision == "interrupted") return Flow::Interrupted;
          if (decision == "abort" || decision == "fail") {
+            keep_resumable_ = true;
             stop_message_ = fmt::format("step {} is in doubt and was not settled ({}); resume again with "
                                         "--in-doubt redo or --in-doubt skip once you know whether it took effect",
                                         id, decision == "abort" ? "aborted" : "--in-doubt fail");

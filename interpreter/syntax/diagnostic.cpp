@@ -103,6 +103,27 @@ void cut_line(DisplayLine& line)
    line.caret = line.caret - first + (cut_front ? 3 : 0);
 }
 
+/// The source line of `loc`.  Locations made by the parser carry their byte
+/// offset, which finds the line without counting the lines before it (that
+/// matters for errors near the end of a large file); others fall back to
+/// counting.
+std::string_view source_line(const Location& loc)
+{
+   const std::string_view text = loc.file->text;
+   const bool has_offset = loc.offset > 0 || loc.line == 1;
+   if (has_offset && loc.offset <= text.size() && loc.column >= 1 && loc.column - 1 <= loc.offset) {
+      const std::size_t start = loc.offset - (loc.column - 1);
+      const bool starts_line = start == 0 || text[start - 1] == '\n';
+      if (starts_line && text.substr(start, loc.offset - start).find('\n') == std::string_view::npos) {
+         std::size_t end = text.find('\n', start);
+         if (end == std::string_view::npos) end = text.size();
+         if (end > start && text[end - 1] == '\r') --end;
+         return text.substr(start, end - start);
+      }
+   }
+   return loc.file->line_text(loc.line);
+}
+
 std::string display_path(const Diagnostic& d)
 {
    return d.loc.file != nullptr ? d.loc.file->path : std::string("runbook");
@@ -176,7 +197,7 @@ std::string render_text(const Diagnostic& d, bool color)
    out += d.message;
    out += "\n";
    if (d.loc.valid()) {
-      DisplayLine line = display_line(d.loc.file->line_text(d.loc.line), d.loc.column);
+      DisplayLine line = display_line(source_line(d.loc), d.loc.column);
       cut_line(line);
       out += line.text;
       out += "\n";

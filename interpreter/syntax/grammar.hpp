@@ -50,6 +50,7 @@
 
 #include <cstddef>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include <tao/pegtl.hpp>
@@ -217,9 +218,10 @@ struct size_unit : sor< string< 'K', 'B' >, string< 'M', 'B' >, string< 'G', 'B'
 // A duration may be compound: `1h30m`.
 struct duration_tail : seq< duration_unit, star< decimal, duration_unit > > {};
 // A number is followed by nothing, `%`, a size unit or a duration unit; a
-// letter glued to it is an unknown unit, and an error.
-struct number_end : not_at< identifier_other > {};
-struct number_lit : seq< decimal, opt< sor< one< '%' >, size_unit, duration_tail > >, must< number_end > > {};
+// letter glued to it is an unknown unit, and an error that points at it.
+struct unit_suffix : sor< one< '%' >, size_unit, duration_tail > {};
+struct unknown_unit : success {};
+struct number_lit : seq< decimal, sor< seq< unit_suffix, not_at< identifier_other > >, not_at< identifier_other >, raise< unknown_unit > > > {};
 // Where the language takes a fixed duration (`for 5m`, `every 30s`,
 // `timeout 2m`, `grace 15m`), only a duration literal will do: the checker
 // and the planner need its value before anything runs.
@@ -373,6 +375,8 @@ struct condition : seq< expr, star< sp, condition_clause > > {};
 
 // ---------------------------------------------------------------- blocks
 
+struct step;
+
 // A block is `{`, items, `}`.  It is a custom rule because it does three
 // things a plain `seq` cannot: it names the construct that opened it in its
 // errors ("expected '}' to close the phase started at line 12"), it checks
@@ -419,7 +423,8 @@ struct block
          const auto nodes_before = st.tree.nodes.size();
          try {
             if( !Control< typename Owner::item >::template match< A, rewind_mode::required, Action, Control >( in, st ) ) {
-               throw syntax_error{ "expected " + std::string( Owner::item_hint ) + " or '}' to close the " + std::string( Owner::what ) + " started at line " + std::to_string( st.line_of( open ) ), st.offset_of( in.current() ), { Owner::item_note } };
+               const std::size_t at = st.offset_of( in.current() );
+               throw syntax_error{ "expected " + std::string( Owner::item_hint ) + " or '}' to close the " + std::string( Owner::what ) + " started at line " + std::to_string( st.line_of( open ) ), at, st.item_notes( at, Owner::item_note, std::is_same_v< typename Owner::item, step > ) };
             }
             if constexpr( Owner::separated ) {
                (void)Control< sp_inline >::template match< A, M, Action, Control >( in, st );
@@ -694,7 +699,7 @@ struct file : seq< sp, star< top_item, sp >, eof > {};
    template <>                       \
    inline constexpr const char* error_message< rule > = text
 
-RUNBOOK_ERROR( number_end, "unknown unit after the number: use ms, s, m, h or d for durations, % for percent, or KB, MB, GB for sizes" );
+RUNBOOK_ERROR( unknown_unit, "unknown unit after the number: use ms, s, m, h or d for durations, % for percent, or KB, MB, GB for sizes" );
 RUNBOOK_ERROR( escape_code, "unknown escape sequence: use \\\", \\\\, \\n, \\t, \\r or \\$" );
 RUNBOOK_ERROR( interpolation_expr, "expected an expression inside '${...}'" );
 RUNBOOK_ERROR( interpolation_close, "expected '}' to close the interpolation '${'" );

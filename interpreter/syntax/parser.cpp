@@ -16,6 +16,7 @@
 // mistaken for steps of its parent.  After max_errors errors the parse stops.
 #include "syntax/parser.hpp"
 
+#include <algorithm>
 #include <cstring>
 #include <string_view>
 
@@ -23,6 +24,7 @@
 #include "syntax/flat_tree.hpp"
 #include "syntax/grammar.hpp"
 #include "syntax/line_index.hpp"
+#include "syntax/suggest.hpp"
 
 namespace runbook {
 
@@ -210,6 +212,15 @@ struct never_fails_impl<pegtl::internal::seq<Rules...>> : std::bool_constant<(ne
 
 // ---------------------------------------------------------------- parse state
 
+/// The words that start a step (for "did you mean" and hints).
+const std::vector<std::string>& step_words()
+{
+   static const std::vector<std::string> words = {"sh",     "http",  "checklist", "approve", "wait",   "watch",
+                                                  "await",  "assert", "rollback", "abort",   "log",    "notify",
+                                                  "let",    "if",    "for",       "return",  "undo"};
+   return words;
+}
+
 bool is_word_char(char c)
 {
    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
@@ -309,6 +320,16 @@ public:
          depth += braces(first, end_of_line(first));
       }
       return text_.size();
+   }
+
+   /// The notes for something that is not an item of a block: "did you
+   /// mean" when it looks like a misspelled step keyword, then `note`.
+   std::vector<std::string> item_notes(std::size_t offset, const char* note, bool steps) const
+   {
+      std::vector<std::string> notes;
+      if (steps) notes = did_you_mean(word_at(offset), step_words());
+      notes.emplace_back(note);
+      return notes;
    }
 
    /// When what is missing would have been on a later line (`log "a" +`
@@ -500,25 +521,20 @@ std::size_t skip_space(std::string_view text, std::size_t pos)
    return pos;
 }
 
-bool is_step_keyword(std::string_view word)
-{
-   static constexpr std::string_view steps[] = {"sh", "http", "checklist", "approve", "wait", "watch", "await",
-                                                "assert", "abort", "log", "notify", "let", "if", "for",
-                                                "return", "undo"};
-   for (const auto step : steps) {
-      if (word == step) return true;
-   }
-   return false;
-}
-
 /// The error for a line that starts no declaration.
 g::syntax_error not_a_declaration(const ParseState& st, std::size_t pos)
 {
-   const std::string_view word = st.word_at(pos);
+   static const std::vector<std::string> declarations = {"runbook", "use",     "param", "secret", "metric",
+                                                         "trigger", "warning", "fn",    "phase",  "rollback"};
+   const std::string word(st.word_at(pos));
    if (st.text()[pos] == '}') return {"unexpected '}': there is no open block to close", pos, {}};
    g::syntax_error error{g::error_message<g::declaration>, pos, {}};
-   if (is_step_keyword(word) || word == "rollback") {
+   const auto& steps = step_words();
+   if (std::find(steps.begin(), steps.end(), word) != steps.end()) {
       error.notes.push_back("steps belong inside a phase, a rollback block or a function");
+   }
+   else {
+      error.notes = did_you_mean(word, declarations);
    }
    return error;
 }

@@ -125,7 +125,7 @@ TEST_CASE("module paths must say where to look; syntax errors in modules are rep
    Fixture f;
    f.sources.files["runbooks/main.rb"] = "use \"traffic\"\nuse \"std/broken\"\n";
    f.sources.files["lib/stdlib/broken.rb"] = "fn f( {\n}\n";
-   f.load();
+   const Program program = f.load();  // Diagnostics point into its sources.
    REQUIRE(f.diags.error_count() == 2);
    CHECK(f.diags.all()[0].message == "module paths start with 'std/' or './': 'traffic'");
    CHECK(f.diags.all()[1].loc.file->path == "std/broken.rb");
