@@ -155,9 +155,11 @@ rm -rf lease; mkdir lease
 pid=$!
 until [ "$(requests)" -ge 1 ] || ! kill -0 "$pid" 2>/dev/null; do sleep 0.05; done
 kill -KILL "$pid"; wait "$pid" 2>/dev/null
-"$RUNBOOK" resume --journal "$work/lease/journal.db" --yes --time-scale 1 >resume-a.out 2>&1 </dev/null &
+# Both name the run, as an operator who read `runbook runs` would.
+run=$(sqlite3 "$work/lease/journal.db" "SELECT id FROM runs LIMIT 1")
+"$RUNBOOK" resume "$run" --journal "$work/lease/journal.db" --yes --time-scale 1 >resume-a.out 2>&1 </dev/null &
 a=$!
-"$RUNBOOK" resume --journal "$work/lease/journal.db" --yes --time-scale 1 >resume-b.out 2>&1 </dev/null &
+"$RUNBOOK" resume "$run" --journal "$work/lease/journal.db" --yes --time-scale 1 >resume-b.out 2>&1 </dev/null &
 b=$!
 sleep 3
 alive=0; loser=""; winner=""
