@@ -167,9 +167,26 @@ start_or_resume()
    run_pid=$!
 }
 
+# The window kills are drawn from. A `watch` restarts its window on resume
+# (the gap was not observed), so kills that always land inside one long watch
+# would make no progress for ever: when an attempt ends with no more steps
+# done than before, the window doubles (up to twice a full run); progress
+# resets it.
+span_ms=0
+done_steps=0
+adapt_span()
+{
+   local db=$1 now
+   now=$(sqlite3 "$db" "SELECT COUNT(*) FROM attempts WHERE outcome = 'done'" 2>/dev/null)
+   now=${now:-0}
+   if [ "$now" -gt "$done_steps" ]; then span_ms=$(( full_ms / 8 + 1 ));
+   else span_ms=$(( span_ms * 2 > full_ms * 2 ? full_ms * 2 : span_ms * 2 )); fi
+   done_steps=$now
+}
+
 random_sleep()
 {
-   local span=$(( full_ms / 8 + 1 ))
+   local span=$(( span_ms > 0 ? span_ms : full_ms / 8 + 1 ))
    local delay_ms=$(( (RANDOM * 32768 + RANDOM) % span ))
    sleep "$(printf '%d.%03d' $((delay_ms / 1000)) $((delay_ms % 1000)))"
 }
@@ -180,6 +197,7 @@ torture_one()
    local db="$work/$label.db"
    reset_sandbox
    local rc=-1 attempts=0
+   span_ms=$(( full_ms / 8 + 1 )); done_steps=0
    while :; do
       attempts=$((attempts + 1))
       if [ "$attempts" -gt 400 ]; then fail "$label: still not finished after 400 resumes"; return; fi
@@ -213,6 +231,7 @@ torture_one()
       fi
       wait "$run_pid"; rc=$?
       run_pid=""
+      adapt_span "$db"
       case $rc in
          0) break ;;
          130|137) continue ;;     # interrupted / killed: resume
