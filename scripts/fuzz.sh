@@ -38,7 +38,7 @@ seed_files()
 {
    case $1 in
       parse_check_fuzz) find runbooks stdlib tests -name '*.rb' -type f; find tests/regressions/runbooks -type f ;;
-      scenario_fuzz) find runbooks tests -name '*.scenario' -type f; find tests/regressions/scenarios -type f ;;
+      scenario_fuzz) find runbooks tests fuzz/corpus -name '*.scenario' -type f; find tests/regressions/scenarios -type f ;;
    esac
 }
 

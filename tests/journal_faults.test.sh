@@ -27,7 +27,7 @@ sandbox_start "$work"
 cat >route.rb <<'EOF'
 runbook "Journal faults"
 param sandbox: string = "http://127.0.0.1:1"
-param hold: duration = 0s
+param hold: duration = 1ms
 secret token = env("LB_ADMIN_TOKEN")
 phase "Route" {
   http post "${sandbox}/api/traffic" header "Authorization" = "Bearer ${token}" body {"environment": "green", "percentage": 10} expect status 200
@@ -122,12 +122,19 @@ if [ "$(id -u)" = 0 ] && mkdir full && mount -t tmpfs -o size=256k tmpfs "$work/
    # Full in the middle of a run: room for the journal, then the filler grows.
    rm -f full/filler full/journal.db*
    reset
-   run_route --journal "$work/full/journal.db" -p hold=1h --time-scale 1 >full.out 2>&1 </dev/null &
+   # "$RUNBOOK" itself in the background, not the run_route function: $! must
+   # be runbook's pid, not a subshell's (which would not pass SIGINT on).
+   "$RUNBOOK" run "$work/route.rb" -p "sandbox=$SANDBOX_URL" --yes --journal "$work/full/journal.db" -p hold=1h \
+      --time-scale 1 >full.out 2>&1 </dev/null &
    pid=$!
    until [ "$(requests)" -ge 1 ] || ! kill -0 "$pid" 2>/dev/null; do sleep 0.05; done
    head -c 10M /dev/zero >full/filler 2>/dev/null
    kill -INT "$pid"; wait "$pid"; rc=$?
-   echo "ok: full disk mid-run, interrupted -> exit $rc"
+   # It stops (130 interrupted, or 1/2 when even the interruption cannot be
+   # journaled) and says why.
+   [ "$rc" != 0 ] || fail "full disk mid-run: the run completed"
+   grep -qiE "full" full.out || fail "full disk mid-run: nothing says the disk is full: $(tail -3 full.out)"
+   echo "ok: full disk mid-run, interrupted -> exit $rc: $(tail -1 full.out | cut -c1-200)"
    out=$("$RUNBOOK" resume --journal "$work/full/journal.db" --yes --time-scale 100000 2>&1 </dev/null); rc=$?
    [ "$rc" != 0 ] || fail "resume on a full disk completed: the journal could not have recorded it"
    [ "$(requests)" -le 1 ] || fail "full disk mid-run: a step ran although its start could not be journaled"
@@ -143,13 +150,16 @@ fi
 cases=$((cases + 1))
 reset
 rm -rf lease; mkdir lease
-run_route --journal "$work/lease/journal.db" -p hold=1h --time-scale 1 >lease.out 2>&1 </dev/null &
+"$RUNBOOK" run "$work/route.rb" -p "sandbox=$SANDBOX_URL" --yes --journal "$work/lease/journal.db" -p hold=1h \
+   --time-scale 1 >lease.out 2>&1 </dev/null &
 pid=$!
 until [ "$(requests)" -ge 1 ] || ! kill -0 "$pid" 2>/dev/null; do sleep 0.05; done
 kill -KILL "$pid"; wait "$pid" 2>/dev/null
-"$RUNBOOK" resume --journal "$work/lease/journal.db" --yes --time-scale 1 >resume-a.out 2>&1 </dev/null &
+# Both name the run, as an operator who read `runbook runs` would.
+run=$(sqlite3 "$work/lease/journal.db" "SELECT id FROM runs LIMIT 1")
+"$RUNBOOK" resume "$run" --journal "$work/lease/journal.db" --yes --time-scale 1 >resume-a.out 2>&1 </dev/null &
 a=$!
-"$RUNBOOK" resume --journal "$work/lease/journal.db" --yes --time-scale 1 >resume-b.out 2>&1 </dev/null &
+"$RUNBOOK" resume "$run" --journal "$work/lease/journal.db" --yes --time-scale 1 >resume-b.out 2>&1 </dev/null &
 b=$!
 sleep 3
 alive=0; loser=""; winner=""

@@ -172,7 +172,8 @@ std::string render_json(const SimulationResult& r, const std::vector<Expectation
          xs.push_back({{"line", x.rule != nullptr ? x.rule->loc.line : 0}, {"expected", x.expected}, {"passed", x.passed}, {"actual", x.actual}});
       doc["expectations"] = std::move(xs);
    }
-   return doc.dump(2) + "\n";
+   // replace: a binary body (the tracking pixel) in the timeline must not throw.
+   return doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 }  // namespace

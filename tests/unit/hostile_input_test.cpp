@@ -84,15 +84,17 @@ double best_time(const std::string& text)
 TEST_CASE("deeply nested input is refused at a bounded depth, not a stack overflow", "[hostile]")
 {
    const std::size_t depth = 100000;
+   // Steps live in a phase: `let` is wrapped in one.
+   const auto in_phase = [](const std::string& step) { return header + "phase \"p\" {\n  " + step + "\n}\n"; };
    const std::vector<std::pair<std::string, std::string>> shapes = {
-      {"parentheses", header + "let x = " + repeat("(", depth) + "1" + repeat(")", depth) + "\n"},
-      {"lists", header + "let x = " + repeat("[", depth) + repeat("]", depth) + "\n"},
-      {"maps", header + "let x = " + repeat("{\"a\": ", depth) + "1" + repeat("}", depth) + "\n"},
-      {"unary minus", header + "let x = " + repeat("-", depth) + "1\n"},
-      {"not", header + "let x = " + repeat("not ", depth) + "true\n"},
+      {"parentheses", in_phase("let x = " + repeat("(", depth) + "1" + repeat(")", depth))},
+      {"lists", in_phase("let x = " + repeat("[", depth) + repeat("]", depth))},
+      {"maps", in_phase("let x = " + repeat("{\"a\": ", depth) + "1" + repeat("}", depth))},
+      {"unary minus", in_phase("let x = " + repeat("-", depth) + "1")},
+      {"not", in_phase("let x = " + repeat("not ", depth) + "true")},
       {"blocks", header + "phase \"p\" {\n" + repeat("if true {\n", depth) + repeat("}\n", depth) + "}\n"},
-      {"interpolations", header + "log \"" + repeat("${\"", depth) + repeat("\"}", depth) + "\"\n"},
-      {"unclosed", header + "let x = " + repeat("(", depth) + "\n"},
+      {"interpolations", in_phase("log \"" + repeat("${\"", depth) + repeat("\"}", depth) + "\"")},
+      {"unclosed", in_phase("let x = " + repeat("(", depth))},
    };
    for (const auto& [name, text] : shapes) {
       INFO(name);
@@ -143,15 +145,15 @@ TEST_CASE("invalid UTF-8 and NUL bytes get diagnostics, and JSON output stays va
 TEST_CASE("import cycles are reported with the cycle, not followed forever", "[hostile]")
 {
    const std::map<std::string, std::string> modules = {
-      {"a.rb", "use \"./b\"\nfn fa() {\n  log \"a\"\n}\n"},
-      {"b.rb", "use \"./c\"\nfn fb() {\n  log \"b\"\n}\n"},
-      {"c.rb", "use \"./a\"\nfn fc() {\n  log \"c\"\n}\n"},
+      {"a.rb", "use \"./b.rb\"\nfn fa() {\n  log \"a\"\n}\n"},
+      {"b.rb", "use \"./c.rb\"\nfn fb() {\n  log \"b\"\n}\n"},
+      {"c.rb", "use \"./a.rb\"\nfn fc() {\n  log \"c\"\n}\n"},
    };
-   const Outcome cycle = load(header + "use \"./a\"\n", modules);
+   const Outcome cycle = load(header + "use \"./a.rb\"\n", modules);
    REQUIRE(cycle.diags.has_errors());
    CHECK(mentions(cycle, "cycle"));
 
-   const Outcome self = load(header + "use \"./fuzz\"\n");
+   const Outcome self = load(header + "use \"./fuzz.rb\"\n");
    REQUIRE(self.diags.has_errors());
 }
 
