@@ -93,7 +93,7 @@ sh "slow" takes 5m
    CHECK(down.error == "connection refused");
 
    REQUIRE(world.side_effects().size() == 11);
-   CHECK(world.side_effects()[0].scenario_line == 2);
+   CHECK(world.side_effects()[0].scenario_line == 3);   // Line 1 is the runbook, line 2 blank.
    CHECK(world.side_effects()[0].failed);
    CHECK(world.side_effects()[4].scenario_line == 0);
    REQUIRE(world.fault_at());
