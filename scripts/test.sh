@@ -6,9 +6,11 @@
 #      and integration tests there (leak detection on, first error fatal);
 #   3. fuzzes the parser+checker and the scenario parser for 60 s each
 #      (scripts/fuzz.sh; RUNBOOK_FUZZ_SECONDS=N to change, 0 to skip).
-# Used by .ci/run (2 cores, 90 minutes including apt and builds); each stage
-# prints its duration so the budget can be watched. Arguments go to the first
-# ctest (e.g. -R crash_torture).
+# Stage 1 is what CI runs on every submission (.ci/run: 2 cores, 90 minutes
+# including apt and builds). Stages 2 and 3 and the crash torture run with
+# RUNBOOK_TEST_FULL=1: they have not yet been proven to fit CI's budget next to
+# stage 1 (see docs/testing.md). Each stage prints its duration. Arguments go
+# to the first ctest (e.g. -R crash_torture).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,8 +23,14 @@ stage_done "setup"
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRUNBOOK_WERROR=ON >/dev/null
 cmake --build build -j"$(nproc)"
 stage_done "build (-Werror)"
-ctest --test-dir build --output-on-failure -j"$(nproc)" "$@"
+full=${RUNBOOK_TEST_FULL:-0}
+if [ "$full" = 1 ]; then
+   ctest --test-dir build --output-on-failure -j"$(nproc)" "$@"
+else
+   ctest --test-dir build --output-on-failure -j"$(nproc)" -LE long "$@"
+fi
 stage_done "tests"
+[ "$full" = 1 ] || exit 0
 
 # Sanitizers. -O1 keeps ASan's reports readable and its build fast. Under
 # ASan the script tests (tests/*.test.sh: goldens, crash torture, hostile
