@@ -347,3 +347,33 @@ TEST_CASE("resume after the file changed: said, and --use-current refused when d
    CHECK(server.posts(10) == 0);
    CHECK(server.posts(25) == 1);
 }
+
+TEST_CASE("runbook abort --rollback from another terminal sends a running run into its rollback", "[integration][abort]")
+{
+   CountingServer server;
+   TempDir dir;
+   write_file(dir.file("r.rb"), "runbook \"abortable\"\n"
+                                "param api: string = \"http://127.0.0.1:" + std::to_string(server.port()) + "\"\n"
+                                "phase \"Canary\" {\n"
+                                "  http post \"${api}/api/traffic\" body {\"environment\": \"green\", \"percentage\": 5}\n"
+                                "  wait 1h\n"
+                                "}\n"
+                                "rollback back {\n"
+                                "  http post \"${api}/api/traffic\" body {\"environment\": \"blue\", \"percentage\": 100}\n"
+                                "}\n");
+   Runbook rb({"run", "r.rb", "--journal", "j.db"}, dir.file("run.txt"), dir.path());
+   REQUIRE(eventually([&] { return server.posts(5) == 1; }));
+   std::string runs;
+   REQUIRE(run_to_end({"runs", "--journal", "j.db", "--json"}, dir, &runs) == 0);
+   const std::string id = nlohmann::json::parse(runs)[0]["id"].get<std::string>();
+   std::string status;
+   CHECK(run_to_end({"status", id, "--journal", "j.db"}, dir, &status) == 0);
+   CHECK(status.find("running") != std::string::npos);
+   CHECK(run_to_end({"abort", id, "--rollback", "back", "--journal", "j.db"}, dir) == 0);
+   const auto sent = std::chrono::steady_clock::now();
+   const int code = rb.wait();
+   INFO(read_file(dir.file("run.txt")));
+   CHECK(code == 3);
+   CHECK(server.posts(100) == 1);
+   CHECK(std::chrono::steady_clock::now() - sent < 5s);
+}
