@@ -6,6 +6,7 @@
 # Procedures").
 #
 #   runbook run runbooks/emergency-rollback.rb -p incident=PXXXXXX
+#   runbook run runbooks/emergency-rollback.rb -p incident=     # no PagerDuty incident to acknowledge
 #
 # The rollout's own `emergency` rollback block does phases 2-4 of this
 # when a trigger fires; run this one when a person decides (an alert, a
@@ -24,7 +25,7 @@ param track = "https://track.mailsender.app"
 param lb = "https://lb-admin.mailsender.app"
 param monitor = "https://monitoring.mailsender.app"
 param pagerduty = "https://pagerduty.api.com"
-param incident = ""                                   # the seed's $INCIDENT_ID; empty: nothing to acknowledge
+param incident: string                                # the seed's $INCIDENT_ID (required; -p incident= when there is none)
 param slack = "https://hooks.slack.com/services"      # + the SLACK_WEBHOOK secret
 param statuspage = "https://api.statuspage.io"
 param statuspage_page = "mailsender"                  # the seed's $PAGE_ID

@@ -23,6 +23,9 @@ struct MonitoringMetric {
    std::function<double(const SystemView&, Environment, double requests_per_second)> environment;
 };
 
+constexpr double tracking_share_of_latency = 0.5;
+constexpr double db_pool_baseline_percent = 40;
+
 const std::map<std::string, MonitoringMetric>& monitoring_metrics()
 {
    static const std::map<std::string, MonitoringMetric> metrics = {
@@ -50,6 +53,26 @@ const std::map<std::string, MonitoringMetric>& monitoring_metrics()
       {"memory-growth",
        {"MB/min", [](const SystemView& v, double) { return v.memory_growth_mb_per_min(); },
         [](const SystemView& v, Environment e, double) { return v.of(e).memory_growth_mb_per_min; }}},
+      // The tracking pixel is a static response: its p99 is half the API's,
+      // so it follows the API's latency faults (the shipped rollout's
+      // tracking SLA trigger watches it).
+      {"tracking-latency-p99",
+       {"ms", [](const SystemView& v, double) { return v.latency_p99_ms() * tracking_share_of_latency; },
+        [](const SystemView& v, Environment e, double) {
+           return v.of(e).latency_ms * p99_multiplier * tracking_share_of_latency;
+        }}},
+      // Database connection pool usage: steady while the database answers,
+      // exhausted when an environment that gets traffic cannot reach it.
+      {"db-pool-usage",
+       {"percent",
+        [](const SystemView& v, double) {
+           for (const Environment e : all_environments)
+              if (v.split.share(e) > 0 && v.of(e).serving && !v.of(e).database_up) return 100.0;
+           return db_pool_baseline_percent;
+        },
+        [](const SystemView& v, Environment e, double) {
+           return v.of(e).database_up ? db_pool_baseline_percent : 100.0;
+        }}},
       {"throughput",
        {"requests/s", [](const SystemView&, double rps) { return rps; },
         [](const SystemView& v, Environment e, double rps) { return rps * v.split.share(e); }}},

@@ -109,7 +109,7 @@ public:
       build_globals();
       for_each_file([&](File& file, const std::string& module) { check_declarations(file, module); });
       for_each_file([&](File& file, const std::string& module) { check_bodies(file, module); });
-      check_rollback_reachability();
+      check_reachability();
       assign_step_ids(program_, diags_);
    }
 
@@ -229,6 +229,9 @@ private:
       const double every = trigger.every_ms.value_or(options_.default_every_ms);
       if (trigger.every_ms) positive_duration(*trigger.every_ms, trigger.loc, "'every'");
       if (trigger.grace_ms) positive_duration(*trigger.grace_ms, trigger.loc, "'grace'");
+      // A trigger leads to its rollback only if some phase arms it: recorded
+      // here, decided in check_reachability().
+      current_trigger_ = &trigger;
       check_condition(trigger.condition, scope, every);
       const auto& action = trigger.action;
       switch (action.kind) {
@@ -240,7 +243,8 @@ private:
          if (action.value) type_of(*action.value, scope);
          break;
       case TriggerAction::Kind::Record: break;
-      }
+         current_trigger_ = nullptr;
+   }
    }
 
    // ------------------------------------------------------------ blocks
@@ -248,6 +252,7 @@ private:
    void check_phase(const Phase& phase, const Context& context)
    {
       bool arms_any = phase.arms_all && !names_.triggers.empty();
+      armed_all_ = armed_all_ || phase.arms_all;
       std::set<std::string> armed;
       for (const auto& [name, loc] : phase.arms) {
          if (!names_.triggers.count(name)) {
@@ -257,6 +262,7 @@ private:
             diags_.error(loc, "duplicate-name", fmt::format("trigger '{}' is armed twice", name));
          } else {
             arms_any = true;
+            armed_.insert(name);
          }
       }
       // Phases share the run's variables: a capture in one phase is seen by the next.
@@ -459,7 +465,8 @@ private:
 
    void rollback_target(const std::string& name, const Location& loc, const std::string& who)
    {
-      used_rollbacks_.insert(name);
+      if (current_trigger_) rollbacks_of_triggers_[name].push_back(current_trigger_);
+      else used_rollbacks_.insert(name);
       if (!names_.rollbacks.count(name))
          diags_.error(loc, "undefined-rollback",
                       fmt::format("{} leads to rollback '{}', which is not defined", who, name),
@@ -937,14 +944,33 @@ private:
       return false;
    }
 
-   void check_rollback_reachability()
+   bool is_armed(const Trigger& trigger) const { return armed_all_ || armed_.count(trigger.name) > 0; }
+
+   void check_reachability()
    {
-      for (const auto& [name, block] : names_.rollbacks)
-         if (!used_rollbacks_.count(name))
-            diags_.warning(block->loc, "unreachable-rollback",
-                           fmt::format("rollback block '{}' is never used: no trigger, step or 'on lost' leads to it",
-                                       name),
-                           {"an operator can still start it by hand; otherwise remove it or point a trigger at it"});
+      for (const auto& [name, block] : names_.rollbacks) {
+         if (used_rollbacks_.count(name)) continue;
+         std::vector<std::string> notes;
+         bool reached = false;
+         for (const Trigger* trigger : rollbacks_of_triggers_[name]) {
+            if (is_armed(*trigger)) reached = true;
+            else notes.push_back(fmt::format("trigger '{}' leads to it, but no phase arms that trigger", trigger->name));
+         }
+         if (reached) continue;
+         notes.push_back("an operator can still start it by hand; otherwise remove it or point a trigger at it");
+         diags_.warning(block->loc, "unreachable-rollback",
+                        fmt::format("rollback block '{}' is never used: no armed trigger, step or 'on lost' leads to it",
+                                    name),
+                        notes);
+      }
+      // A module may offer triggers for runbooks to arm; the runbook's own
+      // triggers are there to be armed.
+      for (const auto& trigger : program_.root->triggers)
+         if (!is_armed(trigger) && names_.triggers.count(trigger.name) && names_.triggers.at(trigger.name) == &trigger)
+            diags_.warning(trigger.loc, "unarmed-trigger",
+                           fmt::format("{} '{}' is never armed: no phase lists it in 'arms'",
+                                       trigger.is_warning ? "warning" : "trigger", trigger.name),
+                           {"add it to a phase's 'arms' list, or use 'arms all'"});
    }
 
    Program& program_;
@@ -954,7 +980,11 @@ private:
    Scope globals_;
    Scope run_scope_{&globals_, {}};
    StaticScope static_params_;
-   std::set<std::string> used_rollbacks_;
+   std::set<std::string> used_rollbacks_;     ///< Led to by steps and conditions of steps.
+   std::map<std::string, std::vector<const Trigger*>> rollbacks_of_triggers_;
+   std::set<std::string> armed_;
+   bool armed_all_ = false;
+   const Trigger* current_trigger_ = nullptr;
    std::set<std::string> following_;
    const Context* current_context_ = nullptr;
 };

@@ -3,7 +3,7 @@
 #include <fmt/core.h>
 
 #include "check/quantity.hpp"
-#include "check/suggest.hpp"
+#include "syntax/suggest.hpp"
 #include "syntax/parser.hpp"
 
 namespace runbook {

@@ -132,7 +132,7 @@ StaticValue evaluate(const Expr& expr, const StaticScope& scope)
               StaticValue map;
               map.kind = Kind::Map;
               for (const auto& [key, value] : m.entries) {
-                 map.entries.emplace_back(key, evaluate(*value, scope));
+                 map.entries.push_back(StaticEntry{key, evaluate(*value, scope)});
                  map.secret = map.secret || map.entries.back().second.secret;
               }
               return map;

@@ -17,6 +17,8 @@
 
 namespace runbook {
 
+struct StaticEntry;
+
 struct StaticValue {
    enum class Kind { Unknown, String, Number, Bool, List, Map };
    Kind kind = Kind::Unknown;
@@ -27,7 +29,7 @@ struct StaticValue {
    /// Unknown: the expression as written (`resp.status`), or `***` for a secret.
    std::string text;
    std::vector<StaticValue> items;
-   std::vector<std::pair<std::string, StaticValue>> entries;
+   std::vector<StaticEntry> entries;   ///< Map entries, in order.
    bool exact = true;     ///< False when some part is only known at run time.
    bool secret = false;   ///< A secret contributed to it: every output shows ***.
 
@@ -39,6 +41,14 @@ struct StaticValue {
    /// Known in full, nothing left for run time.
    bool known() const { return kind != Kind::Unknown && exact && !secret; }
    bool is_duration() const { return kind == Kind::Number && unit == ast::Unit::Duration && exact; }
+};
+
+/// One entry of a map value. A struct rather than std::pair<std::string,
+/// StaticValue>: clang (the fuzz build) refuses to instantiate a pair of a
+/// type that is still incomplete inside StaticValue's own definition.
+struct StaticEntry {
+   std::string first;    ///< The key.
+   StaticValue second;   ///< The value.
 };
 
 /// Names with statically known (or deliberately unknown) values; scopes chain

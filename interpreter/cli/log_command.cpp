@@ -53,7 +53,7 @@ int run_log(const std::string& run_id, const std::string& journal_path, bool as_
                                     {"started_at", s.started_at},
                                     {"finished_at", s.finished_at}});
          }
-         fmt::print("{}\n", out.dump(2));
+         fmt::print("{}\n", out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
          return exit_code::Completed;
       }
       fmt::print("run {}: {} ({})\nstatus: {}{}\n\n", run->id, run->title, run->runbook_path, status_text(*run),

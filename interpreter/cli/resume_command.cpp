@@ -134,6 +134,11 @@ int run_resume(const ResumeFlags& flags)
                  describe_difference(journaled_text, current_text));
    }
 
+   // A rehearsal resumed keeps its pace unless told otherwise: its journaled
+   // deadlines are in its own (scaled) runbook time.
+   RunFlags run_flags = flags.run;
+   if (run_flags.time_scale <= 0 && run->time_scale > 0) run_flags.time_scale = run->time_scale;
+
    RunSettings settings;
    for (const auto& flag : flags.run.load.params) {
       const auto eq = flag.find('=');
@@ -153,7 +158,7 @@ int run_resume(const ResumeFlags& flags)
       settings.require_unchanged_done = true;
       fmt::print(stderr, "runbook resume: adopting the current file (--use-current) if the steps already done are "
                          "unchanged in it\n");
-      return drive_run(loaded.program, *journal, flags.run, run->runbook_path, run->id, run->clock_origin_ms,
+      return drive_run(loaded.program, *journal, run_flags, run->runbook_path, run->id, run->clock_origin_ms,
                        std::move(settings));
    }
    if (changed)
@@ -161,7 +166,7 @@ int run_resume(const ResumeFlags& flags)
                          "(--use-current adopts the file on disk)\n");
    Program program;
    if (const int code = load_journaled(*journal, *run, flags, program); code != exit_code::Completed) return code;
-   return drive_run(program, *journal, flags.run, run->runbook_path, run->id, run->clock_origin_ms, std::move(settings));
+   return drive_run(program, *journal, run_flags, run->runbook_path, run->id, run->clock_origin_ms, std::move(settings));
 }
 
 }  // namespace

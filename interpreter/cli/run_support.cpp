@@ -75,7 +75,7 @@ int drive_run(const Program& program, Journal& journal, const RunFlags& flags, c
 {
    install_interrupt_handler();
    RealWorldOptions world_options;
-   world_options.time_scale = flags.time_scale;
+   world_options.time_scale = flags.time_scale > 0 ? flags.time_scale : 1;
    world_options.clock_origin = clock_origin;
    world_options.assume_yes = flags.yes;
    world_options.interactive = ::isatty(STDIN_FILENO) == 1;

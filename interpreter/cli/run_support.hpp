@@ -19,7 +19,7 @@ struct RunFlags {
    std::string journal;            ///< --journal PATH; empty: .runbook/journal.db.
    bool yes = false;               ///< --yes
    std::string in_doubt = "ask";   ///< --in-doubt ask|redo|skip|fail
-   double time_scale = 1;          ///< --time-scale N
+   double time_scale = 0;          ///< --time-scale N; 0: not given (run: real time; resume: the run's own scale)
    std::string output = "text";    ///< --output text|json
 };
 

@@ -243,7 +243,7 @@ std::string describe(const ast::Expr& expr)
          [](const ast::MapLit& lit) {
             std::string out = "{";
             for (const auto& [key, item] : lit.entries)
-               out += (out.size() > 1 ? ", " : "") + nlohmann::json(key).dump() + ": " + describe(*item);
+               out += (out.size() > 1 ? ", " : "") + nlohmann::json(key).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + ": " + describe(*item);
             return out + "}";
          },
          [](const ast::NameRef& ref) { return ref.name; },

@@ -75,7 +75,7 @@ void Interpreter::Impl::record(const std::string& kind, const std::string& step_
 {
    if (run_id_.empty()) return;
    try {
-      journal_.record(run_id_, kind, redact(step_id), redactor_.redact_json(data).dump(), world_.clock().now());
+      journal_.record(run_id_, kind, redact(step_id), journal_json(redactor_.redact_json(data)), world_.clock().now());
    } catch (const JournalError& e) {
       // The story of the run is incomplete, but no side effect depends on it;
       // step records (which do) stop the run when they fail.
@@ -374,6 +374,10 @@ RunOutcome Interpreter::Impl::finish(Flow flow, bool in_rollback)
          outcome.summary = (flow == Flow::Aborted ? "aborted: " : "failed: ") + stop_message_;
       }
       break;
+   }
+   if (keep_resumable_ && (flow == Flow::Aborted || flow == Flow::Failed)) {
+      outcome.status = run_status::Interrupted;
+      outcome.summary += fmt::format(" (run {} stays resumable)", run_id_);
    }
    outcome.summary = redact(outcome.summary);
    for (const auto& [name, value] : main_scope_.own()) outcome.variables[name] = redactor_.redact_json(value.to_json());

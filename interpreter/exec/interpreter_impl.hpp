@@ -255,6 +255,9 @@ struct Interpreter::Impl : EvalHooks {
    double last_heartbeat_wall_ = 0;
    double last_poll_wall_ = 0;
    bool running_actions_ = false;
+   /// An in-doubt step left unsettled: the run ends (exit 1) but stays
+   /// "interrupted", so a later resume can settle it differently.
+   bool keep_resumable_ = false;
 };
 
 /// Wall milliseconds since the epoch (heartbeats and request polling are wall-time chores).

@@ -21,7 +21,7 @@ std::string url_encoded(const std::string& s)
 
 std::string json_escaped(const std::string& s)
 {
-   const std::string dumped = nlohmann::json(s).dump();
+   const std::string dumped = journal_json(nlohmann::json(s));
    return dumped.substr(1, dumped.size() - 2);
 }
 
@@ -64,8 +64,13 @@ nlohmann::json Redactor::redact_json(const nlohmann::json& json) const
       return out;
    }
    // A numeric secret (a PIN) is still a secret when it appears as a number.
-   if (json.is_number() && contains_secret(json.dump())) return mask;
+   if (json.is_number() && contains_secret(journal_json(json))) return mask;
    return json;
+}
+
+std::string journal_json(const nlohmann::json& json)
+{
+   return json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 bool Redactor::contains_secret(std::string_view text) const

@@ -33,4 +33,9 @@ private:
    std::vector<std::string> secrets_;   ///< Longest first, so a secret that contains another is hidden whole.
 };
 
+/// JSON text for the journal. Bytes that are not UTF-8 (a binary HTTP body
+/// such as a tracking pixel, a command printing Latin-1) become U+FFFD
+/// instead of throwing out of nlohmann::json::dump() and killing the run.
+std::string journal_json(const nlohmann::json& json);
+
 }  // namespace runbook

@@ -19,7 +19,7 @@ std::string Interpreter::Impl::def_hash(const ast::Step& step, const Resolved& r
    // The step as written (the checker's canonical signature) and as resolved
    // (params and captures spliced in, redacted): a done step whose command
    // changed through either is noticed on resume.
-   return fmt::format("{:016x}", fnv1a_64(step_signature(step) + "\n" + resolved.inputs.dump()));
+   return fmt::format("{:016x}", fnv1a_64(step_signature(step) + "\n" + journal_json(resolved.inputs)));
 }
 
 void Interpreter::Impl::restore_capture(const ast::Step& step, Frame& frame, const json& result)
@@ -145,6 +145,7 @@ Flow Interpreter::Impl::journaled(const ast::Step& step, Frame& frame, const std
          const std::string decision = settle_in_doubt(id, resolved);
          if (decision == "interrupted") return Flow::Interrupted;
          if (decision == "abort" || decision == "fail") {
+            keep_resumable_ = true;
             stop_message_ = fmt::format("step {} is in doubt and was not settled ({}); resume again with "
                                         "--in-doubt redo or --in-doubt skip once you know whether it took effect",
                                         id, decision == "abort" ? "aborted" : "--in-doubt fail");
@@ -172,7 +173,7 @@ Flow Interpreter::Impl::journaled(const ast::Step& step, Frame& frame, const std
    const double every = step.options.retry_every_ms.value_or(1000);
    double backoff = every;
    for (int tried = 0;; ++tried) {
-      const std::string inputs = redactor_.redact_json(resolved.inputs).dump();
+      const std::string inputs = journal_json(redactor_.redact_json(resolved.inputs));
       int attempt = 0;
       try {
          attempt = journal_.step_started(run_id_, id, resolved.kind, hash, inputs, resolved.deadline_ms,
@@ -213,7 +214,7 @@ Flow Interpreter::Impl::journaled(const ast::Step& step, Frame& frame, const std
       p.result["attempt"] = attempt;
 
       try {
-         journal_.step_finished(run_id_, id, p.outcome, redactor_.redact_json(p.result).dump(), world_.clock().now());
+         journal_.step_finished(run_id_, id, p.outcome, journal_json(redactor_.redact_json(p.result)), world_.clock().now());
       } catch (const JournalError& e) {
          stop_message_ = fmt::format("the outcome of step {} could not be journaled: {}", id, e.what());
          return Flow::JournalBroken;

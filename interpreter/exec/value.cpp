@@ -15,7 +15,8 @@ namespace {
    throw ValueError(fmt::format("expected {}, found {} ({})", what, found.type_name(), found.display()));
 }
 
-std::string quoted(const std::string& s) { return nlohmann::json(s).dump(); }
+// Replace, not throw, on bytes that are not UTF-8 (a binary HTTP body shown in a log line).
+std::string quoted(const std::string& s) { return nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); }
 
 }  // namespace
 

@@ -187,6 +187,11 @@ struct SqliteJournal::Statements {
 std::unique_ptr<Journal> Journal::open(const std::string& path)
 {
    if (path.empty()) throw JournalError("the journal path is empty: pass --journal PATH or omit it");
+   std::error_code ignored;
+   if (std::filesystem::is_directory(path, ignored)) {
+      throw JournalError(fmt::format("the journal path {} is a folder: pass --journal with a file path, "
+                                     "e.g. {}/journal.db", path, path));
+   }
    create_parent_folder(path);
    return std::make_unique<SqliteJournal>(path);
 }

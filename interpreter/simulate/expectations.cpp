@@ -153,7 +153,7 @@ ExpectationResult check_one(const ExpectRule& rule, const SimulationResult& resu
       r.expected = fmt::format("question \"{}\" {}", rule.pattern, rule.negated ? "never asked" : "asked");
       const AskedQuestion* match = nullptr;
       for (const auto& q : result.questions)
-         if (glob_match(rule.pattern, q.text)) {
+         if (question_matches(rule.pattern, q.text)) {
             match = &q;
             break;
          }

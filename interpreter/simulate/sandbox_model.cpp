@@ -94,26 +94,36 @@ HttpResponse SandboxModel::answer(const HttpRequest& request)
          if (name == "Idempotency-Key" || name == "idempotency-key") {
             const auto seen = idempotent_answers_.find(value);
             if (seen != idempotent_answers_.end()) return seen->second;
-            HttpResponse first = ends_with(path, "/api/traffic") ? route(request) : respond(200, {{"ok", true}});
+            HttpResponse first = ends_with(path, "/api/traffic") ? route(request)
+                                 : ends_with(path, "/incidents")  ? respond(201, {{"id", "simulated-incident"}, {"status", "investigating"}})
+                                                                  : respond(200, {{"ok", true}});
             idempotent_answers_.emplace(value, first);
             return first;
          }
       }
       if (ends_with(path, "/api/traffic")) return route(request);
+      // A status page creates an incident: 201 Created, as the Statuspage API answers.
+      if (ends_with(path, "/incidents")) return respond(201, {{"id", "simulated-incident"}, {"status", "investigating"}});
       return respond(200, {{"ok", true}});
    }
 
    if (ends_with(path, "/api/traffic")) return respond(200, {{"blue", share("blue")}, {"green", share("green")}});
+   // Asked directly with X-Environment, an environment answers as itself (the seed's "Test traffic routing").
+   std::string asked;
+   for (const auto& [name, value] : request.headers)
+      if (name == "X-Environment" || name == "x-environment") asked = value;
+   const std::string environment = asked.empty() ? next_environment() : asked;
    if (ends_with(path, "/health/detailed"))
       return respond(200, {{"status", "healthy"},
-                           {"environment", next_environment()},
+                           {"environment", environment},
                            {"components", {{"database", {{"status", "healthy"}}}, {"redis", {{"status", "healthy"}}}}}});
-   if (ends_with(path, "/health")) return respond(200, {{"status", "healthy"}, {"environment", next_environment()}});
+   if (ends_with(path, "/health")) return respond(200, {{"status", "healthy"}, {"environment", environment}});
    if (ends_with(path, ".png")) {
       HttpResponse r;
       r.ok = true;
       r.status = 200;
-      r.body = "\x89PNG\r\n\x1a\n";
+      // Text, not PNG bytes: bodies travel through JSON (results, journal), which must be UTF-8.
+      r.body = "PNG 1x1";
       return r;
    }
    if (path.find("/api/metrics/") != std::string::npos) return respond(200, {{"value", 0}});

@@ -39,6 +39,13 @@ bool glob_match(std::string_view pattern, std::string_view text)
    return p == pattern.size();
 }
 
+bool question_matches(std::string_view pattern, std::string_view text)
+{
+   if (glob_match(pattern, text)) return true;
+   const auto item = text.find("]: ");
+   return item != std::string_view::npos && glob_match(pattern, text.substr(item + 3));
+}
+
 std::string format_offset(double offset_ms)
 {
    const long long total = offset_ms <= 0 ? 0 : static_cast<long long>(std::floor(offset_ms / 1000.0));

@@ -164,6 +164,10 @@ struct Scenario {
 /// Linear in practice (no exponential backtracking).
 bool glob_match(std::string_view pattern, std::string_view text);
 
+/// True when `pattern` matches a question's text. A checklist item is asked as
+/// "TITLE [n/N]: ITEM"; the pattern may match the whole text or the item alone.
+bool question_matches(std::string_view pattern, std::string_view text);
+
 /// "T+02:15:30" for an offset in ms (negative offsets clamp to 0).
 std::string format_offset(double offset_ms);
 

@@ -281,9 +281,19 @@ Answer ScenarioWorld::ask(const Question& question, const std::atomic<bool>* can
    const std::string kind = question_kind_word(question.kind);
    AskedQuestion asked{clock_.now(), kind, question.step_id, question.text, "", ""};
 
+   // The first rule that matches answers: specific answers go before a catch-all.
+   // A catch-all (`answer * ...`) whose choice the question does not offer is
+   // passed over, so `answer * * yes` never answers "continue, rollback or abort?".
    const AnswerRule* rule = nullptr;
-   for (const auto& candidate : scenario_.answers)
-      if ((candidate.kind == "*" || candidate.kind == kind) && glob_match(candidate.pattern, question.text)) rule = &candidate;
+   for (const auto& candidate : scenario_.answers) {
+      if ((candidate.kind != "*" && candidate.kind != kind) || !question_matches(candidate.pattern, question.text)) continue;
+      if (candidate.kind == "*" && !candidate.never &&
+          std::none_of(question.choices.begin(), question.choices.end(),
+                       [&](const std::string& c) { return lower(c) == lower(candidate.choice); }))
+         continue;
+      rule = &candidate;
+      break;
+   }
 
    Answer answer;
    if (rule == nullptr) {

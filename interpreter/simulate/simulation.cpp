@@ -87,8 +87,11 @@ std::string unit_word(ast::Unit unit)
    return "a number";
 }
 
-/// The scenario must talk about things the runbook has.
-void check_scenario_against(const Scenario& scenario, const Program& program, Diagnostics& diags)
+/// The scenario must talk about things the runbook has. A plain number given
+/// to a metric with a unit is the raw number its source would report (so
+/// `memory_growth = 12` means 12 MB when the metric says `unit MB`): it is
+/// scaled here, like a real sample.
+void check_scenario_against(Scenario& scenario, const Program& program, Diagnostics& diags)
 {
    std::map<std::string, const ast::Metric*> metrics;
    std::vector<std::string> metric_names, trigger_names, rollback_names;
@@ -101,7 +104,7 @@ void check_scenario_against(const Scenario& scenario, const Program& program, Di
       for (const auto& r : file.rollbacks) rollback_names.push_back(r.name);
    });
 
-   for (const auto& rule : scenario.metrics) {
+   for (auto& rule : scenario.metrics) {
       const auto it = metrics.find(rule.metric);
       if (it == metrics.end()) {
          if (scenario.replay) continue;   // The journal's runbook had it; this one does not: nothing to replay.
@@ -111,6 +114,18 @@ void check_scenario_against(const Scenario& scenario, const Program& program, Di
       }
       if (rule.shape == MetricRule::Shape::Unreachable) continue;
       const ast::Unit unit = it->second->unit;
+      if (rule.value.unit == ast::Unit::None && unit != ast::Unit::None) {
+         rule.value.value *= it->second->scale;
+         rule.value.unit = unit;
+         if (rule.shape == MetricRule::Shape::Ramp && rule.to.unit == ast::Unit::None) {
+            rule.to.value *= it->second->scale;
+            rule.to.unit = unit;
+         }
+         if (rule.noise && rule.noise->unit == ast::Unit::None) {
+            rule.noise->value *= it->second->scale;
+            rule.noise->unit = unit;
+         }
+      }
       if (rule.value.unit != unit)
          diags.error(rule.loc, "scenario-metric-unit",
                      fmt::format("metric '{}' is {} ({}), but the scenario gives it '{}'", rule.metric, unit_word(unit),
@@ -159,8 +174,9 @@ std::map<std::string, std::string> stand_in_secrets(const Program& program)
 
 }  // namespace
 
-std::optional<SimulationResult> simulate(const Scenario& scenario, const SimulationOptions& options, Diagnostics& diags)
+std::optional<SimulationResult> simulate(const Scenario& original, const SimulationOptions& options, Diagnostics& diags)
 {
+   Scenario scenario = original;   // Metric values get scaled to the runbook's units below.
    const std::string runbook_path = options.runbook_path.empty() ? scenario.runbook_path() : options.runbook_path;
 
    FileSystemSources files;

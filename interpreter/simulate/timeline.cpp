@@ -1,5 +1,7 @@
 #include "simulate/timeline.hpp"
 
+#include <algorithm>
+
 #include <fmt/core.h>
 
 namespace runbook::sim {
@@ -170,38 +172,54 @@ std::string render_json(const SimulationResult& r, const std::vector<Expectation
          xs.push_back({{"line", x.rule != nullptr ? x.rule->loc.line : 0}, {"expected", x.expected}, {"passed", x.passed}, {"actual", x.actual}});
       doc["expectations"] = std::move(xs);
    }
-   return doc.dump(2) + "\n";
+   // replace: a binary body (the tracking pixel) in the timeline must not throw.
+   return doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 }  // namespace
 
-bool is_deciding_sample(const RunEvent& event)
+std::string TimelineRecorder::scrub(const std::string& text) const
 {
-   if (event.kind != RunEvent::Kind::Sample) return false;
-   const auto& d = event.data;
-   if (!d.is_object()) return true;
-   if (d.value("deciding", false) || d.value("decided", false) || d.value("changed", false)) return true;
-   if (d.contains("ok") && d["ok"].is_boolean() && !d["ok"].get<bool>()) return true;
-   if (d.contains("error") && d["error"].is_string() && !d["error"].get<std::string>().empty()) return true;
-   if (d.contains("verdict") && d["verdict"].is_string()) {
-      const std::string verdict = d["verdict"].get<std::string>();
-      return verdict != "holding" && verdict != "Holding";
+   std::string out = one_line(text);
+   for (const auto& id : run_ids_) {
+      std::size_t pos = 0;
+      while ((pos = out.find(id, pos)) != std::string::npos) {
+         out.replace(pos, id.size(), "SIMULATED");
+         pos += 9;
+      }
    }
-   // No structured verdict: every sample might matter.
-   return !d.contains("verdict") && !d.contains("changed");
+   return out;
 }
 
 void TimelineRecorder::on_event(const RunEvent& event)
 {
    const std::string kind = kind_word(event);
    if (kind.empty()) return;
-   if (event.kind == RunEvent::Kind::Sample && !is_deciding_sample(event)) return;
-   entries_.push_back(TimelineEntry{event.at - start_ms_, kind, event.step_id, one_line(event.text), event.data});
+   nlohmann::json data = event.data;
+   if (data.is_object() && data.contains("run_id") && data["run_id"].is_string()) {
+      const std::string id = data["run_id"].get<std::string>();
+      if (!id.empty() && std::find(run_ids_.begin(), run_ids_.end(), id) == run_ids_.end()) run_ids_.push_back(id);
+      data["run_id"] = "SIMULATED";
+   }
+   if (event.kind == RunEvent::Kind::Sample) {
+      // A long watch samples every 30s for hours: show the samples that
+      // decide something (a verdict that changes, a breach, an error), not
+      // the hundreds that confirm nothing changed.
+      const std::string verdict = data.is_object() ? data.value("verdict", std::string()) : std::string();
+      const std::string key =
+         event.step_id + "|" + (data.is_object() ? data.value("trigger", data.value("condition", std::string())) : std::string());
+      const auto previous = verdicts_.find(key);
+      const bool changed = previous == verdicts_.end() ? verdict != "holding" : previous->second != verdict;
+      verdicts_[key] = verdict;
+      if (!changed) return;
+   }
+   if (data.is_object()) data.erase("at");   // Absolute virtual ms: the entry's offset says it.
+   entries_.push_back(TimelineEntry{event.at - start_ms_, kind, event.step_id, scrub(event.text), std::move(data)});
 }
 
 void TimelineRecorder::add(double at, std::string kind, std::string text, nlohmann::json data)
 {
-   entries_.push_back(TimelineEntry{at - start_ms_, std::move(kind), "", one_line(text), std::move(data)});
+   entries_.push_back(TimelineEntry{at - start_ms_, std::move(kind), "", scrub(text), std::move(data)});
 }
 
 bool parse_timeline_format(const std::string& word, TimelineFormat& format)

@@ -8,6 +8,7 @@
 // sorted order; nothing depends on pointers or hash order.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -27,13 +28,16 @@ public:
    const std::vector<TimelineEntry>& entries() const { return entries_; }
 
 private:
+   std::string scrub(const std::string& text) const;
+
    double start_ms_;
    std::vector<TimelineEntry> entries_;
+   /// Run ids are made from the wall clock: the timeline says "the run" instead.
+   std::vector<std::string> run_ids_;
+   /// The last verdict of each watched condition or trigger, to show only the samples that change it.
+   std::map<std::string, std::string> verdicts_;
 };
 
-/// True when a Sample event decided something (a verdict changed, a breach,
-/// monitoring lost, an error) rather than confirming the status quo.
-bool is_deciding_sample(const RunEvent& event);
 
 enum class TimelineFormat { Text, Markdown, Json };
 

@@ -5,7 +5,7 @@
 
 #include "check/checker.hpp"
 #include "check/signature.hpp"
-#include "check/suggest.hpp"
+#include "syntax/suggest.hpp"
 #include "syntax/loader.hpp"
 
 using namespace runbook;
@@ -366,7 +366,7 @@ rollback orphan {
 }
 )");
    INFO(dump(c));
-   const Diagnostic* d = c.find("rollback block 'orphan' is never used: no trigger, step or 'on lost' leads to it");
+   const Diagnostic* d = c.find("rollback block 'orphan' is never used: no armed trigger, step or 'on lost' leads to it");
    REQUIRE(d);
    CHECK(d->severity == Severity::Warning);
    CHECK_FALSE(c.diags.has_errors());

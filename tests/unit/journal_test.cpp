@@ -10,6 +10,7 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
@@ -568,27 +569,46 @@ TEST_CASE("two processes racing for a dead run's lease: exactly one wins", "[jou
          wait_child(holder);
          id = held_id;
       }
-      int go[2];
+      // go: both start when it closes. results: each reports won/lost.
+      // release: the winner holds the run until it closes, so the loser
+      // always races a live holder however slowly it is scheduled.
+      int go[2], results[2], release[2];
       REQUIRE(pipe(go) == 0);
+      REQUIRE(pipe(results) == 0);
+      REQUIRE(pipe(release) == 0);
       std::vector<pid_t> racers;
       for (int i = 0; i < 2; ++i) {
          racers.push_back(fork_child([&] {
             close(go[1]);
+            close(results[0]);
+            close(release[1]);
             auto journal = Journal::open(path);
             char c;
-            if (read(go[0], &c, 1) != 0) return 4;   // both start when the pipe closes
+            if (read(go[0], &c, 1) != 0) return 4;
+            char result = 'w';
             try {
                journal->acquire_lease(id);
             } catch (const LeaseHeld&) {
-               return 1;
+               result = 'l';
             }
-            // Hold it long enough for the loser to see a live holder.
-            std::this_thread::sleep_for(std::chrono::milliseconds(400));
+            if (write(results[1], &result, 1) != 1) return 5;
+            if (result == 'l') return 1;
+            while (read(release[0], &c, 1) > 0) {
+            }
             return 0;
          }));
       }
       close(go[0]);
+      close(results[1]);
+      close(release[0]);
       close(go[1]);
+      std::string outcomes;
+      char c;
+      while (outcomes.size() < 2 && read(results[0], &c, 1) == 1) outcomes += c;
+      close(results[0]);
+      close(release[1]);
+      std::sort(outcomes.begin(), outcomes.end());
+      CHECK(outcomes == "lw");
       std::multiset<int> codes;
       for (const pid_t racer : racers) codes.insert(wait_child(racer));
       CHECK(codes == std::multiset<int>{0, 1});
@@ -872,5 +892,25 @@ TEST_CASE("SIGKILL at random points never loses a committed step", "[journal]")
       // Committed but killed before reporting: at most the one step in flight.
       CHECK(steps.size() <= reported_started.size() + 1);
       CHECK(journal->run(id)->status == run_status::Interrupted);
+   }
+}
+
+TEST_CASE("a journal path that cannot be a file is refused clearly", "[journal]")
+{
+   TempDir dir;
+   SECTION("a folder") {
+      const std::string path = dir.file("folder.db");
+      fs::create_directory(path);
+      CHECK_THAT(error_of([&] { Journal::open(path); }), Catch::Contains(path) && Catch::Contains("is a folder"));
+   }
+   SECTION("under a file") {
+      const std::string file = dir.file("plain");
+      std::ofstream(file) << "x";
+      const std::string path = file + "/journal.db";
+      CHECK_THAT(error_of([&] { Journal::open(path); }),
+                 Catch::Contains("cannot create the folder " + file) && Catch::Contains(path));
+   }
+   SECTION("empty") {
+      CHECK_THAT(error_of([&] { Journal::open(""); }), Catch::Contains("empty"));
    }
 }

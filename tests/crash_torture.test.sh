@@ -1,0 +1,268 @@
+#!/usr/bin/env bash
+# Crash torture: the shipped rollout (runbooks/rollout.rb, sandbox profile)
+# against runbook-sandbox, with `runbook` killed at random moments and resumed
+# until the run ends, then checked against the sandbox's request log and the
+# journal:
+#   - the final traffic split equals an uninterrupted run's;
+#   - every POST /api/traffic took effect exactly once per Idempotency-Key
+#     (the sandbox replays a repeated key and logs it as replayed), and the
+#     accepted sequence of traffic steps equals the uninterrupted run's, except
+#     steps journaled as settled in doubt ("done" by --in-doubt skip);
+#   - every other POST (Slack, Statuspage, PagerDuty: not deduplicated)
+#     arrived once, more often only as often as the journal says the step was
+#     redone in doubt, never only if the journal says it was skipped in doubt;
+#   - PRAGMA integrity_check is ok, the events are one gapless sequence, and
+#     `runbook log --json` lists every step once, done, in first-start order.
+#
+# Modes, each with its own seeded schedule:
+#   kill     SIGKILL at random moments (>= 50 kills; RUNBOOK_TORTURE_LONG=1: 500)
+#   int      SIGINT at random moments (exit 130 expected, then resume)
+#   sandbox  the sandbox killed and restarted from --state while runbook is
+#            frozen (SIGSTOP), and a "power cut": both killed at once
+#
+# RUNBOOK_TORTURE_SEED=N replays a schedule; the seed is printed first.
+set -uo pipefail
+source "$SOURCE_DIR/tests/support/rollout_env.sh"
+
+seed=${RUNBOOK_TORTURE_SEED:-$(( $(date +%s) % 100000 ))}
+long=${RUNBOOK_TORTURE_LONG:-0}
+min_kills=${RUNBOOK_TORTURE_KILLS:-50}; min_ints=5; min_restarts=4
+if [ "$long" = 1 ]; then min_kills=500; min_ints=50; min_restarts=40; fi
+RANDOM=$seed
+echo "crash torture: seed $seed (RUNBOOK_TORTURE_SEED=$seed replays it)"
+
+work=$(mktemp -d)
+trap 'sandbox_stop; [ -n "${run_pid:-}" ] && kill -KILL "$run_pid" 2>/dev/null; rm -rf "$work"' EXIT
+cd "$work"
+
+secret_env torture-secret
+export RUNBOOK_SANDBOX_TOKEN=$LB_ADMIN_TOKEN
+sandbox_start "$work"
+profile_flags "$SOURCE_DIR/runbooks/rollout.rb"
+rollout=("$SOURCE_DIR/runbooks/rollout.rb" "${PROFILE_FLAGS[@]}")
+scale=${RUNBOOK_TORTURE_SCALE:-600}
+failures=0
+
+fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
+now_ms() { date +%s%3N; }
+
+reset_sandbox() { curl -sf -X POST "$SANDBOX_URL/sandbox/reset" >/dev/null; }
+split() { curl -sf "$SANDBOX_URL/api/traffic" | jq -c '{blue, green}'; }
+
+# The accepted (not replayed, 2xx) traffic requests as step ids, in order.
+traffic_steps()
+{
+   curl -sf "$SANDBOX_URL/sandbox/requests?path=/api/traffic" |
+      jq -r '.requests[] | select(.status < 300 and (.replayed | not)) | .idempotency_key | sub("^[^/]*/"; "")'
+}
+# Every other logged POST: "step-id count" of arrivals.
+other_arrivals()
+{
+   curl -sf "$SANDBOX_URL/sandbox/requests" |
+      jq -r '.requests[] | select(.path | startswith("/api/traffic") | not) | (.idempotency_key // "none") | sub("^[^/]*/"; "")' |
+      sort | uniq -c | awk '{print $2, $1}'
+}
+
+# ---- the uninterrupted run: what every tortured run must end like
+reset_sandbox
+t0=$(now_ms)
+"$RUNBOOK" run "${rollout[@]}" --journal "$work/baseline.db" --yes --time-scale "$scale" >baseline.out 2>&1
+rc=$?
+full_ms=$(( $(now_ms) - t0 ))
+if [ "$rc" -ne 0 ]; then
+   echo "the uninterrupted rollout did not complete (exit $rc):" >&2
+   tail -30 baseline.out >&2
+   exit 1
+fi
+baseline_split=$(split)
+traffic_steps >baseline.traffic
+other_arrivals >baseline.other
+echo "uninterrupted run: ${full_ms} ms at --time-scale $scale, final split $baseline_split," \
+     "$(wc -l <baseline.traffic) traffic changes"
+
+# ---- checks on one finished run
+check_run()
+{
+   local label=$1 db=$2 run=$3
+   local got
+   got=$(split)
+   [ "$got" = "$baseline_split" ] || fail "$label: final split $got, expected $baseline_split"
+
+   local ok
+   ok=$(sqlite3 "$db" "PRAGMA integrity_check")
+   [ "$ok" = "ok" ] || fail "$label: integrity_check: $ok"
+
+   # In-doubt settlements, per step: how many times redone / marked done.
+   sqlite3 -separator ' ' "$db" \
+      "SELECT step_id, json_extract(data_json, '$.decision') FROM events WHERE run_id = '$run' AND kind = 'in_doubt'" \
+      >"$label.doubt"
+   redone() { grep -c "^$1 redo$" "$label.doubt"; }
+   skipped() { grep -c "^$1 done$" "$label.doubt"; }
+
+   # Traffic: exactly once per key, and the baseline's order, minus skipped steps.
+   traffic_steps >"$label.traffic"
+   local dupes
+   dupes=$(sort "$label.traffic" | uniq -d)
+   [ -z "$dupes" ] || fail "$label: traffic changes applied twice: $dupes"
+   local expected_traffic=()
+   while read -r step; do
+      if [ "$(skipped "$step")" -gt 0 ] && ! grep -qx "$step" "$label.traffic"; then continue; fi
+      expected_traffic+=("$step")
+   done <baseline.traffic
+   if [ "$(printf '%s\n' "${expected_traffic[@]}")" != "$(cat "$label.traffic")" ]; then
+      fail "$label: traffic steps differ from the uninterrupted run's:"
+      diff <(printf '%s\n' "${expected_traffic[@]}") "$label.traffic" >&2
+   fi
+
+   # Other POSTs: arrivals = 1 + redos at most; 0 only when skipped in doubt.
+   other_arrivals >"$label.other"
+   while read -r step count; do
+      local arrived
+      arrived=$(awk -v s="$step" '$1 == s {print $2}' "$label.other")
+      arrived=${arrived:-0}
+      local max=$(( count + $(redone "$step") ))
+      if [ "$arrived" -gt "$max" ]; then fail "$label: $step arrived $arrived times (at most $max allowed)"; fi
+      if [ "$arrived" -lt "$count" ] && [ "$(skipped "$step")" -eq 0 ]; then
+         fail "$label: $step arrived $arrived times, expected $count, and it was not settled in doubt"
+      fi
+   done <baseline.other
+
+   # One continuous story: gapless event seqs, every step's last attempt done,
+   # each step once in the log, in the order they first started.
+   local gaps
+   gaps=$(sqlite3 "$db" "SELECT COUNT(*) - (MAX(seq) - MIN(seq) + 1) FROM events WHERE run_id = '$run'")
+   [ "$gaps" = 0 ] || fail "$label: the event sequence has gaps ($gaps)"
+   local unfinished
+   unfinished=$(sqlite3 "$db" "SELECT step_id || ' ' || IFNULL(outcome, 'in doubt') FROM attempts a
+      WHERE run_id = '$run' AND attempt = (SELECT MAX(attempt) FROM attempts b WHERE b.run_id = a.run_id AND b.step_id = a.step_id)
+        AND IFNULL(outcome, '') NOT IN ('done', 'skipped')")
+   [ -z "$unfinished" ] || fail "$label: steps not done at the end: $unfinished"
+   "$RUNBOOK" log "$run" --journal "$db" --json >"$label.log.json" 2>"$label.log.err" ||
+      fail "$label: runbook log --json failed: $(cat "$label.log.err")"
+   local listed distinct
+   listed=$(jq -r '.steps[].id' "$label.log.json" | wc -l)
+   distinct=$(jq -r '.steps[].id' "$label.log.json" | sort -u | wc -l)
+   [ "$listed" = "$distinct" ] || fail "$label: runbook log lists a step more than once"
+   local status
+   status=$(sqlite3 "$db" "SELECT status FROM runs WHERE id = '$run'")
+   [ "$status" = completed ] || fail "$label: run status $status, expected completed"
+   "$RUNBOOK" log "$run" --journal "$db" >"$label.log.txt" 2>&1 || fail "$label: runbook log failed"
+}
+
+# ---- one tortured run: start, interrupt at random moments, resume until it ends
+run_pid=""
+kills=0; ints=0; restarts=0; runs=0
+start_or_resume()
+{
+   local db=$1 policy=$2
+   # A kill before the run row was committed leaves nothing to resume (and
+   # nothing done): start again.
+   local started
+   started=$(sqlite3 "$db" "SELECT COUNT(*) FROM runs" 2>/dev/null)
+   if [ "${started:-0}" = 0 ]; then
+      "$RUNBOOK" run "${rollout[@]}" --journal "$db" --yes --time-scale "$scale" --in-doubt "$policy" >>"$db.out" 2>&1 &
+   else
+      "$RUNBOOK" resume --journal "$db" --yes --time-scale "$scale" --in-doubt "$policy" >>"$db.out" 2>&1 &
+   fi
+   run_pid=$!
+}
+
+# The window kills are drawn from. A `watch` restarts its window on resume
+# (the gap was not observed), so kills that always land inside one long watch
+# would make no progress for ever: when an attempt ends with no more steps
+# done than before, the window doubles (up to twice a full run); progress
+# resets it.
+span_ms=0
+done_steps=0
+adapt_span()
+{
+   local db=$1 now
+   now=$(sqlite3 "$db" "SELECT COUNT(*) FROM attempts WHERE outcome = 'done'" 2>/dev/null)
+   now=${now:-0}
+   if [ "$now" -gt "$done_steps" ]; then span_ms=$(( full_ms / 8 + 1 ));
+   else span_ms=$(( span_ms * 2 > full_ms * 2 ? full_ms * 2 : span_ms * 2 )); fi
+   done_steps=$now
+}
+
+random_sleep()
+{
+   local span=$(( span_ms > 0 ? span_ms : full_ms / 8 + 1 ))
+   local delay_ms=$(( (RANDOM * 32768 + RANDOM) % span ))
+   sleep "$(printf '%d.%03d' $((delay_ms / 1000)) $((delay_ms % 1000)))"
+}
+
+torture_one()
+{
+   local mode=$1 label=$2 policy=$3
+   local db="$work/$label.db"
+   reset_sandbox
+   local rc=-1 attempts=0
+   span_ms=$(( full_ms / 8 + 1 )); done_steps=0
+   while :; do
+      attempts=$((attempts + 1))
+      if [ "$attempts" -gt 400 ]; then fail "$label: still not finished after 400 resumes"; return; fi
+      start_or_resume "$db" "$policy"
+      # A random moment within the first eighth of an uninterrupted run's
+      # length: every attempt makes some progress, so a run ends after ~8-16
+      # interruptions and the >= 50 kills stay within a few full runs' time.
+      random_sleep
+      if kill -0 "$run_pid" 2>/dev/null; then
+         case $mode in
+            kill) kill -KILL "$run_pid" 2>/dev/null && kills=$((kills + 1)) ;;
+            int) kill -INT "$run_pid" 2>/dev/null && ints=$((ints + 1)) ;;
+            sandbox)
+               if [ $((RANDOM % 2)) = 0 ]; then
+                  # Freeze runbook, crash and restart the sandbox, thaw.
+                  kill -STOP "$run_pid" 2>/dev/null
+                  sandbox_kill; sandbox_start "$work" "$SANDBOX_PORT" || { fail "$label: sandbox restart"; return; }
+                  kill -CONT "$run_pid" 2>/dev/null
+                  # ... and crash runbook a little later, so the run ends
+                  # through resumes like every other mode.
+                  random_sleep
+                  kill -KILL "$run_pid" 2>/dev/null && kills=$((kills + 1))
+               else
+                  # A power cut: both die at once; both restart.
+                  kill -KILL "$run_pid" 2>/dev/null; sandbox_kill
+                  kills=$((kills + 1))
+                  sandbox_start "$work" "$SANDBOX_PORT" || { fail "$label: sandbox restart"; return; }
+               fi
+               restarts=$((restarts + 1)) ;;
+         esac
+      fi
+      wait "$run_pid"; rc=$?
+      run_pid=""
+      adapt_span "$db"
+      case $rc in
+         0) break ;;
+         130|137) continue ;;     # interrupted / killed: resume
+         *)
+            if [ "$mode" = int ] && [ "$rc" -ne 130 ]; then :; fi
+            fail "$label: runbook exited $rc (policy $policy); its output ends:"
+            tail -15 "$db.out" >&2
+            return ;;
+      esac
+   done
+   local run
+   run=$(sqlite3 "$db" "SELECT id FROM runs ORDER BY started_at DESC LIMIT 1")
+   check_run "$label" "$db" "$run"
+   runs=$((runs + 1))
+}
+
+policies=(redo redo redo skip)
+t_start=$(now_ms)
+n=0
+while [ "$kills" -lt "$min_kills" ]; do
+   n=$((n + 1)); torture_one kill "kill-$n" "${policies[RANDOM % 4]}"
+   [ "$failures" -eq 0 ] || break
+done
+while [ "$failures" -eq 0 ] && [ "$ints" -lt "$min_ints" ]; do
+   n=$((n + 1)); torture_one int "int-$n" "${policies[RANDOM % 4]}"
+done
+while [ "$failures" -eq 0 ] && [ "$restarts" -lt "$min_restarts" ]; do
+   n=$((n + 1)); torture_one sandbox "sandbox-$n" redo
+done
+elapsed=$(( ($(now_ms) - t_start) / 1000 ))
+
+echo "crash torture (seed $seed): $runs runs completed after $kills SIGKILLs, $ints SIGINTs and" \
+     "$restarts sandbox restarts, in ${elapsed} s; $failures failures"
+[ "$failures" -eq 0 ]

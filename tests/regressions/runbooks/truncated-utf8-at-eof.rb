@@ -1,0 +1,2 @@
+runbook "x"
+let x = "â‚

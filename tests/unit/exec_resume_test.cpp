@@ -1,0 +1,309 @@
+// Resume: done steps skipped with their captures restored, in-doubt steps
+// settled by policy, waits keeping their deadline, rollback mode kept, leases.
+#include <signal.h>
+#include <sys/wait.h>
+
+#include "exec_test_support.hpp"
+
+#include "exec/exit_codes.hpp"
+#include "journal/testing.hpp"
+
+using namespace runbook;
+using namespace runbook::testing;
+
+namespace {
+
+/// A world whose command `crash` kills the process (played by an exception)
+/// the first time it runs: its start is journaled, its outcome never.
+void crash_once_on(FakeWorld& world, const std::string& command, bool& crashed_already)
+{
+   world.on_shell = [&world, command, &crashed_already](const std::string& c) {
+      if (c == command && !crashed_already) {
+         crashed_already = true;
+         throw Crash{};
+      }
+      ShellResult r;
+      r.started = true;
+      r.exit_code = 0;
+      r.stdout_tail = "out of " + c;
+      (void)world;
+      return r;
+   };
+}
+
+int count(const std::vector<std::string>& commands, const std::string& command)
+{
+   return static_cast<int>(std::count(commands.begin(), commands.end(), command));
+}
+
+const std::string three_steps = R"(runbook "t"
+phase "One" {
+  sh "first" as a
+  sh "crash"
+  sh "third ${a.stdout}"
+}
+)";
+
+}  // namespace
+
+TEST_CASE("resume skips done steps, restores captures and settles the in-doubt step by policy", "[exec][resume]")
+{
+   Harness h(three_steps);
+   bool crashed = false;
+   crash_once_on(h.world, "crash", crashed);
+   h.run();
+   REQUIRE(h.crashed);
+   const std::string id = h.latest_run_id();
+   CHECK(h.steps(id).at("one/2").outcome.empty());   // In doubt.
+
+   SECTION("--in-doubt redo")
+   {
+      h.settings.in_doubt = InDoubtPolicy::Redo;
+      const RunOutcome out = h.resume(id);
+      CHECK(out.exit_code == exit_code::Completed);
+      CHECK(count(h.world.commands(), "first") == 1);
+      CHECK(count(h.world.commands(), "crash") == 2);
+      CHECK(count(h.world.commands(), "third 'out of first'") == 1);
+   }
+   SECTION("--in-doubt skip marks it done without running it")
+   {
+      h.settings.in_doubt = InDoubtPolicy::Skip;
+      const RunOutcome out = h.resume(id);
+      CHECK(out.exit_code == exit_code::Completed);
+      CHECK(count(h.world.commands(), "crash") == 1);
+      CHECK(h.steps(id).at("one/2").outcome == step_outcome::MarkedDone);
+   }
+   SECTION("--in-doubt fail stops; the run can be resumed again with another policy")
+   {
+      h.settings.in_doubt = InDoubtPolicy::Fail;
+      RunOutcome out = h.resume(id);
+      CHECK(out.exit_code == exit_code::Failed);
+      CHECK(out.summary.find("in doubt") != std::string::npos);
+      CHECK(count(h.world.commands(), "third 'out of first'") == 0);
+      h.settings.in_doubt = InDoubtPolicy::Redo;
+      out = h.resume(id);
+      CHECK(out.exit_code == exit_code::Completed);
+   }
+   SECTION("--in-doubt ask: the operator's answer, journaled")
+   {
+      h.settings.in_doubt = InDoubtPolicy::Ask;
+      h.world.on_ask = [](const Question& q) {
+         CHECK(q.kind == Question::Kind::InDoubt);
+         CHECK(q.fail_closed_choice == "abort");
+         return Answer{"mark done", "alice (terminal)", false};
+      };
+      const RunOutcome out = h.resume(id);
+      CHECK(out.exit_code == exit_code::Completed);
+      CHECK(count(h.world.commands(), "crash") == 1);
+      bool journaled = false;
+      for (const auto& e : h.journal->events(id))
+         journaled = journaled || (e.kind == "in_doubt" && e.data_json.find("alice") != std::string::npos);
+      CHECK(journaled);
+   }
+   SECTION("--in-doubt ask with nobody to ask aborts")
+   {
+      h.world.on_ask = [](const Question&) { return Answer{"", "nobody", false}; };
+      const RunOutcome out = h.resume(id);
+      CHECK(out.exit_code == exit_code::Failed);
+      CHECK(count(h.world.commands(), "crash") == 1);
+   }
+}
+
+TEST_CASE("in-doubt GET requests are redone; POSTs are not without a decision", "[exec][resume]")
+{
+   Harness h(R"(runbook "t"
+phase "One" {
+  http get "http://127.0.0.1:1/health"
+  http post "http://127.0.0.1:1/api/traffic" body {"percentage": 5}
+}
+)");
+   int posts = 0;
+   h.world.on_http = [&](const HttpRequest& req) -> HttpResponse {
+      if (req.method == "POST" && ++posts == 1) throw Crash{};
+      HttpResponse r;
+      r.ok = true;
+      r.status = 200;
+      return r;
+   };
+   h.run();
+   REQUIRE(h.crashed);
+   const std::string id = h.latest_run_id();
+   h.settings.in_doubt = InDoubtPolicy::Skip;
+   CHECK(h.resume(id).exit_code == exit_code::Completed);
+   CHECK(posts == 1);   // The POST in doubt was not sent again.
+   CHECK(h.world.http_calls.size() == 2);   // The done GET was not repeated either.
+}
+
+TEST_CASE("an interrupted wait keeps its absolute deadline", "[exec][resume]")
+{
+   Harness h(R"(runbook "t"
+metric m = http get "http://127.0.0.1:1/m" json ".v" unit count
+trigger t when m > 100 every 1m severity P3 -> record
+phase "One" arms all {
+  wait 10m
+  sh "after"
+}
+)");
+   // Ctrl-C three minutes into the wait (the metric sampler plays the operator).
+   h.world.metrics["m"] = [&h](double minutes) {
+      if (minutes >= 3) h.interrupt = true;
+      return value(1);
+   };
+   const RunOutcome first = h.run();
+   REQUIRE(first.exit_code == exit_code::Interrupted);
+   CHECK(h.journal->run(first.run_id)->status == run_status::Interrupted);
+   h.world.metrics["m"] = [](double) { return value(1); };
+   // Resumed five minutes later: the wait ends at t0 + 10m, not 10 minutes from now.
+   const RunOutcome out = h.resume(first.run_id, t0 + 5 * 60000);
+   CHECK(out.exit_code == exit_code::Completed);
+   REQUIRE(h.world.shell_calls.size() == 1);
+   CHECK(h.world.shell_calls[0].at == t0 + 10 * 60000);
+}
+
+TEST_CASE("approvals and confirmed checklist items are facts: not asked again on resume", "[exec][resume]")
+{
+   Harness h(R"(runbook "t"
+phase "One" {
+  checklist "Before" {
+    - "a"
+    - "b"
+  }
+  sh "go"
+}
+)");
+   int asked = 0;
+   h.world.on_ask = [&](const Question&) -> Answer {
+      if (++asked == 2) throw Crash{};   // The process dies while item b is asked.
+      return Answer{"yes", "alice", false};
+   };
+   h.run();
+   REQUIRE(h.crashed);
+   const std::string id = h.latest_run_id();
+   std::vector<std::string> asked_again;
+   h.world.on_ask = [&](const Question& q) {
+      asked_again.push_back(q.text);
+      return Answer{"yes", "bob", false};
+   };
+   CHECK(h.resume(id).exit_code == exit_code::Completed);
+   REQUIRE(asked_again.size() == 1);
+   CHECK(asked_again[0].find(": b") != std::string::npos);
+}
+
+TEST_CASE("a run in rollback mode resumes in rollback mode", "[exec][resume]")
+{
+   Harness h(R"(runbook "t"
+phase "One" {
+  sh "forward"
+  rollback emergency
+}
+rollback emergency {
+  sh "route blue"
+  sh "crash"
+  sh "notify done"
+}
+)");
+   bool crashed = false;
+   crash_once_on(h.world, "crash", crashed);
+   h.run();
+   REQUIRE(h.crashed);
+   const std::string id = h.latest_run_id();
+   CHECK(h.journal->run(id)->mode == "rollback");
+   h.settings.in_doubt = InDoubtPolicy::Redo;
+   const RunOutcome out = h.resume(id);
+   CHECK(out.exit_code == exit_code::RolledBack);
+   CHECK(count(h.world.commands(), "forward") == 1);
+   CHECK(count(h.world.commands(), "route blue") == 1);
+   CHECK(count(h.world.commands(), "notify done") == 1);
+}
+
+TEST_CASE("a journal that cannot be written: the step does not run", "[exec][resume]")
+{
+   Harness h(R"(runbook "t"
+phase "One" {
+  sh "first"
+  sh "second"
+}
+)");
+   h.world.on_shell = [&h](const std::string& c) {
+      // After the first command the disk is full.
+      if (c == "first") journal_testing::limit_pages(*h.journal, journal_testing::page_count(*h.journal));
+      ShellResult r;
+      r.started = true;
+      r.exit_code = 0;
+      r.output_tail = std::string(20000, 'x');   // A big result that needs new pages.
+      return r;
+   };
+   const RunOutcome out = h.run();
+   CHECK(out.exit_code == exit_code::Invalid);
+   CHECK(h.world.commands() == std::vector<std::string>{"first"});
+}
+
+TEST_CASE("a run held by another live process is refused", "[exec][resume]")
+{
+   Harness h(three_steps);
+   bool crashed = false;
+   crash_once_on(h.world, "crash", crashed);
+   h.run();
+   const std::string id = h.latest_run_id();
+   h.journal->release_lease(id);   // This process "died"; another one takes the run.
+   int ready[2];
+   REQUIRE(::pipe(ready) == 0);
+   const pid_t child = ::fork();
+   if (child == 0) {
+      // Another runbook process takes the run over and keeps it.
+      try {
+         auto other = Journal::open(h.dir.file("journal.db"));
+         other->acquire_lease(id);
+      } catch (...) {
+         ::_exit(1);
+      }
+      (void)::write(ready[1], "x", 1);
+      ::pause();
+      ::_exit(0);
+   }
+   char byte = 0;
+   REQUIRE(::read(ready[0], &byte, 1) == 1);
+   h.settings.in_doubt = InDoubtPolicy::Redo;
+   const RunOutcome out = h.resume(id);
+   ::kill(child, SIGKILL);
+   ::waitpid(child, nullptr, 0);
+   ::close(ready[0]);
+   ::close(ready[1]);
+   CHECK(out.exit_code == exit_code::Invalid);
+   CHECK(out.summary.find(std::to_string(child)) != std::string::npos);
+   CHECK(count(h.world.commands(), "third 'out of first'") == 0);
+   // Once the holder is gone, the run can be taken over.
+   CHECK(h.resume(id).exit_code == exit_code::Completed);
+}
+
+TEST_CASE("resume with a changed definition: done steps are reported, not redone", "[exec][resume]")
+{
+   Harness h(three_steps);
+   bool crashed = false;
+   crash_once_on(h.world, "crash", crashed);
+   h.run();
+   const std::string id = h.latest_run_id();
+   // The same run resumed against an edited runbook (as --use-current would).
+   h.program = load_source(R"(runbook "t"
+phase "One" {
+  sh "first --changed" as a
+  sh "crash"
+  sh "third ${a.stdout}"
+}
+)");
+   SECTION("reported")
+   {
+      h.settings.in_doubt = InDoubtPolicy::Redo;
+      CHECK(h.resume(id).exit_code == exit_code::Completed);
+      CHECK(count(h.world.commands(), "first --changed") == 0);
+      CHECK(h.observer.has(RunEvent::Kind::Log, "different definition"));
+   }
+   SECTION("refused when done steps must be unchanged")
+   {
+      h.settings.require_unchanged_done = true;
+      const RunOutcome out = h.resume(id);
+      CHECK(out.exit_code == exit_code::Invalid);
+      CHECK(out.summary.find("one/1") != std::string::npos);
+      CHECK(h.world.commands().size() == 2);
+   }
+}

@@ -1,0 +1,54 @@
+// Runtime values: units, arithmetic, display, JSON; the redactor.
+#include <catch2/catch.hpp>
+
+#include "exec/redact.hpp"
+#include "exec/value.hpp"
+
+using namespace runbook;
+using ast::Unit;
+
+TEST_CASE("values display as the language writes them", "[exec][value]")
+{
+   CHECK(Value(300000.0, Unit::Duration).display() == "5m");
+   CHECK(Value(0.1, Unit::Percent).display() == "0.1%");
+   CHECK(Value(25.0).display() == "25");
+   CHECK(Value(true).display() == "true");
+   CHECK(Value(ValueList{Value(1), Value("a")}).display() == "[1, \"a\"]");
+}
+
+TEST_CASE("arithmetic and comparison check units", "[exec][value]")
+{
+   const Value soak(90000.0, Unit::Duration);
+   CHECK(apply_binary("*", soak, Value(2)).display() == "3m");
+   CHECK(apply_binary(">", Value(2.0, Unit::Percent), Value(1.0, Unit::Percent)).as_bool());
+   CHECK(apply_binary("<", Value(70), Value(80.0, Unit::Percent)).as_bool());   // Plain numbers mix.
+   CHECK(apply_binary("+", Value("a"), Value("b")).as_string() == "ab");
+   CHECK(apply_binary("/", Value(600000.0, Unit::Duration), Value(30000.0, Unit::Duration)).as_number().unit == Unit::None);
+   CHECK_THROWS_WITH(apply_binary("<", Value(100.0, Unit::Duration), Value(0.1, Unit::Percent)),
+                     Catch::Contains("a duration") && Catch::Contains("a percent"));
+   CHECK_THROWS_WITH(apply_binary("/", Value(1), Value(0)), Catch::Contains("division by zero"));
+   CHECK_THROWS_WITH(apply_binary("-", Value("a"), Value(1)), Catch::Contains("a string"));
+}
+
+TEST_CASE("typed JSON keeps units across the journal", "[exec][value]")
+{
+   ValueMap m{{"soak", Value(300000.0, Unit::Duration)}, {"pcts", Value(ValueList{Value(1), Value(5)})}, {"ok", Value(true)}};
+   const Value restored = Value::from_typed_json(Value(m).to_typed_json());
+   CHECK(values_equal(restored, Value(m)));
+   CHECK(restored.as_map().at("soak").as_number().unit == Unit::Duration);
+   CHECK(Value(m).to_json()["soak"] == 300000);
+}
+
+TEST_CASE("the redactor hides every spelling of a secret, in text and JSON", "[exec][redact]")
+{
+   Redactor r;
+   r.add("p@ss word");
+   r.add("");   // Ignored.
+   CHECK(r.redact("curl -u admin:p@ss word") == "curl -u admin:***");
+   CHECK(r.redact("https://x/?t=p%40ss%20word") == "https://x/?t=***");
+   const nlohmann::json doc{{"token", "p@ss word"}, {"nested", {{"list", {"a", "xp@ss wordx"}}}}};
+   const std::string out = r.redact_json(doc).dump();
+   CHECK(out.find("p@ss") == std::string::npos);
+   CHECK(r.contains_secret("...p@ss word..."));
+   CHECK_FALSE(r.contains_secret("nothing here"));
+}
