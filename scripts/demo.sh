@@ -71,7 +71,7 @@ sed "s#http://127.0.0.1:8765#$base#g" runbooks/profiles/sandbox.params >"$work/s
 mapfile -t flags < <(scripts/profile-params.sh "$work/sandbox.params" runbooks/rollout.rb)
 
 if $fault; then
-   # Mid-canary (the 5% step), green starts failing: 3% errors, 700 ms responses.
+   # Mid-canary (the 5% step), green starts failing: 30% errors (1.5% of all traffic at 5%), 700 ms responses.
    (
       for _ in $(seq 600); do
          green=$(curl -s "$base/api/traffic" | sed -n 's/.*"green": *\([0-9.]*\).*/\1/p')
@@ -79,8 +79,8 @@ if $fault; then
          sleep 0.2
       done
       curl -s -X POST "$base/sandbox/faults" -H 'Content-Type: application/json' \
-         -d '{"green": {"error_rate": 3.0, "latency_ms": 700}}' >/dev/null
-      echo ">>> demo: fault injected into green (3% errors, 700 ms) at green ${green:-?}%"
+         -d '{"green": {"error_rate": 30.0, "latency_ms": 700}}' >/dev/null
+      echo ">>> demo: fault injected into green (30% errors, 700 ms) at green ${green:-?}%"
    ) &
 fi
 
