@@ -39,6 +39,8 @@ param slack = "https://hooks.slack.com/services"           # + the SLACK_WEBHOOK
 param statuspage = "https://api.statuspage.io"
 param statuspage_page = "mailsender"                       # the seed's $PAGE_ID
 param incident_commander = "Lead Engineer on-call"         # seed: Incident Response Team
+param pagerduty = "https://pagerduty.api.com"
+param incident = ""                                        # the seed's $INCIDENT_ID; empty: nothing to acknowledge
 
 # Tools the seed's commands call; a profile can replace them (the sandbox
 # profile uses `echo`, so the demo shows each command instead of running it).
@@ -64,6 +66,7 @@ param prometheus = ""
 secret lb_token = env("LB_ADMIN_TOKEN")
 secret slack_webhook = env("SLACK_WEBHOOK")
 secret status_token = env("STATUS_TOKEN")
+secret pd_token = env("PD_TOKEN")
 
 # ------------------------------------------------------------------ windows and thresholds
 
@@ -320,6 +323,10 @@ rollback emergency {
               notify.emergency_rollback_message(system, restored, (restored - started) * 1s, incident_commander))
   notify.statuspage_incident(statuspage, statuspage_page, status_token, "Emergency Rollback Completed", "monitoring",
                             "System has been rolled back to stable version. Monitoring for stability.")
+  # Seed: "Alert Acknowledgment": the incident the rollback answers is acknowledged.
+  if incident != "" {
+    notify.pagerduty_ack(pagerduty, incident, pd_token)
+  }
 }
 
 # Undo-based compensation, chosen by the operator for a P2: every completed

@@ -5,6 +5,9 @@
 #   scripts/demo.sh --fault    a fault is injected into green mid-canary: watch the
 #                              P0 trigger fire and the emergency rollback end at blue 100
 #
+# With RUNBOOK and RUNBOOK_SANDBOX set to built binaries it uses those and
+# neither installs nor builds anything.
+#
 # It installs what is missing, builds runbook and runbook-sandbox, starts the
 # sandbox on a free loopback port, runs the rollout on a fast clock (the sandbox
 # profile shortens the windows to minutes, --time-scale makes a minute pass in
@@ -22,11 +25,21 @@ for arg in "$@"; do
    esac
 done
 
-bash scripts/setup.sh
-cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build build -j"$(nproc)" --target runbook runbook-sandbox
-runbook=$PWD/build/interpreter/runbook
-sandbox_bin=$PWD/build/sandbox/runbook-sandbox
+if [ -n "${RUNBOOK:-}" ] && [ -n "${RUNBOOK_SANDBOX:-}" ]; then
+   # Binaries built elsewhere (as ctest passes them): nothing to install or build.
+   runbook=$RUNBOOK
+   sandbox_bin=$RUNBOOK_SANDBOX
+else
+   bash scripts/setup.sh
+   # Configure only a fresh build directory: re-configuring an existing one with
+   # another build type would rebuild everything, and the build there is reused.
+   if [ ! -f build/CMakeCache.txt ]; then
+      cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+   fi
+   cmake --build build -j"$(nproc)" --target runbook runbook-sandbox
+   runbook=$PWD/build/interpreter/runbook
+   sandbox_bin=$PWD/build/sandbox/runbook-sandbox
+fi
 
 work=$(mktemp -d)
 sandbox_pid=""
@@ -58,7 +71,7 @@ sed "s#http://127.0.0.1:8765#$base#g" runbooks/profiles/sandbox.params >"$work/s
 mapfile -t flags < <(scripts/profile-params.sh "$work/sandbox.params" runbooks/rollout.rb)
 
 if $fault; then
-   # Mid-canary (the 5% step), green starts failing: 3% errors, 700 ms responses.
+   # Mid-canary (the 5% step), green starts failing: 30% errors (1.5% of all traffic at 5%), 700 ms responses.
    (
       for _ in $(seq 600); do
          green=$(curl -s "$base/api/traffic" | sed -n 's/.*"green": *\([0-9.]*\).*/\1/p')
@@ -66,8 +79,8 @@ if $fault; then
          sleep 0.2
       done
       curl -s -X POST "$base/sandbox/faults" -H 'Content-Type: application/json' \
-         -d '{"green": {"error_rate": 3.0, "latency_ms": 700}}' >/dev/null
-      echo ">>> demo: fault injected into green (3% errors, 700 ms) at green ${green:-?}%"
+         -d '{"green": {"error_rate": 30.0, "latency_ms": 700}}' >/dev/null
+      echo ">>> demo: fault injected into green (30% errors, 700 ms) at green ${green:-?}%"
    ) &
 fi
 
