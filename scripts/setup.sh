@@ -8,6 +8,8 @@ packages=(
   tao-pegtl-dev libfmt-dev libcurl4-openssl-dev libsqlite3-dev sqlite3
   catch2 libcli11-dev nlohmann-json3-dev libcpp-httplib-dev libssl-dev
   prometheus curl jq
+  # test tools: TLS test certificates, helper scripts, dropping root in journal tests
+  openssl python3 util-linux
   # scripts/fuzz.sh: clang with libFuzzer and the sanitizer runtimes
   clang clang-14 libclang-rt-14-dev
 )
