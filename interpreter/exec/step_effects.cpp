@@ -254,10 +254,20 @@ Flow Interpreter::Impl::run_http(const ast::Step& step, const ast::HttpStep& htt
       }
       HttpResponse res;
       const TimeMs started = world_.clock().now();
-      Stop stop = blocking([&](const std::atomic<bool>*) { res = world_.http(id, request, request.display_url); });
+      Stop stop = blocking([&](const std::atomic<bool>* cancel) {
+         // Ctrl-C or a P0 trigger abandons the request in flight instead of
+         // waiting out its timeout; the step is then in doubt, like any
+         // interrupted step (the server may or may not have acted on it).
+         HttpRequest in_flight = request;
+         in_flight.cancel = cancel;
+         res = world_.http(id, in_flight, request.display_url);
+      });
       if (!stop && virtual_time()) stop = pass_time(started, res.elapsed_ms);
       json result{{"status", res.status}, {"elapsed_ms", res.elapsed_ms}, {"body", tail(res.body)}};
+      if (res.cancelled) result["cancelled"] = true;
       if (stop) return stop_to_performed(stop, result);
+      if (res.cancelled && interrupted())
+         return stop_to_performed(Stop{Stop::Kind::Interrupted, "", "interrupted (Ctrl-C)", ""}, result);
 
       Performed p;
       p.result = result;
@@ -333,6 +343,7 @@ void Interpreter::Impl::resolve_metrics()
       m.scale = metric->scale;
       if (metric->timeout_ms) m.timeout_ms = *metric->timeout_ms;
       m.display_target = redact(m.target);
+      m.cancel = settings_.interrupt;   // Ctrl-C does not wait out a hanging source.
       switch (m.kind) {
       case ast::MetricSource::Kind::Http: m.display = "http get " + m.display_target + " json " + m.json_path; break;
       case ast::MetricSource::Kind::Prometheus:
@@ -376,6 +387,7 @@ Value Interpreter::Impl::http_probe(const std::string& url,
    request.display_url = redact(url);
    request.headers = headers;
    request.total_timeout_ms = 10000;
+   request.cancel = settings_.interrupt;
    const std::string what = "http get " + request.display_url;
    const HttpResponse res = world_.http(current_step_, request, request.display_url);
    if (!res.ok) throw SampleFailed(what, redact(res.error));

@@ -153,6 +153,13 @@ Flow Interpreter::Impl::journaled(const ast::Step& step, Frame& frame, const std
          }
          if (decision == "done") {
             try {
+               // A step stopped by Ctrl-C (or a P0) has a finished, "interrupted"
+               // attempt; only one killed mid-step still has an open one. Either
+               // way the settlement is an attempt of its own, marked done.
+               if (!in_doubt.outcome.empty())
+                  journal_.step_started(run_id_, id, resolved.kind, hash,
+                                        journal_json(redactor_.redact_json(resolved.inputs)), resolved.deadline_ms,
+                                        world_.clock().now());
                journal_.step_finished(run_id_, id, step_outcome::MarkedDone,
                                       json{{"settled", "marked done while in doubt"}}.dump(), world_.clock().now());
             } catch (const JournalError& e) {
@@ -210,6 +217,14 @@ Flow Interpreter::Impl::journaled(const ast::Step& step, Frame& frame, const std
       }
       current_step_ = outer_step;
       if (p.flow == Flow::Failed && p.outcome == step_outcome::Done) p.outcome = step_outcome::Failed;
+      // Ctrl-C abandons the request or sample in flight, so a failure seen at
+      // that moment may be the cancellation itself: the step is interrupted
+      // (resumable, in doubt when not safe to repeat), never reported failed.
+      if (p.flow == Flow::Failed && interrupted()) {
+         json result = std::move(p.result);
+         if (!p.message.empty()) result["error_when_interrupted"] = redact(p.message);
+         p = stop_to_performed(Stop{Stop::Kind::Interrupted, "", "interrupted (Ctrl-C)", ""}, std::move(result));
+      }
       if (!p.message.empty()) p.result["error"] = redact(p.message);
       p.result["attempt"] = attempt;
 

@@ -208,6 +208,8 @@ Stop Interpreter::Impl::sample_triggers()
       round_samples_.clear();
       const ConditionSample cs = evaluate_condition(trigger.condition, main_frame_);
       in_round_ = false;
+      // A sample abandoned by Ctrl-C says nothing about the metric: not "monitoring lost".
+      if (interrupted()) return Stop{Stop::Kind::Interrupted, "", "interrupted (Ctrl-C)", ""};
       const Assessment a = armed.tracker.observe(cs.ok ? reading_for_trigger(cs.value) : Reading::Error, now);
       const std::string seen = cs.ok ? describe_observations(cs.observations) : cs.error;
       json data{{"trigger", trigger.name},

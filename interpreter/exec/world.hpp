@@ -33,6 +33,9 @@ struct ResolvedMetric {
    double timeout_ms = 10000;
    std::string display;           ///< Redacted, for output.
    std::string display_target;    ///< Redacted `target` (URL or command) for error text; empty: `display`.
+   /// When it turns true (Ctrl-C) a sample in progress is abandoned instead
+   /// of waiting out `timeout_ms`. Null: only the timeout ends it.
+   const std::atomic<bool>* cancel = nullptr;
 };
 
 /// Something the operator must decide.

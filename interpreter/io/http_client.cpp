@@ -15,6 +15,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <optional>
 
 #include <curl/curl.h>
 #include <fmt/format.h>
@@ -40,6 +41,7 @@ struct Transfer {
    bool body_too_large = false;
    bool callback_failed = false;   ///< Out of memory or another exception inside a callback.
 };
+
 
 std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user) noexcept
 {
@@ -121,9 +123,10 @@ struct HeaderList {
 
 class CurlClient : public HttpClient {
 public:
-   CurlClient() : handle_(curl_easy_init()) {}
+   CurlClient() : handle_(curl_easy_init()), multi_(curl_multi_init()) {}
    ~CurlClient() override
    {
+      if (multi_ != nullptr) curl_multi_cleanup(multi_);
       if (handle_ != nullptr) curl_easy_cleanup(handle_);
    }
    CurlClient(const CurlClient&) = delete;
@@ -142,7 +145,7 @@ private:
    {
       const std::string& shown_url = request.display_url.empty() ? request.url : request.display_url;
       HttpResponse response;
-      if (handle_ == nullptr) {
+      if (handle_ == nullptr || multi_ == nullptr) {
          response.error = fmt::format("could not send the request to {}: libcurl could not create a handle", shown_url);
          return response;
       }
@@ -153,6 +156,11 @@ private:
 
       Transfer transfer;
       transfer.max_body_bytes = request.max_body_bytes;
+      if (request.cancel != nullptr && request.cancel->load()) {
+         response.cancelled = true;
+         response.error = fmt::format("request to {} cancelled before it was sent", shown_url);
+         return response;
+      }
       HeaderList headers;
       if (!configure(request, transfer, headers)) {
          response.error = fmt::format("could not prepare the request to {}: out of memory", shown_url);
@@ -160,9 +168,14 @@ private:
       }
 
       error_buffer_[0] = '\0';
-      const CURLcode code = curl_easy_perform(handle_);
-      if (code != CURLE_OK) {
-         response.error = describe_failure(code, request, transfer, shown_url);
+      const std::optional<CURLcode> code = transfer_until_done_or_cancelled(request.cancel);
+      if (!code) {
+         response.cancelled = true;
+         response.error = fmt::format("request to {} cancelled while in flight", shown_url);
+         return response;
+      }
+      if (*code != CURLE_OK) {
+         response.error = describe_failure(*code, request, transfer, shown_url);
          return response;
       }
       curl_easy_getinfo(handle_, CURLINFO_RESPONSE_CODE, &response.status);
@@ -170,6 +183,44 @@ private:
       response.body = std::move(transfer.body);
       response.headers = std::move(transfer.headers);
       return response;
+   }
+
+   /// Runs the configured transfer to its end, checking `cancel` between
+   /// short waits on the sockets. The multi interface rather than
+   /// curl_easy_perform: the latter waits up to a second between progress
+   /// callbacks on a silent connection, too slow for Ctrl-C or a P0 trigger.
+   /// Returns the transfer's code, or nothing when it was cancelled (the
+   /// connection is then dropped, never reused half-read).
+   std::optional<CURLcode> transfer_until_done_or_cancelled(const std::atomic<bool>* cancel)
+   {
+      constexpr int poll_slice_ms = 50;
+      const auto cancelled = [cancel] { return cancel != nullptr && cancel->load(); };
+      if (curl_multi_add_handle(multi_, handle_) != CURLM_OK) return CURLE_OUT_OF_MEMORY;
+      std::optional<CURLcode> result;
+      for (;;) {
+         int running = 0;
+         const CURLMcode step = curl_multi_perform(multi_, &running);
+         if (step != CURLM_OK) {
+            result = step == CURLM_OUT_OF_MEMORY ? CURLE_OUT_OF_MEMORY : CURLE_FAILED_INIT;
+            break;
+         }
+         int queued = 0;
+         bool finished = false;
+         while (CURLMsg* message = curl_multi_info_read(multi_, &queued)) {
+            if (message->msg == CURLMSG_DONE && message->easy_handle == handle_) {
+               result = message->data.result;
+               finished = true;
+            }
+         }
+         if (finished) break;
+         if (cancelled()) break;   // No `result`. Removing an unfinished transfer closes its connection.
+         if (curl_multi_poll(multi_, nullptr, 0, poll_slice_ms, nullptr) != CURLM_OK) {
+            result = CURLE_FAILED_INIT;
+            break;
+         }
+      }
+      curl_multi_remove_handle(multi_, handle_);
+      return result;
    }
 
    /// Applies every option of one request to the freshly reset handle.
@@ -296,6 +347,7 @@ private:
    }
 
    CURL* handle_;
+   CURLM* multi_;   ///< Drives handle_; owns the connection cache that keeps connections alive between requests.
    char error_buffer_[CURL_ERROR_SIZE] = {};   ///< libcurl writes into it during perform: must outlive the handle's use.
    std::string method_;                        ///< CUSTOMREQUEST keeps a pointer to it until the next request.
 };

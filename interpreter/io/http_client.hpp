@@ -1,6 +1,7 @@
 // HTTP through libcurl: the only way runbook talks HTTP (steps, probes, metrics).
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -18,6 +19,10 @@ struct HttpRequest {
    long connect_timeout_ms = 5000;
    long total_timeout_ms = 30000;
    std::size_t max_body_bytes = 8 * 1024 * 1024;   ///< Larger responses fail with a clear error.
+   /// Polled while the request is in flight (connecting, sending, waiting,
+   /// reading); when it turns true the transfer is abandoned within about
+   /// 100 ms and the response says `cancelled`. Null: only the timeouts end it.
+   const std::atomic<bool>* cancel = nullptr;
 };
 
 struct HttpResponse {
@@ -25,6 +30,7 @@ struct HttpResponse {
    long status = 0;
    std::string body;
    std::vector<std::pair<std::string, std::string>> headers;   ///< Of the final response; names lower-cased.
+   bool cancelled = false;     ///< Abandoned because `cancel` turned true (not a timeout, not the server's fault).
    std::string error;          ///< Operator-readable: "could not connect to http://127.0.0.1:9/health: connection refused".
    double elapsed_ms = 0;
 };

@@ -32,6 +32,7 @@ HttpRequest metric_request(const ResolvedMetric& metric, std::string url, std::s
    const auto timeout = static_cast<long>(std::max(1.0, metric.timeout_ms));
    request.total_timeout_ms = timeout;
    request.connect_timeout_ms = std::min(timeout, 5000L);
+   request.cancel = metric.cancel;
    return request;
 }
 
@@ -87,6 +88,7 @@ Sample sample_shell(const ResolvedMetric& metric, double now)
    ShellOptions options;
    options.timeout_ms = std::max(1.0, metric.timeout_ms);
    options.kill_grace_ms = 1000;
+   options.cancel = metric.cancel;
    const ShellResult result = run_shell(metric.target, options);
    if (!result.error.empty()) {
       const std::string said = last_line(result.output_tail);

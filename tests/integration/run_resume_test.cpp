@@ -38,7 +38,14 @@ public:
             keys_.push_back(req.get_header_value("Idempotency-Key"));
          }
          if (pct == slow_percentage_) std::this_thread::sleep_for(3s);
+         if (pct == hanging_percentage_) {
+            // Far longer than any test waits; cut short only when the server stops.
+            for (int i = 0; i < 1200 && !stopping_; ++i) std::this_thread::sleep_for(50ms);
+         }
          res.set_content(R"({"ok": true})", "application/json");
+      });
+      server_.Get("/metrics/error_rate", [this](const httplib::Request&, httplib::Response& res) {
+         res.set_content("{\"value\": " + std::to_string(error_rate_.load()) + "}", "application/json");
       });
       server_.Get("/health", [this](const httplib::Request&, httplib::Response& res) {
          ++gets_;
@@ -50,6 +57,7 @@ public:
    }
    ~CountingServer()
    {
+      stopping_ = true;
       server_.stop();
       thread_.join();
    }
@@ -66,9 +74,12 @@ public:
    }
    int gets() const { return gets_; }
    std::atomic<int> slow_percentage_{-1};
+   std::atomic<int> hanging_percentage_{-1};   ///< A POST of this percentage gets no answer.
+   std::atomic<double> error_rate_{0};         ///< Served at /metrics/error_rate.
 
 private:
    httplib::Server server_;
+   std::atomic<bool> stopping_{false};
    std::thread thread_;
    int port_ = 0;
    std::mutex mutex_;
@@ -376,4 +387,73 @@ TEST_CASE("runbook abort --rollback from another terminal sends a running run in
    CHECK(code == 3);
    CHECK(server.posts(100) == 1);
    CHECK(std::chrono::steady_clock::now() - sent < 5s);
+}
+
+TEST_CASE("SIGINT while a POST hangs: exit 130 at once, not after the request's timeout; the step is in doubt",
+          "[integration][resume][cancel]")
+{
+   CountingServer server;
+   server.hanging_percentage_ = 25;
+   TempDir dir;
+   std::string text = rollout(server.port());
+   text.replace(text.find("\"percentage\": 25} expect status 200"), 35, "\"percentage\": 25} expect status 200 timeout 30s");
+   write_file(dir.file("rollout.rb"), text);
+   Runbook rb({"run", "rollout.rb", "--journal", "j.db"}, dir.file("run.txt"), dir.path());
+   REQUIRE(eventually([&] { return server.posts(25) == 1; }));
+   std::this_thread::sleep_for(200ms);   // The request is in flight, its answer far away.
+   const auto sent = std::chrono::steady_clock::now();
+   rb.signal(SIGINT);
+   const int code = rb.wait();
+   const auto took = std::chrono::steady_clock::now() - sent;
+   const std::string output = read_file(dir.file("run.txt"));
+   INFO(output);
+   REQUIRE(code == 130);
+   CHECK(took < 1500ms);
+   CHECK(output.find("timed out") == std::string::npos);
+   CHECK(output.find("interrupted") != std::string::npos);
+
+   // Whether the server acted on it is unknown: resume will not guess.
+   std::string refused;
+   CHECK(run_to_end({"resume", "--journal", "j.db", "--in-doubt", "fail"}, dir, &refused) == 1);
+   CHECK(refused.find("in doubt") != std::string::npos);
+   CHECK(server.posts(25) == 1);
+
+   server.hanging_percentage_ = -1;
+   std::string resumed;
+   CHECK(run_to_end({"resume", "--journal", "j.db", "--in-doubt", "skip"}, dir, &resumed) == 0);
+   INFO(resumed);
+   CHECK(server.posts(25) == 1);
+   CHECK(server.gets() == 1);
+}
+
+TEST_CASE("a P0 trigger firing while a request hangs rolls back at once, not after the request's timeout",
+          "[integration][cancel][triggers]")
+{
+   CountingServer server;
+   server.hanging_percentage_ = 5;
+   TempDir dir;
+   const std::string api = "http://127.0.0.1:" + std::to_string(server.port());
+   write_file(dir.file("r.rb"), "runbook \"p0 mid-request\"\n"
+                                "param api: string = \"" + api + "\"\n"
+                                "metric error_rate = http get \"${api}/metrics/error_rate\" json \".value\" unit %\n"
+                                "trigger high_errors \"Error rate\" when error_rate > 5% severity P0 every 1s -> rollback back\n"
+                                "phase \"Canary\" arms high_errors {\n"
+                                "  http post \"${api}/api/traffic\" body {\"environment\": \"green\", \"percentage\": 5} timeout 30s\n"
+                                "}\n"
+                                "rollback back {\n"
+                                "  http post \"${api}/api/traffic\" body {\"environment\": \"blue\", \"percentage\": 100}\n"
+                                "}\n");
+   std::string checked;
+   REQUIRE(run_to_end({"check", "r.rb"}, dir, &checked) == 0);
+   Runbook rb({"run", "r.rb", "--journal", "j.db"}, dir.file("run.txt"), dir.path());
+   REQUIRE(eventually([&] { return server.posts(5) == 1; }));
+   std::this_thread::sleep_for(200ms);
+   server.error_rate_ = 50;
+   const auto breached = std::chrono::steady_clock::now();
+   const int code = rb.wait();
+   INFO(read_file(dir.file("run.txt")));
+   CHECK(code == 3);
+   CHECK(server.posts(100) == 1);
+   // One sample interval (1 s) and the rollback's request, nowhere near 30 s.
+   CHECK(std::chrono::steady_clock::now() - breached < 5s);
 }

@@ -1,6 +1,7 @@
 // The libcurl client against real loopback servers, well-behaved and hostile.
 #include <catch2/catch.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -193,6 +194,71 @@ TEST_CASE("http: a server that hangs is cut off by the total timeout", "[io][htt
    CHECK(response.status == 0);
    CHECK(response.error == "timed out after 300ms waiting for " + server.url("/slow"));
    CHECK(waited < std::chrono::milliseconds(2000));
+}
+
+TEST_CASE("http: a request in flight is abandoned at once when cancelled", "[io][http][cancel]")
+{
+   TestServer server;
+   server.server().Get("/slow", [&server](const httplib::Request&, httplib::Response& res) {
+      server.sleep_unless_stopping(20000);
+      res.set_content("too late", "text/plain");
+   });
+   server.server().Get("/fast", [](const httplib::Request&, httplib::Response& res) { res.set_content("fast", "text/plain"); });
+   server.start();
+   auto client = runbook::make_curl_client();
+   std::atomic<bool> cancel{false};
+
+   SECTION("cancelled while waiting for the answer: well before the 30 s timeout, and said as a cancellation")
+   {
+      HttpRequest request = get(server.url("/slow"));
+      request.total_timeout_ms = 30000;
+      request.cancel = &cancel;
+      std::thread canceller([&cancel] {
+         std::this_thread::sleep_for(std::chrono::milliseconds(300));
+         cancel = true;
+      });
+      const auto started = std::chrono::steady_clock::now();
+      const HttpResponse response = client->send(request);
+      const auto waited = std::chrono::steady_clock::now() - started;
+      canceller.join();
+      CHECK_FALSE(response.ok);
+      CHECK(response.cancelled);
+      CHECK(response.status == 0);
+      CHECK(response.error == "request to " + server.url("/slow") + " cancelled while in flight");
+      CHECK(waited >= std::chrono::milliseconds(250));
+      CHECK(waited < std::chrono::milliseconds(1000));
+
+      SECTION("the same client works again afterwards")
+      {
+         cancel = false;
+         HttpRequest next = get(server.url("/fast"));
+         next.cancel = &cancel;
+         const HttpResponse fine = client->send(next);
+         REQUIRE(fine.ok);
+         CHECK_FALSE(fine.cancelled);
+         CHECK(fine.body == "fast");
+      }
+   }
+   SECTION("already cancelled: nothing is sent")
+   {
+      cancel = true;
+      HttpRequest request = get(server.url("/fast"));
+      request.cancel = &cancel;
+      const HttpResponse response = client->send(request);
+      CHECK_FALSE(response.ok);
+      CHECK(response.cancelled);
+      CHECK_THAT(response.error, Contains("cancelled before it was sent"));
+   }
+   SECTION("a timeout is still a timeout, not a cancellation")
+   {
+      HttpRequest request = get(server.url("/slow"));
+      request.total_timeout_ms = 300;
+      request.cancel = &cancel;
+      const HttpResponse response = client->send(request);
+      CHECK_FALSE(response.ok);
+      CHECK_FALSE(response.cancelled);
+      CHECK(response.error == "timed out after 300ms waiting for " + server.url("/slow"));
+   }
 }
 
 TEST_CASE("http: redirects are followed, but not forever", "[io][http][hostile]")
