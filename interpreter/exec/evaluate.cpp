@@ -202,10 +202,20 @@ std::string Evaluator::interpolate(const ast::StringLit& lit, Splice splice)
          out += part.text;
          continue;
       }
-      const std::string value = eval(*part.expr).display();
+      const std::string value = display(*part.expr, splice);
       out += splice == Splice::Shell ? shell_quote(value) : value;
    }
    return out;
+}
+
+std::string Evaluator::display(const ast::Expr& expr, Splice splice)
+{
+   if (splice != Splice::Message) return eval(expr).display();
+   try {
+      return eval(expr).display();
+   } catch (const SampleFailed& e) {
+      return "<unavailable: " + e.error + ">";
+   }
 }
 
 std::string Evaluator::text(const ast::Expr& expr, Splice splice)
@@ -217,9 +227,8 @@ std::string Evaluator::text(const ast::Expr& expr, Splice splice)
          throw EvalError(expr.loc, e.what());
       }
    }
-   const Value v = eval(expr);
    // A whole command held in a variable is the author's text, not spliced data.
-   return v.display();
+   return display(expr, splice == Splice::Message ? Splice::Message : Splice::Text);
 }
 
 std::string describe(const ast::Expr& expr)

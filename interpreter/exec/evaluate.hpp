@@ -65,7 +65,14 @@ public:
 };
 
 /// How values are spliced into an interpolated string.
-enum class Splice { Text, Shell };
+///   Text     as displayed.
+///   Shell    shell-quoted, so a value can never add shell syntax.
+///   Message  as displayed, for words meant for people (log, notify, prompts):
+///            a metric or probe that cannot be sampled shows as
+///            `<unavailable: reason>` instead of stopping the step, because
+///            saying something must never abort a rollout. Conditions never
+///            use it: there an unavailable metric still fails closed.
+enum class Splice { Text, Shell, Message };
 
 /// A metric value observed while evaluating (for "error_rate was 2.1%" messages).
 struct Observation { std::string name; Value value; };
@@ -76,7 +83,7 @@ public:
 
    Value eval(const ast::Expr& expr);
    /// Evaluates a string expression; values spliced into `${}` are shell-quoted
-   /// with Splice::Shell (so a value can never add shell syntax).
+   /// with Splice::Shell (so a value can never add shell syntax); see Splice::Message.
    std::string text(const ast::Expr& expr, Splice splice = Splice::Text);
 
    /// Metrics sampled so far, in order.
@@ -88,6 +95,8 @@ private:
    Value eval_member(const ast::Member& member, const Location& loc);
    Value eval_index(const ast::Index& index, const Location& loc);
    std::string interpolate(const ast::StringLit& lit, Splice splice);
+   /// The displayed value of `expr`; with Splice::Message a failed sample displays as `<unavailable: reason>`.
+   std::string display(const ast::Expr& expr, Splice splice);
 
    const Scope& scope_;
    EvalHooks& hooks_;

@@ -450,6 +450,32 @@ Flow Interpreter::Impl::run_step(const ast::Step& step, Frame& frame)
       return Flow::Failed;
    }
    const std::string id = frame.runtime_id(step.id);
+   // A step's definition is resolved (its `${...}` spliced in) before its
+   // start record; a metric that cannot be sampled there, or a bad value,
+   // fails the step in words instead of escaping the interpreter.
+   try {
+      return dispatch_step(step, frame, id);
+   } catch (const SampleFailed& e) {
+      return failed_before_start(id, fmt::format("could not sample {}", redact(e.what())));
+   } catch (const EvalError& e) {
+      return failed_before_start(id, redact(e.what()));
+   } catch (const ValueError& e) {
+      return failed_before_start(id, redact(e.what()));
+   } catch (const FlowUnwind& unwind) {
+      return unwind.flow;   // A function called while resolving ended the run's forward path; it said why.
+   }
+}
+
+Flow Interpreter::Impl::failed_before_start(const std::string& id, const std::string& message)
+{
+   stop_message_ = fmt::format("step {} could not be resolved: {}", id, message);
+   emit(RunEvent::Kind::Log, id, stop_message_, {{"error", message}});
+   record("step_unresolved", id, {{"error", message}});
+   return Flow::Failed;
+}
+
+Flow Interpreter::Impl::dispatch_step(const ast::Step& step, Frame& frame, const std::string& id)
+{
    if (const auto* sh = std::get_if<ast::ShStep>(&step.node)) return run_sh(step, *sh, frame, id);
    if (const auto* http = std::get_if<ast::HttpStep>(&step.node)) return run_http(step, *http, frame, id);
    if (const auto* checklist = std::get_if<ast::ChecklistStep>(&step.node))
@@ -499,7 +525,7 @@ Flow Interpreter::Impl::run_control(const ast::Step& step, Frame& frame, const s
       });
    }
    if (const auto* log = std::get_if<ast::LogStep>(&step.node)) {
-      const std::string text = ev.text(*log->message);
+      const std::string text = ev.text(*log->message, Splice::Message);
       Resolved r{"log", {{"summary", redact(text)}}, true, {}};
       return journaled(step, frame, id, r, [&](const Resolved&) {
          emit(RunEvent::Kind::Log, id, text);
@@ -507,7 +533,7 @@ Flow Interpreter::Impl::run_control(const ast::Step& step, Frame& frame, const s
       });
    }
    if (const auto* notify = std::get_if<ast::NotifyStep>(&step.node)) {
-      const std::string text = ev.text(*notify->message);
+      const std::string text = ev.text(*notify->message, Splice::Message);
       Resolved r{"notify", {{"summary", redact(text)}}, true, {}};
       return journaled(step, frame, id, r, [&](const Resolved&) {
          emit(RunEvent::Kind::Notify, id, text);
@@ -515,7 +541,7 @@ Flow Interpreter::Impl::run_control(const ast::Step& step, Frame& frame, const s
       });
    }
    if (const auto* abort = std::get_if<ast::AbortStep>(&step.node)) {
-      const std::string reason = abort->reason ? ev.text(*abort->reason) : "aborted by the runbook";
+      const std::string reason = abort->reason ? ev.text(*abort->reason, Splice::Message) : "aborted by the runbook";
       Resolved r{"abort", {{"summary", redact(reason)}, {"reason", redact(reason)}}, true, {}};
       return journaled(step, frame, id, r, [&](const Resolved&) {
          Performed p;

@@ -112,6 +112,9 @@ struct Interpreter::Impl : EvalHooks {
    Flow run_phases();
    Flow run_block(const ast::Block& block, Frame& frame);
    Flow run_step(const ast::Step& step, Frame& frame);
+   Flow dispatch_step(const ast::Step& step, Frame& frame, const std::string& id);
+   /// A step whose definition could not be resolved: nothing was started; the step fails.
+   Flow failed_before_start(const std::string& id, const std::string& message);
    Flow run_control(const ast::Step& step, Frame& frame, const std::string& id);
    Flow call_steps(const ast::Function& fn, std::vector<Value> args, const std::string& call_id, Value* result);
    const ast::Function* find_function(const std::string& name) const;

@@ -42,7 +42,7 @@ Answer Interpreter::Impl::ask(const Question& question, Stop& stop, bool remote_
 Flow Interpreter::Impl::run_approve(const ast::Step& step, const ast::ApproveStep& approve, Frame& frame,
                                     const std::string& id)
 {
-   const std::string prompt = approve.prompt ? evaluator(frame).text(*approve.prompt) : "Proceed?";
+   const std::string prompt = approve.prompt ? evaluator(frame).text(*approve.prompt, Splice::Message) : "Proceed?";
    Resolved r{"approve", {{"summary", redact(prompt)}, {"prompt", redact(prompt)}}, true, {}};
    return journaled(step, frame, id, r, [&, prompt](const Resolved&) {
       Performed p;
@@ -80,9 +80,9 @@ Flow Interpreter::Impl::run_checklist(const ast::Step& step, const ast::Checklis
                                       const std::string& id)
 {
    Evaluator ev = evaluator(frame);
-   const std::string title = checklist.title ? ev.text(*checklist.title) : "Checklist";
+   const std::string title = checklist.title ? ev.text(*checklist.title, Splice::Message) : "Checklist";
    std::vector<std::string> items;
-   for (const auto& item : checklist.items) items.push_back(ev.text(*item.text));
+   for (const auto& item : checklist.items) items.push_back(ev.text(*item.text, Splice::Message));
    json shown_items = json::array();
    for (const auto& item : items) shown_items.push_back(redact(item));
    Resolved r{"checklist", {{"summary", redact(title)}, {"title", redact(title)}, {"items", shown_items}}, true, {}};

@@ -267,7 +267,7 @@ Flow Interpreter::Impl::run_assert(const ast::Step& step, const ast::AssertStep&
                                    const std::string& id)
 {
    const std::string what = describe(*assert_step.condition.expr);
-   const std::string message = assert_step.message ? evaluator(frame).text(*assert_step.message) : "";
+   const std::string message = assert_step.message ? evaluator(frame).text(*assert_step.message, Splice::Message) : "";
    Resolved r{"assert", {{"summary", what}, {"condition", what}}, true, {}};
    return journaled(step, frame, id, r, [&, what, message](const Resolved&) {
       in_round_ = true;

@@ -312,7 +312,7 @@ Stop Interpreter::Impl::trigger_action(ArmedTrigger& armed, const std::string& w
       std::string text = what;
       if (trigger.action.value) {
          try {
-            text = evaluator(main_frame_).text(*trigger.action.value);
+            text = evaluator(main_frame_).text(*trigger.action.value, Splice::Message);
          } catch (const std::exception& e) {
             text = what + " (notify text failed: " + e.what() + ")";
          }

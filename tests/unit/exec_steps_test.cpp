@@ -361,6 +361,70 @@ metric error_rate = http get "http://127.0.0.1:1/m" json ".value" unit %
    }
 }
 
+TEST_CASE("an unreachable metric in words for people shows as unavailable; in a condition or a command it fails closed",
+          "[exec][metrics]")
+{
+   const std::string head = R"(runbook "t"
+metric error_rate = http get "http://127.0.0.1:1/m" json ".value" unit %
+)";
+   SECTION("log, notify and an assert's message go on, saying why the value is missing")
+   {
+      Harness h(head + R"(phase "One" {
+  log "error rate ${error_rate} before the canary"
+  notify "canary at ${error_rate}"
+  sh "next"
+}
+)");
+      h.world.metrics["error_rate"] = [](double) { return failed("could not connect to the monitor: connection refused"); };
+      const RunOutcome out = h.run();
+      INFO(h.observer.all_text());
+      CHECK(out.exit_code == exit_code::Completed);
+      CHECK(h.observer.has(RunEvent::Kind::Log,
+                           "error rate <unavailable: could not connect to the monitor: connection refused> before the canary"));
+      CHECK(h.observer.has(RunEvent::Kind::Notify, "canary at <unavailable: "));
+      CHECK(h.world.commands() == std::vector<std::string>{"next"});
+      CHECK(h.steps(out.run_id).at("one/1").outcome == step_outcome::Done);
+   }
+   SECTION("a reachable metric still shows its value")
+   {
+      Harness h(head + R"(phase "One" {
+  log "error rate ${error_rate}"
+}
+)");
+      h.world.metrics["error_rate"] = [](double) { return value(0.25); };
+      REQUIRE(h.run().exit_code == exit_code::Completed);
+      CHECK(h.observer.has(RunEvent::Kind::Log, "error rate 0.25%"));
+   }
+   SECTION("the condition beside it still fails closed")
+   {
+      Harness h(head + R"(phase "One" {
+  log "error rate ${error_rate}"
+  assert error_rate < 1% "error rate was ${error_rate}"
+  sh "never"
+}
+)");
+      h.world.metrics["error_rate"] = [](double) { return failed("HTTP 503"); };
+      const RunOutcome out = h.run();
+      CHECK(out.exit_code == exit_code::Failed);
+      CHECK(out.summary.find("could not be checked: error_rate: HTTP 503") != std::string::npos);
+      CHECK(h.world.commands().empty());
+   }
+   SECTION("spliced into a command it fails the step in words, before anything runs")
+   {
+      Harness h(head + R"(phase "One" {
+  sh "scale --rate ${error_rate}"
+}
+)");
+      h.world.metrics["error_rate"] = [](double) { return failed("HTTP 503"); };
+      const RunOutcome out = h.run();
+      CHECK(out.exit_code == exit_code::Failed);
+      CHECK(out.status == run_status::Failed);
+      CHECK(out.summary.find("step one/1 could not be resolved: could not sample error_rate: HTTP 503") != std::string::npos);
+      CHECK(h.world.commands().empty());
+      CHECK(h.steps(out.run_id).count("one/1") == 0);   // Nothing started, nothing in doubt.
+   }
+}
+
 TEST_CASE("wait takes virtual time and journals its absolute deadline", "[exec]")
 {
    Harness h(R"(runbook "t"
