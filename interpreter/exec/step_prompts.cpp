@@ -19,7 +19,11 @@ Answer Interpreter::Impl::ask(const Question& question, Stop& stop, bool remote_
    emit(RunEvent::Kind::Question, question.step_id, question.text,
         {{"choices", question.choices}, {"default", question.default_choice}});
    Answer answer;
+   const TimeMs asked_at = world_.clock().now();
    stop = blocking([&](const std::atomic<bool>* cancel) { answer = world_.ask(question, cancel); }, remote_approve);
+   // A simulated operator's thinking time passes here, supervised, so that
+   // triggers keep being sampled while the question is pending.
+   if (!stop && virtual_time()) stop = pass_time(asked_at, answer.elapsed_ms);
    if (stop.kind == Stop::Kind::Approved) {
       answer.choice = question.choices.empty() ? "yes" : question.choices.front();
       answer.who = stop.who;

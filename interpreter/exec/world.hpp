@@ -54,6 +54,12 @@ struct Answer {
    std::string choice;                      ///< One of the question's choices; empty when nobody answered.
    std::string who;                         ///< "alice@host (terminal)", "--yes", "scenario", "runbook approve".
    bool interrupted = false;                ///< Ctrl-C or a P0 trigger while waiting.
+   /// Virtual clock only: how long the (simulated) operator takes to answer.
+   /// The world answers at once; the interpreter lets this much runbook time
+   /// pass with the triggers sampled, and the answer counts only if nothing
+   /// stops the wait first (as at a real terminal, where the supervisor keeps
+   /// watching while the operator thinks).
+   double elapsed_ms = 0;
 };
 
 /// Timing contract (what keeps simulate deterministic):
@@ -66,7 +72,8 @@ struct Answer {
 ///   simulated duration is reported in ShellResult::elapsed_ms /
 ///   HttpResponse::elapsed_ms; the interpreter then lets that much virtual
 ///   time pass itself, sampling triggers on schedule, and treats the step as
-///   stopped if a trigger (P0) or an abort cuts that time short.
+///   stopped if a trigger (P0) or an abort cuts that time short. The same for
+///   `ask`: the simulated thinking time is Answer::elapsed_ms.
 /// - `sample` is always called on the interpreter's thread at the runbook time
 ///   the schedule says (clock().now()).
 class World {

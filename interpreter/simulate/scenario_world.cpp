@@ -306,15 +306,18 @@ Answer ScenarioWorld::ask(const Question& question, const std::atomic<bool>* can
       answer.who = "scenario (default answer)";
    } else if (rule->never) {
       // Nobody answers: time passes until something else stops the wait (a
-      // trigger, an interrupt point) or the scenario's limit is reached.
-      clock_.sleep_until(limit_at() + 1, cancel);
+      // trigger, an interrupt point) or the scenario's limit is reached. The
+      // interpreter lets that time pass, sampling triggers (World's timing contract).
+      answer.elapsed_ms = std::max(0.0, limit_at() + 1 - clock_.now());
       answer.interrupted = true;
       answer.who = fmt::format("scenario line {} (never answered)", rule->loc.line);
    } else {
-      if (rule->after_ms > 0 && !clock_.sleep_until(clock_.now() + rule->after_ms, cancel)) {
+      if (cancel != nullptr && cancel->load()) {
          answer.interrupted = true;
          answer.who = fmt::format("scenario line {} (stopped while waiting)", rule->loc.line);
       } else {
+         // `after D`: answered D later, if nothing stops the wait first.
+         answer.elapsed_ms = rule->after_ms;
          answer.who = fmt::format("scenario line {}", rule->loc.line);
          for (const auto& choice : question.choices)
             if (lower(choice) == lower(rule->choice)) answer.choice = choice;
@@ -327,8 +330,15 @@ Answer ScenarioWorld::ask(const Question& question, const std::atomic<bool>* can
          }
       }
    }
-   asked.answer = answer.choice;
-   asked.who = answer.who;
+   if (answer.elapsed_ms > 0) {
+      // Given only if the wait is not cut short: the interpreter's Answer event (observe) confirms it.
+      asked.who = answer.choice.empty()
+                     ? answer.who
+                     : fmt::format("{} (would answer {} after {})", answer.who, answer.choice, format_duration(answer.elapsed_ms));
+   } else {
+      asked.answer = answer.choice;
+      asked.who = answer.who;
+   }
    questions_.push_back(asked);
    return answer;
 }
@@ -341,6 +351,16 @@ void ScenarioWorld::observe(const RunEvent& event)
    case RunEvent::Kind::PhaseStarted: {
       std::string title = event_field(event, {"title", "phase"});
       facts_.phase_started(title.empty() ? event.text : title, event.at);
+      break;
+   }
+   case RunEvent::Kind::Answer: {
+      // The answer the run took (after a scripted delay, or the one that fails closed).
+      for (auto q = questions_.rbegin(); q != questions_.rend(); ++q) {
+         if (q->step_id != event.step_id) continue;
+         q->answer = event_field(event, {"choice"});
+         q->who = event_field(event, {"who"});
+         break;
+      }
       break;
    }
    case RunEvent::Kind::TriggerFired: {
