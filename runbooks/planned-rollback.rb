@@ -32,6 +32,9 @@ param npm = "npm"
 param green_steps: list = [50, 25, 10, 0]
 param step_window: duration = 5m                      # four steps in the seed's 15-30 minutes
 param sample_every: duration = 30s
+param trigger_window: duration = 2m                   # past the success criteria this long: finish at once
+param trigger_every: duration = 30s
+param criteria_window: duration = 5m                  # a watch condition broken this long fails the step
 param verify_samples = 10
 param max_error_rate: percent = 0.1%                 # the seed's success criteria
 param max_api_p99: duration = 100ms
@@ -46,8 +49,8 @@ metric api_p99 = http get "${monitor}/api/metrics/latency-p99" json ".value" uni
 # While traffic moves back, anything past the success criteria for two
 # minutes finishes the rollback at once: going to blue is the safe direction,
 # so there is no reason to wait for the rollout's 1% / 500ms thresholds.
-trigger high_error_rate "Error rate above SLA during the rollback" when error_rate > max_error_rate for 2m severity P0 -> rollback finish_now
-trigger slow_response "API p99 above SLA during the rollback" when api_p99 > max_api_p99 for 2m severity P0 -> rollback finish_now
+trigger high_error_rate "Error rate above SLA during the rollback" when error_rate > max_error_rate for trigger_window severity P0 every trigger_every -> rollback finish_now
+trigger slow_response "API p99 above SLA during the rollback" when api_p99 > max_api_p99 for trigger_window severity P0 every trigger_every -> rollback finish_now
 
 # Seed step 1: "Pre-Rollback Checklist".
 phase "Pre-rollback checklist" {
@@ -68,11 +71,11 @@ phase "Gradual traffic reduction" arms high_error_rate, slow_response {
   for pct in green_steps {
     traffic.shift(lb, lb_token, api, "green", pct, verify_samples)
     log "green now takes ${pct}% of traffic; monitoring for ${step_window}"
-    # The triggers above act after 2 minutes; a watch condition only fails
+    # The triggers above act after trigger_window; a watch condition only fails
     # the step when the triggers could not (docs/language-gaps.md, item 1).
     watch step_window every sample_every {
-      error_rate < max_error_rate for 5m
-      api_p99 < max_api_p99 for 5m
+      error_rate < max_error_rate for criteria_window
+      api_p99 < max_api_p99 for criteria_window
     }
   }
   traffic.verify_split(api, "blue", verify_samples)

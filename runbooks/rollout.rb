@@ -87,6 +87,19 @@ param max_db_pool: percent = 80%
 param max_memory: percent = 80%
 param max_cpu: percent = 70%
 
+# How long a trigger's condition must hold before it acts (the seed's "for 5
+# minutes", "for 10 minutes", "for 15 minutes"), the P1 grace period, how long
+# a canary success criterion may stay broken, and how often triggers sample.
+param p0_window: duration = 5m             # "> 1% for 5 minutes", "> 500ms for 5 minutes"
+param memory_leak_window: duration = 10m   # "memory growth > 10MB/min for 10 minutes"
+param p1_window: duration = 5m             # the success criteria broken for 5 minutes at full rollout
+param p1_grace: duration = 15m             # "rolled back unless fixed within 15 minutes"
+param p2_window: duration = 10m            # resources past the success criteria for 10 minutes
+param warning_window: duration = 10m       # "Warning Alerts": "> 200ms for 10 minutes", "> 0.5% for 10 minutes"
+param cpu_warning_window: duration = 15m   # "CPU > 80% for 15 minutes"
+param criteria_window: duration = 10m      # a canary success criterion broken this long fails the step
+param trigger_every: duration = 30s
+
 # Immediate rollback triggers and critical alerts.
 param rollback_error_rate: percent = 1%
 param rollback_response_time: duration = 500ms
@@ -123,36 +136,36 @@ metric cpu = http get "${monitor}/api/metrics/cpu" json ".value" unit %
 # P0 - Critical: the seed's "Immediate Rollback Triggers" / "Critical Alerts"
 # (action trigger_rollback). The run stops the current step and rolls back
 # at once (< 5 minutes).
-trigger high_error_rate "High error rate" when error_rate > rollback_error_rate for 5m severity P0 -> rollback emergency
-trigger slow_response "Slow response time" when response_time > rollback_response_time for 5m severity P0 -> rollback emergency
-trigger database_errors "Database connection issues" when db_connection_errors > 0 severity P0 -> rollback emergency
-trigger memory_leak "Memory leak detected" when memory_growth > max_memory_growth for 10m severity P0 -> rollback emergency
+trigger high_error_rate "High error rate" when error_rate > rollback_error_rate for p0_window severity P0 every trigger_every -> rollback emergency
+trigger slow_response "Slow response time" when response_time > rollback_response_time for p0_window severity P0 every trigger_every -> rollback emergency
+trigger database_errors "Database connection issues" when db_connection_errors > 0 severity P0 every trigger_every -> rollback emergency
+trigger memory_leak "Memory leak detected" when memory_growth > max_memory_growth for memory_leak_window severity P0 every trigger_every -> rollback emergency
 
 # P1 - High: "High error rate, slow response": the success criteria broken
 # for 5 minutes at full rollout. Rolled back unless fixed within 15 minutes
 # (timeline < 20 minutes).
-trigger sla_error_rate "Error rate above SLA" when error_rate > max_error_rate for 5m severity P1 grace 15m -> rollback emergency
-trigger sla_api_latency "API p99 above SLA" when api_p99 > max_api_p99 for 5m severity P1 grace 15m -> rollback emergency
-trigger sla_tracking_latency "Tracking p99 above SLA" when tracking_p99 > max_tracking_p99 for 5m severity P1 grace 15m -> rollback emergency
+trigger sla_error_rate "Error rate above SLA" when error_rate > max_error_rate for p1_window severity P1 grace p1_grace every trigger_every -> rollback emergency
+trigger sla_api_latency "API p99 above SLA" when api_p99 > max_api_p99 for p1_window severity P1 grace p1_grace every trigger_every -> rollback emergency
+trigger sla_tracking_latency "Tracking p99 above SLA" when tracking_p99 > max_tracking_p99 for p1_window severity P1 grace p1_grace every trigger_every -> rollback emergency
 
 # P2 - Medium: "Minor issues, degraded performance": resources past the
 # success criteria for 10 minutes. The operator decides (< 1 hour); rolling
 # back walks the traffic back step by step.
-trigger db_pool_pressure "Database pool above limit" when db_pool > max_db_pool for 10m severity P2 -> rollback step_back
-trigger memory_pressure "Memory usage above limit" when memory > max_memory for 10m severity P2 -> rollback step_back
-trigger cpu_pressure "CPU usage above limit" when cpu > max_cpu for 10m severity P2 -> rollback step_back
+trigger db_pool_pressure "Database pool above limit" when db_pool > max_db_pool for p2_window severity P2 every trigger_every -> rollback step_back
+trigger memory_pressure "Memory usage above limit" when memory > max_memory for p2_window severity P2 every trigger_every -> rollback step_back
+trigger cpu_pressure "CPU usage above limit" when cpu > max_cpu for p2_window severity P2 every trigger_every -> rollback step_back
 
 # P3 - Low: "Continue deployment, monitor only": a single sample above the
 # error-rate SLA is recorded in the journal for the post-deployment review.
-trigger error_blip "Error rate above SLA (one sample)" when error_rate > max_error_rate severity P3 -> record
+trigger error_blip "Error rate above SLA (one sample)" when error_rate > max_error_rate severity P3 every trigger_every -> record
 
 # The seed's "Warning Alerts (Monitor Closely)".
-warning elevated_response_time "Elevated response time" when response_time > warn_response_time for 10m
-  -> notify.slack("${slack}/${slack_webhook}", notify.deployment_message(system, version, "elevated response time: average above ${warn_response_time} for 10 minutes"))
-warning increased_error_rate "Increased error rate" when error_rate > warn_error_rate for 10m
-  -> notify "error rate above ${warn_error_rate} for 10 minutes: monitor closely"
-warning high_cpu "High CPU usage" when cpu > warn_cpu for 15m
-  -> notify "CPU above ${warn_cpu} for 15 minutes: prepare scaling"
+warning elevated_response_time "Elevated response time" when response_time > warn_response_time for warning_window every trigger_every
+  -> notify.slack("${slack}/${slack_webhook}", notify.deployment_message(system, version, "elevated response time: average above ${warn_response_time} for ${warning_window}"))
+warning increased_error_rate "Increased error rate" when error_rate > warn_error_rate for warning_window every trigger_every
+  -> notify "error rate above ${warn_error_rate} for ${warning_window}: monitor closely"
+warning high_cpu "High CPU usage" when cpu > warn_cpu for cpu_warning_window every trigger_every
+  -> notify "CPU above ${warn_cpu} for ${cpu_warning_window}: prepare scaling"
 
 # ------------------------------------------------------------------ Phase 1
 
@@ -225,9 +238,9 @@ phase "Blue-green deployment setup" {
 
 # Seed: "Phase 3: Canary Deployment (Duration: 2-4 hours)". Each step routes
 # a share of traffic to green and holds it for its monitoring window while
-# the success criteria are watched. A criterion broken for 10 minutes in a
-# row fails the canary; the immediate-rollback triggers (5 minutes) act first
-# on the severe cases. P1 is left to the full rollout: during the canary the
+# the success criteria are watched. A criterion broken for criteria_window
+# (10 minutes) in a row fails the canary; the immediate-rollback triggers
+# (p0_window, 5 minutes) act first on the severe cases. P1 is left to the full rollout: during the canary the
 # success criteria themselves are the gate.
 phase "Canary deployment" arms high_error_rate, slow_response, database_errors, memory_leak,
                                error_blip, elevated_response_time, increased_error_rate, high_cpu {
@@ -238,12 +251,12 @@ phase "Canary deployment" arms high_error_rate, slow_response, database_errors, 
 
     # "Monitoring Dashboard Checks" / "Success Criteria"
     watch window every sample_every {
-      error_rate < max_error_rate for 10m
-      api_p99 < max_api_p99 for 10m
-      tracking_p99 < max_tracking_p99 for 10m
-      db_pool < max_db_pool for 10m
-      memory < max_memory for 10m
-      cpu < max_cpu for 10m
+      error_rate < max_error_rate for criteria_window
+      api_p99 < max_api_p99 for criteria_window
+      tracking_p99 < max_tracking_p99 for criteria_window
+      db_pool < max_db_pool for criteria_window
+      memory < max_memory for criteria_window
+      cpu < max_cpu for criteria_window
     }
 
     # "Validate tracking functionality with real traffic", "Verify database

@@ -13,6 +13,7 @@
 #include <set>
 
 #include "check/builtins.hpp"
+#include "check/duration_params.hpp"
 #include "check/names.hpp"
 #include "check/quantity.hpp"
 #include "check/signature.hpp"
@@ -107,6 +108,7 @@ public:
       if (!program_.root) return;
       names_ = collect_names(program_, diags_);
       build_globals();
+      resolve_duration_params(program_, static_params_, param_names(), diags_);
       for_each_file([&](File& file, const std::string& module) { check_declarations(file, module); });
       for_each_file([&](File& file, const std::string& module) { check_bodies(file, module); });
       check_reachability();
@@ -121,6 +123,15 @@ private:
       visit(*program_.root, "");
       for (auto& [name, module] : program_.modules)
          if (module) visit(*module, name);
+   }
+
+   std::vector<std::string> param_names()
+   {
+      std::vector<std::string> names;
+      for_each_file([&](File& file, const std::string&) {
+         for (const auto& param : file.params) names.push_back(param.name);
+      });
+      return names;
    }
 
    /// Params, secrets and metrics are visible everywhere, with their types.

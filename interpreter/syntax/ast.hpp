@@ -69,6 +69,21 @@ struct Expr {
        node;
 };
 
+// ---------------------------------------------------------------- durations known before the run
+
+/// A duration where the language needs its value before the run (`for`,
+/// `grace`, a trigger's `every`, `timeout`, `retry ... every`) may be written
+/// as the name of a param instead of a literal: `for p0_window`. The parser
+/// keeps the name here; the checker (check/duration_params.hpp) checks it is a
+/// duration param and writes its value (the default, or the -p value) into the
+/// matching `*_ms` field, so every later pass reads a number as if a literal
+/// had been written.
+struct DurationParam {
+   std::string name;                      ///< Empty: a literal (or nothing) was written.
+   Location loc;
+   explicit operator bool() const { return !name.empty(); }
+};
+
 // ---------------------------------------------------------------- conditions
 
 enum class OnLost { Default, Pause, Fail, Rollback };
@@ -78,6 +93,7 @@ struct Condition {
    Location loc;
    ExprPtr expr;
    std::optional<double> for_ms;          ///< `for 5m`: sustained window.
+   DurationParam for_param;               ///< `for p0_window` (resolved into for_ms by the checker).
    std::optional<int> after_failures;     ///< `after K failures`: failure budget.
    bool consecutive = false;              ///< `after K consecutive failures`.
    std::optional<int> lost_after_errors;  ///< `lost after N errors`.
@@ -92,6 +108,8 @@ struct StepOptions {
    std::optional<double> timeout_ms;
    std::optional<int> retry_count;
    std::optional<double> retry_every_ms;
+   DurationParam timeout_param;           ///< `timeout restore_timeout` (resolved into timeout_ms).
+   DurationParam retry_every_param;       ///< `retry 3 every backoff` (resolved into retry_every_ms).
    bool idempotent = false;
    std::string explicit_id;               ///< `id "name"`.
    std::string capture;                   ///< `as NAME`.
@@ -168,6 +186,7 @@ struct Metric {
    Unit unit = Unit::None;
    double scale = 1;                      ///< Raw sample * scale = value in the unit's base (ms, %, bytes).
    std::optional<double> timeout_ms;
+   DurationParam timeout_param;           ///< `timeout sample_timeout` (resolved into timeout_ms).
    int lost_after_errors = 3;
 };
 
@@ -189,6 +208,8 @@ struct Trigger {
    Severity severity = Severity::P0;
    std::optional<double> grace_ms;        ///< P1 grace period (default 15m).
    std::optional<double> every_ms;        ///< Sampling interval (default 30s).
+   DurationParam grace_param;             ///< `grace p1_grace` (resolved into grace_ms).
+   DurationParam every_param;             ///< `every trigger_every` (resolved into every_ms).
    TriggerAction action;
 };
 

@@ -165,6 +165,18 @@ double AstBuilder::duration_ms(std::size_t index) const
    return read_number(tree_.content(index)).value;
 }
 
+void AstBuilder::duration(std::size_t index, std::optional<double>& ms, ast::DurationParam& param)
+{
+   if (tree_.nodes[index].kind == NodeKind::word) {
+      param.name = word(index);
+      param.loc = loc(index);
+      ms.reset();
+   } else {
+      ms = duration_ms(index);
+      param = {};
+   }
+}
+
 int AstBuilder::count(std::size_t index)
 {
    int value = 0;
@@ -380,7 +392,7 @@ bool AstBuilder::condition_clause(std::size_t index, ast::Condition& condition)
 {
    switch (tree_.nodes[index].kind) {
    case NodeKind::for_clause:
-      condition.for_ms = duration_ms(index + 1);
+      duration(index + 1, condition.for_ms, condition.for_param);
       return true;
    case NodeKind::after_clause:
       condition.after_failures = count(index + 1);
@@ -425,12 +437,12 @@ bool AstBuilder::step_option(std::size_t index, ast::StepOptions& options)
 {
    switch (tree_.nodes[index].kind) {
    case NodeKind::timeout_option:
-      options.timeout_ms = duration_ms(index + 1);
+      duration(index + 1, options.timeout_ms, options.timeout_param);
       return true;
    case NodeKind::retry_option: {
       const std::size_t count_node = index + 1;
       options.retry_count = count(count_node);
-      options.retry_every_ms = duration_ms(count_node + tree_.nodes[count_node].size);
+      duration(count_node + tree_.nodes[count_node].size, options.retry_every_ms, options.retry_every_param);
       return true;
    }
    case NodeKind::idempotent_option:
@@ -687,7 +699,7 @@ ast::Metric AstBuilder::metric(std::size_t index)
          metric.source.headers.push_back(header(clause));
          break;
       case NodeKind::metric_timeout:
-         metric.timeout_ms = duration_ms(clause + 1);
+         duration(clause + 1, metric.timeout_ms, metric.timeout_param);
          break;
       default:  // lost_clause
          metric.lost_after_errors = count(clause + 1);
@@ -721,10 +733,10 @@ ast::Trigger AstBuilder::trigger(std::size_t index)
          trigger.severity = static_cast<ast::Severity>(tree_.content(clause)[1] - '0');
          break;
       case NodeKind::grace_clause:
-         trigger.grace_ms = duration_ms(clause + 1);
+         duration(clause + 1, trigger.grace_ms, trigger.grace_param);
          break;
       case NodeKind::every_clause:
-         trigger.every_ms = duration_ms(clause + 1);
+         duration(clause + 1, trigger.every_ms, trigger.every_param);
          break;
       case NodeKind::action_rollback:
          trigger.action.loc = loc(clause + 1);

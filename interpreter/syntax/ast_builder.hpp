@@ -42,6 +42,8 @@ private:
    std::string text(std::size_t index, const char* what);
    std::string word(std::size_t index) const { return std::string(tree_.content(index)); }
    double duration_ms(std::size_t index) const;
+   /// A duration clause's value: a literal into `ms`, a param's name into `param`.
+   void duration(std::size_t index, std::optional<double>& ms, ast::DurationParam& param);
    int count(std::size_t index);
 
    ast::ExprPtr binary_chain(std::size_t index, const char* fixed_op);

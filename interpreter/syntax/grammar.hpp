@@ -223,9 +223,13 @@ struct unit_suffix : sor< one< '%' >, size_unit, duration_tail > {};
 struct unknown_unit : success {};
 struct number_lit : seq< decimal, sor< seq< unit_suffix, not_at< identifier_other > >, not_at< identifier_other >, raise< unknown_unit > > > {};
 // Where the language takes a fixed duration (`for 5m`, `every 30s`,
-// `timeout 2m`, `grace 15m`), only a duration literal will do: the checker
-// and the planner need its value before anything runs.
+// `timeout 2m`, `grace 15m`), a duration literal or a param will do (not an
+// expression): the checker and the planner need its value before anything runs.
 struct duration_lit : seq< decimal, duration_tail, not_at< identifier_other > > {};
+// ... or the name of a param whose value is a duration (`for p0_window`): the
+// checker resolves it before anything runs, as if its value had been written.
+struct duration_param : name {};
+struct duration_value : sor< duration_lit, duration_param > {};
 // A whole number: counts of retries, failures and errors.
 struct count_lit : seq< digits, not_at< identifier_other > > {};
 
@@ -350,7 +354,7 @@ struct probe_url : seq< additive > {};
 
 // `for 5m`: the deciding state must hold across the whole window.  `for x in`
 // on the next line is a loop, not a window, so that case is left alone.
-struct for_window : seq< duration_lit > {};
+struct for_window : seq< duration_value > {};
 struct for_clause : seq< word< kw_for >, sp, not_at< identifier, sp, kw_in >, must< for_window > > {};
 // `after 3 [consecutive] failures`: a failure budget.
 struct after_count : seq< count_lit > {};
@@ -451,11 +455,11 @@ struct block
 // ---------------------------------------------------------------- step options
 
 // Options that any step may carry, in any order, possibly on following lines.
-struct timeout_value : seq< duration_lit > {};
+struct timeout_value : seq< duration_value > {};
 struct timeout_option : if_must< word< kw_timeout >, sp, timeout_value > {};
 struct retry_count : seq< count_lit > {};
 struct retry_every_word : kw_every {};
-struct retry_every : seq< duration_lit > {};
+struct retry_every : seq< duration_value > {};
 struct retry_option : if_must< word< kw_retry >, sp, retry_count, sp, retry_every_word, sp, retry_every > {};
 struct idempotent_option : word< kw_idempotent > {};
 struct id_value : text {};
@@ -637,9 +641,9 @@ struct trigger_when : kw_when {};
 struct trigger_condition : seq< expr > {};
 struct severity_level : seq< one< 'P' >, range< '0', '3' >, not_at< identifier_other > > {};
 struct severity_clause : if_must< word< kw_severity >, sp, severity_level > {};
-struct grace_value : seq< duration_lit > {};
+struct grace_value : seq< duration_value > {};
 struct grace_clause : if_must< word< kw_grace >, sp, grace_value > {};
-struct every_value : seq< duration_lit > {};
+struct every_value : seq< duration_value > {};
 struct every_clause : if_must< word< kw_every >, sp, every_value > {};
 struct trigger_clause : sor< condition_clause, severity_clause, guarded< kw_grace, grace_clause >, guarded< kw_every, every_clause > > {};
 struct arrow : string< '-', '>' > {};
@@ -740,7 +744,7 @@ RUNBOOK_ERROR( or_operand, "expected a condition after 'or'" );
 RUNBOOK_ERROR( ternary_then, "expected a value after '?'" );
 RUNBOOK_ERROR( ternary_colon, "expected ':' and the value to use otherwise" );
 RUNBOOK_ERROR( ternary_else, "expected a value after ':'" );
-RUNBOOK_ERROR( for_window, "expected a duration such as 5m after 'for'" );
+RUNBOOK_ERROR( for_window, "expected a duration such as 5m (or a duration param) after 'for'" );
 RUNBOOK_ERROR( after_count, "expected a number of failures after 'after', as in 'after 3 failures'" );
 RUNBOOK_ERROR( failures_word, "expected 'failures' (or 'consecutive failures') after the count" );
 RUNBOOK_ERROR( lost_after, "expected 'after' in 'lost after N errors'" );
@@ -749,10 +753,10 @@ RUNBOOK_ERROR( errors_word, "expected 'errors' after the count, as in 'lost afte
 RUNBOOK_ERROR( on_lost_word, "expected 'lost' after 'on', as in 'on lost pause'" );
 RUNBOOK_ERROR( on_lost_target, "expected the name of a rollback block after 'rollback'" );
 RUNBOOK_ERROR( on_lost_action, "expected pause, fail or rollback NAME after 'on lost'" );
-RUNBOOK_ERROR( timeout_value, "expected a duration such as 30s or 5m after 'timeout'" );
+RUNBOOK_ERROR( timeout_value, "expected a duration such as 30s or 5m (or a duration param) after 'timeout'" );
 RUNBOOK_ERROR( retry_count, "expected a number of retries after 'retry', as in 'retry 3 every 10s'" );
 RUNBOOK_ERROR( retry_every_word, "expected 'every' and a delay, as in 'retry 3 every 10s'" );
-RUNBOOK_ERROR( retry_every, "expected a duration such as 30s or 5m after 'every'" );
+RUNBOOK_ERROR( retry_every, "expected a duration such as 30s or 5m (or a duration param) after 'every'" );
 RUNBOOK_ERROR( id_value, "expected the step's id as a string after 'id'" );
 RUNBOOK_ERROR( capture_name, "expected a name after 'as'" );
 RUNBOOK_ERROR( undo_block, "expected '{' and the steps of the undo block" );
@@ -820,8 +824,8 @@ RUNBOOK_ERROR( trigger_name, "expected a name after the keyword, as in 'trigger 
 RUNBOOK_ERROR( trigger_when, "expected 'when' and the condition" );
 RUNBOOK_ERROR( trigger_condition, "expected a condition after 'when'" );
 RUNBOOK_ERROR( severity_level, "expected a severity after 'severity': P0, P1, P2 or P3" );
-RUNBOOK_ERROR( grace_value, "expected a duration such as 15m after 'grace'" );
-RUNBOOK_ERROR( every_value, "expected a duration such as 30s or 5m after 'every'" );
+RUNBOOK_ERROR( grace_value, "expected a duration such as 15m (or a duration param) after 'grace'" );
+RUNBOOK_ERROR( every_value, "expected a duration such as 30s or 5m (or a duration param) after 'every'" );
 RUNBOOK_ERROR( arrow, "expected '->' and an action after the condition" );
 RUNBOOK_ERROR( trigger_action, "expected an action after '->': rollback NAME, notify \"text\", record, or a function call" );
 RUNBOOK_ERROR( trigger_body, "expected 'when' and the condition" );

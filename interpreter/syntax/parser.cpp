@@ -100,6 +100,7 @@ RUNBOOK_NODE(fn_name, word);
 RUNBOOK_NODE(fn_param, word);
 RUNBOOK_NODE(rollback_name, word);
 RUNBOOK_NODE(armed_name, word);
+RUNBOOK_NODE(duration_param, word);
 // literals of clauses
 RUNBOOK_SAME_NODE(duration_lit);
 RUNBOOK_SAME_NODE(count_lit);

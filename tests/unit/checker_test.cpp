@@ -4,6 +4,7 @@
 #include <fmt/core.h>
 
 #include "check/checker.hpp"
+#include "check/params.hpp"
 #include "check/signature.hpp"
 #include "syntax/suggest.hpp"
 #include "syntax/loader.hpp"
@@ -486,4 +487,83 @@ phase "A" arms all {
 )");
    INFO(dump(c));
    CHECK(c.lines.empty());
+}
+
+TEST_CASE("durations known before the run may be params: resolved, unit-checked, -p wins", "[check][durations]")
+{
+   const std::string head = R"(runbook "t"
+param p0_window: duration = 5m
+param grace_period: duration = 15m
+param trigger_every: duration = 30s
+param step_timeout: duration = 2m
+param backoff: duration = 10s
+param threshold: percent = 1%
+metric error_rate = http get "http://m" json ".v" unit % timeout step_timeout
+)";
+   SECTION("every clause that takes a duration literal takes a duration param, resolved into its value")
+   {
+      const auto c = check_text(head + R"(trigger high when error_rate > threshold for p0_window severity P1 grace grace_period every trigger_every -> record
+phase "A" arms high {
+  sh "x" timeout step_timeout retry 2 every backoff
+  watch 30m every 1m {
+    error_rate < threshold for p0_window
+  }
+}
+)");
+      INFO(dump(c));
+      REQUIRE_FALSE(c.diags.has_errors());
+      const auto& root = *c.program.root;
+      const auto& trigger = root.triggers.at(0);
+      CHECK(trigger.condition.for_ms == 5 * 60'000.0);
+      CHECK(trigger.grace_ms == 15 * 60'000.0);
+      CHECK(trigger.every_ms == 30'000.0);
+      CHECK(trigger.condition.for_param.name == "p0_window");
+      CHECK(root.metrics.at(0).timeout_ms == 2 * 60'000.0);
+      const auto& phase = root.phases.at(0);
+      CHECK(phase.body.at(0)->options.timeout_ms == 2 * 60'000.0);
+      CHECK(phase.body.at(0)->options.retry_every_ms == 10'000.0);
+      const auto& watch = std::get<ast::WatchStep>(phase.body.at(1)->node);
+      CHECK(watch.conditions.at(0).for_ms == 5 * 60'000.0);
+   }
+   SECTION("a name that is not a param, and a param that is not a duration, are errors")
+   {
+      const auto c = check_text(head + R"(trigger high when error_rate > threshold for p0_windw every threshold -> record
+phase "A" arms high {
+  sh "x" timeout error_rate
+}
+)");
+      INFO(dump(c));
+      CHECK(c.has_message("'for' takes a duration such as 5m or the name of a duration param, but 'p0_windw' is not a param"));
+      CHECK(c.has_message("'every' needs a duration such as 30s or 5m, but param 'threshold' is a percent (1%)"));
+      CHECK(c.has_message("'timeout' takes a duration such as 5m or the name of a duration param, but 'error_rate' is not a param"));
+   }
+   SECTION("the resolved value is checked like a literal: a window shorter than its sampling interval")
+   {
+      const auto c = check_text(R"(runbook "t"
+param short: duration = 10s
+metric error_rate = http get "http://m" json ".v" unit %
+trigger high when error_rate > 1% for short -> record
+phase "A" arms high {
+  sh "x"
+}
+)");
+      CHECK(c.has_message("'for 10s' is shorter than one sample interval (30s): the window can never hold on two samples"));
+   }
+   SECTION("a -p value is what the checker resolves")
+   {
+      InMemorySources sources;
+      sources.files["main.rb"] = head + R"(trigger high when error_rate > threshold for p0_window every trigger_every -> record
+phase "A" arms high {
+  sh "x"
+}
+)";
+      Diagnostics diags;
+      Program program = load_program("main.rb", sources, LoadOptions{}, diags);
+      std::string error;
+      REQUIRE(apply_param_flags(program, {"p0_window=30s", "trigger_every=10s"}, error));
+      check_program(program, diags);
+      REQUIRE_FALSE(diags.has_errors());
+      CHECK(program.root->triggers.at(0).condition.for_ms == 30'000.0);
+      CHECK(program.root->triggers.at(0).every_ms == 10'000.0);
+   }
 }

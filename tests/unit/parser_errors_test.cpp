@@ -64,13 +64,14 @@ TEST_CASE("the grammar has no rule that can loop without consuming input", "[syn
 TEST_CASE("syntax errors say what was expected, where, in the language's words", "[syntax]")
 {
    const Case cases[] = {
-   {"trigger high when error_rate > 1% for 5m severity P0 every soon -> rollback emergency\n",
-          "bad.rb:1:60: error: expected a duration such as 30s or 5m after 'every'\n"
-          "trigger high when error_rate > 1% for 5m severity P0 every soon -> rollback emergency\n"
+   // A name is a duration param (resolved by the checker); a number without a unit is neither.
+   {"trigger high when error_rate > 1% for 5m severity P0 every 30 -> rollback emergency\n",
+          "bad.rb:1:60: error: expected a duration such as 30s or 5m (or a duration param) after 'every'\n"
+          "trigger high when error_rate > 1% for 5m severity P0 every 30 -> rollback emergency\n"
           "                                                           ^\n"},
-   {"phase \"Canary\" {\n  watch 30m every 30s {\n    error_rate < 1%\n  }\n  sh \"deploy\" retry 3 every often\n}\n",
-          "bad.rb:5:29: error: expected a duration such as 30s or 5m after 'every'\n"
-          "  sh \"deploy\" retry 3 every often\n"
+   {"phase \"Canary\" {\n  watch 30m every 30s {\n    error_rate < 1%\n  }\n  sh \"deploy\" retry 3 every \"often\"\n}\n",
+          "bad.rb:5:29: error: expected a duration such as 30s or 5m (or a duration param) after 'every'\n"
+          "  sh \"deploy\" retry 3 every \"often\"\n"
           "                            ^\n"},
    {"phase \"Canary\" {\n  log \"unterminated\n}\n",
           "bad.rb:2:20: error: unterminated string: add a closing \"\n"
