@@ -5,6 +5,8 @@
 // its grace period; Prometheus stopped mid-watch, which fails closed.
 #include <chrono>
 #include <cstdlib>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <thread>
 
@@ -26,16 +28,33 @@ namespace {
 
 constexpr double sample_interval_ms = 1000;   // `every 1s` in the canary runbooks
 
+/// tests/integration/runbooks/canary.rb with its trigger's severity clause
+/// replaced (`severity P0` -> e.g. `severity P1 grace 8s`), written into `dir`.
+std::string canary_runbook(const TempDir& dir, const std::string& severity_clause)
+{
+   std::ifstream in(std::string(RUNBOOK_TESTS_DIR) + "/integration/runbooks/canary.rb");
+   std::stringstream text;
+   text << in.rdbuf();
+   std::string runbook = text.str();
+   const auto at = runbook.find("severity P0");
+   REQUIRE(at != std::string::npos);
+   REQUIRE(runbook.find("severity P0", at + 1) == std::string::npos);   // The trigger's, and only it.
+   runbook.replace(at, std::string("severity P0").size(), severity_clause);
+   const auto file = dir / "canary.rb";
+   std::ofstream(file) << runbook;
+   return file.string();
+}
+
 /// The sandbox, a Prometheus scraping it every second, and a canary run against both.
 struct CanaryRig {
-   explicit CanaryRig(const std::string& runbook_name)
+   explicit CanaryRig(const std::string& severity_clause = "severity P0", const std::vector<std::string>& params = {})
       : prometheus({sandbox.port()})
    {
       REQUIRE(prometheus.wait_until_scraped());
       ::setenv("LB_ADMIN_TOKEN", sandbox.token().c_str(), 1);
-      run = std::make_unique<RunbookRun>(dir, std::string(RUNBOOK_TESTS_DIR) + "/integration/runbooks/" + runbook_name,
-                                         std::vector<std::string>{"-p", "lb=" + sandbox.url(), "-p", "prom=" + prometheus.url()},
-                                         std::vector<std::string>{});
+      std::vector<std::string> flags{"-p", "lb=" + sandbox.url(), "-p", "prom=" + prometheus.url()};
+      flags.insert(flags.end(), params.begin(), params.end());
+      run = std::make_unique<RunbookRun>(dir, canary_runbook(dir, severity_clause), flags, std::vector<std::string>{});
    }
 
    /// Waits (bounded) until the canary phase has begun: green at 25%.
@@ -76,7 +95,7 @@ std::vector<nlohmann::json> traffic_posts(const SandboxProcess& sandbox, const s
 
 TEST_CASE("a healthy canary watched through Prometheus passes and ends at green 100", "[prometheus][canary]")
 {
-   CanaryRig rig("canary-p0.rb");
+   CanaryRig rig;
    const int exit_code = rig.run->wait(60s);
    INFO("runbook output:\n" << rig.run->output());
    CHECK(exit_code == 0);
@@ -86,7 +105,7 @@ TEST_CASE("a healthy canary watched through Prometheus passes and ends at green 
 
 TEST_CASE("a green fault seen through Prometheus trips the P0 and the rollback reaches blue 100 within one sample interval", "[prometheus][canary]")
 {
-   CanaryRig rig("canary-p0.rb");
+   CanaryRig rig;
    REQUIRE(rig.wait_for_green_share(25));
    rig.sandbox.inject_faults({{"green", {{"error_rate", 30.0}}}});
    const int exit_code = rig.run->wait(60s);
@@ -108,7 +127,8 @@ TEST_CASE("a green fault seen through Prometheus trips the P0 and the rollback r
 
 TEST_CASE("a P1 that clears inside its grace period does not roll back", "[prometheus][canary]")
 {
-   CanaryRig rig("canary-p1.rb");
+   // The operator is told; the rollback runs only if the ratio has not cleared within 8 seconds.
+   CanaryRig rig("severity P1 grace 8s", {"-p", "canary_window=14s"});
    REQUIRE(rig.wait_for_green_share(25));
    rig.sandbox.inject_faults({{"green", {{"error_rate", 30.0}}}});
    const bool fired = PrometheusProcess::wait_for([&] { return rig.output_says("P1 green_errors"); }, 10s);
@@ -126,7 +146,7 @@ TEST_CASE("a P1 that clears inside its grace period does not roll back", "[prome
 
 TEST_CASE("Prometheus stopped mid-watch: monitoring is lost and the canary fails closed", "[prometheus][canary]")
 {
-   CanaryRig rig("canary-p0.rb");
+   CanaryRig rig;
    REQUIRE(rig.wait_for_green_share(25));
    // Let the trigger see a few good samples, then take monitoring away.
    REQUIRE(PrometheusProcess::wait_for([&] { return rig.output_says("trigger green_errors: holding"); }, 10s));
