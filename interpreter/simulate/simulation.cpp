@@ -1,6 +1,7 @@
 #include "simulate/simulation.hpp"
 
 #include <cstdlib>
+#include <memory>
 #include <filesystem>
 #include <set>
 #include <unistd.h>
@@ -183,7 +184,13 @@ std::optional<SimulationResult> simulate(const Scenario& original, const Simulat
    LoadOptions load_options;
    load_options.search_path = default_search_path();
    for (const auto& dir : options.stdlib_dirs) load_options.search_path.push_back(dir);
-   Program program = load_program(runbook_path, files, load_options, diags);
+   // Diagnostics about the runbook point into its source text, which the
+   // Program owns: it must outlive this call for the caller to render them
+   // (a syntax error, a warning of the checker). The last one loaded on this
+   // thread is kept until the next call.
+   thread_local std::unique_ptr<Program> kept_program;
+   kept_program = std::make_unique<Program>(load_program(runbook_path, files, load_options, diags));
+   Program& program = *kept_program;
    if (diags.has_errors() || !program.root) return std::nullopt;
 
    // The scenario's params, then -p flags (which win), applied as `runbook run -p` would.

@@ -31,6 +31,8 @@ struct SimulationOptions {
 
 /// Runs the simulation. Problems with the runbook or the scenario go to
 /// `diags` and give nothing; a run that fails is a result, not an error.
+/// The runbook's diagnostics stay renderable until the next simulate() on
+/// the same thread (they point into its source text, kept until then).
 std::optional<SimulationResult> simulate(const Scenario& scenario, const SimulationOptions& options, Diagnostics& diags);
 
 }  // namespace runbook::sim
