@@ -389,7 +389,7 @@ TEST_CASE("runbook abort --rollback from another terminal sends a running run in
    CHECK(std::chrono::steady_clock::now() - sent < 5s);
 }
 
-TEST_CASE("SIGINT while a POST hangs: exit 130 at once, not after the request's timeout; the step is in doubt",
+TEST_CASE("SIGINT while a POST hangs: exit 130 at once, not after the request's timeout, and the step is in doubt",
           "[integration][resume][cancel]")
 {
    CountingServer server;
