@@ -109,7 +109,7 @@ TEST_CASE("resume skips done steps, restores captures and settles the in-doubt s
    }
 }
 
-TEST_CASE("in-doubt GET requests are redone; POSTs are not without a decision", "[exec][resume]")
+TEST_CASE("in-doubt GET requests are redone, POSTs are not without a decision", "[exec][resume]")
 {
    Harness h(R"(runbook "t"
 phase "One" {

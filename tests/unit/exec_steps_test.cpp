@@ -164,7 +164,7 @@ phase "Canary" {
    CHECK(h.observer.has(RunEvent::Kind::Log, "doubled 10"));
 }
 
-TEST_CASE("if takes one branch; units compare and display", "[exec]")
+TEST_CASE("if takes one branch, units compare and display", "[exec]")
 {
    Harness h(R"(runbook "t"
 param soak: duration = 90s
@@ -181,7 +181,7 @@ phase "One" {
    CHECK_FALSE(h.observer.has(RunEvent::Kind::Log, "short"));
 }
 
-TEST_CASE("checklist: each answer journaled with who and when; a declined item fails", "[exec]")
+TEST_CASE("checklist: each answer journaled with who and when, a declined item fails", "[exec]")
 {
    Harness h(R"(runbook "t"
 phase "One" {
@@ -226,7 +226,7 @@ phase "One" {
    CHECK(h.world.questions[0].fail_closed_choice == "no");
 }
 
-TEST_CASE("rollback NAME: exit 3 when the rollback completes, 4 when it fails; abort exits 1", "[exec]")
+TEST_CASE("rollback NAME: exit 3 when the rollback completes, 4 when it fails, abort exits 1", "[exec]")
 {
    const std::string source = R"(runbook "t"
 phase "One" {
@@ -293,7 +293,7 @@ rollback back {
    CHECK(h.world.commands() == std::vector<std::string>{"create a", "create b", "delete b", "delete a"});
 }
 
-TEST_CASE("assert, await and watch look at metrics; an error never passes", "[exec]")
+TEST_CASE("assert, await and watch look at metrics, an error never passes", "[exec]")
 {
    const std::string head = R"(runbook "t"
 metric error_rate = http get "http://127.0.0.1:1/m" json ".value" unit %
@@ -361,7 +361,7 @@ metric error_rate = http get "http://127.0.0.1:1/m" json ".value" unit %
    }
 }
 
-TEST_CASE("an unreachable metric in words for people shows as unavailable; in a condition or a command it fails closed",
+TEST_CASE("an unreachable metric in words for people shows as unavailable, in a condition or a command it fails closed",
           "[exec][metrics]")
 {
    const std::string head = R"(runbook "t"

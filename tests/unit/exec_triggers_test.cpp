@@ -139,7 +139,7 @@ phase "Canary" arms all {
    }
 }
 
-TEST_CASE("P3 records only; warnings notify", "[exec][triggers]")
+TEST_CASE("P3 records only, warnings notify", "[exec][triggers]")
 {
    Harness h(head + R"(
 trigger cosmetic when error_rate > 1% every 1m severity P3 -> record

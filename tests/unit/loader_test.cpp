@@ -105,7 +105,7 @@ TEST_CASE("a runbook that uses itself is a cycle", "[syntax][loader]")
    CHECK(f.diags.all()[0].notes[0] == "the cycle: runbooks/main.rb -> runbooks/main.rb");
 }
 
-TEST_CASE("shared modules load once; two modules under one name are an error", "[syntax][loader]")
+TEST_CASE("shared modules load once, two modules under one name are an error", "[syntax][loader]")
 {
    Fixture f;
    f.sources.files["runbooks/main.rb"] = "use \"std/a\"\nuse \"std/b\"\nuse \"./b.rb\"\n";
@@ -120,7 +120,7 @@ TEST_CASE("shared modules load once; two modules under one name are an error", "
    CHECK(program.sources.size() == 3);
 }
 
-TEST_CASE("module paths must say where to look; syntax errors in modules are reported", "[syntax][loader]")
+TEST_CASE("module paths must say where to look, syntax errors in modules are reported", "[syntax][loader]")
 {
    Fixture f;
    f.sources.files["runbooks/main.rb"] = "use \"traffic\"\nuse \"std/broken\"\n";

@@ -479,7 +479,7 @@ TEST_CASE("let, if/else if/else, for, call, return", "[syntax]")
    CHECK(shape(*s.as<ast::ReturnStep>(6).value) == "resp.status");
 }
 
-TEST_CASE("steps are separated by newlines or semicolons; options may continue on the next line", "[syntax]")
+TEST_CASE("steps are separated by newlines or semicolons, options may continue on the next line", "[syntax]")
 {
    Steps s("wait 1s; wait 2s;; wait 3s   # comment\n"
            "sh \"deploy\"\n"
@@ -492,7 +492,7 @@ TEST_CASE("steps are separated by newlines or semicolons; options may continue o
    CHECK(std::holds_alternative<ast::ForStep>(s.at(4).node));
 }
 
-TEST_CASE("step keywords followed by '.' or '(' are calls; keywords are contextual", "[syntax]")
+TEST_CASE("step keywords followed by '.' or '(' are calls, keywords are contextual", "[syntax]")
 {
    Steps s("notify.team(\"x\")\n"
            "log(\"direct\")\n"
