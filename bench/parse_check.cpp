@@ -123,6 +123,8 @@ int main(int argc, char** argv)
    fmt::print("  parse:         {:7.1f} ms  {:6.1f} MB/s\n", parse_s * 1000, mb / parse_s);
    fmt::print("  parse + check: {:7.1f} ms  {:6.1f} MB/s\n", check_s * 1000, mb / check_s);
    if (steps_errors != 0) fmt::print("  (the generated runbook had {} errors: the figures are suspect)\n", steps_errors);
+   // Machine-readable lines for bench/report.py.
+   fmt::print("RESULT parse_mb_s {:.2f}\nRESULT parse_check_mb_s {:.2f}\n", mb / parse_s, mb / check_s);
 
    std::vector<std::filesystem::path> files;
    if (std::filesystem::is_directory(runbooks_dir))
