@@ -70,18 +70,22 @@ def run(cmd, env=None, cwd=ROOT, check=True, stdout_lines=None):
     would otherwise be held here)."""
     full_env = dict(os.environ)
     full_env.update(env or {})
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, env=full_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    out = ""
-    if stdout_lines:
-        for line in proc.stdout:
-            stdout_lines(line)
-        err = proc.stderr.read()
-    else:
-        out, err = proc.communicate()
-    _, status, usage = os.wait4(proc.pid, 0)
-    seconds = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
+    with tempfile.TemporaryFile(mode="w+") as err_file:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=cwd, env=full_env, stdout=subprocess.PIPE, stderr=err_file, text=True)
+        out = ""
+        if stdout_lines:
+            for line in proc.stdout:
+                stdout_lines(line)
+        else:
+            out = proc.stdout.read()
+        # wait4 rather than Popen.wait: it also gives this child's own rusage.
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        proc.stdout.close()
+        err_file.seek(0)
+        err = err_file.read()
     if check and proc.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd)} exited {proc.returncode}:\n{out[-2000:]}\n{err[-2000:]}")
     return Finished(seconds, proc.returncode, out, err, usage.ru_maxrss)

@@ -90,6 +90,7 @@ public:
    void step_finished(const std::string& run_id, const std::string& step_id, const std::string& outcome,
                       const std::string& result_json, double at) override;
    std::vector<StepRecord> steps(const std::string& run_id) override;
+   void defer_flushes(bool deferred) override;
 
    void record(const std::string& run_id, const std::string& kind, const std::string& step_id,
                const std::string& data_json, double at) override;
@@ -103,6 +104,7 @@ public:
    int page_count();
    void set_busy_timeout(int milliseconds);
    void set_flushes(bool flush);
+   int synchronous();
 
 private:
    void configure();
@@ -119,6 +121,7 @@ private:
 
    sqlite::Database db_;
    std::mutex mutex_;
+   bool deferred_ = false;   ///< defer_flushes(): synchronous=NORMAL instead of FULL.
    const LeaseHolder self_ = current_process_holder();
 
    // Prepared once after the schema exists; declared after db_ so they are
@@ -673,10 +676,26 @@ void SqliteJournal::set_busy_timeout(int milliseconds)
    db_.set_busy_timeout(milliseconds);
 }
 
+void SqliteJournal::defer_flushes(bool deferred)
+{
+   std::lock_guard lock(mutex_);
+   if (deferred == deferred_) return;
+   // NORMAL in WAL mode: commits are not flushed, but the next FULL commit's
+   // flush of the WAL carries them; a crash in between loses only them.
+   db_.exec(deferred ? "PRAGMA synchronous = NORMAL" : "PRAGMA synchronous = FULL", "changing synchronous");
+   deferred_ = deferred;
+}
+
 void SqliteJournal::set_flushes(bool flush)
 {
    std::lock_guard lock(mutex_);
    db_.exec(flush ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = OFF", "changing synchronous");
+}
+
+int SqliteJournal::synchronous()
+{
+   std::lock_guard lock(mutex_);
+   return static_cast<int>(db_.query_int("PRAGMA synchronous", "reading synchronous"));
 }
 
 namespace journal_testing {
@@ -694,6 +713,7 @@ void limit_pages(Journal& journal, int pages) { sqlite_journal(journal).limit_pa
 int page_count(Journal& journal) { return sqlite_journal(journal).page_count(); }
 void set_busy_timeout(Journal& journal, int milliseconds) { sqlite_journal(journal).set_busy_timeout(milliseconds); }
 void set_flushes(Journal& journal, bool flush) { sqlite_journal(journal).set_flushes(flush); }
+int synchronous(Journal& journal) { return sqlite_journal(journal).synchronous(); }
 
 }  // namespace journal_testing
 
