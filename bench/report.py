@@ -55,17 +55,15 @@ def log(text):
 # --- running things ---------------------------------------------------------
 
 class Finished:
-    def __init__(self, seconds, code, stdout, stderr, max_rss_kb):
+    def __init__(self, seconds, code, stdout, stderr):
         self.seconds = seconds
         self.code = code
         self.stdout = stdout
         self.stderr = stderr
-        self.max_rss_kb = max_rss_kb
 
 
 def run(cmd, env=None, cwd=ROOT, check=True, stdout_lines=None):
-    """Runs cmd, returning its wall time and its own peak RSS (wait4, not the
-    whole process tree). stdout_lines, if given, is called with every line of
+    """Runs cmd, returning its wall time and exit status. stdout_lines, if given, is called with every line of
     stdout as it comes instead of keeping the output (a long run's output
     would otherwise be held here)."""
     full_env = dict(os.environ)
@@ -79,8 +77,7 @@ def run(cmd, env=None, cwd=ROOT, check=True, stdout_lines=None):
                 stdout_lines(line)
         else:
             out = proc.stdout.read()
-        # wait4 rather than Popen.wait: it also gives this child's own rusage.
-        _, status, usage = os.wait4(proc.pid, 0)
+        _, status = os.waitpid(proc.pid, 0)
         seconds = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(status)
         proc.stdout.close()
@@ -88,7 +85,7 @@ def run(cmd, env=None, cwd=ROOT, check=True, stdout_lines=None):
         err = err_file.read()
     if check and proc.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd)} exited {proc.returncode}:\n{out[-2000:]}\n{err[-2000:]}")
-    return Finished(seconds, proc.returncode, out, err, usage.ru_maxrss)
+    return Finished(seconds, proc.returncode, out, err)
 
 
 def timed(cmd, repeats, **kwargs):
@@ -324,10 +321,15 @@ def measure_memory(b, table, sandbox, work):
         def on_line(line):
             if '"kind":"sample"' in line:
                 count[0] += 1
-        done = run([b.runbook, "run", path, "-p", f"lb={sandbox.url}", "-p", f"window={samples}s", "--yes",
-                    "--time-scale", str(scale), "--output", "json", "--journal", os.path.join(work, f"samples-{samples}.db")],
-                   cwd=work, stdout_lines=on_line)
-        figures[samples] = (done.max_rss_kb / 1024, count[0], done.seconds)
+        # GNU time reports the peak RSS of runbook itself; wait4's figure
+        # here would include the Python process that forked it.
+        rss_file = os.path.join(work, f"rss-{samples}")
+        done = run(["/usr/bin/time", "-f", "%M", "-o", rss_file, b.runbook, "run", path, "-p", f"lb={sandbox.url}",
+                    "-p", f"window={samples}s", "--yes", "--time-scale", str(scale), "--output", "json",
+                    "--journal", os.path.join(work, f"samples-{samples}.db")], cwd=work, stdout_lines=on_line)
+        with open(rss_file) as f:
+            max_rss_kb = int(f.read().split()[-1])
+        figures[samples] = (max_rss_kb / 1024, count[0], done.seconds)
     (rss1, n1, s1), (rss10, n10, s10) = figures[1000], figures[10000]
     growth = rss10 - rss1
     table.add("peak RSS of `runbook run`, 1,000 vs 10,000 samples", f"{rss1:.1f} MB ({n1} samples, {s1:.1f} s) vs "
