@@ -36,7 +36,10 @@ fi
 # Release, without -Werror: g++ 12 at -O3 reports false -Wrestrict warnings in
 # libstdc++'s string code; warnings are errors in the developer build.
 launcher=()
-command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+if command -v ccache >/dev/null; then
+  launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+  export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$root}
+fi
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DRUNBOOK_WERROR=OFF "${launcher[@]}" >/dev/null
 cmake --build "$build" -j"$(nproc)" --target runbook runbook-sandbox \
   bench_parse_check bench_journal_bench bench_simulate_bench >/dev/null
