@@ -78,8 +78,14 @@ TEST_CASE("a fault injected mid-canary ends in the emergency rollback at blue 10
    SandboxProcess sandbox;
    set_secrets(sandbox);
    TempDir dir("runbook-e2e");
-   RunbookRun run(dir, runbook::testing::source_path("runbooks/rollout.rb"), fast_rollout_params(dir, sandbox),
-                  {"--time-scale", "120", "--yes"});
+   // The P0 trigger needs the breach to last 5 minutes: with 2-minute canary
+   // waves the four after the fault last 8. (With 1-minute waves it fired
+   // only while every blocking step still cost 50 ms of wall time, 6 s of
+   // runbook time at x120, which stretched the canary past 5 minutes.)
+   auto params = fast_rollout_params(dir, sandbox);
+   runbook::testing::set_param(params, "canary_window", "2m");
+   runbook::testing::set_param(params, "canary_long_window", "2m");
+   RunbookRun run(dir, runbook::testing::source_path("runbooks/rollout.rb"), params, {"--time-scale", "120", "--yes"});
 
    // Once green takes 5%, green fails hard: 50% errors, 2.5% of all traffic.
    bool injected = false;
