@@ -11,8 +11,8 @@
 #    of figures, aims and ratios; the same table goes to
 #    build-bench/bench-results.md for docs/performance.md.
 #
-# It takes about three minutes, most of it Ansible running its playbook and
-# the journal waiting for the disk. Never part of ctest.
+# It takes 4-6 minutes, most of it Ansible running its playbook (and its
+# --check) and the journal waiting for the disk. Never part of ctest.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
