@@ -37,6 +37,12 @@ const char* severity_name(ast::Severity s)
 Stop Interpreter::Impl::supervise(TimeMs deadline, const std::function<bool()>& done, bool remote_approve)
 {
    Clock& clock = world_.clock();
+   // How long to sleep, in wall ms, before looking at `done` again. A request
+   // or command usually ends within a few milliseconds: waking only every 50
+   // made each one last at least 50 wall ms, which at --time-scale 600 is 30 s
+   // of runbook time per request (a rehearsal's watch fell minutes behind its
+   // schedule). So look soon, then back off to every 50 ms for long calls.
+   double wake_wall_ms = done ? 1 : 50;
    for (;;) {
       if (interrupted()) return Stop{Stop::Kind::Interrupted, "", "interrupted (Ctrl-C)", ""};
       if (Stop stop = poll_requests(remote_approve)) return stop;
@@ -48,7 +54,8 @@ Stop Interpreter::Impl::supervise(TimeMs deadline, const std::function<bool()>& 
       TimeMs next = std::min(deadline, next_trigger_due());
       if (!virtual_time()) {
          // Wake often enough to see the worker finish, a request or Ctrl-C.
-         next = std::min(next, now + 50 * clock.scale());
+         next = std::min(next, now + wake_wall_ms * clock.scale());
+         wake_wall_ms = std::min(wake_wall_ms * 2, 50.0);
       } else if (next == forever) {
          return {};   // Nothing can ever happen on a virtual clock: do not spin.
       }
