@@ -185,6 +185,9 @@ start_or_resume()
    local started
    started=$(journal_query "$db" "SELECT COUNT(*) FROM runs")
    [ "$policy" = informed ] && policy=$(informed_policy "$db")
+   # Created here, not by the job's redirection, so that wait_for_post can
+   # open it at once.
+   : >"$db.attempt.out"
    if [ "${started:-0}" = 0 ]; then
       "$RUNBOOK" run "${rollout[@]}" --journal "$db" --yes --time-scale "$scale" --in-doubt "$policy" >"$db.attempt.out" 2>&1 &
    else
@@ -246,8 +249,8 @@ wait_for_progress()
 # gives up after 5 s (the run may have no POST left).
 wait_for_post()
 {
-   local out=$1 line partial="" deadline=$(( $(now_ms) + 5000 ))
-   exec 3<"$out"
+   local out=$1 line="" partial="" deadline=$(( $(now_ms) + 5000 ))
+   exec 3<"$out" || return 0
    while kill -0 "$run_pid" 2>/dev/null && [ "$(now_ms)" -lt "$deadline" ]; do
       if IFS= read -r line <&3; then
          line=$partial$line; partial=""
