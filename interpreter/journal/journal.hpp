@@ -145,7 +145,8 @@ public:
    virtual int step_started(const std::string& run_id, const std::string& step_id, const std::string& kind,
                             const std::string& def_hash, const std::string& inputs_json,
                             std::optional<double> deadline_ms, double at) = 0;
-   /// Commits the outcome of the latest attempt.
+   /// Commits the outcome of the latest attempt: one not finished yet, or an
+   /// interrupted one (effect unknown) settled as step_outcome::MarkedDone.
    virtual void step_finished(const std::string& run_id, const std::string& step_id, const std::string& outcome,
                               const std::string& result_json, double at) = 0;
    /// Latest record per step id, in order of first start.

@@ -161,9 +161,13 @@ struct SqliteJournal::Statements {
         next_attempt(db, "SELECT coalesce(max(attempt), 0) + 1 FROM attempts WHERE run_id = ? AND step_id = ?"),
         insert_attempt(db, "INSERT INTO attempts (run_id, step_id, attempt, start_seq, kind, def_hash, "
                            "inputs_json, deadline_ms, started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
-        finish_attempt(db, "UPDATE attempts SET outcome = ?, result_json = ?, finished_at = ? "
-                           "WHERE run_id = ? AND step_id = ? AND outcome IS NULL AND attempt = "
-                           "(SELECT max(attempt) FROM attempts WHERE run_id = ? AND step_id = ?) "
+        // The latest attempt, if it has no outcome yet, or if it was
+        // interrupted (Ctrl-C: its effect unknown, like a crash's) and is now
+        // settled as marked done in doubt.
+        finish_attempt(db, "UPDATE attempts SET outcome = ?1, result_json = ?2, finished_at = ?3 "
+                           "WHERE run_id = ?4 AND step_id = ?5 "
+                           "AND (outcome IS NULL OR (outcome = 'interrupted' AND ?1 = 'marked_done')) "
+                           "AND attempt = (SELECT max(attempt) FROM attempts WHERE run_id = ?4 AND step_id = ?5) "
                            "RETURNING attempt"),
         // Every attempt in primary-key order: each step's attempts together, oldest first.
         select_attempts(db, "SELECT step_id, attempt, start_seq, def_hash, kind, inputs_json, deadline_ms, "
@@ -515,7 +519,7 @@ void SqliteJournal::step_finished(const std::string& run_id, const std::string& 
    int attempt = 0;
    {
       auto row = sql_->finish_attempt.use("journaling the outcome of a step");
-      row.bind(outcome).bind(result_json).bind(at).bind(run_id).bind(step_id).bind(run_id).bind(step_id);
+      row.bind(outcome).bind(result_json).bind(at).bind(run_id).bind(step_id);
       if (!row.step()) {
          throw JournalError(fmt::format("cannot finish step {} of run {}: it has no unfinished attempt in the "
                                         "journal {}", step_id, run_id, path()));

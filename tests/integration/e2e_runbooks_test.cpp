@@ -78,10 +78,10 @@ TEST_CASE("a fault injected mid-canary ends in the emergency rollback at blue 10
    SandboxProcess sandbox;
    set_secrets(sandbox);
    TempDir dir("runbook-e2e");
-   // The P0 trigger needs the breach to last 5 minutes: with 2-minute canary
-   // waves the four after the fault last 8. (With 1-minute waves it fired
-   // only while every blocking step still cost 50 ms of wall time, 6 s of
-   // runbook time at x120, which stretched the canary past 5 minutes.)
+   // The P0 trigger needs 5 minutes of errors within one phase (arming a
+   // phase starts its triggers afresh): 2-minute windows leave the canary 8
+   // minutes after the 5% step. (With 1-minute windows this passed only while
+   // every request wasted 50 wall ms, 6 s of runbook time at this scale.)
    auto params = fast_rollout_params(dir, sandbox);
    runbook::testing::set_param(params, "canary_window", "2m");
    runbook::testing::set_param(params, "canary_long_window", "2m");
