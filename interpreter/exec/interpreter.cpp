@@ -418,9 +418,14 @@ Flow Interpreter::Impl::run_phases()
          arm_triggers(phase);
       }
       const Flow flow = run_block(phase.body, main_frame_);
-      disarm_triggers();
-      if (flow != Flow::Next) return flow;
+      // Triggers stay armed into the next phase until arm_triggers() decides
+      // which of them it keeps, so a breach does not restart its count there.
+      if (flow != Flow::Next) {
+         disarm_triggers();
+         return flow;
+      }
    }
+   disarm_triggers();
    return Flow::Next;
 }
 

@@ -188,6 +188,11 @@ Stop Interpreter::Impl::poll_requests(bool remote_approve)
 
 void Interpreter::Impl::arm_triggers(const ast::Phase& phase)
 {
+   // A trigger the previous phase armed too keeps its state: an error rate
+   // above 1% since four minutes into the canary has been breaching for five
+   // one minute into the full rollout, and the rollback must not wait five
+   // more because a phase boundary fell in between.
+   std::vector<ArmedTrigger> previous = std::move(triggers_);
    triggers_.clear();
    if (!program_.root) return;
    const TimeMs now = world_.clock().now();
@@ -195,6 +200,12 @@ void Interpreter::Impl::arm_triggers(const ast::Phase& phase)
       bool armed = phase.arms_all;
       for (const auto& [name, _] : phase.arms) armed = armed || name == trigger.name;
       if (!armed) continue;
+      auto kept = std::find_if(previous.begin(), previous.end(),
+                               [&](const ArmedTrigger& t) { return t.trigger == &trigger; });
+      if (kept != previous.end()) {
+         triggers_.push_back(std::move(*kept));
+         continue;
+      }
       ArmedTrigger t{&trigger, ConditionTracker(rules_for(trigger.condition, lost_default(trigger.condition))),
                      trigger.every_ms.value_or(default_trigger_every_ms), now, false, false, {}};
       triggers_.push_back(std::move(t));

@@ -159,6 +159,43 @@ phase "Canary" arms all {
    CHECK(fired == 2);
 }
 
+TEST_CASE("A breach that spans a phase boundary keeps its count when the next phase arms the same trigger", "[exec][triggers]")
+{
+   Harness h(head + R"(
+trigger high "High error rate" when error_rate > 1% for 5m every 10s severity P0 -> rollback emergency
+phase "Canary" arms all {
+  wait 10m
+}
+phase "Full rollout" arms all {
+  wait 1h
+  sh "never"
+}
+)" + tail);
+   // Breaching from 8m: 2 minutes in the canary, 3 more in the full rollout.
+   h.world.metrics["error_rate"] = spike(8);
+   const RunOutcome out = h.run();
+   CHECK(out.exit_code == exit_code::RolledBack);
+   const double met = t0 + 13 * 60000;
+   CHECK(rollback_time(h.world) >= met);
+   CHECK(rollback_time(h.world) <= met + 10000);
+}
+
+TEST_CASE("A trigger the next phase does not arm is disarmed at the boundary", "[exec][triggers]")
+{
+   Harness h(head + R"(
+trigger high when error_rate > 1% for 5m every 10s severity P0 -> rollback emergency
+phase "Canary" arms all {
+  wait 10m
+}
+phase "Quiet" {
+  wait 1h
+}
+)" + tail);
+   h.world.metrics["error_rate"] = spike(8);
+   CHECK(h.run().exit_code == exit_code::Completed);
+   CHECK(rollback_time(h.world) < 0);
+}
+
 TEST_CASE("Triggers are armed only by the phases that name them", "[exec][triggers]")
 {
    Harness h(head + R"(
