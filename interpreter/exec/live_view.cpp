@@ -110,7 +110,13 @@ void LiveState::apply(const RunEvent& e)
       const std::string kind = text_of(e.data, "kind");
       steps.erase(std::remove_if(steps.begin(), steps.end(), [&](const Step& s) { return s.id == e.step_id; }),
                   steps.end());
-      steps.push_back(Step{e.step_id, kind, e.text, e.at, step_end(kind, e)});
+      Step step{e.step_id, kind, e.text, e.at, step_end(kind, e)};
+      // A wait runs from its deadline minus its duration: the bar of a
+      // resumed wait starts where the interruption left it.
+      const json inputs = e.data.is_object() ? e.data.value("inputs", json::object()) : json::object();
+      if (kind == "wait" && step.ends_at)
+         if (auto duration = number_of(inputs, "duration_ms")) step.started_at = *step.ends_at - *duration;
+      steps.push_back(std::move(step));
       if (kind == "watch" || kind == "await") {
          watch_step = e.step_id;
          conditions.clear();
@@ -199,9 +205,10 @@ void LiveState::apply_sample(const RunEvent& e)
 
 // ---------------------------------------------------------------- rendering
 
-std::string short_duration(double ms)
+std::string short_duration(double ms, bool round_up)
 {
-   const long long s = static_cast<long long>(std::max(0.0, ms) / 1000);
+   const double seconds = std::max(0.0, ms) / 1000;
+   const long long s = static_cast<long long>(round_up ? std::ceil(seconds - 1e-6) : std::floor(seconds));
    if (s < 60) return fmt::format("{}s", s);
    if (s < 3600) return fmt::format("{}m{:02}s", s / 60, s % 60);
    return fmt::format("{}h{:02}m", s / 3600, (s % 3600) / 60);
@@ -257,7 +264,7 @@ std::string fit_to_width(const std::string& line, int columns, bool unicode)
       out += (c < 0x20 || c == 0x7f) ? ' ' : line[i];
    }
    if (cut) out += unicode ? "\u2026" : "~";
-   if (painted) out += "\x1b[0m";
+   if (painted && cut) out += "\x1b[0m";   // The cut may have dropped the colour's reset.
    return out;
 }
 
@@ -338,9 +345,10 @@ std::string bar_line(const LiveState::Step& step, double now, const LiveRenderOp
    const double left = total - done;
    const int cells = std::clamp(o.width / 4, 10, 30);
    std::string line = fmt::format("  [{}] {:3.0f}%  {} of {}", progress_bar(done / total, cells, o.unicode),
-                                  std::floor(100 * done / total), short_duration(done), short_duration(total));
-   line += step.kind == "await" ? "  timeout in " + short_duration(left) : "  " + short_duration(left) + " left";
-   if (s.time_scale > 1) line += fmt::format(" (~{} real)", short_duration(left / s.time_scale));
+                                  std::floor(100 * done / total), short_duration(done), short_duration(total, true));
+   // Time left rounds up: "0s left" only when it is over.
+   line += step.kind == "await" ? "  timeout in " + short_duration(left, true) : "  " + short_duration(left, true) + " left";
+   if (s.time_scale > 1) line += fmt::format(" (~{} real)", short_duration(left / s.time_scale, true));
    return line;
 }
 
@@ -351,7 +359,7 @@ std::string trigger_detail(const LiveState::Trigger& t, double now, const Painte
    if (t.state == "fired") {
       colour = red;
       state = "FIRED";
-      if (t.grace_until) state += ", acts in " + short_duration(*t.grace_until - now) + " unless it clears";
+      if (t.grace_until) state += ", acts in " + short_duration(*t.grace_until - now, true) + " unless it clears";
    } else if (t.state == "lost") {
       colour = red;
       state = "MONITORING LOST";

@@ -92,8 +92,9 @@ std::vector<std::string> render_live_status(const LiveState& state, double now, 
 /// Control characters are replaced so that a line never moves the cursor.
 std::string fit_to_width(const std::string& line, int columns, bool unicode = true);
 
-/// "45s", "4m30s", "2h05m": a compact duration for the status block.
-std::string short_duration(double ms);
+/// "45s", "4m30s", "2h05m": a compact duration for the status block
+/// (whole seconds, rounded down, or up for time left).
+std::string short_duration(double ms, bool round_up = false);
 
 /// A progress bar `cells` wide, `fraction` (0..1) full.
 std::string progress_bar(double fraction, int cells, bool unicode);

@@ -175,7 +175,7 @@ TEST_CASE("live view: a P1 in its grace period says when it acts", "[live]")
    CHECK(has_line_containing(lines, "! cpu_pressure P1", "FIRED, acts in 12m00s unless it clears"));
 }
 
-TEST_CASE("live view: a wait's bar uses its journaled deadline and shows wall time left on a fast clock", "[live]")
+TEST_CASE("live view: a resumed wait's bar keeps its journaled deadline; wall time left on a fast clock", "[live]")
 {
    LiveState s;
    s.apply(event(K::RunStarted, t0, "", "run r2 of Soak started", {{"run_id", "r2"}, {"title", "Soak"}, {"time_scale", 60}}));
@@ -185,7 +185,8 @@ TEST_CASE("live view: a wait's bar uses its journaled deadline and shows wall ti
                  {{"kind", "wait"}, {"inputs", {{"duration_ms", 120 * minute}}}, {"deadline_ms", t0 + 30 * minute}}));
    const auto lines = render_live_status(s, t0 + 15 * minute, plain());
    INFO(joined(lines));
-   CHECK(has_line_containing(lines, " 50%", "15m00s of 30m00s  15m00s left (~15s real)"));
+   // Resumed with 30 minutes left: 15 minutes later, 1h45m of the 2h are done.
+   CHECK(has_line_containing(lines, " 87%", "1h45m of 2h00m  15m00s left (~15s real)"));
    CHECK(has_line_containing(lines, "(runbook time x60)"));
    CHECK(has_line_containing(lines, "triggers: none armed in this phase"));
    // Finished: no step, no bar.
@@ -230,6 +231,7 @@ TEST_CASE("live view: every line fits the terminal, never wraps", "[live]")
    CHECK(runbook::fit_to_width("abcdefgh", 5, true) == "abcd\u2026");
    CHECK(runbook::fit_to_width("abcde", 5, false) == "abcde");
    CHECK(runbook::fit_to_width("\x1b[32mabcdefgh\x1b[0m", 4, false) == "\x1b[32mabc~\x1b[0m");
+   CHECK(runbook::fit_to_width("\x1b[32mab\x1b[0m", 4, false) == "\x1b[32mab\x1b[0m");
    // Anything that could move the cursor is neutralised.
    CHECK(runbook::fit_to_width("a\x1b[2Jb\rc\nd", 20, false) == "ab c d");
 }
@@ -274,6 +276,8 @@ TEST_CASE("live view: short durations and bars", "[live]")
    CHECK(runbook::short_duration(270'000) == "4m30s");
    CHECK(runbook::short_duration(2 * 3600'000 + 5 * 60'000) == "2h05m");
    CHECK(runbook::short_duration(-5) == "0s");
+   CHECK(runbook::short_duration(4'001, true) == "5s");
+   CHECK(runbook::short_duration(4'000, true) == "4s");
    CHECK(runbook::progress_bar(0.5, 4, false) == "##--");
    CHECK(runbook::progress_bar(2, 3, false) == "###");
    CHECK(runbook::progress_bar(-1, 3, false) == "---");
