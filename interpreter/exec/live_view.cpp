@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 
 #include <fmt/core.h>
 
@@ -34,6 +35,21 @@ std::string sanitized(const std::string& text)
    return out;
 }
 
+/// "56.199999999999996%" as "56.2%": binary floating point noise is not
+/// worth a column at 3 a.m. Only long fractions are touched; the unit stays.
+std::string tidy_number(const std::string& text)
+{
+   const char* begin = text.c_str();
+   char* end = nullptr;
+   const double value = std::strtod(begin, &end);
+   const std::string number(begin, static_cast<std::size_t>(end - begin));
+   const auto dot = number.find('.');
+   if (end == begin || dot == std::string::npos || number.size() - dot - 1 <= 6 ||
+       number.find_first_of("eExXnN") != std::string::npos)
+      return text;
+   return fmt::format("{:.6g}", value) + std::string(end);
+}
+
 /// Where the current step's timer ends, from its StepStarted event.
 std::optional<double> step_end(const std::string& kind, const RunEvent& e)
 {
@@ -55,7 +71,7 @@ LiveState::Condition condition_of(const RunEvent& e)
    c.condition = text_of(e.data, "condition");
    c.metric = text_of(e.data, "metric");
    c.op = text_of(e.data, "op");
-   c.threshold = text_of(e.data, "threshold");
+   c.threshold = tidy_number(text_of(e.data, "threshold"));
    c.verdict = text_of(e.data, "verdict");
    c.error = text_of(e.data, "error");
    c.for_ms = number_of(e.data, "for_ms");
@@ -63,10 +79,11 @@ LiveState::Condition condition_of(const RunEvent& e)
    c.at = e.at;
    const json values = e.data.is_object() ? e.data.value("values", json::object()) : json::object();
    if (!c.metric.empty() && values.is_object() && values.contains(c.metric)) {
-      c.value = text_of(values, c.metric.c_str());
+      c.value = tidy_number(text_of(values, c.metric.c_str()));
    } else if (values.is_object()) {
       for (const auto& [name, value] : values.items())
-         c.value += (c.value.empty() ? "" : ", ") + name + " = " + (value.is_string() ? value.get<std::string>() : value.dump());
+         c.value += (c.value.empty() ? "" : ", ") + name + " = " +
+                    tidy_number(value.is_string() ? value.get<std::string>() : value.dump());
    }
    if (c.value.empty() && e.data.is_object() && e.data.contains("seen")) c.value = text_of(e.data, "seen");
    if (c.error.empty() && c.verdict != "holding" && c.verdict != "pending" && c.verdict != "breached" && c.value.empty())
@@ -174,7 +191,7 @@ void LiveState::apply_sample(const RunEvent& e)
    const json values = e.data.is_object() ? e.data.value("values", json::object()) : json::object();
    if (values.is_object())
       for (const auto& [name, value] : values.items()) {
-         const std::string shown = value.is_string() ? value.get<std::string>() : value.dump();
+         const std::string shown = tidy_number(value.is_string() ? value.get<std::string>() : value.dump());
          auto it = std::find_if(metrics.begin(), metrics.end(), [&](const auto& m) { return m.first == name; });
          if (it == metrics.end()) metrics.emplace_back(name, shown);
          else it->second = shown;

@@ -115,6 +115,22 @@ TEST_CASE("live view: each watched metric against its threshold, with `for` prog
    CHECK_FALSE(has_line_containing(after, "250ms"));
 }
 
+TEST_CASE("live view: floating point noise in a value is rounded away, the unit kept", "[live]")
+{
+   LiveState s = canary_watch();
+   s.apply(event(K::Sample, t0 + 2 * minute, "canary/watch", "...",
+                 {{"condition", "error_rate < max_error_rate"},
+                  {"verdict", "holding"},
+                  {"values", {{"error_rate", "0.020000000000000004%"}}},
+                  {"metric", "error_rate"},
+                  {"op", "<"},
+                  {"threshold", "56.199999999999996%"}}));
+   const auto lines = render_live_status(s, t0 + 2 * minute, plain());
+   INFO(joined(lines));
+   CHECK(has_line_containing(lines, "error_rate 0.02% < 56.2%", "ok"));
+   CHECK(has_line_containing(lines, "api_p99 250ms < 200ms"));   // Short values untouched.
+}
+
 TEST_CASE("live view: a condition that is not `metric OP threshold` shows as written with what was seen", "[live]")
 {
    LiveState s = canary_watch();
