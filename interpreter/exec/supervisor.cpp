@@ -229,6 +229,8 @@ Stop Interpreter::Impl::sample_triggers()
                 {"seen", seen},
                 {"at", now}};
       json shown = data;
+      shown["values"] = json::object();
+      for (const auto& o : cs.observations) shown["values"][o.name] = o.value.display();
       shown.update(condition_progress(trigger.condition, a, main_frame_));
       shown["severity"] = trigger.is_warning ? "warning" : severity_name(trigger.severity);
       if (armed.grace_until) shown["grace_until"] = *armed.grace_until;
