@@ -298,3 +298,101 @@ TEST_CASE("live view: short durations and bars", "[live]")
    CHECK(runbook::progress_bar(2, 3, false) == "###");
    CHECK(runbook::progress_bar(-1, 3, false) == "---");
 }
+
+// ---------------------------------------------------------------- the terminal driver, into a file
+
+#include <cstdio>
+
+#include "exec/live_terminal.hpp"
+
+namespace {
+
+std::string read_all(std::FILE* file)
+{
+   std::fflush(file);
+   std::rewind(file);
+   std::string out;
+   char buffer[4096];
+   for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, file)) > 0;) out.append(buffer, n);
+   return out;
+}
+
+std::size_t count(const std::string& text, const std::string& what)
+{
+   std::size_t n = 0;
+   for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+   return n;
+}
+
+}  // namespace
+
+TEST_CASE("live terminal: the block is redrawn in place under the scrolling lines, and erased at the end", "[live]")
+{
+   std::FILE* file = std::tmpfile();
+   REQUIRE(file != nullptr);
+   double now = t0;
+   {
+      runbook::LiveTerminalOptions options;
+      options.color = false;
+      options.unicode = false;
+      options.now = [&now] { return now; };
+      options.width = [] { return 60; };
+      options.redraw_every_ms = 60'000;   // Only events redraw here: deterministic.
+      auto view = runbook::make_live_observer(file, options);
+      view->on_event(event(K::RunStarted, t0, "", "run r1 of Rollout started", {{"run_id", "r1"}, {"title", "Rollout"}}));
+      view->on_event(event(K::PhaseStarted, t0, "", "Canary", {{"number", 1}, {"of", 1}, {"triggers", json::array()}}));
+      view->on_event(event(K::StepStarted, t0, "canary/1", "wait 10m",
+                           {{"kind", "wait"}, {"inputs", {{"duration_ms", 10 * minute}}}, {"deadline_ms", t0 + 10 * minute}}));
+      now = t0 + 5 * minute;
+      view->on_event(event(K::Log, now, "canary/1", "half way"));
+      view->on_event(event(K::StepFinished, t0 + 10 * minute, "canary/1", "wait done", {{"kind", "wait"}, {"outcome", "done"}}));
+      view->on_event(event(K::RunFinished, t0 + 10 * minute, "", "completed", {{"exit_code", 0}}));
+   }
+   const std::string out = read_all(file);
+   std::fclose(file);
+   INFO(out);
+   // The block was hidden-cursor drawn, then moved over and erased before each new line.
+   CHECK(out.rfind("\x1b[?25l", 0) == std::string::npos);   // Nothing before the first line...
+   CHECK(count(out, "\x1b[?25l") == 1);
+   CHECK(count(out, "\x1b[?25h") == 1);
+   CHECK(out.find("\x1b[?25h") > out.find("\x1b[?25l"));
+   CHECK(count(out, "A\x1b[J") >= 4);
+   CHECK(out.find("[#######--------]  50%  5m00s of 10m00s  5m00s left") != std::string::npos);
+   // The plain lines are all there, in order, and the summary is the last thing printed.
+   const auto started = out.find("== run r1 of Rollout started\n");
+   const auto half = out.find("[canary/1] half way\n");
+   const auto done = out.find("== completed\n");
+   CHECK(started != std::string::npos);
+   CHECK(half > started);
+   CHECK(done > half);
+   CHECK(out.substr(done) == "== completed\n\x1b[?25h");
+   CHECK(out.find("\x1b[3") == std::string::npos);   // No colour asked, none given.
+}
+
+TEST_CASE("live terminal: a question erases the block and shows the cursor until it is answered", "[live]")
+{
+   std::FILE* file = std::tmpfile();
+   REQUIRE(file != nullptr);
+   std::string before_answer;
+   {
+      runbook::LiveTerminalOptions options;
+      options.color = false;
+      options.unicode = false;
+      options.width = [] { return 60; };
+      options.redraw_every_ms = 60'000;
+      auto view = runbook::make_live_observer(file, options);
+      view->on_event(event(K::RunStarted, t0, "", "run r1 started", {{"run_id", "r1"}, {"title", "Rollout"}}));
+      view->on_event(event(K::Question, t0, "canary/2", "Proceed?"));
+      before_answer = read_all(file);
+      std::fseek(file, 0, SEEK_END);
+      view->on_event(event(K::Answer, t0, "canary/2", "yes (by alice)"));
+   }
+   const std::string out = read_all(file);
+   std::fclose(file);
+   INFO(before_answer);
+   // Question: the block is gone and the cursor visible for the operator's answer.
+   const std::string tail = before_answer.substr(before_answer.find("?  [canary/2] Proceed?"));
+   CHECK(tail == "?  [canary/2] Proceed?\n\x1b[?25h");
+   INFO(out);
+   CHECK(out.find("answered: yes (by alice)\n\x1b[?25lRollout") != std::string::npos);
+}
