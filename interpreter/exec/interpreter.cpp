@@ -280,7 +280,7 @@ RunOutcome Interpreter::Impl::resume(const std::string& run_id)
    emit(RunEvent::Kind::RunResumed, "",
         fmt::format("run {} resumed{} ({} steps already done)", run_id, in_rollback_ ? " in rollback mode" : "", done),
         {{"run_id", run_id}, {"mode", info->mode}, {"done_steps", done}, {"previous_status", info->status},
-         {"title", info->title}, {"time_scale", world_.clock().scale()}});
+         {"title", info->title}, {"rollback", info->rollback_name}, {"time_scale", world_.clock().scale()}});
    return drive(true);
 }
 

@@ -58,7 +58,8 @@ public:
       ticker_.join();
       // An error or Ctrl-C may end the run without RunFinished: leave a clean terminal.
       std::lock_guard<std::mutex> lock(mutex_);
-      write(erase_block() + (cursor_hidden_ ? show_cursor : ""));
+      write(erase_block() + pending_ + (cursor_hidden_ ? show_cursor : ""));
+      pending_.clear();
       cursor_hidden_ = false;
    }
 
@@ -69,12 +70,15 @@ public:
    {
       std::lock_guard<std::mutex> lock(mutex_);
       state_.apply(e);
-      std::string lines;
       // Samples that only say "still fine" are what the status block is for.
       const bool routine = e.kind == RunEvent::Kind::Sample && e.data.is_object() && e.data.value("verdict", "") == "holding";
       if (!routine)
-         if (const auto line = plain_line(e, options_.color)) lines = *line + "\n";
-      redraw(lines);
+         if (const auto line = plain_line(e, options_.color)) pending_ += *line + "\n";
+      // A chatty command's output is batched: redrawing the block for each of
+      // its lines would flood the terminal. The timer prints the rest.
+      const auto now = std::chrono::steady_clock::now();
+      if (e.kind == RunEvent::Kind::StepOutput && now - last_redraw_ < std::chrono::milliseconds(100)) return;
+      redraw();
    }
 
 private:
@@ -89,10 +93,13 @@ private:
       return out;
    }
 
-   /// Erases the block, prints `log_lines` above it, draws it again (unless
-   /// a question is on the terminal or the run is over).
-   void redraw(const std::string& log_lines)
+   /// Erases the block, prints the pending log lines above it, draws it
+   /// again (unless a question is on the terminal or the run is over).
+   void redraw()
    {
+      last_redraw_ = std::chrono::steady_clock::now();
+      const std::string log_lines = std::move(pending_);
+      pending_.clear();
       const bool show_block = !state_.asking && !state_.finished;
       std::vector<std::string> block;
       if (show_block) {
@@ -126,7 +133,7 @@ private:
       while (!stopping_) {
          wake_.wait_for(lock, std::chrono::milliseconds(std::max(options_.redraw_every_ms, 20)));
          if (stopping_) break;
-         if (state_.started_at && !state_.finished && !state_.asking) redraw("");
+         if (!pending_.empty() || (state_.started_at && !state_.finished && !state_.asking)) redraw();
       }
    }
 
@@ -145,6 +152,8 @@ private:
    LiveState state_;
    int drawn_ = 0;                        ///< Lines of the block on the screen now.
    std::vector<std::string> drawn_lines_;
+   std::string pending_;                  ///< Log lines not printed yet (batched command output).
+   std::chrono::steady_clock::time_point last_redraw_{};
    bool cursor_hidden_ = false;
    std::thread ticker_;                   ///< Last: started once everything else is ready.
 };

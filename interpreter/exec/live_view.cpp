@@ -111,7 +111,8 @@ void LiveState::apply(const RunEvent& e)
       run_id = text_of(e.data, "run_id");
       title = text_of(e.data, "title");
       if (auto scale = number_of(e.data, "time_scale")) time_scale = *scale;
-      if (text_of(e.data, "mode") == "rollback") rollback = "(resumed)";
+      if (text_of(e.data, "mode") == "rollback")
+         rollback = text_of(e.data, "rollback").empty() ? "its rollback" : text_of(e.data, "rollback");
       break;
    case K::PhaseStarted: {
       phase = e.text;

@@ -396,3 +396,37 @@ TEST_CASE("live terminal: a question erases the block and shows the cursor until
    INFO(out);
    CHECK(out.find("answered: yes (by alice)\n\x1b[?25lRollout") != std::string::npos);
 }
+
+TEST_CASE("live terminal: a chatty command's lines all print, without a redraw per line", "[live]")
+{
+   std::FILE* file = std::tmpfile();
+   REQUIRE(file != nullptr);
+   {
+      runbook::LiveTerminalOptions options;
+      options.color = false;
+      options.unicode = false;
+      options.width = [] { return 60; };
+      options.redraw_every_ms = 60'000;
+      auto view = runbook::make_live_observer(file, options);
+      view->on_event(event(K::RunStarted, t0, "", "run r1 started", {{"run_id", "r1"}, {"title", "Rollout"}}));
+      view->on_event(event(K::StepStarted, t0, "build", "sh make", {{"kind", "sh"}}));
+      for (int i = 0; i < 200; ++i) view->on_event(event(K::StepOutput, t0, "build", "line " + std::to_string(i)));
+   }   // Destroyed mid-run (an error): what was batched still prints, the terminal is left clean.
+   const std::string out = read_all(file);
+   std::fclose(file);
+   for (int i = 0; i < 200; ++i) CHECK(out.find("| line " + std::to_string(i) + "\n") != std::string::npos);
+   CHECK(count(out, "A\x1b[J") < 20);
+   CHECK(out.size() >= 7);
+   CHECK(out.substr(out.size() - 6) == "\x1b[?25h");
+   CHECK(out.find("| line 199\n") > out.rfind("A\x1b[J"));
+}
+
+TEST_CASE("live view: a run resumed in rollback mode says which rollback", "[live]")
+{
+   LiveState s;
+   s.apply(event(K::RunResumed, t0, "", "run r1 resumed in rollback mode",
+                 {{"run_id", "r1"}, {"mode", "rollback"}, {"rollback", "emergency"}, {"title", "Rollout"}}));
+   const auto lines = render_live_status(s, t0, plain());
+   INFO(joined(lines));
+   CHECK(lines[0].find("Rollout  ROLLING BACK via emergency") != std::string::npos);
+}
