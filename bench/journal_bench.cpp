@@ -240,6 +240,9 @@ int main(int argc, char** argv)
                  "2 commits)\n", step_rate, step_total / static_cast<double>(step_ms.size()), median(step_ms));
       fmt::print("    ratio steps/s : commits/s   {:>9.2f}            (aim >= 0.50; 0.50 is two flushes a step; "
                  "ratio of medians {:.2f})\n\n", step_rate / bare_rate, median(bare_ms) / median(step_ms));
+      // Machine-readable lines for bench/report.py.
+      fmt::print("RESULT bare_commits_per_s {:.2f}\nRESULT bare_ms_per_commit {:.4f}\nRESULT steps_per_s {:.2f}\n",
+                 bare_rate, bare_total / static_cast<double>(bare_ms.size()), step_rate);
       journal.reset();
 
       // (3) a run with `events` events: a created event, then start+finish pairs.
@@ -285,6 +288,7 @@ int main(int argc, char** argv)
                  "(aim < 100 ms)\n", events, median(loads), loads.size());
       fmt::print("    of which open {:.1f} ms, steps() {:.1f} ms for {} steps; CPU time {:.1f} ms (median)\n",
                  median(opens), median(steps_times), steps_loaded, median(load_cpu));
+      fmt::print("RESULT resume_ms {:.2f}\nRESULT resume_cpu_ms {:.2f}\n", median(loads), median(load_cpu));
       {
          auto reader = Journal::open(resume_path);
          const auto start = Clock::now();

@@ -72,11 +72,17 @@ int main(int argc, char** argv)
       {"rollout, interrupted and resumed", "runbooks/tests/rollout-interrupted.scenario"},
    };
    fmt::print("{:<44} {:>12} {:>10} {:>10} {:>16}\n", "simulation", "virtual", "median", "best", "virtual s/wall s");
+   std::vector<Figures> figures;
    for (const auto& [name, path] : cases) {
       const Figures f = measure(path, runs);
       fmt::print("{:<44} {:>11.2f}h {:>8.1f}ms {:>8.1f}ms {:>16.0f}\n", name, f.virtual_ms / 3600000.0, f.median_ms, f.best_ms,
                  f.virtual_ms / f.median_ms);
+      figures.push_back(f);
    }
+   // Machine-readable lines for bench/report.py: the healthy rollout is the figure of issue 8.
+   const Figures& healthy = figures.front();
+   fmt::print("RESULT healthy_virtual_h {:.3f}\nRESULT healthy_median_ms {:.2f}\nRESULT healthy_virtual_per_wall {:.0f}\n",
+              healthy.virtual_ms / 3600000.0, healthy.median_ms, healthy.virtual_ms / healthy.median_ms);
    rusage usage{};
    getrusage(RUSAGE_SELF, &usage);
    fmt::print("peak RSS: {:.1f} MB ({} runs each)\n", usage.ru_maxrss / 1024.0, runs);

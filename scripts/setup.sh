@@ -12,6 +12,9 @@ packages=(
   openssl python3 util-linux
   # scripts/fuzz.sh: clang with libFuzzer and the sanitizer runtimes
   clang clang-14 libclang-rt-14-dev
+  # bench/run.sh: the comparison with Ansible runs a real playbook of uri tasks;
+  # GNU time measures a run's peak memory
+  ansible-core time
 )
 
 missing=()

@@ -173,6 +173,16 @@ else
    [ "$rc" != 0 ] || fail "the losing resume exited 0"
    grep -q "$winner" "resume-$loser.out" || fail "the losing resume does not name the lease holder (pid $winner): $(cat "resume-$loser.out")"
    echo "ok: two resumes at once -> one runs (pid $winner), the other exits $rc: $(head -1 "resume-$loser.out")"
+
+   # Without a run id, resume must not claim there is nothing to resume: it
+   # names the held run and its holder, as the resume with the id did.
+   cases=$((cases + 1))
+   out=$("$RUNBOOK" resume --journal "$work/lease/journal.db" --yes --time-scale 1 2>&1 </dev/null); rc=$?
+   [ "$rc" = 2 ] || fail "resume without a run id while the run is held: exit $rc (expected 2): $out"
+   grep -q "run $run .*held by pid $winner on host " <<<"$out" ||
+      fail "resume without a run id does not name the held run $run and its holder (pid $winner): $out"
+   kill -0 "$winner" 2>/dev/null || fail "resume without a run id disturbed the holder (pid $winner)"
+   echo "ok: resume without a run id while held -> exit $rc: $(tr '\n' ' ' <<<"$out")"
 fi
 for p in $a $b; do kill -KILL "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
 

@@ -12,6 +12,7 @@
 #include "cli/commands.hpp"
 #include "cli/run_support.hpp"
 #include "exec/exit_codes.hpp"
+#include "journal/lease.hpp"
 
 namespace runbook::cli {
 
@@ -71,6 +72,33 @@ std::vector<std::string> param_flags(const RunInfo& run, const std::vector<std::
    return flags;
 }
 
+/// When no run is resumable because live processes still hold the unfinished
+/// ones, says which and by whom, as `runbook resume RUN` would: "no
+/// interrupted run" alone sends the operator looking for a run that is there.
+std::string held_runs_note(Journal& journal)
+{
+   std::string note;
+   try {
+      // runs() first marks the runs whose holder is gone as interrupted, so
+      // every run still "running" here has a live holder.
+      const double now = wall_now_ms();
+      for (const RunInfo& info : journal.runs()) {
+         if (info.status != run_status::Running) continue;
+         LeaseHolder holder;
+         holder.host = info.lease_host;
+         holder.pid = info.lease_pid;
+         holder.since = info.lease_since;
+         holder.heartbeat_at = info.heartbeat_at;
+         note += fmt::format("\n  run {} ({}) is still running, held by {}: wait for it to finish, or stop that "
+                             "process (`runbook abort {}` or kill it) and resume again",
+                             info.id, info.title, describe_holder(holder, now), info.id);
+      }
+   } catch (const JournalError& e) {
+      note += fmt::format("\n  (the runs held by other processes could not be listed: {})", e.what());
+   }
+   return note.empty() ? "" : ":" + note;
+}
+
 int load_journaled(Journal& journal, const RunInfo& run, const ResumeFlags& flags, Program& program)
 {
    std::vector<JournalSource> sources = journal.sources(run.id);
@@ -111,9 +139,11 @@ int run_resume(const ResumeFlags& flags)
       return exit_code::Invalid;
    }
    if (!run) {
-      fmt::print(stderr, "runbook resume: {}\n",
-                 flags.run_id.empty() ? fmt::format("no interrupted run in {}", journal->path())
-                                      : fmt::format("no run {} in {}", flags.run_id, journal->path()));
+      if (flags.run_id.empty()) {
+         fmt::print(stderr, "runbook resume: no interrupted run in {}{}\n", journal->path(), held_runs_note(*journal));
+      } else {
+         fmt::print(stderr, "runbook resume: no run {} in {}\n", flags.run_id, journal->path());
+      }
       return exit_code::Invalid;
    }
 

@@ -87,6 +87,9 @@ void Interpreter::Impl::record(const std::string& kind, const std::string& step_
 
 namespace {
 
+/// The shortest secret value a run accepts (see prepare_globals).
+constexpr std::size_t min_secret_length = 4;
+
 const char* type_word(ast::Type type)
 {
    switch (type) {
@@ -160,6 +163,14 @@ void Interpreter::Impl::prepare_globals()
          if (value.empty())
             throw StartupError(fmt::format("secret '{}': the environment variable {} is empty", secret.name,
                                            secret.env_var));
+         // Secrets are hidden by value: a one-letter "secret" would turn every
+         // such letter in the output into ***, mangling what the operator reads
+         // while protecting nothing a real credential needs.
+         if (value.size() < min_secret_length)
+            throw StartupError(fmt::format("secret '{}': the environment variable {} holds only {} character{}; a "
+                                           "secret must be at least {} characters so it can be hidden by value",
+                                           secret.name, secret.env_var, value.size(), value.size() == 1 ? "" : "s",
+                                           min_secret_length));
          redactor_.add(value);
          globals_.set(secret.name, Value(value));
       }

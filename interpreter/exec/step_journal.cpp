@@ -37,6 +37,39 @@ bool is_done(const std::string& outcome)
    return outcome == step_outcome::Done || outcome == step_outcome::MarkedDone;
 }
 
+/// Steps without side effects: their records need not wait for the disk's
+/// flush. Lost to a power cut, they only mean the step runs again on resume,
+/// which it may (it is safe to repeat); and the next step with a side effect
+/// flushes its start record, and these with it, before it acts.
+bool effect_free(const std::string& kind, bool safe_to_repeat)
+{
+   return (kind == "http" && safe_to_repeat) || kind == "log" || kind == "let" || kind == "assert" || kind == "await";
+}
+
+/// Defers the journal's flushes for the records written in its scope.
+class DeferredFlushes {
+public:
+   DeferredFlushes(Journal& journal, bool defer) : journal_(journal), defer_(defer)
+   {
+      if (defer_) journal_.defer_flushes(true);
+   }
+   ~DeferredFlushes()
+   {
+      if (!defer_) return;
+      try {
+         journal_.defer_flushes(false);
+      } catch (const JournalError&) {
+         // The journal is broken: the next write reports it and stops the run.
+      }
+   }
+   DeferredFlushes(const DeferredFlushes&) = delete;
+   DeferredFlushes& operator=(const DeferredFlushes&) = delete;
+
+private:
+   Journal& journal_;
+   bool defer_;
+};
+
 json parse_or_empty(const std::string& text)
 {
    json parsed = json::parse(text.empty() ? "{}" : text, nullptr, false);
@@ -169,6 +202,7 @@ Flow Interpreter::Impl::journaled(const ast::Step& step, Frame& frame, const std
    }
 
    // ---- do it: start record, effect, outcome record; retries are new attempts
+   const bool defer = effect_free(resolved.kind, resolved.safe_to_repeat);
    const int retries = step.options.retry_count.value_or(0);
    const double every = step.options.retry_every_ms.value_or(1000);
    double backoff = every;
@@ -176,6 +210,7 @@ Flow Interpreter::Impl::journaled(const ast::Step& step, Frame& frame, const std
       const std::string inputs = journal_json(redactor_.redact_json(resolved.inputs));
       int attempt = 0;
       try {
+         const DeferredFlushes deferred(journal_, defer);
          attempt = journal_.step_started(run_id_, id, resolved.kind, hash, inputs, resolved.deadline_ms,
                                          world_.clock().now());
       } catch (const JournalError& e) {
@@ -215,6 +250,7 @@ Flow Interpreter::Impl::journaled(const ast::Step& step, Frame& frame, const std
       p.result["attempt"] = attempt;
 
       try {
+         const DeferredFlushes deferred(journal_, defer);
          journal_.step_finished(run_id_, id, p.outcome, journal_json(redactor_.redact_json(p.result)), world_.clock().now());
       } catch (const JournalError& e) {
          stop_message_ = fmt::format("the outcome of step {} could not be journaled: {}", id, e.what());

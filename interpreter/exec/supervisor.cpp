@@ -6,6 +6,10 @@
 // virtual clock every decision happens at a runbook time fixed by the
 // schedule, never by thread timing. A worker thread is used only to keep a
 // blocking real call (a command, a request, a prompt) out of the way.
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <thread>
 
 #include <fmt/core.h>
@@ -63,6 +67,12 @@ Stop Interpreter::Impl::blocking(const std::function<void(const std::atomic<bool
       call(&cancel);
       return {};
    }
+   // The worker says when it is done through `finished`, so the step ends
+   // the moment the call returns: polling every 50 ms made a 2 ms request
+   // take 50 ms.
+   std::mutex mutex;
+   std::condition_variable finished_cv;
+   bool finished = false;
    std::atomic<bool> done{false};
    std::exception_ptr failure;
    std::thread worker([&] {
@@ -72,8 +82,26 @@ Stop Interpreter::Impl::blocking(const std::function<void(const std::atomic<bool
          failure = std::current_exception();
       }
       done = true;
+      {
+         const std::lock_guard lock(mutex);
+         finished = true;
+      }
+      finished_cv.notify_all();
    });
-   const Stop stop = supervise(forever, [&] { return done.load(); }, remote_approve);
+   Stop stop;
+   for (;;) {
+      // One pass of the supervisor (Ctrl-C, requests, heartbeat, the
+      // triggers that are due), then sleep until the worker finishes, the
+      // next trigger is due, or 50 ms have passed (Ctrl-C, requests).
+      Clock& clock = world_.clock();
+      stop = supervise(clock.now(), [&] { return done.load(); }, remote_approve);
+      if (stop || done.load()) break;
+      const double until_trigger_wall = clock.wall_ms(next_trigger_due() - clock.now());
+      const double wait_ms = std::clamp(until_trigger_wall, 0.0, 50.0);
+      std::unique_lock lock(mutex);
+      finished_cv.wait_for(lock, std::chrono::microseconds(static_cast<long long>(wait_ms * 1000)),
+                           [&] { return finished; });
+   }
    if (stop || !done.load()) cancel = true;
    worker.join();
    if (failure) std::rethrow_exception(failure);

@@ -145,11 +145,21 @@ public:
    virtual int step_started(const std::string& run_id, const std::string& step_id, const std::string& kind,
                             const std::string& def_hash, const std::string& inputs_json,
                             std::optional<double> deadline_ms, double at) = 0;
-   /// Commits the outcome of the latest attempt.
+   /// Commits the outcome of the latest attempt: one not finished yet, or an
+   /// interrupted one (effect unknown) settled as step_outcome::MarkedDone.
    virtual void step_finished(const std::string& run_id, const std::string& step_id, const std::string& outcome,
                               const std::string& result_json, double at) = 0;
    /// Latest record per step id, in order of first start.
    virtual std::vector<StepRecord> steps(const std::string& run_id) = 0;
+
+   /// While true, writes are committed (a crash leaves the journal consistent)
+   /// but do not wait for the disk's flush: the next flushed commit makes them
+   /// durable with it, because the WAL is flushed as one file, in order. Only
+   /// for the records of a step without side effects (an HTTP GET, a log line):
+   /// losing them to a power cut means redoing that step, which a resume does
+   /// for such a step anyway. Off by default; an implementation may ignore it
+   /// and always flush.
+   virtual void defer_flushes(bool /*deferred*/) {}
 
    // --- everything else that tells the story (samples, triggers, answers, logs)
    virtual void record(const std::string& run_id, const std::string& kind, const std::string& step_id,

@@ -90,6 +90,7 @@ public:
    void step_finished(const std::string& run_id, const std::string& step_id, const std::string& outcome,
                       const std::string& result_json, double at) override;
    std::vector<StepRecord> steps(const std::string& run_id) override;
+   void defer_flushes(bool deferred) override;
 
    void record(const std::string& run_id, const std::string& kind, const std::string& step_id,
                const std::string& data_json, double at) override;
@@ -103,6 +104,7 @@ public:
    int page_count();
    void set_busy_timeout(int milliseconds);
    void set_flushes(bool flush);
+   int synchronous();
 
 private:
    void configure();
@@ -119,6 +121,7 @@ private:
 
    sqlite::Database db_;
    std::mutex mutex_;
+   bool deferred_ = false;   ///< defer_flushes(): synchronous=NORMAL instead of FULL.
    const LeaseHolder self_ = current_process_holder();
 
    // Prepared once after the schema exists; declared after db_ so they are
@@ -158,9 +161,13 @@ struct SqliteJournal::Statements {
         next_attempt(db, "SELECT coalesce(max(attempt), 0) + 1 FROM attempts WHERE run_id = ? AND step_id = ?"),
         insert_attempt(db, "INSERT INTO attempts (run_id, step_id, attempt, start_seq, kind, def_hash, "
                            "inputs_json, deadline_ms, started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
-        finish_attempt(db, "UPDATE attempts SET outcome = ?, result_json = ?, finished_at = ? "
-                           "WHERE run_id = ? AND step_id = ? AND outcome IS NULL AND attempt = "
-                           "(SELECT max(attempt) FROM attempts WHERE run_id = ? AND step_id = ?) "
+        // The latest attempt, if it has no outcome yet, or if it was
+        // interrupted (Ctrl-C: its effect unknown, like a crash's) and is now
+        // settled as marked done in doubt.
+        finish_attempt(db, "UPDATE attempts SET outcome = ?1, result_json = ?2, finished_at = ?3 "
+                           "WHERE run_id = ?4 AND step_id = ?5 "
+                           "AND (outcome IS NULL OR (outcome = 'interrupted' AND ?1 = 'marked_done')) "
+                           "AND attempt = (SELECT max(attempt) FROM attempts WHERE run_id = ?4 AND step_id = ?5) "
                            "RETURNING attempt"),
         // Every attempt in primary-key order: each step's attempts together, oldest first.
         select_attempts(db, "SELECT step_id, attempt, start_seq, def_hash, kind, inputs_json, deadline_ms, "
@@ -512,7 +519,7 @@ void SqliteJournal::step_finished(const std::string& run_id, const std::string& 
    int attempt = 0;
    {
       auto row = sql_->finish_attempt.use("journaling the outcome of a step");
-      row.bind(outcome).bind(result_json).bind(at).bind(run_id).bind(step_id).bind(run_id).bind(step_id);
+      row.bind(outcome).bind(result_json).bind(at).bind(run_id).bind(step_id);
       if (!row.step()) {
          throw JournalError(fmt::format("cannot finish step {} of run {}: it has no unfinished attempt in the "
                                         "journal {}", step_id, run_id, path()));
@@ -673,10 +680,26 @@ void SqliteJournal::set_busy_timeout(int milliseconds)
    db_.set_busy_timeout(milliseconds);
 }
 
+void SqliteJournal::defer_flushes(bool deferred)
+{
+   std::lock_guard lock(mutex_);
+   if (deferred == deferred_) return;
+   // NORMAL in WAL mode: commits are not flushed, but the next FULL commit's
+   // flush of the WAL carries them; a crash in between loses only them.
+   db_.exec(deferred ? "PRAGMA synchronous = NORMAL" : "PRAGMA synchronous = FULL", "changing synchronous");
+   deferred_ = deferred;
+}
+
 void SqliteJournal::set_flushes(bool flush)
 {
    std::lock_guard lock(mutex_);
    db_.exec(flush ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = OFF", "changing synchronous");
+}
+
+int SqliteJournal::synchronous()
+{
+   std::lock_guard lock(mutex_);
+   return static_cast<int>(db_.query_int("PRAGMA synchronous", "reading synchronous"));
 }
 
 namespace journal_testing {
@@ -694,6 +717,7 @@ void limit_pages(Journal& journal, int pages) { sqlite_journal(journal).limit_pa
 int page_count(Journal& journal) { return sqlite_journal(journal).page_count(); }
 void set_busy_timeout(Journal& journal, int milliseconds) { sqlite_journal(journal).set_busy_timeout(milliseconds); }
 void set_flushes(Journal& journal, bool flush) { sqlite_journal(journal).set_flushes(flush); }
+int synchronous(Journal& journal) { return sqlite_journal(journal).synchronous(); }
 
 }  // namespace journal_testing
 

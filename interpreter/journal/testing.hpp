@@ -21,4 +21,8 @@ void set_busy_timeout(Journal& journal, int milliseconds);
 /// fast for a benchmark: the rows written are the same, only the flushes go.
 void set_flushes(Journal& journal, bool flush);
 
+/// PRAGMA synchronous of the journal's connection: 2 (FULL) normally, 1
+/// (NORMAL) while defer_flushes(true) is in force.
+int synchronous(Journal& journal);
+
 }  // namespace runbook::journal_testing

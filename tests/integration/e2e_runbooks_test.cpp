@@ -78,8 +78,14 @@ TEST_CASE("a fault injected mid-canary ends in the emergency rollback at blue 10
    SandboxProcess sandbox;
    set_secrets(sandbox);
    TempDir dir("runbook-e2e");
-   RunbookRun run(dir, runbook::testing::source_path("runbooks/rollout.rb"), fast_rollout_params(dir, sandbox),
-                  {"--time-scale", "120", "--yes"});
+   // The P0 trigger needs 5 minutes of errors within one phase (arming a
+   // phase starts its triggers afresh): 2-minute windows leave the canary 8
+   // minutes after the 5% step. (With 1-minute windows this passed only while
+   // every request wasted 50 wall ms, 6 s of runbook time at this scale.)
+   auto params = fast_rollout_params(dir, sandbox);
+   runbook::testing::set_param(params, "canary_window", "2m");
+   runbook::testing::set_param(params, "canary_long_window", "2m");
+   RunbookRun run(dir, runbook::testing::source_path("runbooks/rollout.rb"), params, {"--time-scale", "120", "--yes"});
 
    // Once green takes 5%, green fails hard: 50% errors, 2.5% of all traffic.
    bool injected = false;

@@ -109,6 +109,49 @@ TEST_CASE("resume skips done steps, restores captures and settles the in-doubt s
    }
 }
 
+TEST_CASE("a step stopped by Ctrl-C is in doubt and can be marked done on resume", "[exec][resume]")
+{
+   // Found by the crash torture (long mode, seed 2026): SIGINT during a POST
+   // left the attempt "interrupted"; --in-doubt skip then failed every
+   // resume with "cannot finish step ...: it has no unfinished attempt".
+   Harness h(three_steps);
+   int crash_runs = 0;
+   h.world.on_shell = [&](const std::string& command) {
+      ShellResult r;
+      r.started = true;
+      r.exit_code = 0;
+      if (command == "crash" && ++crash_runs == 1) {
+         h.interrupt = true;   // Ctrl-C while the command runs: it is stopped.
+         r.interrupted = true;
+         r.exit_code = -1;
+         r.signal = 2;
+      }
+      r.stdout_tail = "out of " + command;
+      return r;
+   };
+   const RunOutcome first = h.run();
+   REQUIRE(first.exit_code == exit_code::Interrupted);
+   CHECK(h.steps(first.run_id).at("one/2").outcome == step_outcome::Interrupted);
+
+   SECTION("--in-doubt skip marks the interrupted attempt done")
+   {
+      h.settings.in_doubt = InDoubtPolicy::Skip;
+      const RunOutcome out = h.resume(first.run_id);
+      INFO(out.summary);
+      CHECK(out.exit_code == exit_code::Completed);
+      CHECK(crash_runs == 1);
+      CHECK(h.steps(first.run_id).at("one/2").outcome == step_outcome::MarkedDone);
+      CHECK(h.steps(first.run_id).at("one/2").attempt == 1);
+   }
+   SECTION("--in-doubt redo runs it again as a new attempt")
+   {
+      h.settings.in_doubt = InDoubtPolicy::Redo;
+      CHECK(h.resume(first.run_id).exit_code == exit_code::Completed);
+      CHECK(crash_runs == 2);
+      CHECK(h.steps(first.run_id).at("one/2").attempt == 2);
+   }
+}
+
 TEST_CASE("in-doubt GET requests are redone; POSTs are not without a decision", "[exec][resume]")
 {
    Harness h(R"(runbook "t"

@@ -423,4 +423,14 @@ phase "One" {
       CHECK(h.world.commands().empty());
       CHECK(h.journal->runs().empty());
    }
+   SECTION("a secret too short to hide by value stops the run before any step")
+   {
+      Harness h(source);
+      h.settings.env_override["RB_TEST_TOKEN"] = "x";
+      const RunOutcome out = h.run();
+      CHECK(out.exit_code == exit_code::Invalid);
+      CHECK(out.summary.find("at least 4 characters") != std::string::npos);
+      CHECK(h.world.commands().empty());
+      CHECK(h.journal->runs().empty());
+   }
 }

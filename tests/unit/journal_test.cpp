@@ -447,6 +447,35 @@ TEST_CASE("steps: attempts, in-doubt starts, deadlines and first-start order", "
    CHECK(journal->step_started(other, "canary/deploy", "sh", "h1", "{}", std::nullopt, 0) == 1);
 }
 
+TEST_CASE("deferred flushes: the records of a step without side effects are written, and flushing comes back",
+          "[journal]")
+{
+   TempDir dir;
+   std::string id;
+   {
+      auto journal = Journal::open(dir.file("journal.db"));
+      id = journal->create_run(sample_run());
+      CHECK(journal_testing::synchronous(*journal) == 2);   // FULL: every commit waits for the disk
+      journal->defer_flushes(true);
+      CHECK(journal_testing::synchronous(*journal) == 1);   // NORMAL: the next flush carries them
+      CHECK(journal->step_started(id, "canary/health", "http", "h1", R"({"method":"GET"})", std::nullopt, 1000) == 1);
+      journal->step_finished(id, "canary/health", step_outcome::Done, R"({"status":200})", 1100);
+      journal->defer_flushes(true);                         // idempotent
+      journal->defer_flushes(false);
+      CHECK(journal_testing::synchronous(*journal) == 2);
+      CHECK(journal->step_started(id, "canary/route", "http", "h2", R"({"method":"POST"})", std::nullopt, 1200) == 1);
+      journal->step_finished(id, "canary/route", step_outcome::Done, R"({"status":200})", 1300);
+      journal->release_lease(id);
+   }
+   auto reopened = Journal::open(dir.file("journal.db"));
+   const auto steps = reopened->steps(id);
+   REQUIRE(steps.size() == 2);
+   CHECK(steps[0].step_id == "canary/health");
+   CHECK(steps[0].outcome == step_outcome::Done);
+   CHECK(steps[1].step_id == "canary/route");
+   CHECK(steps[1].outcome == step_outcome::Done);
+}
+
 TEST_CASE("events come back in the order they were journaled", "[journal]")
 {
    TempDir dir;
