@@ -7,6 +7,7 @@
 #include <fmt/core.h>
 
 #include "exec/exit_codes.hpp"
+#include "exec/live_terminal.hpp"
 #include "exec/observers.hpp"
 #include "exec/real_world.hpp"
 
@@ -24,6 +25,21 @@ InDoubtPolicy policy_of(const std::string& text)
    if (text == "skip") return InDoubtPolicy::Skip;
    if (text == "fail") return InDoubtPolicy::Fail;
    return InDoubtPolicy::Ask;
+}
+
+/// The live view when asked for, or by default on a terminal; plain lines
+/// when not on a terminal (pipes, CI, the golden tests); json on request.
+std::unique_ptr<RunObserver> make_observer(const std::string& output, World& world)
+{
+   if (output == "json") return make_json_observer(stdout);
+   const bool live = output == "live" || (output == "auto" && is_terminal(stdout));
+   if (!live) return make_text_observer(stdout, use_color(stdout));
+   LiveTerminalOptions options;
+   options.color = use_color(stdout);   // NO_COLOR: no colour, but still redrawn in place.
+   options.unicode = locale_is_utf8();
+   Clock& clock = world.clock();
+   options.now = [&clock] { return clock.now(); };
+   return make_live_observer(stdout, std::move(options));
 }
 
 }  // namespace
@@ -56,8 +72,10 @@ void add_run_flags(CLI::App* cmd, RunFlags& flags)
        ->check(CLI::IsMember({"ask", "redo", "skip", "fail"}));
    cmd->add_option("--time-scale", flags.time_scale, "Run N times faster than real time (rehearsals, demos)")
        ->check(CLI::PositiveNumber);
-   cmd->add_option("--output", flags.output, "Output: text (line by line) or json (one event per line)")
-       ->check(CLI::IsMember({"text", "json"}));
+   cmd->add_option("--output", flags.output,
+                   "Output: auto (the live view on a terminal, plain lines otherwise), live, plain (line by line; "
+                   "also: text) or json (one event per line)")
+       ->check(CLI::IsMember({"auto", "live", "plain", "text", "json"}));
 }
 
 std::unique_ptr<Journal> open_journal_or_report(const std::string& path, const char* command)
@@ -80,7 +98,7 @@ int drive_run(const Program& program, Journal& journal, const RunFlags& flags, c
    world_options.assume_yes = flags.yes;
    world_options.interactive = ::isatty(STDIN_FILENO) == 1;
    auto world = make_real_world(world_options);
-   auto observer = flags.output == "json" ? make_json_observer(stdout) : make_text_observer(stdout, use_color(stdout));
+   auto observer = make_observer(flags.output, *world);
 
    settings.assume_yes = flags.yes;
    settings.interactive = world_options.interactive;
@@ -92,7 +110,7 @@ int drive_run(const Program& program, Journal& journal, const RunFlags& flags, c
    if (outcome.run_id.empty() || outcome.status.empty()) {
       // Refused before the run started (bad parameter, missing secret, journal, lease).
       fmt::print(stderr, "runbook {}: {}\n", resume_id.empty() ? "run" : "resume", outcome.summary);
-   } else if (flags.output == "text" && outcome.exit_code != exit_code::Completed) {
+   } else if (flags.output != "json" && outcome.exit_code != exit_code::Completed) {
       fmt::print(stderr, "run {}: {}\n", outcome.run_id, outcome.summary);
    }
    return outcome.exit_code;

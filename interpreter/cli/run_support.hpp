@@ -20,7 +20,7 @@ struct RunFlags {
    bool yes = false;               ///< --yes
    std::string in_doubt = "ask";   ///< --in-doubt ask|redo|skip|fail
    double time_scale = 0;          ///< --time-scale N; 0: not given (run: real time; resume: the run's own scale)
-   std::string output = "text";    ///< --output text|json
+   std::string output = "auto";    ///< --output auto|live|plain|text|json (text: plain, kept for scripts)
 };
 
 /// Adds the flags `run` and `resume` share.

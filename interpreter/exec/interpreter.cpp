@@ -220,7 +220,8 @@ RunOutcome Interpreter::Impl::start(const std::string& runbook_path)
       return RunOutcome{exit_code::Invalid, "", "", redact(e.what())};
    }
    emit(RunEvent::Kind::RunStarted, "", fmt::format("run {} of {} started", run_id_, run.title),
-        {{"run_id", run_id_}, {"title", run.title}, {"runbook", runbook_path}, {"params", params}});
+        {{"run_id", run_id_}, {"title", run.title}, {"runbook", runbook_path}, {"params", params},
+         {"time_scale", world_.clock().scale()}});
    return drive(false);
 }
 
@@ -289,7 +290,8 @@ RunOutcome Interpreter::Impl::resume(const std::string& run_id)
       done += r.outcome == step_outcome::Done || r.outcome == step_outcome::MarkedDone;
    emit(RunEvent::Kind::RunResumed, "",
         fmt::format("run {} resumed{} ({} steps already done)", run_id, in_rollback_ ? " in rollback mode" : "", done),
-        {{"run_id", run_id}, {"mode", info->mode}, {"done_steps", done}, {"previous_status", info->status}});
+        {{"run_id", run_id}, {"mode", info->mode}, {"done_steps", done}, {"previous_status", info->status},
+         {"title", info->title}, {"rollback", info->rollback_name}, {"time_scale", world_.clock().scale()}});
    return drive(true);
 }
 
@@ -411,11 +413,17 @@ RunOutcome Interpreter::Impl::finish(Flow flow, bool in_rollback)
 Flow Interpreter::Impl::run_phases()
 {
    if (!program_.root) return Flow::Next;
+   const std::size_t phases = program_.root->phases.size();
+   std::size_t number = 0;
    for (const auto& phase : program_.root->phases) {
+      ++number;
       if (!replay_only_) {
-         emit(RunEvent::Kind::PhaseStarted, "", phase.title, {{"phase", phase.title}, {"slug", phase.slug}});
-         record("phase", "", {{"phase", phase.title}, {"slug", phase.slug}});
+         // Armed first so the event can say which triggers watch this phase.
          arm_triggers(phase);
+         emit(RunEvent::Kind::PhaseStarted, "", phase.title,
+              {{"phase", phase.title}, {"slug", phase.slug}, {"number", number}, {"of", phases},
+               {"triggers", armed_triggers_json()}});
+         record("phase", "", {{"phase", phase.title}, {"slug", phase.slug}});
       }
       const Flow flow = run_block(phase.body, main_frame_);
       // Triggers stay armed into the next phase until arm_triggers() decides

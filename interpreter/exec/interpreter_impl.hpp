@@ -185,6 +185,10 @@ struct Interpreter::Impl : EvalHooks {
    };
    ConditionSample evaluate_condition(const ast::Condition& condition, Frame& frame);
    std::string describe_observations(const std::vector<Observation>& observations) const;
+   /// For the live view: a condition's `for` window, the start of its pending
+   /// span, and for `metric OP threshold` the evaluated threshold (null fields
+   /// left out). Added to Sample events only; never journaled.
+   json condition_progress(const ast::Condition& condition, const Assessment& assessment, Frame& frame);
    int lost_default(const ast::Condition& condition) const;
    Performed stop_to_performed(const Stop& stop, json result);
 
@@ -200,6 +204,8 @@ struct Interpreter::Impl : EvalHooks {
    Stop at_boundary();
    void arm_triggers(const ast::Phase& phase);
    void disarm_triggers();
+   /// The armed triggers (name, title, severity, condition), for the PhaseStarted event.
+   json armed_triggers_json() const;
    Stop sample_triggers();
    Stop fire(ArmedTrigger& armed, const std::string& what);
    Stop trigger_action(ArmedTrigger& armed, const std::string& what);

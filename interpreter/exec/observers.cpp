@@ -36,61 +36,63 @@ nlohmann::json event_json(const RunEvent& event)
 
 namespace {
 
+std::string paint(bool color, const char* sgr, const std::string& text)
+{
+   return color ? fmt::format("\x1b[{}m{}\x1b[0m", sgr, text) : text;
+}
+
+/// The text of an event's line, without its time; empty: not shown.
+std::string plain_text(const RunEvent& e, bool color)
+{
+   using K = RunEvent::Kind;
+   // Steps that only say or decide something show as what they say; their
+   // start/done lines would be noise. Their failures still show.
+   static const std::set<std::string> quiet{"log", "notify", "let", "if", "for", "call", "undo_all"};
+   const std::string kind = e.data.is_object() ? e.data.value("kind", "") : "";
+   if (quiet.count(kind) && (e.kind == K::StepStarted || e.kind == K::StepSkipped ||
+                             (e.kind == K::StepFinished && e.data.value("outcome", "") == "done")))
+      return "";
+   const std::string step = e.step_id.empty() ? "" : "[" + e.step_id + "] ";
+   switch (e.kind) {
+   case K::RunStarted:
+   case K::RunResumed: return paint(color, "1", "== " + e.text);
+   case K::PhaseStarted: return paint(color, "1", "-- phase: " + e.text);
+   case K::StepStarted: return step + e.text;
+   case K::StepOutput: return paint(color, "2", "   | " + e.text);
+   case K::StepFinished: {
+      const std::string outcome = e.data.value("outcome", "done");
+      return step + (outcome == "done" ? paint(color, "32", e.text) : paint(color, "31", e.text));
+   }
+   case K::StepSkipped: return paint(color, "2", step + "skipped: " + e.text);
+   case K::Sample: return paint(color, "2", "   ~ " + step + e.text);
+   case K::TriggerFired: return paint(color, "33;1", "!! " + e.text);
+   case K::TriggerCleared: return paint(color, "32", "ok " + e.text);
+   case K::Question: return paint(color, "36", "?  " + step + e.text);
+   case K::Answer: return paint(color, "36", "   answered: " + e.text);
+   case K::Log: return step + e.text;
+   case K::Notify: return paint(color, "35", "notify: " + e.text);
+   case K::ModeChanged: return paint(color, "33;1", "!! " + e.text);
+   case K::RunFinished: {
+      const int code = e.data.value("exit_code", 0);
+      return paint(color, code == 0 ? "32;1" : "31;1", "== " + e.text);
+   }
+   }
+   return "";
+}
+
 class TextObserver : public RunObserver {
 public:
    TextObserver(std::FILE* out, bool color) : out_(out), color_(color) {}
 
    void on_event(const RunEvent& e) override
    {
-      using K = RunEvent::Kind;
-      // Steps that only say or decide something show as what they say; their
-      // start/done lines would be noise. Their failures still show.
-      static const std::set<std::string> quiet{"log", "notify", "let", "if", "for", "call", "undo_all"};
-      const std::string kind = e.data.is_object() ? e.data.value("kind", "") : "";
-      if (quiet.count(kind) && (e.kind == K::StepStarted || e.kind == K::StepSkipped ||
-                                (e.kind == K::StepFinished && e.data.value("outcome", "") == "done")))
-         return;
-      const std::string time = clock_text(e.at);
-      const std::string step = e.step_id.empty() ? "" : "[" + e.step_id + "] ";
-      switch (e.kind) {
-      case K::RunStarted:
-      case K::RunResumed: line(time, paint("1", "== " + e.text)); break;
-      case K::PhaseStarted: line(time, paint("1", "-- phase: " + e.text)); break;
-      case K::StepStarted: line(time, step + e.text); break;
-      case K::StepOutput: line(time, paint("2", "   | " + e.text)); break;
-      case K::StepFinished: {
-         const std::string outcome = e.data.value("outcome", "done");
-         line(time, step + (outcome == "done" ? paint("32", e.text) : paint("31", e.text)));
-         break;
-      }
-      case K::StepSkipped: line(time, paint("2", step + "skipped: " + e.text)); break;
-      case K::Sample: line(time, paint("2", "   ~ " + step + e.text)); break;
-      case K::TriggerFired: line(time, paint("33;1", "!! " + e.text)); break;
-      case K::TriggerCleared: line(time, paint("32", "ok " + e.text)); break;
-      case K::Question: line(time, paint("36", "?  " + step + e.text)); break;
-      case K::Answer: line(time, paint("36", "   answered: " + e.text)); break;
-      case K::Log: line(time, step + e.text); break;
-      case K::Notify: line(time, paint("35", "notify: " + e.text)); break;
-      case K::ModeChanged: line(time, paint("33;1", "!! " + e.text)); break;
-      case K::RunFinished: {
-         const int code = e.data.value("exit_code", 0);
-         line(time, paint(code == 0 ? "32;1" : "31;1", "== " + e.text));
-         break;
-      }
+      if (const auto line = plain_line(e, color_)) {
+         std::fprintf(out_, "%s\n", line->c_str());
+         std::fflush(out_);
       }
    }
 
 private:
-   std::string paint(const char* sgr, const std::string& text) const
-   {
-      return color_ ? fmt::format("\x1b[{}m{}\x1b[0m", sgr, text) : text;
-   }
-   void line(const std::string& time, const std::string& text)
-   {
-      std::fprintf(out_, "%s %s\n", time.c_str(), text.c_str());
-      std::fflush(out_);
-   }
-
    std::FILE* out_;
    bool color_;
 };
@@ -110,6 +112,13 @@ private:
 };
 
 }  // namespace
+
+std::optional<std::string> plain_line(const RunEvent& event, bool color)
+{
+   const std::string text = plain_text(event, color);
+   if (text.empty()) return std::nullopt;
+   return clock_text(event.at) + " " + text;
+}
 
 std::unique_ptr<RunObserver> make_text_observer(std::FILE* out, bool color)
 {

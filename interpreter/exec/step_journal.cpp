@@ -218,8 +218,9 @@ Flow Interpreter::Impl::journaled(const ast::Step& step, Frame& frame, const std
          stop_message_ = fmt::format("step {} was not run: {}", id, e.what());
          return Flow::JournalBroken;
       }
-      emit(RunEvent::Kind::StepStarted, id, redact(resolved.kind + " " + resolved.inputs.value("summary", "")),
-           {{"kind", resolved.kind}, {"attempt", attempt}, {"inputs", resolved.inputs}});
+      json started{{"kind", resolved.kind}, {"attempt", attempt}, {"inputs", resolved.inputs}};
+      if (resolved.deadline_ms) started["deadline_ms"] = *resolved.deadline_ms;   // A wait's end (kept on resume).
+      emit(RunEvent::Kind::StepStarted, id, redact(resolved.kind + " " + resolved.inputs.value("summary", "")), started);
 
       const std::string outer_step = current_step_;
       current_step_ = id;

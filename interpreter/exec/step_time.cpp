@@ -86,6 +86,63 @@ std::string Interpreter::Impl::describe_observations(const std::vector<Observati
 
 namespace {
 
+/// True when evaluating `expr` cannot sample a metric or call anything: a
+/// threshold such as `1%`, `max_error_rate` or `2 * base_p99`.
+bool is_constant_side(const ast::Expr& expr, const std::map<std::string, const ast::Metric*>& metrics)
+{
+   if (std::holds_alternative<ast::NumberLit>(expr.node)) return true;
+   if (const auto* ref = std::get_if<ast::NameRef>(&expr.node)) return metrics.count(ref->name) == 0;
+   if (const auto* u = std::get_if<ast::Unary>(&expr.node)) return is_constant_side(*u->operand, metrics);
+   if (const auto* b = std::get_if<ast::Binary>(&expr.node))
+      return is_constant_side(*b->lhs, metrics) && is_constant_side(*b->rhs, metrics);
+   return false;
+}
+
+/// The comparison with the operands swapped: `1% > error_rate` is `error_rate < 1%`.
+std::string mirrored(const std::string& op)
+{
+   if (op == "<") return ">";
+   if (op == ">") return "<";
+   if (op == "<=") return ">=";
+   if (op == ">=") return "<=";
+   return op;
+}
+
+}  // namespace
+
+json Interpreter::Impl::condition_progress(const ast::Condition& condition, const Assessment& assessment, Frame& frame)
+{
+   json out = json::object();
+   if (condition.for_ms) out["for_ms"] = *condition.for_ms;
+   if (assessment.deciding_since) out["deciding_since"] = *assessment.deciding_since;
+   const auto* cmp = condition.expr ? std::get_if<ast::Binary>(&condition.expr->node) : nullptr;
+   static const std::set<std::string> comparisons{"<", "<=", ">", ">=", "==", "!="};
+   if (cmp == nullptr || !comparisons.count(cmp->op)) return out;
+   const auto metric_name = [this](const ast::Expr& e) -> std::string {
+      const auto* ref = std::get_if<ast::NameRef>(&e.node);
+      return ref != nullptr && metrics_.count(ref->name) ? ref->name : "";
+   };
+   std::string metric = metric_name(*cmp->lhs);
+   const ast::Expr* threshold = cmp->rhs.get();
+   std::string op = cmp->op;
+   if (metric.empty()) {
+      metric = metric_name(*cmp->rhs);
+      threshold = cmp->lhs.get();
+      op = mirrored(op);
+   }
+   if (metric.empty() || !is_constant_side(*threshold, metrics_)) return out;
+   try {
+      out["threshold"] = evaluator(frame).eval(*threshold).display();
+      out["metric"] = metric;
+      out["op"] = op;
+   } catch (const std::exception&) {
+      // Not worth failing a sample over: the view shows the condition as written.
+   }
+   return out;
+}
+
+namespace {
+
 json observations_json(const std::vector<Observation>& observations)
 {
    json out = json::object();
@@ -158,8 +215,10 @@ Flow Interpreter::Impl::run_watch(const ast::Step& step, const ast::WatchStep& w
                       {"values", observations_json(cs.observations)},
                       {"at", now}};
             if (!cs.ok) data["error"] = cs.error;
+            json shown = data;
+            shown.update(condition_progress(c, a, frame));
             emit(RunEvent::Kind::Sample, id,
-                 fmt::format("{}: {} ({})", what, cs.ok ? (cs.value ? "ok" : "failing") : "no sample", seen), data);
+                 fmt::format("{}: {} ({})", what, cs.ok ? (cs.value ? "ok" : "failing") : "no sample", seen), shown);
             // Journal the samples that decide something, not every sample.
             if (a.changed || a.verdict == Verdict::Breached || a.verdict == Verdict::MonitoringLost)
                record("sample", id, data);
@@ -237,8 +296,10 @@ Flow Interpreter::Impl::run_await(const ast::Step& step, const ast::AwaitStep& a
          const TimeMs now = world_.clock().now();
          const Assessment a = tracker.observe(cs.ok ? reading_for_trigger(cs.value) : Reading::Error, now);
          last = cs.ok ? describe_observations(cs.observations) : cs.error;
+         json shown{{"condition", what}, {"values", observations_json(cs.observations)}, {"verdict", verdict_name(a.verdict)}};
+         shown.update(condition_progress(await.condition, a, frame));
          emit(RunEvent::Kind::Sample, id, fmt::format("{}: {} ({})", what, cs.ok ? (cs.value ? "true" : "false") : "no sample", last),
-              {{"condition", what}, {"values", observations_json(cs.observations)}, {"verdict", verdict_name(a.verdict)}});
+              shown);
          if (a.verdict == Verdict::Breached) {
             record("sample", id, {{"condition", what}, {"values", observations_json(cs.observations)}, {"met", true}});
             Performed p;

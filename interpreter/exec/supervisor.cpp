@@ -212,6 +212,19 @@ void Interpreter::Impl::arm_triggers(const ast::Phase& phase)
    }
 }
 
+json Interpreter::Impl::armed_triggers_json() const
+{
+   json out = json::array();
+   for (const auto& armed : triggers_) {
+      const ast::Trigger& t = *armed.trigger;
+      out.push_back({{"trigger", t.name},
+                     {"title", t.title.empty() ? t.name : t.title},
+                     {"severity", t.is_warning ? "warning" : severity_name(t.severity)},
+                     {"condition", describe(*t.condition.expr)}});
+   }
+   return out;
+}
+
 void Interpreter::Impl::disarm_triggers() { triggers_.clear(); }
 
 TimeMs Interpreter::Impl::next_trigger_due() const
@@ -256,8 +269,14 @@ Stop Interpreter::Impl::sample_triggers()
                 {"verdict", verdict_name(a.verdict)},
                 {"seen", seen},
                 {"at", now}};
+      json shown = data;
+      shown["values"] = json::object();
+      for (const auto& o : cs.observations) shown["values"][o.name] = o.value.display();
+      shown.update(condition_progress(trigger.condition, a, main_frame_));
+      shown["severity"] = trigger.is_warning ? "warning" : severity_name(trigger.severity);
+      if (armed.grace_until) shown["grace_until"] = *armed.grace_until;
       emit(RunEvent::Kind::Sample, current_step_,
-           fmt::format("trigger {}: {} ({})", trigger.name, verdict_name(a.verdict), seen), data);
+           fmt::format("trigger {}: {} ({})", trigger.name, verdict_name(a.verdict), seen), shown);
       if (a.changed || a.verdict == Verdict::Breached || a.verdict == Verdict::MonitoringLost)
          record("sample", current_step_, data);
 
