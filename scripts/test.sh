@@ -60,7 +60,7 @@ if [ "${RUNBOOK_SKIP_SANITIZE:-0}" != 1 ]; then
       export ASAN_OPTIONS=detect_leaks=1:halt_on_error=1:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=0
       export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
       export LSAN_OPTIONS=suppressions=$PWD/scripts/lsan.supp:print_suppressions=0
-      ctest --test-dir build-asan --output-on-failure -j"$jobs" -R '^(unit|integration): '
+      ctest --test-dir build-asan --output-on-failure -j"$jobs" -R '^(unit|integration):'
    )
    stage_done "tests (ASan+UBSan)"
 fi
