@@ -55,13 +55,14 @@ inline std::string parse_check(const std::string& text)
    return rendered;
 }
 
-/// Parses `text` as a scenario and renders its diagnostics.
+/// Parses `text` as a scenario, asks it for its runbook's path and renders
+/// its diagnostics.
 inline std::string scenario(const std::string& text)
 {
    Diagnostics diags;
    const sim::Scenario parsed = sim::parse_scenario("fuzz.scenario", text, diags);
-   (void)parsed;   // diags point into its source: keep it alive while rendering
-   return render_text(diags, false);
+   // diags point into its source: keep it alive while rendering
+   return parsed.runbook_path() + render_text(diags, false);
 }
 
 }  // namespace runbook::fuzz

@@ -27,8 +27,17 @@ while (($#)); do
    shift
 done
 
-CC=clang CXX=clang++ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRUNBOOK_FUZZ=ON >/dev/null
+# libFuzzer ships with clang (scripts/setup.sh installs clang and
+# libclang-rt-14-dev); Debian names the versioned binary clang++-14.
+clangxx=$(command -v clang++ || command -v clang++-14 || true)
+if [ -z "$clangxx" ]; then
+   echo "fuzz.sh: clang++ not found (scripts/setup.sh installs it)" >&2
+   exit 2
+fi
+build_start=$SECONDS
+CXX=$clangxx cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRUNBOOK_FUZZ=ON >/dev/null
 cmake --build build-fuzz -j"$(nproc)" --target parse_check_fuzz scenario_fuzz
+echo "== fuzz build (clang, libFuzzer+ASan+UBSan): $((SECONDS - build_start)) s"
 
 # name  seed files                                          regressions folder  dictionary
 targets=(parse_check_fuzz scenario_fuzz)
@@ -46,6 +55,9 @@ status=0
 for target in "${targets[@]}"; do
    corpus=build-fuzz/corpus/$target
    artifacts=build-fuzz/artifacts/$target
+   # Findings of an earlier run were copied to tests/regressions/ then:
+   # only this run's count.
+   rm -rf "$artifacts"
    mkdir -p "$corpus" "$artifacts"
    seed_files "$target" | while read -r f; do cp -f "$f" "$corpus/seed-$(sha1sum "$f" | cut -c1-12)"; done
    log=build-fuzz/$target.log

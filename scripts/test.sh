@@ -1,54 +1,72 @@
 #!/usr/bin/env bash
-# The whole test suite, from a fresh clone: installs what is missing, then
-#   1. builds with warnings as errors and runs every test with ctest;
-#   2. builds a second tree, build-asan, with AddressSanitizer and
-#      UndefinedBehaviorSanitizer (-DRUNBOOK_SANITIZE=ON) and runs the unit
-#      and integration tests there (leak detection on, first error fatal);
-#   3. fuzzes the parser+checker and the scenario parser for 60 s each
-#      (scripts/fuzz.sh; RUNBOOK_FUZZ_SECONDS=N to change, 0 to skip).
-# Stage 1 is what CI runs on every submission (.ci/run: 2 cores, 90 minutes
-# including apt and builds). Stages 2 and 3 and the crash torture run with
-# RUNBOOK_TEST_FULL=1: they have not yet been proven to fit CI's budget next to
-# stage 1 (see docs/testing.md). Each stage prints its duration. Arguments go
-# to the first ctest (e.g. -R crash_torture).
+# The whole test suite, from a fresh clone (what CI runs, .ci/run: 2 cores,
+# 90 minutes including apt and builds). It installs what is missing, then
+#   1. builds build/ with warnings as errors and runs every ctest not
+#      labelled `long`;
+#   2. builds build-asan/ with AddressSanitizer and UndefinedBehaviorSanitizer
+#      (-DRUNBOOK_SANITIZE=ON) and runs the unit and integration tests there
+#      (leak detection on, first error fatal);
+#   3. fuzzes the parser+checker and the scenario parser, 60 s each
+#      (scripts/fuzz.sh; clang + libFuzzer, build-fuzz/).
+# Each stage prints its duration (`== stage: N s`); docs/testing.md lists
+# what they measured.
+#
+#   RUNBOOK_TEST_FULL=1      the long mode: the `long` ctests too (among them
+#                            `script: crash_torture_long`, 500 kills) and an
+#                            hour of fuzzing per target
+#   RUNBOOK_FUZZ_SECONDS=N   fuzz N s per target instead (0 skips stage 3)
+#   RUNBOOK_SKIP_SANITIZE=1  skip stage 2 (a quick local run; CI never sets it)
+# Arguments go to the first ctest (e.g. -R crash_torture).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 stage_start=$SECONDS
 stage_done() { echo "== $1: $((SECONDS - stage_start)) s"; stage_start=$SECONDS; }
 
+full=${RUNBOOK_TEST_FULL:-0}
+if [ "$full" = 1 ]; then
+   fuzz_seconds=${RUNBOOK_FUZZ_SECONDS:-3600}
+else
+   fuzz_seconds=${RUNBOOK_FUZZ_SECONDS:-60}
+fi
+jobs=$(nproc)
+
 bash scripts/setup.sh
 stage_done "setup"
 
+# Stage 1: the normal build, every test.
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRUNBOOK_WERROR=ON >/dev/null
-cmake --build build -j"$(nproc)"
+cmake --build build -j"$jobs"
 stage_done "build (-Werror)"
-full=${RUNBOOK_TEST_FULL:-0}
 if [ "$full" = 1 ]; then
-   ctest --test-dir build --output-on-failure -j"$(nproc)" "$@"
+   ctest --test-dir build --output-on-failure -j"$jobs" "$@"
 else
-   ctest --test-dir build --output-on-failure -j"$(nproc)" -LE long "$@"
+   ctest --test-dir build --output-on-failure -j"$jobs" -LE long "$@"
 fi
 stage_done "tests"
-[ "$full" = 1 ] || exit 0
 
-# Sanitizers. -O1 keeps ASan's reports readable and its build fast. Under
-# ASan the script tests (tests/*.test.sh: goldens, crash torture, hostile
-# world) are not rerun: they drive the binaries of the first tree, not this
-# one, and the crash torture's timing assumes an unsanitized binary.
-cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g" \
-   -DRUNBOOK_WERROR=ON -DRUNBOOK_SANITIZE=ON >/dev/null
-cmake --build build-asan -j"$(nproc)" --target runbook runbook-sandbox runbook_unit_tests runbook_integration_tests
-stage_done "build (ASan+UBSan)"
-export ASAN_OPTIONS=detect_leaks=1:halt_on_error=1:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=0
-export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
-export LSAN_OPTIONS=suppressions=$PWD/scripts/lsan.supp:print_suppressions=0
-ctest --test-dir build-asan --output-on-failure -j"$(nproc)" -R '^(unit|integration): '
-stage_done "tests (ASan+UBSan)"
-unset ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS
+# Stage 2: the unit and integration tests under ASan + UBSan. -O1 keeps the
+# reports readable and the build fast. The script tests (tests/*.test.sh) are
+# not rerun here: they drive the binaries of build/, and the crash torture's
+# timing assumes an unsanitized binary. The integration tests start this
+# tree's own `runbook` and `runbook-sandbox`, so those run sanitized too.
+if [ "${RUNBOOK_SKIP_SANITIZE:-0}" != 1 ]; then
+   cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g" \
+      -DRUNBOOK_WERROR=ON -DRUNBOOK_SANITIZE=ON >/dev/null
+   cmake --build build-asan -j"$jobs" --target runbook runbook-sandbox runbook_unit_tests runbook_integration_tests
+   stage_done "build (ASan+UBSan)"
+   (
+      export ASAN_OPTIONS=detect_leaks=1:halt_on_error=1:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=0
+      export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+      export LSAN_OPTIONS=suppressions=$PWD/scripts/lsan.supp:print_suppressions=0
+      ctest --test-dir build-asan --output-on-failure -j"$jobs" -R '^(unit|integration):'
+   )
+   stage_done "tests (ASan+UBSan)"
+fi
 
-seconds=${RUNBOOK_FUZZ_SECONDS:-60}
-if [ "$seconds" -gt 0 ]; then
-   bash scripts/fuzz.sh --seconds "$seconds"
-   stage_done "fuzzing (${seconds} s per target)"
+# Stage 3: fuzzing (its own clang tree; a finding fails the run and is kept
+# in tests/regressions/).
+if [ "$fuzz_seconds" -gt 0 ]; then
+   bash scripts/fuzz.sh --seconds "$fuzz_seconds"
+   stage_done "fuzzing (${fuzz_seconds} s per target)"
 fi

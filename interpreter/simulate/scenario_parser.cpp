@@ -15,6 +15,7 @@
 // parse_error from the action, so they read like syntax errors.
 #include "simulate/scenario_parser.hpp"
 
+#include <charconv>
 #include <cmath>
 #include <fstream>
 #include <sstream>
@@ -84,7 +85,19 @@ bool parse_quantity(std::string_view text, Quantity& out, std::string& error)
             return false;
          }
       }
-      const double number = std::stod(std::string(text.substr(number_start, i - number_start)));
+      // from_chars, not std::stod: stod throws out_of_range on a number that
+      // over- or underflows a double (hundreds of digits; found by
+      // scenario_fuzz), and it follows the locale's decimal point.
+      double number = 0;
+      const auto [end, status] = std::from_chars(text.data() + number_start, text.data() + i, number);
+      if (status == std::errc::result_out_of_range) {
+         error = fmt::format("'{}' is out of range: too many digits", text);
+         return false;
+      }
+      if (status != std::errc() || end != text.data() + i) {
+         error = fmt::format("expected a number in '{}'", text);
+         return false;
+      }
       const std::size_t unit_start = i;
       while (i < text.size() && !is_digit(text[i])) ++i;
       const std::string_view suffix = text.substr(unit_start, i - unit_start);

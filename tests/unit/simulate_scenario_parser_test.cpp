@@ -1,4 +1,5 @@
 #include <catch2/catch.hpp>
+#include <fmt/core.h>
 
 #include "simulate/scenario_parser.hpp"
 
@@ -218,6 +219,27 @@ TEST_CASE("quantities convert to the unit's base like the runbook language", "[s
    CHECK(error == "'2%5m' is not a quantity: only durations combine, as in 1h30m");
    CHECK_FALSE(parse_quantity("1.", q, error));
    CHECK(error == "expected digits after the decimal point in '1.'");
+}
+
+TEST_CASE("a quantity with more digits than a double holds is an error, not an exception", "[simulate]")
+{
+   // scenario_fuzz found `from 666...6` (400 digits): std::stod threw
+   // std::out_of_range through the parser and aborted the process.
+   Quantity q;
+   std::string error;
+   const std::string huge(400, '6');
+   CHECK_FALSE(parse_quantity(huge, q, error));
+   CHECK(error == fmt::format("'{}' is out of range: too many digits", huge));
+   const std::string tiny = "0." + std::string(400, '0') + "1s";
+   CHECK_FALSE(parse_quantity(tiny, q, error));
+   CHECK(error == fmt::format("'{}' is out of range: too many digits", tiny));
+   REQUIRE(parse_quantity("1.25s", q, error));   // from_chars reads the fraction
+   CHECK(q.value == 1250);
+
+   Diagnostics diags;
+   const Scenario s = parse_scenario("t.scenario", "metric cpu = 75% from " + huge + "\n", diags);
+   CHECK(diags.has_errors());
+   CHECK(render_text(diags).find("out of range") != std::string::npos);
 }
 
 TEST_CASE("hostile scenario text gives errors, never a crash", "[simulate]")
