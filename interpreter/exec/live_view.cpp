@@ -191,7 +191,11 @@ void LiveState::apply_sample(const RunEvent& e)
    const Condition c = condition_of(e);
    const json values = e.data.is_object() ? e.data.value("values", json::object()) : json::object();
    if (values.is_object())
-      for (const auto& [name, value] : values.items()) {
+      for (const auto& item : values.items()) {
+         // Named, not a structured binding: clang 14 (the fuzz build) cannot
+         // capture a structured binding in the lambda below.
+         const std::string& name = item.key();
+         const json& value = item.value();
          const std::string shown = tidy_number(value.is_string() ? value.get<std::string>() : value.dump());
          auto it = std::find_if(metrics.begin(), metrics.end(), [&](const auto& m) { return m.first == name; });
          if (it == metrics.end()) metrics.emplace_back(name, shown);
