@@ -136,6 +136,17 @@ public:
    {
       const auto started = std::chrono::steady_clock::now();
       HttpResponse response = perform(request);
+      // A kept-alive connection that the server closes without answering (it
+      // restarted, or dropped the idle connection as we reused it) is the
+      // known race of persistent connections. An idempotent request is sent
+      // once more on a fresh connection, as HTTP allows (RFC 9110, 9.2.2);
+      // never a POST, which the server may have acted on.
+      if (!response.ok && !response.cancelled && last_code_ == CURLE_GOT_NOTHING &&
+          (request.method == "GET" || request.method == "HEAD")) {
+         fresh_connect_ = true;
+         response = perform(request);
+         fresh_connect_ = false;
+      }
       response.elapsed_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
       return response;
    }
@@ -145,6 +156,7 @@ private:
    {
       const std::string& shown_url = request.display_url.empty() ? request.url : request.display_url;
       HttpResponse response;
+      last_code_ = CURLE_OK;
       if (handle_ == nullptr || multi_ == nullptr) {
          response.error = fmt::format("could not send the request to {}: libcurl could not create a handle", shown_url);
          return response;
@@ -169,6 +181,7 @@ private:
 
       error_buffer_[0] = '\0';
       const std::optional<CURLcode> code = transfer_until_done_or_cancelled(request.cancel);
+      last_code_ = code.value_or(CURLE_OK);
       if (!code) {
          response.cancelled = true;
          response.error = fmt::format("request to {} cancelled while in flight", shown_url);
@@ -228,6 +241,7 @@ private:
    {
       CURL* h = handle_;
       curl_easy_reset(h);
+      if (fresh_connect_) curl_easy_setopt(h, CURLOPT_FRESH_CONNECT, 1L);
       curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error_buffer_);
       curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);   // Threads and timeouts without SIGALRM.
       curl_easy_setopt(h, CURLOPT_URL, request.url.c_str());
@@ -349,6 +363,8 @@ private:
    CURL* handle_;
    CURLM* multi_;   ///< Drives handle_; owns the connection cache that keeps connections alive between requests.
    char error_buffer_[CURL_ERROR_SIZE] = {};   ///< libcurl writes into it during perform: must outlive the handle's use.
+   CURLcode last_code_ = CURLE_OK;              ///< How the last transfer ended (send() retries on CURLE_GOT_NOTHING).
+   bool fresh_connect_ = false;                 ///< The next transfer opens a new connection.
    std::string method_;                        ///< CUSTOMREQUEST keeps a pointer to it until the next request.
 };
 

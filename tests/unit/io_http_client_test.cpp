@@ -360,6 +360,36 @@ TEST_CASE("http: connection failures are said in words, with the redacted URL", 
    }
 }
 
+TEST_CASE("http: a GET the server dropped unanswered is sent once more on a fresh connection, a POST never", "[io][http][hostile]")
+{
+   // The first connection is closed without an answer (a server restarting
+   // under a kept-alive request); later ones are answered.
+   std::atomic<int> connections{0};
+   RawServer server([&](int fd) {
+      RawServer::read_request_head(fd);
+      if (connections++ == 0) return;
+      RawServer::write_all(fd, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok");
+   });
+   auto client = runbook::make_curl_client();
+   SECTION("GET")
+   {
+      const HttpResponse response = client->send(get(server.url("/health")));
+      CHECK(response.ok);
+      CHECK(response.body == "ok");
+      CHECK(connections == 2);
+   }
+   SECTION("POST")
+   {
+      HttpRequest request = get(server.url("/api/traffic"));
+      request.method = "POST";
+      request.body = "{}";
+      const HttpResponse response = client->send(request);
+      CHECK_FALSE(response.ok);
+      CHECK(response.error == "server closed the connection without answering: " + server.url("/api/traffic"));
+      CHECK(connections == 1);
+   }
+}
+
 TEST_CASE("http: servers that break the exchange", "[io][http][hostile]")
 {
    auto client = runbook::make_curl_client();
