@@ -1,23 +1,16 @@
 #include <catch2/catch.hpp>
 
 #include "journal/journal.hpp"
+#include "support/scenario_support.hpp"
 #include "simulate/expectations.hpp"
 #include "simulate/scenario_parser.hpp"
 #include "simulate/timeline.hpp"
 
 using namespace runbook;
 using namespace runbook::sim;
+using runbook::test::scenario_of;
 
 namespace {
-
-Scenario scenario_of(const std::string& text)
-{
-   Diagnostics diags;
-   Scenario s = parse_scenario("t.scenario", "runbook \"a.rb\"\n" + text, diags);
-   INFO(render_text(diags));
-   REQUIRE_FALSE(diags.has_errors());
-   return s;
-}
 
 /// A hand-made result: a rollback 5m30s after a fault at T+1h.
 SimulationResult rolled_back()

@@ -1,23 +1,16 @@
 #include <catch2/catch.hpp>
 
+#include "support/scenario_support.hpp"
 #include "simulate/metric_model.hpp"
 #include "simulate/scenario_parser.hpp"
 
 using namespace runbook;
 using namespace runbook::sim;
+using runbook::test::scenario_of;
 
 namespace {
 
 constexpr double minute = 60 * 1000.0;
-
-Scenario scenario_of(const std::string& text)
-{
-   Diagnostics diags;
-   Scenario s = parse_scenario("t.scenario", "runbook \"a.rb\"\n" + text, diags);
-   INFO(render_text(diags));
-   REQUIRE_FALSE(diags.has_errors());
-   return s;
-}
 
 }  // namespace
 

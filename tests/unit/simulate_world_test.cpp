@@ -2,22 +2,15 @@
 
 #include <nlohmann/json.hpp>
 
+#include "support/scenario_support.hpp"
 #include "simulate/scenario_parser.hpp"
 #include "simulate/scenario_world.hpp"
 
 using namespace runbook;
 using namespace runbook::sim;
+using runbook::test::scenario_of;
 
 namespace {
-
-Scenario scenario_of(const std::string& text)
-{
-   Diagnostics diags;
-   Scenario s = parse_scenario("t.scenario", "runbook \"a.rb\"\n" + text, diags);
-   INFO(render_text(diags));
-   REQUIRE_FALSE(diags.has_errors());
-   return s;
-}
 
 HttpRequest request(const std::string& method, const std::string& url, const std::string& body = "")
 {
