@@ -66,16 +66,27 @@ Figures measure(const std::string& path, int runs)
 int main(int argc, char** argv)
 {
    const int runs = argc > 1 ? std::max(1, std::atoi(argv[1])) : 20;
-   const std::vector<std::pair<std::string, std::string>> cases = {
-      {"rollout, healthy (completes)", "runbooks/tests/rollout-happy.scenario"},
-      {"rollout, error spike at 25% (rolls back)", "runbooks/tests/rollout-error-spike-25.scenario"},
-      {"rollout, interrupted and resumed", "runbooks/tests/rollout-interrupted.scenario"},
+   // Each case with the exit code its label claims: a figure for a
+   // simulation that ended otherwise (failed early, say) measures nothing.
+   struct Case {
+      std::string name;
+      std::string path;
+      int expected_exit;
+   };
+   const std::vector<Case> cases = {
+      {"rollout, healthy (completes)", "runbooks/tests/rollout-happy.scenario", 0},
+      {"rollout, error spike at 25% (rolls back)", "runbooks/tests/rollout-error-spike-25.scenario", 3},
+      {"rollout, interrupted and resumed", "runbooks/tests/rollout-interrupted.scenario", 0},
    };
    fmt::print("{:<44} {:>12} {:>10} {:>10} {:>16}\n", "simulation", "virtual", "median", "best", "virtual s/wall s");
    std::vector<Figures> figures;
-   for (const auto& [name, path] : cases) {
-      const Figures f = measure(path, runs);
-      fmt::print("{:<44} {:>11.2f}h {:>8.1f}ms {:>8.1f}ms {:>16.0f}\n", name, f.virtual_ms / 3600000.0, f.median_ms, f.best_ms,
+   for (const Case& c : cases) {
+      const Figures f = measure(c.path, runs);
+      if (f.exit_code != c.expected_exit) {
+         fmt::print(stderr, "{}: the simulation ended with exit {}, expected {}\n", c.path, f.exit_code, c.expected_exit);
+         return 1;
+      }
+      fmt::print("{:<44} {:>11.2f}h {:>8.1f}ms {:>8.1f}ms {:>16.0f}\n", c.name, f.virtual_ms / 3600000.0, f.median_ms, f.best_ms,
                  f.virtual_ms / f.median_ms);
       figures.push_back(f);
    }

@@ -17,6 +17,12 @@
 #   RUNBOOK_FUZZ_SECONDS=N   fuzz N s per target instead (0 skips stage 3)
 #   RUNBOOK_SKIP_SANITIZE=1  skip stage 2 (a quick local run; CI never sets it)
 # Arguments go to the first ctest (e.g. -R crash_torture).
+#
+# The suite proves what it ran: every ctest call fails when its filter matches
+# no test (--no-tests=error), a test case whose discovered name matches nothing
+# fails (-w NoTests, tests/CMakeLists.txt), and a script test that cannot run
+# a case here fails instead of reporting it skipped (RUNBOOK_NO_SKIPS=1: CI
+# can run everything; unset it locally to let ctest report such cases skipped).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -30,6 +36,7 @@ else
    fuzz_seconds=${RUNBOOK_FUZZ_SECONDS:-60}
 fi
 jobs=$(nproc)
+export RUNBOOK_NO_SKIPS=${RUNBOOK_NO_SKIPS:-1}
 
 bash scripts/setup.sh
 stage_done "setup"
@@ -39,9 +46,9 @@ cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRUNBOOK_WERROR=ON >/dev/
 cmake --build build -j"$jobs"
 stage_done "build (-Werror)"
 if [ "$full" = 1 ]; then
-   ctest --test-dir build --output-on-failure -j"$jobs" "$@"
+   ctest --test-dir build --output-on-failure --no-tests=error -j"$jobs" "$@"
 else
-   ctest --test-dir build --output-on-failure -j"$jobs" -LE long "$@"
+   ctest --test-dir build --output-on-failure --no-tests=error -j"$jobs" -LE long "$@"
 fi
 stage_done "tests"
 
@@ -59,7 +66,7 @@ if [ "${RUNBOOK_SKIP_SANITIZE:-0}" != 1 ]; then
       export ASAN_OPTIONS=detect_leaks=1:halt_on_error=1:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=0
       export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
       export LSAN_OPTIONS=suppressions=$PWD/scripts/lsan.supp:print_suppressions=0
-      ctest --test-dir build-asan --output-on-failure -j"$jobs" -R '^(unit|integration):'
+      ctest --test-dir build-asan --output-on-failure --no-tests=error -j"$jobs" -R '^(unit|integration):'
    )
    stage_done "tests (ASan+UBSan)"
 fi

@@ -89,6 +89,15 @@ traffic_steps >baseline.traffic
 other_arrivals >baseline.other
 echo "uninterrupted run: ${full_ms} ms at --time-scale $scale, final split $baseline_split," \
      "$(wc -l <baseline.traffic) traffic changes"
+# The baseline is what every tortured run is compared with, so it must itself
+# be the rollout: all traffic on green, reached through the canary shares
+# (at least one share and the final 100%), the team told. An empty or
+# shortened baseline would make every comparison below pass.
+jq -e '.green == 100 and .blue == 0' <<<"$baseline_split" >/dev/null ||
+   { echo "the uninterrupted rollout did not end on green 100: $baseline_split" >&2; exit 1; }
+[ "$(wc -l <baseline.traffic)" -ge 2 ] ||
+   { echo "the uninterrupted rollout made $(wc -l <baseline.traffic) traffic changes, expected the canary shares and 100%" >&2; exit 1; }
+[ -s baseline.other ] || { echo "the uninterrupted rollout sent no other request (notifications)" >&2; exit 1; }
 
 # ---- checks on one finished run
 check_run()

@@ -29,7 +29,18 @@ grep -q 'wrong-expectation.scenario:13: expected outcome completed, but the run 
 }
 
 echo "== simulate is deterministic"
-a=$("$RUNBOOK" simulate runbooks/rollout.rb --scenario runbooks/tests/rollout-error-spike-25.scenario --format json || true)
-b=$("$RUNBOOK" simulate runbooks/rollout.rb --scenario runbooks/tests/rollout-error-spike-25.scenario --format json || true)
+# Two simulations of the same rollback must both end as the scenario says
+# (rolled back: exit 3, a JSON document) and print the same bytes: two
+# identical crashes are not determinism.
+scenario=runbooks/tests/rollout-error-spike-25.scenario
+set +e
+a=$("$RUNBOOK" simulate runbooks/rollout.rb --scenario "$scenario" --format json); a_status=$?
+b=$("$RUNBOOK" simulate runbooks/rollout.rb --scenario "$scenario" --format json); b_status=$?
+set -e
+if [ "$a_status" -ne 3 ] || [ "$b_status" -ne 3 ]; then
+   echo "the error-spike simulations exited $a_status and $b_status, expected 3 (rolled back) twice" >&2
+   exit 1
+fi
+jq -e '.exit_code == 3' <<<"$a" >/dev/null || { echo "the simulation's JSON does not say exit 3: $a" >&2; exit 1; }
 [ "$a" = "$b" ] || { echo "two simulations differ" >&2; exit 1; }
 echo ok

@@ -191,7 +191,7 @@ TEST_CASE("live view: a P1 in its grace period says when it acts", "[live]")
    CHECK(has_line_containing(lines, "! cpu_pressure P1", "FIRED, acts in 12m00s unless it clears"));
 }
 
-TEST_CASE("live view: a resumed wait's bar keeps its journaled deadline; wall time left on a fast clock", "[live]")
+TEST_CASE("live view: a resumed wait's bar keeps its journaled deadline, and wall time left on a fast clock", "[live]")
 {
    LiveState s;
    s.apply(event(K::RunStarted, t0, "", "run r2 of Soak started", {{"run_id", "r2"}, {"title", "Soak"}, {"time_scale", 60}}));
@@ -273,7 +273,7 @@ TEST_CASE("live view: event text cannot put control characters on the screen", "
    }
 }
 
-TEST_CASE("live view: a question pauses the view until it is answered; the end stops it", "[live]")
+TEST_CASE("live view: a question pauses the view until it is answered, and the end stops it", "[live]")
 {
    LiveState s = canary_watch();
    s.apply(event(K::Question, t0, "canary/approve", "Proceed?"));
