@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-  build-essential cmake pkg-config
+  build-essential cmake pkg-config ccache
   tao-pegtl-dev libfmt-dev libcurl4-openssl-dev libsqlite3-dev sqlite3
   catch2 libcli11-dev nlohmann-json3-dev libcpp-httplib-dev libssl-dev
   prometheus curl jq
