@@ -18,7 +18,7 @@ int main(int argc, char** argv)
 
    CLI::App app{"runbook: declarative rollout and rollback runbooks, checked, planned, simulated and journaled"};
    app.require_subcommand(1);
-   app.set_version_flag("--version", "runbook 0.1.0");
+   app.set_version_flag("--version", "runbook " RUNBOOK_VERSION);   // project(VERSION) in CMakeLists.txt
    int exit_code = runbook::exit_code::Completed;
    for (auto add : runbook::cli::all_commands()) add(app, exit_code);
 

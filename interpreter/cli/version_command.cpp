@@ -8,7 +8,7 @@ void add_version_command(CLI::App& app, int& exit_code)
 {
    auto* cmd = app.add_subcommand("version", "Print the version of runbook");
    cmd->callback([&exit_code] {
-      fmt::print("runbook 0.1.0\n");
+      fmt::print("runbook {}\n", RUNBOOK_VERSION);   // project(VERSION) in CMakeLists.txt
       exit_code = 0;
    });
 }
