@@ -9,8 +9,8 @@
 
 #include <memory>
 
-#include "exec/world.hpp"
 #include "io/http_client.hpp"
+#include "metrics/resolved_metric.hpp"
 #include "metrics/sample.hpp"
 
 namespace runbook {
