@@ -7,8 +7,8 @@
 #include <fmt/core.h>
 
 #include "exec/exit_codes.hpp"
-#include "exec/live_terminal.hpp"
-#include "exec/observers.hpp"
+#include "view/live_terminal.hpp"
+#include "view/observers.hpp"
 #include "exec/real_world.hpp"
 
 namespace runbook::cli {

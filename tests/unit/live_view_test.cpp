@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "exec/live_view.hpp"
+#include "view/live_view.hpp"
 
 using runbook::LiveRenderOptions;
 using runbook::LiveState;
@@ -303,7 +303,7 @@ TEST_CASE("live view: short durations and bars", "[live]")
 
 #include <cstdio>
 
-#include "exec/live_terminal.hpp"
+#include "view/live_terminal.hpp"
 
 namespace {
 

@@ -1,4 +1,4 @@
-#include "exec/observers.hpp"
+#include "view/observers.hpp"
 
 #include <unistd.h>
 

@@ -1,4 +1,4 @@
-#include "exec/live_view.hpp"
+#include "view/live_view.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -1,4 +1,4 @@
-#include "exec/live_terminal.hpp"
+#include "view/live_terminal.hpp"
 
 #include <sys/ioctl.h>
 #include <unistd.h>
@@ -15,8 +15,8 @@
 
 #include <fmt/core.h>
 
-#include "exec/live_view.hpp"
-#include "exec/observers.hpp"
+#include "view/live_view.hpp"
+#include "view/observers.hpp"
 
 namespace runbook {
 
