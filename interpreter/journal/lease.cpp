@@ -11,6 +11,8 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include "journal/utc_time.hpp"
+
 namespace runbook {
 
 namespace {
@@ -58,12 +60,7 @@ double wall_now_ms()
 
 std::string format_wall_time(double wall_ms)
 {
-   const std::time_t seconds = static_cast<std::time_t>(wall_ms / 1000);
-   std::tm utc{};
-   gmtime_r(&seconds, &utc);
-   char text[64];
-   std::strftime(text, sizeof text, "%Y-%m-%d %H:%M:%S UTC", &utc);
-   return text;
+   return utc_text(wall_ms, "%Y-%m-%d %H:%M:%S UTC");
 }
 
 LeaseHolder current_process_holder()
