@@ -41,6 +41,6 @@ if [ "$a_status" -ne 3 ] || [ "$b_status" -ne 3 ]; then
    echo "the error-spike simulations exited $a_status and $b_status, expected 3 (rolled back) twice" >&2
    exit 1
 fi
-jq -e '.exit_code == 3' <<<"$a" >/dev/null || { echo "the simulation's JSON does not say exit 3: $a" >&2; exit 1; }
+jq -e '.outcome.exit_code == 3' <<<"$a" >/dev/null || { echo "the simulation's JSON does not say exit 3: $a" >&2; exit 1; }
 [ "$a" = "$b" ] || { echo "two simulations differ" >&2; exit 1; }
 echo ok
