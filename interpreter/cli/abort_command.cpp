@@ -1,11 +1,12 @@
 // runbook abort RUN [--rollback NAME]: stop a running run from another
 // terminal, or send it into the named rollback at once.
 #include <fmt/core.h>
+#include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
+#include "cli/run_request.hpp"
 #include "cli/run_support.hpp"
 #include "exec/exit_codes.hpp"
-#include "exec/real_world.hpp"
 
 namespace runbook::cli {
 
@@ -20,31 +21,9 @@ void add_abort_command(CLI::App& app, int& exit_code)
        ->type_name("NAME");
    add_journal_flag(cmd, *journal_path);
    cmd->callback([=, &exit_code] {
-      auto journal = open_journal_or_report(*journal_path, "abort");
-      if (!journal) {
-         exit_code = exit_code::Invalid;
-         return;
-      }
-      try {
-         journal->runs();
-         const auto run = journal->run(*run_id);
-         if (!run) {
-            fmt::print(stderr, "runbook abort: no run {} in {}\n", *run_id, journal->path());
-            exit_code = exit_code::Invalid;
-            return;
-         }
-         if (run->status != run_status::Running) {
-            fmt::print(stderr, "runbook abort: run {} is {}, not running\n", *run_id, run->status);
-            exit_code = exit_code::Invalid;
-            return;
-         }
-         journal->post_request(*run_id, "abort", nlohmann::json{{"rollback", *rollback}, {"who", operator_identity()}}.dump());
+      exit_code = post_run_request(*journal_path, *run_id, "abort", {{"rollback", *rollback}});
+      if (exit_code == exit_code::Completed)
          fmt::print("{} sent to run {}\n", rollback->empty() ? "abort" : "rollback '" + *rollback + "'", *run_id);
-         exit_code = exit_code::Completed;
-      } catch (const JournalError& e) {
-         fmt::print(stderr, "runbook abort: {}\n", e.what());
-         exit_code = exit_code::Invalid;
-      }
    });
 }
 
