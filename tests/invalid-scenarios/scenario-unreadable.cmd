@@ -1,0 +1,1 @@
+test invalid-scenarios/no-such.scenario

@@ -1,0 +1,1 @@
+run invalid/missing-param.rb --yes

@@ -1,0 +1,5 @@
+# A duration written as a name must name a param.
+runbook "Not a duration param"
+phase "Deploy" {
+  sh "deploy" timeout deploy_timout
+}

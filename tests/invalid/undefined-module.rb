@@ -1,0 +1,5 @@
+# A call into a module that was never 'use'd.
+runbook "Undefined module"
+phase "Route" {
+  traffic.route("http://127.0.0.1:1", "token", "green", 10)
+}
