@@ -37,7 +37,7 @@ check_binary()
    echo "$prefix $declared test cases declared, $(wc -l <"$work/got") registered"
 }
 
-check_binary "unit: " "$UNIT_TESTS"
-check_binary "integration: " "$INTEGRATION_TESTS"
+check_binary "unit:" "$UNIT_TESTS"
+check_binary "integration:" "$INTEGRATION_TESTS"
 
 [ "$failures" -eq 0 ]
