@@ -19,6 +19,7 @@
 #   journal_deleted_mid_run   the journal deleted mid-run: stop before the next side effect, saying why
 #   wall_clock_step           the wall clock stepped +5 min during `wait 7s` (RUNBOOK_TEST_WALL_OFFSET_FILE):
 #                             the wait still takes 7 s, and a clock_jump is journaled
+#   use_current_param_default --use-current with an edited param default says which values it keeps and why
 #   secret_spellings          a marker secret of every awkward character class, reflected by a server in
 #                             every spelling and spliced into sh: never in output, log, log --json, journal
 set -uo pipefail
@@ -492,9 +493,30 @@ EOF
    grep -qF '***' sec.all || fail "no *** at all: was the secret used?"
 }
 
+# ---------------------------------------------------------------- an edited param default
+case_use_current_param_default()
+{
+   cat >pd.rb <<'EOF'
+runbook "Param default"
+param target: string = "old-value"
+phase "Deploy" {
+  sh "sleep 30"
+  sh "printf %s ${target} > pd-target.txt"
+}
+EOF
+   interrupt_at pd deploy/1 INT
+   sed -i 's/old-value/new-value/' pd.rb
+   local out rc
+   out=$("$RUNBOOK" resume --journal pd.db --use-current --in-doubt skip --yes </dev/null 2>&1); rc=$?
+   [ "$rc" = 0 ] || fail "exit $rc: $out"
+   grep -q "keeps the parameter values" <<<"$out" && grep -q "target = old-value" <<<"$out" ||
+      fail "resume does not say which parameter values it keeps: $out"
+   [ "$(cat pd-target.txt 2>/dev/null)" = old-value ] || fail "the kept value was not the one used"
+}
+
 all="identity_inserted_step identity_deleted_step identity_unchanged sighup_like_ctrl_c child_dies_with_runbook
      timed_out_post_in_doubt rollback_in_doubt_exit closed_pipe_quiet time_scale_range private_ca sandbox_masks_webhook
-     abort_rollback_noop journal_deleted_mid_run wall_clock_step secret_spellings"
+     abort_rollback_noop journal_deleted_mid_run wall_clock_step secret_spellings use_current_param_default"
 for case_name in ${CASES:-$all}; do
    before=$failures
    "case_$case_name"
