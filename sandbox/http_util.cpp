@@ -57,7 +57,10 @@ bool same_secret(std::string_view a, std::string_view b)
 
 std::string loggable_path(const std::string& path)
 {
+   // Everything after /hooks/slack/services/ (Slack's T.../B.../secret) is the secret.
+   static const std::string services = "/hooks/slack/services/";
    static const std::string slack = "/hooks/slack/";
+   if (path.compare(0, services.size(), services) == 0) return services + "***";
    if (path.compare(0, slack.size(), slack) == 0) return slack + "***";
    return path;
 }

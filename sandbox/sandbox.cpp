@@ -48,7 +48,7 @@ void Sandbox::mutate(const httplib::Request& request, httplib::Response& respons
    LoggedRequest entry;
    entry.seq = draft.next_seq++;
    entry.method = request.method;
-   entry.path = request.path;
+   entry.path = loggable_path(request.path);   // A Slack webhook path is its secret: masked in the log and the state file.
    entry.body = body_json(request.body);
    if (request.has_header("Idempotency-Key")) entry.idempotency_key = request.get_header_value("Idempotency-Key");
    entry.auth_scheme = auth_scheme(request);

@@ -20,6 +20,14 @@
 #   int      SIGINT at random moments (exit 130 expected, then resume)
 #   sandbox  the sandbox killed and restarted from --state while runbook is
 #            frozen (SIGSTOP), and a "power cut": both killed at once
+#   hup      SIGHUP (a dropped SSH session): like SIGINT, exit 130, then resume
+#   clock    the wall clock of the running process stepped 5 minutes forward
+#            or back (RUNBOOK_TEST_WALL_OFFSET_FILE), then SIGKILL
+#   edit     SIGKILL, then the runbook file edited (a step inserted at the top
+#            of a phase: every later step id of that phase moves) and resumed
+#            with --use-current: refused (exit 2) whenever a journal record
+#            would land on a different step, then resumed with the journaled
+#            source; exactly-once must hold through it all
 #
 # In-doubt policy, drawn per run: `redo` (--in-doubt redo on every resume),
 # or `informed`: before each resume the test looks, as an operator would, in
@@ -36,8 +44,8 @@ source "$SOURCE_DIR/tests/support/rollout_env.sh"
 
 seed=${RUNBOOK_TORTURE_SEED:-$(( $(date +%s) % 100000 ))}
 long=${RUNBOOK_TORTURE_LONG:-0}
-min_kills=${RUNBOOK_TORTURE_KILLS:-50}; min_ints=5; min_restarts=4
-if [ "$long" = 1 ]; then min_kills=500; min_ints=50; min_restarts=40; fi
+min_kills=${RUNBOOK_TORTURE_KILLS:-50}; min_ints=5; min_restarts=4; min_hups=2; min_steps=2; min_edits=2
+if [ "$long" = 1 ]; then min_kills=500; min_ints=50; min_restarts=40; min_hups=20; min_steps=20; min_edits=20; fi
 RANDOM=$seed
 echo "crash torture: seed $seed (RUNBOOK_TORTURE_SEED=$seed replays it)"
 
@@ -50,6 +58,11 @@ export RUNBOOK_SANDBOX_TOKEN=$LB_ADMIN_TOKEN
 sandbox_start "$work"
 profile_flags "$SOURCE_DIR/runbooks/rollout.rb"
 rollout=("$SOURCE_DIR/runbooks/rollout.rb" "${PROFILE_FLAGS[@]}")
+# The edit mode's own copy, edited between a crash and the resume.
+cp "$SOURCE_DIR/runbooks/rollout.rb" "$work/edited-rollout.rb"
+export RUNBOOK_TEST_WALL_OFFSET_FILE=$work/wall-offset
+echo 0 >"$RUNBOOK_TEST_WALL_OFFSET_FILE"
+resume_flags=()
 scale=${RUNBOOK_TORTURE_SCALE:-600}
 failures=0
 
@@ -185,7 +198,7 @@ check_run()
 
 # ---- one tortured run: start, interrupt at random moments, resume until it ends
 run_pid=""
-kills=0; ints=0; restarts=0; runs=0; attempts_total=0; redone_total=0; skipped_total=0
+kills=0; ints=0; hups=0; clock_steps=0; edits=0; edit_refusals=0; restarts=0; runs=0; attempts_total=0; redone_total=0; skipped_total=0
 start_or_resume()
 {
    local db=$1 policy=$2
@@ -198,9 +211,13 @@ start_or_resume()
    # open it at once.
    : >"$db.attempt.out"
    if [ "${started:-0}" = 0 ]; then
-      "$RUNBOOK" run "${rollout[@]}" --journal "$db" --yes --time-scale "$scale" --in-doubt "$policy" >"$db.attempt.out" 2>&1 &
+      local file=${rollout[0]}
+      [ "${edit_mode:-0}" = 1 ] && file=$work/edited-rollout.rb
+      "$RUNBOOK" run "$file" "${rollout[@]:1}" --journal "$db" --yes --time-scale "$scale" --in-doubt "$policy" \
+         >"$db.attempt.out" 2>&1 &
    else
-      "$RUNBOOK" resume --journal "$db" --yes --time-scale "$scale" --in-doubt "$policy" >"$db.attempt.out" 2>&1 &
+      "$RUNBOOK" resume --journal "$db" --yes --time-scale "$scale" --in-doubt "$policy" ${resume_flags[@]+"${resume_flags[@]}"} \
+         >"$db.attempt.out" 2>&1 &
    fi
    run_pid=$!
 }
@@ -288,6 +305,7 @@ torture_one()
    while :; do
       attempts=$((attempts + 1)); attempts_total=$((attempts_total + 1))
       if [ "$attempts" -gt 400 ]; then fail "$label: still not finished after 400 resumes"; return; fi
+      edit_mode=0; [ "$mode" = edit ] && edit_mode=1
       before=$(finished_steps "$db"); before=${before:-0}
       start_or_resume "$db" "$policy"
       # SIGINT always waits for progress: a background job of a script
@@ -314,6 +332,23 @@ torture_one()
             int)
                sent_int=$(finished_steps "$db")
                kill -INT "$run_pid" 2>/dev/null || sent_int="" ;;
+            hup)
+               sent_int=$(finished_steps "$db")
+               kill -HUP "$run_pid" 2>/dev/null && hups=$((hups + 1)) || sent_int="" ;;
+            clock)
+               # The wall clock steps under the running process; durations
+               # are monotonic, so the run carries on unaffected until killed.
+               echo $(( RANDOM % 2 ? 300000 : -300000 )) >"$RUNBOOK_TEST_WALL_OFFSET_FILE"
+               random_sleep
+               kill -KILL "$run_pid" 2>/dev/null && kills=$((kills + 1)) && clock_steps=$((clock_steps + 1))
+               echo 0 >"$RUNBOOK_TEST_WALL_OFFSET_FILE" ;;
+            edit)
+               kill -KILL "$run_pid" 2>/dev/null && kills=$((kills + 1))
+               # A step inserted at the top of a random phase.
+               local phase=$(( RANDOM % 4 + 1 ))
+               awk -v n="$phase" '{ print } /^phase / { seen++; pending = seen == n } pending && /\{ *$/ { print "  log \"inserted by the torture\""; pending = 0 }' \
+                  "$work/edited-rollout.rb" >"$work/edited.tmp" && mv "$work/edited.tmp" "$work/edited-rollout.rb"
+               edits=$((edits + 1)) ;;
             sandbox)
                if [ $((RANDOM % 2)) = 0 ]; then
                   # Freeze runbook, crash and restart the sandbox, thaw: the
@@ -337,6 +372,20 @@ torture_one()
       { wait "$run_pid"; } 2>/dev/null; rc=$?    # (no "Killed" line per kill)
       run_pid=""
       cat "$db.attempt.out" >>"$db.out"
+      if [ "$mode" = edit ] && [ "$rc" != 0 ]; then
+         # Resume the edited file; a refusal names what changed, and the
+         # journaled source carries on.
+         resume_flags=(--use-current)
+      else
+         resume_flags=()
+      fi
+      if [ "$rc" = 2 ] && [ "$mode" = edit ] && grep -q "refusing --use-current" "$db.attempt.out"; then
+         grep -q "was .*, is now\|not in the file any more\|defined differently" "$db.attempt.out" ||
+            { fail "$label: the refusal does not say what changed: $(tail -3 "$db.attempt.out")"; return; }
+         edit_refusals=$((edit_refusals + 1))
+         resume_flags=()
+         rc=137   # Resume again, with the journaled source.
+      fi
       if [ -n "$sent_int" ]; then
          if [ "$rc" = 130 ]; then
             ints=$((ints + 1))
@@ -382,8 +431,21 @@ done
 while [ "$failures" -eq 0 ] && [ "$restarts" -lt "$min_restarts" ]; do
    n=$((n + 1)); torture_one sandbox "sandbox-$n" "${policies[RANDOM % 2]}"
 done
+while [ "$failures" -eq 0 ] && [ "$hups" -lt "$min_hups" ]; do
+   n=$((n + 1)); torture_one hup "hup-$n" "${policies[RANDOM % 2]}"
+done
+while [ "$failures" -eq 0 ] && [ "$clock_steps" -lt "$min_steps" ]; do
+   n=$((n + 1)); torture_one clock "clock-$n" "${policies[RANDOM % 2]}"
+done
+while [ "$failures" -eq 0 ] && [ "$edits" -lt "$min_edits" ]; do
+   n=$((n + 1)); cp "$SOURCE_DIR/runbooks/rollout.rb" "$work/edited-rollout.rb"
+   torture_one edit "edit-$n" "${policies[RANDOM % 2]}"
+done
+resume_flags=()
 elapsed=$(( ($(now_ms) - t_start) / 1000 ))
 
+echo "crash torture (seed $seed): $hups SIGHUPs, $clock_steps wall-clock steps, $edits edits between crash and" \
+     "resume ($edit_refusals --use-current refused)"
 echo "crash torture (seed $seed): $runs runs completed after $kills SIGKILLs, $ints SIGINTs and" \
      "$restarts sandbox restarts ($attempts_total starts and resumes; in-doubt steps: $redone_total redone," \
      "$skipped_total marked done), in ${elapsed} s; $failures failures"

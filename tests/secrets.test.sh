@@ -118,7 +118,7 @@ param value: string = "harmless"
 param sandbox: string = "http://127.0.0.1:1"
 phase "Splice" {
   sh "printf '%s' ${value} > from-param.txt"
-  http get "${sandbox}/sandbox/requests?path=/hooks/slack/inject" expect status 200 as resp
+  http get "${sandbox}/sandbox/requests?path=/hooks/slack/" expect status 200 as resp
   sh "printf '%s' ${resp.json.requests[0].body.text} > from-http.txt"
 }
 EOF

@@ -3,6 +3,7 @@
 // The run continues with the source journaled when it started. If the file on
 // disk changed since, resume says so and what differs; --use-current adopts
 // the file on disk, but only when every step already done is unchanged in it.
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -70,6 +71,28 @@ std::vector<std::string> param_flags(const RunInfo& run, const std::vector<std::
          flags.push_back(name + "=" + (value.is_string() ? value.get<std::string>() : value.dump()));
    flags.insert(flags.end(), given.begin(), given.end());
    return flags;
+}
+
+/// --use-current adopts the file's steps, not its param defaults: the run
+/// keeps the values it started with (steps already done used them). Says
+/// which, so an edited default is not silently ignored.
+std::string kept_params_note(const RunInfo& run, const std::vector<std::string>& given)
+{
+   const nlohmann::json params = nlohmann::json::parse(run.params_json.empty() ? "{}" : run.params_json, nullptr, false);
+   if (!params.is_object() || params.empty()) return "";
+   std::string kept;
+   for (const auto& item : params.items()) {
+      const bool overridden = std::any_of(given.begin(), given.end(), [&item](const std::string& flag) {
+         return flag.compare(0, item.key().size() + 1, item.key() + "=") == 0;
+      });
+      if (overridden) continue;
+      kept += fmt::format("\n  {} = {}", item.key(), item.value().is_string() ? item.value().get<std::string>()
+                                                                              : item.value().dump());
+   }
+   if (kept.empty()) return "";
+   return fmt::format("runbook resume: the run keeps the parameter values it started with (steps already done used "
+                      "them), whatever the defaults in the current file say; pass -p NAME=VALUE to change one:{}\n",
+                      kept);
 }
 
 /// When no run is resumable because live processes still hold the unfinished
@@ -187,7 +210,8 @@ int run_resume(const ResumeFlags& flags)
       }
       settings.require_unchanged_done = true;
       fmt::print(stderr, "runbook resume: adopting the current file (--use-current) if the steps already done are "
-                         "unchanged in it\n");
+                         "unchanged in it\n{}",
+                 kept_params_note(*run, flags.run.load.params));
       return drive_run(loaded.program, *journal, run_flags, run->runbook_path, run->id, run->clock_origin_ms,
                        std::move(settings));
    }

@@ -12,6 +12,12 @@ namespace runbook::cli {
 int post_run_request(const std::string& journal_path, const std::string& run_id, const char* kind, nlohmann::json data,
                      const char* not_running_note)
 {
+   return post_run_request(journal_path, run_id, kind, std::move(data), not_running_note, nullptr);
+}
+
+int post_run_request(const std::string& journal_path, const std::string& run_id, const char* kind, nlohmann::json data,
+                     const char* not_running_note, const RequestPointless& pointless)
+{
    auto journal = open_journal_or_report(journal_path, kind);
    if (!journal) return exit_code::Invalid;
    try {
@@ -24,6 +30,12 @@ int post_run_request(const std::string& journal_path, const std::string& run_id,
       if (run->status != run_status::Running) {
          fmt::print(stderr, "runbook {}: run {} is {}, not running{}\n", kind, run_id, run->status, not_running_note);
          return exit_code::Invalid;
+      }
+      if (pointless) {
+         if (const auto reason = pointless(*run)) {
+            fmt::print("{}\n", *reason);
+            return exit_code::Completed;
+         }
       }
       data["who"] = operator_identity();
       journal->post_request(run_id, kind, data.dump());

@@ -2,9 +2,13 @@
 // `runbook abort`): the run polls its journal for them.
 #pragma once
 
+#include <functional>
+#include <optional>
 #include <string>
 
 #include <nlohmann/json_fwd.hpp>
+
+#include "journal/journal.hpp"
 
 namespace runbook::cli {
 
@@ -16,5 +20,14 @@ namespace runbook::cli {
 /// approval"), or a journal that cannot be read.
 int post_run_request(const std::string& journal_path, const std::string& run_id, const char* kind, nlohmann::json data,
                      const char* not_running_note = "");
+
+/// Says why a request to a running run would do nothing (e.g. an abort of a
+/// run that is already rolling back), or nothing when it should be sent.
+using RequestPointless = std::function<std::optional<std::string>(const RunInfo&)>;
+
+/// As above, but first asks `pointless`: when it has a reason, the reason is
+/// printed, nothing is sent and the exit code is 0 (nothing went wrong).
+int post_run_request(const std::string& journal_path, const std::string& run_id, const char* kind, nlohmann::json data,
+                     const char* not_running_note, const RequestPointless& pointless);
 
 }  // namespace runbook::cli

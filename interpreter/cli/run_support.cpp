@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <cmath>
 #include <csignal>
 
 #include <fmt/core.h>
@@ -10,6 +11,8 @@
 #include "view/live_terminal.hpp"
 #include "view/observers.hpp"
 #include "exec/real_world.hpp"
+#include "io/child_reaper.hpp"
+#include "io/http_client.hpp"
 
 namespace runbook::cli {
 
@@ -42,6 +45,28 @@ std::unique_ptr<RunObserver> make_observer(const std::string& output, World& wor
    return make_live_observer(stdout, std::move(options));
 }
 
+constexpr double min_time_scale = 0.001;
+constexpr double max_time_scale = 1000000;
+
+/// --time-scale: a finite factor in a range where runbook time stays exact.
+/// NaN compares false with everything and slipped through a "> 0" check (the
+/// run went at real time); 1e300 overflowed runbook time into infinity.
+CLI::Validator time_scale_range()
+{
+   return CLI::Validator(
+      [](const std::string& text) -> std::string {
+         double value = 0;
+         if (!CLI::detail::lexical_cast(text, value))
+            return "--time-scale must be a number, not '" + text + "'";
+         if (!std::isfinite(value) || value < min_time_scale || value > max_time_scale)
+            return fmt::format("--time-scale must be a finite number from {} to {} (runbook time per wall "
+                               "time), not '{}'",
+                               min_time_scale, max_time_scale, text);
+         return "";
+      },
+      "SCALE");
+}
+
 }  // namespace
 
 const std::atomic<bool>& interrupt_flag() { return g_interrupt; }
@@ -55,6 +80,9 @@ void install_interrupt_handler()
    action.sa_flags = 0;
    sigaction(SIGINT, &action, nullptr);
    sigaction(SIGTERM, &action, nullptr);
+   // A dropped SSH session (the most common interruption of a rollout) is
+   // Ctrl-C too: stop cleanly, journaled, resumable, exit 130.
+   sigaction(SIGHUP, &action, nullptr);
 }
 
 void add_journal_flag(CLI::App* cmd, std::string& journal)
@@ -70,8 +98,14 @@ void add_run_flags(CLI::App* cmd, RunFlags& flags)
    cmd->add_option("--in-doubt", flags.in_doubt,
                    "A step that started but never finished and is not safe to repeat: ask, redo, skip (mark done) or fail")
        ->check(CLI::IsMember({"ask", "redo", "skip", "fail"}));
-   cmd->add_option("--time-scale", flags.time_scale, "Run N times faster than real time (rehearsals, demos)")
-       ->check(CLI::PositiveNumber);
+   cmd->add_option("--time-scale", flags.time_scale,
+                   "Run N times faster than real time (rehearsals, demos), from 0.001 to 1000000")
+       ->check(time_scale_range());
+   cmd->add_option("--cacert", flags.cacert,
+                   "CA certificates (PEM) that verify HTTPS servers instead of the system's (default: "
+                   "$CURL_CA_BUNDLE, then $SSL_CERT_FILE); verification stays on")
+       ->check(CLI::ExistingFile)
+       ->type_name("FILE");
    cmd->add_option("--output", flags.output,
                    "Output: auto (the live view on a terminal, plain lines otherwise), live, plain (line by line; "
                    "also: text) or json (one event per line)")
@@ -92,6 +126,9 @@ int drive_run(const Program& program, Journal& journal, const RunFlags& flags, c
               const std::string& resume_id, double clock_origin, RunSettings settings)
 {
    install_interrupt_handler();
+   // Should this process die unexpectedly, its commands die with it.
+   start_child_reaper("/proc/self/exe");
+   if (!flags.cacert.empty()) set_ca_file(flags.cacert);
    RealWorldOptions world_options;
    world_options.time_scale = flags.time_scale > 0 ? flags.time_scale : 1;
    world_options.clock_origin = clock_origin;
@@ -107,11 +144,15 @@ int drive_run(const Program& program, Journal& journal, const RunFlags& flags, c
 
    Interpreter interpreter(program, *world, journal, *observer, std::move(settings));
    const RunOutcome outcome = resume_id.empty() ? interpreter.start(runbook_path) : interpreter.resume(resume_id);
-   if (outcome.run_id.empty() || outcome.status.empty()) {
-      // Refused before the run started (bad parameter, missing secret, journal, lease).
-      fmt::print(stderr, "runbook {}: {}\n", resume_id.empty() ? "run" : "resume", outcome.summary);
-   } else if (flags.output != "json" && outcome.exit_code != exit_code::Completed) {
-      fmt::print(stderr, "run {}: {}\n", outcome.run_id, outcome.summary);
+   try {
+      if (outcome.run_id.empty() || outcome.status.empty()) {
+         // Refused before the run started (bad parameter, missing secret, journal, lease).
+         fmt::print(stderr, "runbook {}: {}\n", resume_id.empty() ? "run" : "resume", outcome.summary);
+      } else if (flags.output != "json" && outcome.exit_code != exit_code::Completed) {
+         fmt::print(stderr, "run {}: {}\n", outcome.run_id, outcome.summary);
+      }
+   } catch (const std::system_error&) {
+      // The terminal hung up: the outcome is journaled; the exit code still says it.
    }
    return outcome.exit_code;
 }

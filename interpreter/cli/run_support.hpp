@@ -21,6 +21,7 @@ struct RunFlags {
    std::string in_doubt = "ask";   ///< --in-doubt ask|redo|skip|fail
    double time_scale = 0;          ///< --time-scale N; 0: not given (run: real time; resume: the run's own scale)
    std::string output = "auto";    ///< --output auto|live|plain|text|json (text: plain, kept for scripts)
+   std::string cacert;             ///< --cacert FILE; empty: $CURL_CA_BUNDLE, $SSL_CERT_FILE or the system's
 };
 
 /// Adds the flags `run` and `resume` share.

@@ -2,27 +2,49 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
+#include <cstdlib>
+#include <fstream>
 #include <thread>
 
 namespace runbook {
 
 namespace {
 
-TimeMs wall_now()
+/// The test offset (RUNBOOK_TEST_WALL_OFFSET_FILE), 0 when not set.
+double test_wall_offset_ms()
 {
-   using namespace std::chrono;
-   return static_cast<TimeMs>(duration_cast<microseconds>(system_clock::now().time_since_epoch()).count()) / 1000.0;
+   static const char* const file = std::getenv("RUNBOOK_TEST_WALL_OFFSET_FILE");
+   if (file == nullptr || *file == '\0') return 0;
+   std::ifstream in(file);
+   double offset = 0;
+   return in >> offset && std::isfinite(offset) ? offset : 0;
 }
 
-/// A clock whose runbook time runs `factor` times faster than the wall from an
-/// anchor: at wall time `anchor` runbook time was `anchor` too. factor 1 is
-/// the real clock.
+double steady_ms()
+{
+   using namespace std::chrono;
+   return static_cast<double>(duration_cast<microseconds>(steady_clock::now().time_since_epoch()).count()) / 1000.0;
+}
+
+/// A clock whose runbook time runs `factor` times faster than real time from
+/// an anchor: at wall time `anchor` runbook time was `anchor` too. factor 1
+/// is the real clock. The wall clock is read once, at construction; after
+/// that time advances with the monotonic clock.
 class LinearClock : public Clock {
 public:
-   LinearClock(double factor, TimeMs anchor) : factor_(factor), anchor_(anchor) {}
+   LinearClock(double factor, TimeMs anchor)
+      : factor_(factor), wall_at_start_(wall_clock_ms()), steady_at_start_(steady_ms()),
+        runbook_at_start_(anchor + (wall_at_start_ - anchor) * factor)
+   {
+   }
 
-   TimeMs now() const override { return anchor_ + (wall_now() - anchor_) * factor_; }
+   TimeMs now() const override { return runbook_at_start_ + (steady_ms() - steady_at_start_) * factor_; }
    double scale() const override { return factor_; }
+   double wall_drift_ms() const override
+   {
+      return (wall_clock_ms() - wall_at_start_) - (steady_ms() - steady_at_start_);
+   }
 
    bool sleep_until(TimeMs t, const std::atomic<bool>* cancel) override
    {
@@ -38,19 +60,28 @@ public:
 
 private:
    double factor_;
-   TimeMs anchor_;
+   TimeMs wall_at_start_;
+   double steady_at_start_;
+   TimeMs runbook_at_start_;
 };
 
 }  // namespace
 
-std::unique_ptr<Clock> make_real_clock() { return std::make_unique<LinearClock>(1.0, wall_now()); }
+TimeMs wall_clock_ms()
+{
+   using namespace std::chrono;
+   const auto since_epoch = duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
+   return static_cast<TimeMs>(since_epoch) / 1000.0 + test_wall_offset_ms();
+}
+
+std::unique_ptr<Clock> make_real_clock() { return std::make_unique<LinearClock>(1.0, wall_clock_ms()); }
 
 std::unique_ptr<Clock> make_scaled_clock(double factor, TimeMs origin)
 {
    // The wall time that has passed since the run started counts `factor`
    // times, including the gap while the run was interrupted: a journaled
    // deadline keeps its meaning on every clock.
-   return std::make_unique<LinearClock>(factor > 0 ? factor : 1.0, origin > 0 ? origin : wall_now());
+   return std::make_unique<LinearClock>(factor > 0 ? factor : 1.0, origin > 0 ? origin : wall_clock_ms());
 }
 
 bool VirtualClock::sleep_until(TimeMs t, const std::atomic<bool>* cancel)

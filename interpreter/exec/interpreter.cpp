@@ -18,6 +18,12 @@ double wall_ms_now()
    return static_cast<double>(duration_cast<microseconds>(system_clock::now().time_since_epoch()).count()) / 1000.0;
 }
 
+double steady_ms_now()
+{
+   using namespace std::chrono;
+   return static_cast<double>(duration_cast<microseconds>(steady_clock::now().time_since_epoch()).count()) / 1000.0;
+}
+
 std::string Frame::runtime_id(const std::string& static_id) const
 {
    // The longest rewritten prefix wins: the innermost loop's iteration.
@@ -68,7 +74,14 @@ void Interpreter::Impl::emit(RunEvent::Kind kind, const std::string& step_id, co
 {
    RunEvent event{kind, world_.clock().now(), redact(step_id), redact(text), redactor_.redact_json(data)};
    std::lock_guard<std::mutex> lock(emit_mutex_);
-   observer_.on_event(event);
+   if (output_lost_) return;
+   try {
+      observer_.on_event(event);
+   } catch (const std::system_error&) {
+      // The terminal hung up (EIO) or the reader of a pipe went away (EPIPE):
+      // the run goes on, or stops cleanly, journaled; it is only not shown.
+      output_lost_ = true;
+   }
 }
 
 void Interpreter::Impl::record(const std::string& kind, const std::string& step_id, const json& data)
@@ -276,7 +289,7 @@ RunOutcome Interpreter::Impl::resume(const std::string& run_id)
          std::string text;
          for (const auto& p : problems) text += "\n  " + p;
          return RunOutcome{exit_code::Invalid, run_id, "",
-                           redact("refusing --use-current: steps already done changed in the file:" + text +
+                           redact("refusing --use-current: steps the journal has records of (done or in doubt) changed in the file:" + text +
                                   "\nresume without --use-current to continue with the journaled source")};
       }
    }
@@ -311,8 +324,12 @@ std::vector<std::string> Interpreter::Impl::verify_done_steps()
    undo_stack_.clear();
    std::vector<std::string> problems = changed_done_;
    for (const auto& [id, record] : records_)
-      if ((record.outcome == step_outcome::Done || record.outcome == step_outcome::MarkedDone) && !visited_done_.count(id))
-         problems.push_back(fmt::format("step {} ({}) was done but is not in the file any more", id, record.kind));
+      if (record.outcome != step_outcome::Failed && !visited_done_.count(id))
+         problems.push_back(fmt::format("step {} ({} `{}`) was {} but is not in the file any more", id, record.kind,
+                                        journaled_summary(record.inputs_json),
+                                        record.outcome == step_outcome::Done || record.outcome == step_outcome::MarkedDone
+                                           ? "done"
+                                           : "in doubt"));
    return problems;
 }
 
@@ -389,7 +406,11 @@ RunOutcome Interpreter::Impl::finish(Flow flow, bool in_rollback)
       break;
    }
    if (keep_resumable_ && (flow == Flow::Aborted || flow == Flow::Failed)) {
+      // Not a failed rollback: a step waits to be settled (docs/cli.md: exit
+      // 1, resumable), in rollback mode as on the forward path.
+      outcome.exit_code = exit_code::Failed;
       outcome.status = run_status::Interrupted;
+      if (in_rollback) outcome.summary = fmt::format("the rollback '{}' stopped: {}", rollback_name_, stop_message_);
       outcome.summary += fmt::format(" (run {} stays resumable)", run_id_);
    }
    outcome.summary = redact(outcome.summary);

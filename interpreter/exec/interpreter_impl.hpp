@@ -97,6 +97,9 @@ struct ArmedTrigger {
    std::optional<TimeMs> grace_until;  ///< P1: the rollback starts then unless it clears.
 };
 
+/// The "summary" of a journaled step's inputs ("POST https://...", "./deploy.sh").
+std::string journaled_summary(const std::string& inputs_json);
+
 struct Interpreter::Impl : EvalHooks {
    Impl(const Program& program, World& world, Journal& journal, RunObserver& observer, RunSettings settings);
 
@@ -157,6 +160,9 @@ struct Interpreter::Impl : EvalHooks {
    std::string settle_in_doubt(const std::string& id, const Resolved& resolved);
    void restore_capture(const ast::Step& step, Frame& frame, const json& result);
    std::string def_hash(const ast::Step& step, const Resolved& resolved) const;
+   /// How the step at a record's id differs from the step the record was
+   /// journaled for (kind, definition as written), or "" when it applies.
+   std::string record_mismatch(const StepRecord& record, const Resolved& resolved, const std::string& hash) const;
 
    // ------------------------------------------------------------ step_effects.cpp
    Flow run_sh(const ast::Step& step, const ast::ShStep& sh, Frame& frame, const std::string& id);
@@ -213,6 +219,10 @@ struct Interpreter::Impl : EvalHooks {
    void run_pending_actions();
    Stop poll_requests(bool remote_approve);
    void heartbeat();
+   /// What a `runbook abort` that does not stop the running rollback says instead.
+   std::string rollback_request_note(const std::string& target, const std::string& who) const;
+   /// Journals a step of the wall clock seen since the last heartbeat.
+   void notice_clock_jump();
    TimeMs next_trigger_due() const;
    bool virtual_time() const { return world_.clock().scale() == 0; }
    bool interrupted() const { return settings_.interrupt != nullptr && settings_.interrupt->load(); }
@@ -227,6 +237,7 @@ struct Interpreter::Impl : EvalHooks {
    World& world_;
    Journal& journal_;
    RunObserver& observer_;
+   bool output_lost_ = false;                  ///< stdout went away (SIGHUP, closed pipe): events only journaled.
    RunSettings settings_;
    Redactor redactor_;
    std::mutex emit_mutex_;   ///< Output chunks arrive from the worker thread.
@@ -261,7 +272,9 @@ struct Interpreter::Impl : EvalHooks {
    // Why the run stopped (for the outcome and the journal).
    std::string stop_message_;
    std::string stop_rollback_;
-   double last_heartbeat_wall_ = 0;
+   double last_heartbeat_wall_ = 0;            ///< Monotonic ms (steady_ms_now).
+   bool journal_problem_told_ = false;         ///< The journal file was deleted or replaced: said once.
+   double last_wall_drift_ = 0;                ///< The wall clock's step last journaled (notice_clock_jump).
    double last_poll_wall_ = 0;
    bool running_actions_ = false;
    /// An in-doubt step left unsettled: the run ends (exit 1) but stays
@@ -271,5 +284,7 @@ struct Interpreter::Impl : EvalHooks {
 
 /// Wall milliseconds since the epoch (heartbeats and request polling are wall-time chores).
 double wall_ms_now();
+/// Monotonic milliseconds (for intervals inside this process).
+double steady_ms_now();
 
 }  // namespace runbook

@@ -5,6 +5,13 @@
 // URL, echoed back in a response body, or printed by a command. The URL- and
 // JSON-escaped spellings of each secret are hidden too, since that is how a
 // secret appears inside a query string or a JSON document.
+//
+// The spellings covered (secret_spellings): raw; URL-encoded (%2F and %2f);
+// shell-quoted as a splice into `sh` ('ab'\''cd'); JSON-escaped, with and
+// without \uXXXX for non-ASCII (lower- and upper-case hex), each also with
+// `/` as `\/` (PHP); HTML entities (&amp; &lt; &gt; &quot; and ' as &#39;,
+// &#x27; or &apos;); base64 at each of its three alignments (a Basic header
+// reflected), unaligned only when at least 8 characters long.
 #pragma once
 
 #include <string>
@@ -32,6 +39,9 @@ public:
 private:
    std::vector<std::string> secrets_;   ///< Longest first, so a secret that contains another is hidden whole.
 };
+
+/// Every spelling of `secret` that Redactor hides (see above).
+std::vector<std::string> secret_spellings(const std::string& secret);
 
 /// JSON text for the journal. Bytes that are not UTF-8 (a binary HTTP body
 /// such as a tracking pixel, a command printing Latin-1) become U+FFFD

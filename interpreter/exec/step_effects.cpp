@@ -278,6 +278,19 @@ Flow Interpreter::Impl::run_http(const ast::Step& step, const ast::HttpStep& htt
          p.message = std::move(message);
       };
       const std::optional<json> body = parse_body(res.body);
+      if (!res.ok && res.maybe_received && !is_read_only(request.method) && !step.options.idempotent) {
+         // The request went out and no answer came back (a timeout, a
+         // reset): the server may have applied it. Unknown is not failed:
+         // the step is in doubt, and only the in-doubt policy may send it again.
+         p.flow = Flow::Failed;
+         p.outcome = step_outcome::Interrupted;
+         p.result["in_doubt"] = true;
+         p.message = fmt::format("{} {}: {}; the request was sent and may have taken effect: the step is in doubt; "
+                                 "resume with --in-doubt redo or --in-doubt skip once you know whether it did",
+                                 request.method, request.display_url, res.error);
+         keep_resumable_ = true;
+         return p;
+      }
       if (!res.ok) {
          fail(fmt::format("{} {}: {}", request.method, request.display_url, res.error), true);
          return p;

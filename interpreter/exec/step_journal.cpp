@@ -6,6 +6,9 @@
 //   started, no outcome      in doubt: redone when safe to repeat, otherwise
 //   (or stopped by Ctrl-C)   settled by --in-doubt or the operator
 //   failed                   run again
+//
+// A done or in-doubt record applies only to a step of the same kind and
+// definition (record_mismatch): anything else is refused, saying what changed.
 #include "exec/interpreter_impl.hpp"
 
 #include <fmt/core.h>
@@ -16,10 +19,55 @@ namespace runbook {
 
 std::string Interpreter::Impl::def_hash(const ast::Step& step, const Resolved& resolved) const
 {
-   // The step as written (the checker's canonical signature) and as resolved
+   // Two halves. The first, the step as written (the checker's canonical
+   // signature), is the record's identity: a record applies only to a step
+   // of the same kind and definition. The second adds the step as resolved
    // (params and captures spliced in, redacted): a done step whose command
-   // changed through either is noticed on resume.
-   return fmt::format("{:016x}", fnv1a_64(step_signature(step) + "\n" + journal_json(resolved.inputs)));
+   // changed through a param is noticed (and reported) on resume.
+   const std::string signature = step_signature(step);
+   return fmt::format("{:016x}{:016x}", fnv1a_64(signature),
+                      fnv1a_64(signature + "\n" + journal_json(resolved.inputs)));
+}
+
+namespace {
+
+/// The identity half of a def_hash. Records journaled before it had two
+/// halves (16 hex digits) have none: for them only the kind is compared.
+std::string identity_of(const std::string& def_hash)
+{
+   return def_hash.size() == 32 ? def_hash.substr(0, 16) : "";
+}
+
+bool is_done(const std::string& outcome)
+{
+   return outcome == step_outcome::Done || outcome == step_outcome::MarkedDone;
+}
+
+}  // namespace
+
+std::string journaled_summary(const std::string& inputs_json)
+{
+   const json inputs = json::parse(inputs_json.empty() ? "{}" : inputs_json, nullptr, false);
+   return inputs.is_object() ? inputs.value("summary", "") : "";
+}
+
+std::string Interpreter::Impl::record_mismatch(const StepRecord& record, const Resolved& resolved,
+                                               const std::string& hash) const
+{
+   // Step ids are positional: a step inserted or deleted before a recorded
+   // one moves the record onto a different step. Applied there, a done or
+   // in-doubt record would mark a step done that was never performed.
+   const std::string was = fmt::format("{} `{}`", record.kind, journaled_summary(record.inputs_json));
+   const std::string now = fmt::format("{} `{}`", resolved.kind, resolved.inputs.value("summary", ""));
+   if (record.kind != resolved.kind) return fmt::format("was {}, is now {}", was, now);
+   // A question still open is asked again when its wording changed (below):
+   // its record applies nothing that the new wording would not ask for.
+   const bool open_question = !is_done(record.outcome) && (record.kind == "approve" || record.kind == "checklist");
+   if (open_question) return "";
+   const std::string old_identity = identity_of(record.def_hash);
+   if (!old_identity.empty() && old_identity != identity_of(hash))
+      return fmt::format("was {}, is now defined differently: {}", was, now);
+   return "";
 }
 
 void Interpreter::Impl::restore_capture(const ast::Step& step, Frame& frame, const json& result)
@@ -31,11 +79,6 @@ void Interpreter::Impl::restore_capture(const ast::Step& step, Frame& frame, con
 }
 
 namespace {
-
-bool is_done(const std::string& outcome)
-{
-   return outcome == step_outcome::Done || outcome == step_outcome::MarkedDone;
-}
 
 /// Steps without side effects: their records need not wait for the disk's
 /// flush. Lost to a power cut, they only mean the step runs again on resume,
@@ -118,11 +161,29 @@ Flow Interpreter::Impl::journaled(const ast::Step& step, Frame& frame, const std
 
    // ---- what the journal already knows about this step (resume)
    auto known = resuming_ ? records_.find(id) : records_.end();
+   if (known != records_.end() && known->second.outcome != step_outcome::Failed) {
+      // A done or in-doubt record applies only to the step it was written for.
+      const std::string change = record_mismatch(known->second, resolved, hash);
+      if (verifying_) visited_done_.insert(id);
+      if (!change.empty()) {
+         const std::string what = fmt::format("step {} ({} in the journal) {}", id,
+                                              is_done(known->second.outcome) ? "done" : "in doubt", change);
+         if (verifying_) {
+            changed_done_.push_back(what);
+            return Flow::ReplayEnd;
+         }
+         keep_resumable_ = true;
+         stop_message_ = fmt::format("{}: the journal's record is not applied to a different step; resume without "
+                                     "--use-current to continue with the journaled source",
+                                     what);
+         emit(RunEvent::Kind::Log, id, stop_message_);
+         return Flow::Failed;
+      }
+   }
    if (known != records_.end() && is_done(known->second.outcome)) {
       const StepRecord& record_of_step = known->second;
       const json result = parse_or_empty(record_of_step.result_json);
       if (verifying_) {
-         visited_done_.insert(id);
          if (record_of_step.def_hash != hash)
             changed_done_.push_back(fmt::format("step {} ({}) is defined differently now", id, resolved.kind));
       }
@@ -209,6 +270,14 @@ Flow Interpreter::Impl::journaled(const ast::Step& step, Frame& frame, const std
    for (int tried = 0;; ++tried) {
       const std::string inputs = journal_json(redactor_.redact_json(resolved.inputs));
       int attempt = 0;
+      // A journal deleted or replaced under the run would take this step's
+      // records with it: stop before its side effect, saying why.
+      if (const std::string problem = journal_.file_problem(); !problem.empty()) {
+         stop_message_ = fmt::format("step {} was not run: {}; stopping before its side effect (put the journal "
+                                     "back, or pass --journal PATH to start a new one)",
+                                     id, problem);
+         return Flow::JournalBroken;
+      }
       try {
          const DeferredFlushes deferred(journal_, defer);
          attempt = journal_.step_started(run_id_, id, resolved.kind, hash, inputs, resolved.deadline_ms,

@@ -7,6 +7,7 @@
 // schedule, never by thread timing. A worker thread is used only to keep a
 // blocking real call (a command, a request, a prompt) out of the way.
 #include <algorithm>
+#include <cmath>
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
@@ -123,7 +124,8 @@ Stop Interpreter::Impl::at_boundary()
 void Interpreter::Impl::heartbeat()
 {
    if (run_id_.empty()) return;
-   const double now = wall_ms_now();
+   // Monotonic: a wall clock stepped back an hour must not stall the lease.
+   const double now = steady_ms_now();
    if (now - last_heartbeat_wall_ < heartbeat_every_wall_ms) return;
    last_heartbeat_wall_ = now;
    try {
@@ -131,6 +133,31 @@ void Interpreter::Impl::heartbeat()
    } catch (const JournalError& e) {
       emit(RunEvent::Kind::Log, current_step_, fmt::format("warning: lease heartbeat failed: {}", e.what()));
    }
+   if (const std::string problem = journal_.file_problem(); !problem.empty() && !journal_problem_told_) {
+      // Said at once; the run stops before the next side effect (journaled()).
+      journal_problem_told_ = true;
+      emit(RunEvent::Kind::Log, current_step_,
+           fmt::format("error: {}; the run stops before its next side effect", problem));
+   }
+   notice_clock_jump();
+}
+
+void Interpreter::Impl::notice_clock_jump()
+{
+   // Durations are measured on the monotonic clock (exec/clock.hpp), so a
+   // step of the wall clock changes no window; but the events' wall times
+   // and a deadline that outlives this process are read against the wall:
+   // the step is a fact of the run, journaled.
+   constexpr double jump_ms = 2000;
+   const double drift = world_.clock().wall_drift_ms();
+   if (std::abs(drift - last_wall_drift_) < jump_ms) return;
+   const double by = drift - last_wall_drift_;
+   last_wall_drift_ = drift;
+   const std::string text = fmt::format("the wall clock stepped {} by {} during the run; waits, watches and trigger "
+                                        "windows are measured on the monotonic clock and are not affected",
+                                        by > 0 ? "forward" : "back", Value(std::abs(by), ast::Unit::Duration).display());
+   emit(RunEvent::Kind::Log, current_step_, text, {{"clock_jump_ms", by}});
+   record("clock_jump", current_step_, {{"by_ms", by}, {"wall_drift_ms", drift}});
 }
 
 // ---------------------------------------------------------------- requests from other terminals
@@ -139,7 +166,7 @@ Stop Interpreter::Impl::poll_requests(bool remote_approve)
 {
    if (run_id_.empty()) return {};
    if (!virtual_time()) {
-      const double now = wall_ms_now();
+      const double now = steady_ms_now();
       if (now - last_poll_wall_ < poll_every_wall_ms) return {};
       last_poll_wall_ = now;
    }
@@ -159,6 +186,13 @@ Stop Interpreter::Impl::poll_requests(bool remote_approve)
       if (result) continue;   // The first decisive request wins; the rest are recorded.
       if (kind == "abort") {
          const std::string target = data.value("rollback", "");
+         if (in_rollback_ && !data.value("stop_rollback", false)) {
+            // A rollback is stopped only when asked in so many words: an
+            // operator repeating the rollback that is under way, or typing a
+            // plain abort, must not leave it half-done.
+            emit(RunEvent::Kind::Log, current_step_, rollback_request_note(target, who));
+            continue;
+         }
          if (!target.empty() && !in_rollback_) {
             if (find_rollback(target) == nullptr) {
                emit(RunEvent::Kind::Log, current_step_,
@@ -182,6 +216,21 @@ Stop Interpreter::Impl::poll_requests(bool remote_approve)
       }
    }
    return result;
+}
+
+std::string Interpreter::Impl::rollback_request_note(const std::string& target, const std::string& who) const
+{
+   const std::string how = "`runbook abort RUN --stop-rollback` stops the rollback";
+   if (target == rollback_name_)
+      return fmt::format("note: runbook abort --rollback {} from {}: that rollback is already running; nothing to do",
+                         target, who);
+   if (!target.empty())
+      return fmt::format("note: runbook abort --rollback {} from {}: the run is already rolling back via '{}' and is "
+                         "not switched; {}",
+                         target, who, rollback_name_, how);
+   return fmt::format("note: runbook abort from {}: the run is rolling back via '{}', which a plain abort does not "
+                      "stop; {}",
+                      who, rollback_name_, how);
 }
 
 // ---------------------------------------------------------------- triggers

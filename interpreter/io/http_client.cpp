@@ -189,6 +189,11 @@ private:
       }
       if (*code != CURLE_OK) {
          response.error = describe_failure(*code, request, transfer, shown_url);
+         // Bytes of the request went out: the server may have acted on it
+         // (a timeout waiting for the answer means unknown, not failed).
+         long sent = 0;
+         curl_easy_getinfo(handle_, CURLINFO_REQUEST_SIZE, &sent);
+         response.maybe_received = sent > 0;
          return response;
       }
       curl_easy_getinfo(handle_, CURLINFO_RESPONSE_CODE, &response.status);
@@ -251,6 +256,8 @@ private:
       curl_easy_setopt(h, CURLOPT_MAXREDIRS, max_redirects);
       curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
       curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
+      // A private CA (--cacert, CURL_CA_BUNDLE, SSL_CERT_FILE), still verified.
+      if (const std::string ca = ca_file(); !ca.empty()) curl_easy_setopt(h, CURLOPT_CAINFO, ca.c_str());
       curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, request.connect_timeout_ms);
       curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, request.total_timeout_ms);
       curl_easy_setopt(h, CURLOPT_USERAGENT, "runbook");

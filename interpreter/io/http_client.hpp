@@ -31,6 +31,8 @@ struct HttpResponse {
    std::string body;
    std::vector<std::pair<std::string, std::string>> headers;   ///< Of the final response; names lower-cased.
    bool cancelled = false;     ///< Abandoned because `cancel` turned true (not a timeout, not the server's fault).
+   bool maybe_received = false;   ///< A transport error after the request went out (a timeout, a reset):
+                                  ///< the server may have acted on it.
    std::string error;          ///< Operator-readable: "could not connect to http://127.0.0.1:9/health: connection refused".
    double elapsed_ms = 0;
 };
@@ -48,5 +50,11 @@ std::unique_ptr<HttpClient> make_curl_client();
 
 /// Call once at the top of main, before threads start. Also ignores SIGPIPE.
 void http_global_init();
+
+/// The CA certificates that verify TLS servers, instead of the system's:
+/// --cacert, else $CURL_CA_BUNDLE, else $SSL_CERT_FILE, else "" (the system's).
+/// Verification itself always stays on.
+void set_ca_file(const std::string& path);
+std::string ca_file();
 
 }  // namespace runbook

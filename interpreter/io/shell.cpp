@@ -32,6 +32,7 @@
 
 #include <fmt/format.h>
 
+#include "io/child_reaper.hpp"
 #include "io/human_units.hpp"
 
 extern char** environ;
@@ -446,8 +447,15 @@ ShellResult run_shell(const std::string& command, const ShellOptions& options)
    out.write_end.reset();
    err.write_end.reset();
 
+   reaper_watch(pid);   // The group's pgid is the shell's pid (setpgid(0, 0)).
    Runner runner(pid, out.read_end, err.read_end, options);
-   runner.run(result);
+   try {
+      runner.run(result);
+   } catch (...) {
+      reaper_forget(pid);
+      throw;
+   }
+   reaper_forget(pid);
    return result;
 }
 

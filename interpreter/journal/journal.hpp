@@ -123,6 +123,11 @@ public:
    virtual ~Journal() = default;
 
    virtual const std::string& path() const = 0;
+   /// Why the file at path() is no longer the journal this object writes (it
+   /// was deleted, or replaced by another file, or its WAL was), or "" when
+   /// it still is. Writes to a deleted file succeed and are lost: a run
+   /// checks this before every side effect.
+   virtual std::string file_problem() const { return ""; }
 
    // --- runs
    /// Creates a run and takes its lease for this process. Returns the run id.

@@ -10,6 +10,8 @@
 #include "journal/sqlite.hpp"
 #include "journal/testing.hpp"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <deque>
 #include <filesystem>
@@ -72,6 +74,7 @@ public:
    explicit SqliteJournal(const std::string& path);
 
    const std::string& path() const override { return db_.path(); }
+   std::string file_problem() const override;
 
    std::string create_run(const NewRun& run) override;
    void acquire_lease(const std::string& run_id) override;
@@ -122,6 +125,10 @@ private:
    sqlite::Database db_;
    std::mutex mutex_;
    bool deferred_ = false;   ///< defer_flushes(): synchronous=NORMAL instead of FULL.
+   /// The identity (device, inode) of the journal file and of its WAL as opened.
+   struct FileId { dev_t dev = 0; ino_t ino = 0; bool known = false; };
+   FileId opened_;
+   mutable FileId opened_wal_;
    const LeaseHolder self_ = current_process_holder();
 
    // Prepared once after the schema exists; declared after db_ so they are
@@ -208,6 +215,30 @@ SqliteJournal::SqliteJournal(const std::string& path)
 {
    configure();
    sql_ = std::make_unique<Statements>(db_);
+   struct stat st {};
+   if (::stat(path.c_str(), &st) == 0) opened_ = {st.st_dev, st.st_ino, true};
+}
+
+std::string SqliteJournal::file_problem() const
+{
+   struct stat st {};
+   if (!opened_.known) return "";
+   if (::stat(path().c_str(), &st) != 0)
+      return fmt::format("the journal {} was deleted while the run was writing it", path());
+   if (st.st_dev != opened_.dev || st.st_ino != opened_.ino)
+      return fmt::format("the journal {} was replaced by another file while the run was writing it", path());
+   // The WAL holds the latest commits until a checkpoint: losing it loses them.
+   const std::string wal = path() + "-wal";
+   if (::stat(wal.c_str(), &st) != 0) {
+      if (opened_wal_.known) return fmt::format("the journal's write-ahead log {} was deleted during the run", wal);
+      return "";
+   }
+   if (!opened_wal_.known) {
+      opened_wal_ = {st.st_dev, st.st_ino, true};
+   } else if (st.st_dev != opened_wal_.dev || st.st_ino != opened_wal_.ino) {
+      return fmt::format("the journal's write-ahead log {} was replaced during the run", wal);
+   }
+   return "";
 }
 
 void SqliteJournal::configure()
