@@ -16,6 +16,7 @@
 #include "check/duration_params.hpp"
 #include "check/names.hpp"
 #include "check/quantity.hpp"
+#include "check/shell_splices.hpp"
 #include "check/signature.hpp"
 #include "check/static_value.hpp"
 #include "check/step_ids.hpp"
@@ -227,6 +228,8 @@ private:
    {
       Scope scope{&globals_, {}};
       if (metric.source.target) type_of(*metric.source.target, scope);
+      if (metric.source.target && metric.source.kind == MetricSource::Kind::Shell)
+         check_shell_splices(*metric.source.target, diags_);
       if (metric.source.query) type_of(*metric.source.query, scope);
       for (const auto& header : metric.source.headers) type_of(*header.second, scope);
       if (metric.timeout_ms) positive_duration(*metric.timeout_ms, metric.loc, "the metric's timeout");
@@ -329,6 +332,7 @@ private:
       std::visit(overloaded{
                      [&](const ShStep& s) {
                         type_of(*s.command, scope);
+                        check_shell_splices(*s.command, diags_);
                         expectations(s.expects, scope);
                      },
                      [&](const HttpStep& s) {
