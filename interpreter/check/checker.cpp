@@ -880,6 +880,8 @@ private:
          if (!report || !known) return result;
          if (is_quantity(lhs.type) && is_quantity(rhs.type) && lhs.type != rhs.type) {
             unit_mismatch(expr, *b.lhs, lhs.type, *b.rhs, rhs.type);
+         } else if (bare_number(expr, *b.lhs, lhs, *b.rhs, rhs)) {
+            // Reported.
          } else if (is_numeric(lhs.type) != is_numeric(rhs.type)) {
             type_mismatch(expr, "compare", *b.lhs, lhs.type, *b.rhs, rhs.type);
          } else if (b.op != "==" && b.op != "!=" && !is_numeric(lhs.type) &&
@@ -921,6 +923,7 @@ private:
             if (report) unit_mismatch(expr, *b.lhs, lhs.type, *b.rhs, rhs.type);
             return result;
          }
+         if (report && bare_number(expr, *b.lhs, lhs, *b.rhs, rhs)) return result;
          result.type = is_quantity(lhs.type) ? lhs.type : rhs.type;
          return result;
       }
@@ -941,8 +944,38 @@ private:
          if (report) type_mismatch(expr, "divide", *b.lhs, lhs.type, *b.rhs, rhs.type);
          return result;
       }
-      result.type = lhs.type == rhs.type ? Type::Number : lhs.type;
+      // Two quantities of one unit: a ratio, which is a percent (exec/value.cpp).
+      result.type = lhs.type == rhs.type ? (is_quantity(lhs.type) ? Type::Percent : Type::Number) : lhs.type;
       return result;
+   }
+
+   /// A bare number met a quantity in `whole` (`error_rate > 0.02` on a
+   /// percent metric): the reader cannot tell which unit the writer meant, so
+   /// it is an error with the likely literals as suggestions. Fine: a bare 0
+   /// (zero in any unit) and numbers against numbers (count and number
+   /// metrics). A ratio of two quantities of one unit is a percent, not a
+   /// bare number. Returns true when it reported.
+   bool bare_number(const Expr& whole, const Expr& a, const Typed& a_type, const Expr& b, const Typed& b_type)
+   {
+      const bool a_bare = a_type.type == Type::Number, b_bare = b_type.type == Type::Number;
+      if (a_bare == b_bare) return false;
+      const Expr& number = a_bare ? a : b;
+      const Type quantity = a_bare ? b_type.type : a_type.type;
+      if (!is_quantity(quantity)) return false;
+      const std::optional<double> literal = bare_literal(number);
+      if (literal && *literal == 0) return false;
+      std::vector<std::string> notes;
+      if (literal) {
+         notes.push_back("did you mean " + unit_suggestions(*literal, quantity) + "?");
+      } else {
+         notes.push_back(fmt::format("give {} its unit (a param: 'param NAME: {} = ...')", quoted(number),
+                                     type_name(quantity)));
+      }
+      diags_.error(whole.loc, "bare-number",
+                   fmt::format("{} mixes {} with a bare number {}: which unit is meant?", quoted(whole),
+                               describe_type(quantity), quoted(number)),
+                   notes);
+      return true;
    }
 
    // ------------------------------------------------------------ reachability
