@@ -1,5 +1,6 @@
 // runbook abort RUN [--rollback NAME]: stop a running run from another
-// terminal, or send it into the named rollback at once.
+// terminal, or send it into the named rollback at once; an interrupted or
+// failed run is put into that rollback, which its next resume runs.
 #include <fmt/core.h>
 
 #include "cli/commands.hpp"
@@ -33,8 +34,23 @@ void add_abort_command(CLI::App& app, int& exit_code)
             exit_code = exit_code::Invalid;
             return;
          }
+         const bool stopped = run->status == run_status::Interrupted || run->status == run_status::Failed ||
+                              run->status == run_status::Aborted;
+         if (stopped && !rollback->empty()) {
+            // Nobody is there to take a request: the run is put into its
+            // rollback in the journal, and the next resume runs that block
+            // (after rebuilding the forward path's undo stack).
+            journal->enter_rollback(*run_id, *rollback);
+            journal->set_status(*run_id, run_status::Interrupted,
+                                fmt::format("rollback '{}' requested by {}", *rollback, operator_identity()));
+            fmt::print("run {} will roll back via '{}': run `runbook resume {}` to start it\n", *run_id, *rollback,
+                       *run_id);
+            exit_code = exit_code::Completed;
+            return;
+         }
          if (run->status != run_status::Running) {
-            fmt::print(stderr, "runbook abort: run {} is {}, not running\n", *run_id, run->status);
+            fmt::print(stderr, "runbook abort: run {} is {}, not running{}\n", *run_id, run->status,
+                       stopped ? "; to roll it back, give --rollback NAME" : "");
             exit_code = exit_code::Invalid;
             return;
          }
