@@ -194,3 +194,30 @@ TEST_CASE("the graph has clusters and dashed rollback edges", "[plan][graph]")
    CHECK(dot.find("subgraph cluster_rollback_emergency") != std::string::npos);
    CHECK(dot.find("lhead=cluster_rollback_emergency, style=dashed") != std::string::npos);
 }
+
+TEST_CASE("the graph shows gates inside loops, undo edges and armed triggers, and leaves let out (issue 13)",
+          "[plan][graph]")
+{
+   const auto p = plan_of(R"(runbook "Gates"
+metric error_rate = http get "http://lb/err" json ".value" unit %
+trigger high_errors "High errors" when error_rate > 1% for 5m severity P0 -> rollback emergency
+phase "Canary" arms all {
+  let note = "canary"
+  sh "deploy green" undo { sh "deploy blue" }
+  for pct in [5, 50] {
+    approve "Hold at ${pct}%?"
+  }
+}
+rollback emergency {
+  undo all
+}
+)");
+   const std::string mermaid = plan::render_mermaid(p->plan);
+   INFO(mermaid);
+   CHECK(mermaid.find("let note") == std::string::npos);
+   CHECK(mermaid.find("-.->|arms| trigger_high_errors") != std::string::npos);
+   CHECK(mermaid.find("-.->|undo|") != std::string::npos);
+   CHECK(mermaid.find("sh #quot;deploy blue#quot;") != std::string::npos);
+   CHECK(mermaid.find("gate canary/3[pct=50]/1") != std::string::npos);
+   CHECK(mermaid.find("-.->|waits for|") != std::string::npos);
+}
