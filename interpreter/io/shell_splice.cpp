@@ -170,7 +170,13 @@ void ShellCommand::scan_double(char c)
    }
    if (after_dollar_) {
       after_dollar_ = false;
-      if (c == '(') return stack_.push_back({Frame::Bare});
+      if (c == '(') {
+         // $( starts a new command: its first word may be a keyword.
+         stack_.push_back({Frame::Bare});
+         word_.clear();
+         word_start_ = true;
+         return;
+      }
       if (c == '{') return stack_.push_back({Frame::Param});
    }
    switch (c) {
@@ -194,7 +200,13 @@ void ShellCommand::scan_bare(char c)
    }
    if (after_dollar_) {
       after_dollar_ = false;
-      if (c == '(') return stack_.push_back({Frame::Bare});
+      if (c == '(') {
+         // $( starts a new command: its first word may be a keyword.
+         stack_.push_back({Frame::Bare});
+         word_.clear();
+         word_start_ = true;
+         return;
+      }
       if (c == '{') return stack_.push_back({Frame::Param});
       if (c == '\'') return stack_.push_back({Frame::AnsiC});   // bash's $'...' (backslash escapes).
    }

@@ -177,38 +177,6 @@ phase "One" {
    CHECK(h.world.http_calls.size() == 2);   // The done GET was not repeated either.
 }
 
-TEST_CASE("an interrupted plain wait keeps its absolute deadline", "[exec][resume]")
-{
-   Harness h(R"(runbook "t"
-phase "One" {
-  sh "before"
-  wait 10m
-  sh "after"
-}
-)");
-   // Ctrl-C as the wait begins (the first command plays the operator).
-   h.world.on_shell = [&h](const std::string&) {
-      h.interrupt = true;
-      ShellResult r;
-      r.started = true;
-      r.exit_code = 0;
-      return r;
-   };
-   const RunOutcome first = h.run();
-   REQUIRE(first.exit_code == exit_code::Interrupted);
-   h.world.on_shell = [](const std::string&) {
-      ShellResult r;
-      r.started = true;
-      r.exit_code = 0;
-      return r;
-   };
-   // Resumed five minutes later: nothing was to be watched, the wait ends at t0 + 10m.
-   const RunOutcome out = h.resume(first.run_id, t0 + 5 * 60000);
-   CHECK(out.exit_code == exit_code::Completed);
-   REQUIRE(h.world.shell_calls.size() == 2);
-   CHECK(h.world.shell_calls[1].at == t0 + 10 * 60000);
-}
-
 TEST_CASE("an interrupted wait with armed triggers extends by the time nobody sampled them, journaled (issue 13)",
           "[exec][resume]")
 {
