@@ -8,8 +8,11 @@
 #include <map>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "check/checker.hpp"
+#include "io/shell.hpp"
+#include "io/shell_splice.hpp"
 #include "simulate/scenario_parser.hpp"
 #include "syntax/diagnostic.hpp"
 #include "syntax/loader.hpp"
@@ -63,6 +66,74 @@ inline std::string scenario(const std::string& text)
    const sim::Scenario parsed = sim::parse_scenario("fuzz.scenario", text, diags);
    // diags point into its source: keep it alive while rendering
    return parsed.runbook_path() + render_text(diags, false);
+}
+
+/// Splices into sh commands (io/shell_splice.hpp). The first byte of `input`
+/// chooses what to do with the rest:
+///   even  the rest is a value, spliced into one of the contexts below and run
+///         by /bin/sh: printf must receive exactly the value (the property of
+///         docs/security.md); a value with a NUL byte must be refused.
+///   odd   the rest is author text and values alternating, split at \x01: the
+///         scan must not crash or hang, and what it accepts must read back as
+///         written.
+/// Returns "" when the property holds, else what broke (the fuzz target aborts).
+inline std::string shell_splice(const std::string& input)
+{
+   struct Context { const char* before; const char* after; const char* prefix; const char* suffix; };
+   static const Context contexts[] = {
+      {"printf '%s' ", "", "", ""},
+      {"printf '%s' pre", "post", "pre", "post"},
+      {"printf '%s' \"", "\"", "", ""},
+      {"printf '%s' \"v=", "!\"", "v=", "!"},
+      {"printf '%s' '", "'", "", ""},
+      {"printf '%s' 'v=", " $x'", "v=", " $x"},
+      {"v=", "; printf '%s' \"$v\"", "", ""},
+      {"x=\"$(printf '%s.' ", ")\"; printf '%s' \"${x%.}\"", "", ""},
+      {"x=\"$(printf '%s.' \"", "\")\"; printf '%s' \"${x%.}\"", "", ""},
+      {"printf '%s' \"a\"'b'", " # ok", "ab", ""},
+   };
+   if (input.empty()) return "";
+   const unsigned char mode = static_cast<unsigned char>(input[0]);
+   const std::string rest = input.substr(1);
+   if (mode % 2 == 1) {
+      ShellCommand command;
+      std::string written;
+      bool text = true;
+      std::size_t start = 0;
+      try {
+         while (start <= rest.size()) {
+            std::size_t end = rest.find('\x01', start);
+            if (end == std::string::npos) end = rest.size();
+            const std::string part = rest.substr(start, end - start);
+            if (text) command.append_text(part); else command.append_value(part);
+            written += part;
+            text = !text;
+            start = end + 1;
+         }
+      } catch (const ShellSpliceError&) {
+         return "";
+      }
+      return command.as_written() == written ? "" : "as_written() differs from the text and values";
+   }
+   if (rest.size() > 4096) return "";
+   const Context& context = contexts[(mode / 2) % (sizeof contexts / sizeof contexts[0])];
+   ShellCommand command;
+   command.append_text(context.before);
+   try {
+      command.append_value(rest);
+   } catch (const ShellSpliceError&) {
+      return rest.find('\0') != std::string::npos ? "" : "a value without NUL was refused in " + std::string(context.before);
+   }
+   if (rest.find('\0') != std::string::npos) return "a value with a NUL byte was accepted";
+   command.append_text(context.after);
+   ShellOptions options;
+   options.timeout_ms = 1500;
+   const ShellResult result = run_shell(command.command(), options);
+   const std::string expected = context.prefix + rest + context.suffix;
+   if (result.exit_code != 0 || result.stdout_tail != expected)
+      return "/bin/sh -c " + command.command() + " printed " + result.stdout_tail + " (exit " +
+             std::to_string(result.exit_code) + "), not " + expected;
+   return "";
 }
 
 }  // namespace runbook::fuzz

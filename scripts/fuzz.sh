@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Fuzz the parser+checker and the scenario parser with libFuzzer.
+# Fuzz the parser+checker, the scenario parser and the sh splice quoting with libFuzzer.
 #
 #   scripts/fuzz.sh                 60 s per target (what scripts/test.sh runs in CI)
 #   scripts/fuzz.sh --seconds N     N s per target
@@ -36,18 +36,19 @@ if [ -z "$clangxx" ]; then
 fi
 build_start=$SECONDS
 CXX=$clangxx cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRUNBOOK_FUZZ=ON >/dev/null
-cmake --build build-fuzz -j"$(nproc)" --target parse_check_fuzz scenario_fuzz
+cmake --build build-fuzz -j"$(nproc)" --target parse_check_fuzz scenario_fuzz shell_splice_fuzz
 echo "== fuzz build (clang, libFuzzer+ASan+UBSan): $((SECONDS - build_start)) s"
 
 # name  seed files                                          regressions folder  dictionary
-targets=(parse_check_fuzz scenario_fuzz)
-declare -A kind=([parse_check_fuzz]=runbooks [scenario_fuzz]=scenarios)
-declare -A dict=([parse_check_fuzz]=fuzz/runbook.dict [scenario_fuzz]=fuzz/scenario.dict)
+targets=(parse_check_fuzz scenario_fuzz shell_splice_fuzz)
+declare -A kind=([parse_check_fuzz]=runbooks [scenario_fuzz]=scenarios [shell_splice_fuzz]=shell_splice)
+declare -A dict=([parse_check_fuzz]=fuzz/runbook.dict [scenario_fuzz]=fuzz/scenario.dict [shell_splice_fuzz]=fuzz/shell.dict)
 seed_files()
 {
    case $1 in
       parse_check_fuzz) find runbooks stdlib tests -name '*.rb' -type f; find tests/regressions/runbooks -type f ;;
       scenario_fuzz) find runbooks tests fuzz/corpus -name '*.scenario' -type f; find tests/regressions/scenarios -type f ;;
+      shell_splice_fuzz) find fuzz/corpus/shell_splice tests/regressions/shell_splice -type f ;;
    esac
 }
 

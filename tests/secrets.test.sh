@@ -118,8 +118,12 @@ param value: string = "harmless"
 param sandbox: string = "http://127.0.0.1:1"
 phase "Splice" {
   sh "printf '%s' ${value} > from-param.txt"
+  sh "printf '%s' \"${value}\" > from-param-double.txt"
+  sh "printf '%s' 'v=${value}' > from-param-single.txt"
   http get "${sandbox}/sandbox/requests?path=/hooks/slack/" expect status 200 as resp
   sh "printf '%s' ${resp.json.requests[0].body.text} > from-http.txt"
+  sh "printf '%s' \"v=${resp.json.requests[0].body.text}\" > from-http-double.txt"
+  sh "printf '%s' '${resp.json.requests[0].body.text}' > from-http-single.txt"
 }
 EOF
 hostile=$'$(touch pwned-subst) `touch pwned-backtick` ; touch pwned-semicolon | touch pwned-pipe && touch pwned-and \' " \\ \n touch pwned-newline ${IFS} * ?'
@@ -134,6 +138,11 @@ rc=$?
 if ls pwned-* >/dev/null 2>&1; then fail "shell injection: created $(ls pwned-*)"; fi
 [ "$(cat from-param.txt 2>/dev/null)" = "$hostile" ] || fail "the parameter did not arrive literally: $(cat from-param.txt 2>/dev/null)"
 [ "$(cat from-http.txt 2>/dev/null)" = "$hostile" ] || fail "the HTTP value did not arrive literally: $(cat from-http.txt 2>/dev/null)"
+# Inside "..." and '...' of the command too (issue 13: a " in the value used to close the quotes).
+[ "$(cat from-param-double.txt 2>/dev/null)" = "$hostile" ] || fail "the parameter did not arrive literally inside \"...\": $(cat from-param-double.txt 2>/dev/null)"
+[ "$(cat from-param-single.txt 2>/dev/null)" = "v=$hostile" ] || fail "the parameter did not arrive literally inside '...': $(cat from-param-single.txt 2>/dev/null)"
+[ "$(cat from-http-double.txt 2>/dev/null)" = "v=$hostile" ] || fail "the HTTP value did not arrive literally inside \"...\": $(cat from-http-double.txt 2>/dev/null)"
+[ "$(cat from-http-single.txt 2>/dev/null)" = "$hostile" ] || fail "the HTTP value did not arrive literally inside '...': $(cat from-http-single.txt 2>/dev/null)"
 
 echo "secrets: $(ls out | wc -l) outputs searched for the marker; injection: $(printf '%s' "$hostile" | wc -c)-byte hostile value from -p and HTTP; $failures failures"
 [ "$failures" -eq 0 ]

@@ -9,6 +9,7 @@ const std::vector<Builtin>& builtins()
       {"len", 1, 1, ast::Type::Number, "the length of a list, map or string"},
       {"str", 1, 1, ast::Type::String, "the value as text, as it would be interpolated"},
       {"number", 1, 1, ast::Type::Number, "a string parsed as a number"},
+      {"trim", 1, 1, ast::Type::String, "a string without the white space (newlines too) at its ends"},
    };
    return table;
 }

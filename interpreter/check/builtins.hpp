@@ -24,6 +24,7 @@ struct Builtin {
 /// len(x)     the length of a list, map or string
 /// str(x)     x as text, as it would be interpolated
 /// number(x)  a string parsed as a number
+/// trim(x)    a string without the white space at its ends (`trim(r.stdout)`)
 const std::vector<Builtin>& builtins();
 const Builtin* find_builtin(std::string_view name);
 

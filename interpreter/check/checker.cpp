@@ -16,6 +16,7 @@
 #include "check/duration_params.hpp"
 #include "check/names.hpp"
 #include "check/quantity.hpp"
+#include "check/shell_splices.hpp"
 #include "check/signature.hpp"
 #include "check/static_value.hpp"
 #include "check/step_ids.hpp"
@@ -227,6 +228,8 @@ private:
    {
       Scope scope{&globals_, {}};
       if (metric.source.target) type_of(*metric.source.target, scope);
+      if (metric.source.target && metric.source.kind == MetricSource::Kind::Shell)
+         check_shell_splices(*metric.source.target, diags_);
       if (metric.source.query) type_of(*metric.source.query, scope);
       for (const auto& header : metric.source.headers) type_of(*header.second, scope);
       if (metric.timeout_ms) positive_duration(*metric.timeout_ms, metric.loc, "the metric's timeout");
@@ -329,6 +332,7 @@ private:
       std::visit(overloaded{
                      [&](const ShStep& s) {
                         type_of(*s.command, scope);
+                        check_shell_splices(*s.command, diags_);
                         expectations(s.expects, scope);
                      },
                      [&](const HttpStep& s) {
@@ -876,6 +880,8 @@ private:
          if (!report || !known) return result;
          if (is_quantity(lhs.type) && is_quantity(rhs.type) && lhs.type != rhs.type) {
             unit_mismatch(expr, *b.lhs, lhs.type, *b.rhs, rhs.type);
+         } else if (bare_number(expr, *b.lhs, lhs, *b.rhs, rhs)) {
+            // Reported.
          } else if (is_numeric(lhs.type) != is_numeric(rhs.type)) {
             type_mismatch(expr, "compare", *b.lhs, lhs.type, *b.rhs, rhs.type);
          } else if (b.op != "==" && b.op != "!=" && !is_numeric(lhs.type) &&
@@ -917,6 +923,7 @@ private:
             if (report) unit_mismatch(expr, *b.lhs, lhs.type, *b.rhs, rhs.type);
             return result;
          }
+         if (report && bare_number(expr, *b.lhs, lhs, *b.rhs, rhs)) return result;
          result.type = is_quantity(lhs.type) ? lhs.type : rhs.type;
          return result;
       }
@@ -937,8 +944,38 @@ private:
          if (report) type_mismatch(expr, "divide", *b.lhs, lhs.type, *b.rhs, rhs.type);
          return result;
       }
-      result.type = lhs.type == rhs.type ? Type::Number : lhs.type;
+      // Two quantities of one unit: a ratio, which is a percent (exec/value.cpp).
+      result.type = lhs.type == rhs.type ? (is_quantity(lhs.type) ? Type::Percent : Type::Number) : lhs.type;
       return result;
+   }
+
+   /// A bare number met a quantity in `whole` (`error_rate > 0.02` on a
+   /// percent metric): the reader cannot tell which unit the writer meant, so
+   /// it is an error with the likely literals as suggestions. Fine: a bare 0
+   /// (zero in any unit) and numbers against numbers (count and number
+   /// metrics). A ratio of two quantities of one unit is a percent, not a
+   /// bare number. Returns true when it reported.
+   bool bare_number(const Expr& whole, const Expr& a, const Typed& a_type, const Expr& b, const Typed& b_type)
+   {
+      const bool a_bare = a_type.type == Type::Number, b_bare = b_type.type == Type::Number;
+      if (a_bare == b_bare) return false;
+      const Expr& number = a_bare ? a : b;
+      const Type quantity = a_bare ? b_type.type : a_type.type;
+      if (!is_quantity(quantity)) return false;
+      const std::optional<double> literal = bare_literal(number);
+      if (literal && *literal == 0) return false;
+      std::vector<std::string> notes;
+      if (literal) {
+         notes.push_back("did you mean " + unit_suggestions(*literal, quantity) + "?");
+      } else {
+         notes.push_back(fmt::format("give {} its unit (a param: 'param NAME: {} = ...')", quoted(number),
+                                     type_name(quantity)));
+      }
+      diags_.error(whole.loc, "bare-number",
+                   fmt::format("{} mixes {} with a bare number {}: which unit is meant?", quoted(whole),
+                               describe_type(quantity), quoted(number)),
+                   notes);
+      return true;
    }
 
    // ------------------------------------------------------------ reachability

@@ -1,6 +1,7 @@
 #include "check/quantity.hpp"
 
 #include <cmath>
+#include <variant>
 
 #include <fmt/core.h>
 
@@ -97,6 +98,33 @@ bool is_numeric(ast::Type type)
 {
    return type == ast::Type::Any || type == ast::Type::Number || type == ast::Type::Percent ||
           type == ast::Type::Duration || type == ast::Type::Bytes;
+}
+
+std::optional<double> bare_literal(const ast::Expr& expr)
+{
+   if (const auto* n = std::get_if<ast::NumberLit>(&expr.node)) {
+      if (n->unit == ast::Unit::None) return n->value;
+      return std::nullopt;
+   }
+   if (const auto* u = std::get_if<ast::Unary>(&expr.node))
+      if (u->op == "-")
+         if (auto inner = bare_literal(*u->operand)) return -*inner;
+   return std::nullopt;
+}
+
+std::string unit_suggestions(double value, ast::Type quantity)
+{
+   switch (quantity) {
+   case ast::Type::Percent:
+      if (std::fabs(value) <= 1)
+         return fmt::format("{} (the fraction {}) or {}", format_quantity(value * 100, ast::Unit::Percent),
+                            format_number(value), format_quantity(value, ast::Unit::Percent));
+      return format_quantity(value, ast::Unit::Percent);
+   case ast::Type::Duration:
+      return fmt::format("{}s or {}ms", format_number(value), format_number(value));
+   default:
+      return fmt::format("{}B, {}KB or {}MB", format_number(value), format_number(value), format_number(value));
+   }
 }
 
 }  // namespace runbook

@@ -4,6 +4,7 @@
 // the language's own notation (`5m`, `0.1%`, `512KB`), so they share these.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "syntax/ast.hpp"
@@ -30,5 +31,12 @@ ast::Type type_of_unit(ast::Unit unit);
 
 /// True for the types that `<`, `>`, `+`, `-` accept.
 bool is_numeric(ast::Type type);
+
+/// The value of a number literal without a unit (`0.02`, `-5`), if `expr` is one.
+std::optional<double> bare_literal(const ast::Expr& expr);
+
+/// What a bare `value` next to a quantity of type `quantity` likely meant, for
+/// "did you mean ...?": "2% (the fraction 0.02) or 0.02%", "0.5s or 0.5ms".
+std::string unit_suggestions(double value, ast::Type quantity);
 
 }  // namespace runbook

@@ -19,7 +19,9 @@ template <class... Ts> overloaded(Ts...) -> overloaded<Ts...>;
 /// carrying the secret mark of its inputs.
 StaticValue symbolic(const Expr& expr, bool secret, const StaticScope& scope)
 {
-   return StaticValue::unknown(secret ? "***" : expr_source(expr, known_names(scope)), secret);
+   // A secret's value is never known here, so the expression (with secrets by
+   // name) is safe to show, and says more than *** would.
+   return StaticValue::unknown(expr_source(expr, known_names(scope)), secret);
 }
 
 bool both_numbers(const StaticValue& a, const StaticValue& b)
@@ -191,7 +193,7 @@ StaticValue evaluate(const Expr& expr, const StaticScope& scope)
               return symbolic(expr, cond.secret, scope);
            },
            [&](const HttpProbe&) { return symbolic(expr, false, scope); },
-           [&](const EnvRef&) { return StaticValue::unknown("***", true); },
+           [&](const EnvRef&) { return StaticValue::unknown(expr_source(expr), true); },
        },
        expr.node);
 }
@@ -216,7 +218,7 @@ StaticValue StaticValue::unknown(std::string symbol, bool secret)
 {
    StaticValue v;
    v.kind = Kind::Unknown;
-   v.text = secret ? "***" : std::move(symbol);
+   v.text = std::move(symbol);
    v.exact = false;
    v.secret = secret;
    return v;
@@ -263,8 +265,11 @@ NameSubstitution known_names(const StaticScope& scope)
    return [&scope](const std::string& name) -> std::optional<SubstitutedName> {
       const StaticValue* value = scope.find(name);
       if (!value) return std::nullopt;
-      if (value->secret) return SubstitutedName{"***", "***"};
-      if (!value->known()) return std::nullopt;
+      if (value->secret && value->kind == Kind::Unknown) {
+         const std::string shown = "${" + value->text + "}";   // The secret's name, never its value.
+         return SubstitutedName{shown, shown};
+      }
+      if (!value->known() && !(value->secret && value->kind == Kind::String)) return std::nullopt;
       return SubstitutedName{show_value(*value), show_interpolated(*value)};
    };
 }
@@ -272,8 +277,8 @@ NameSubstitution known_names(const StaticScope& scope)
 std::string show_value(const StaticValue& value)
 {
    switch (value.kind) {
-   case Kind::Unknown: return value.secret ? "***" : value.text;
-   case Kind::String: return quote_json(value.text);  // secret parts are already ***
+   case Kind::Unknown: return value.secret ? "${" + value.text + "}" : value.text;
+   case Kind::String: return quote_json(value.text);  // secret parts are shown as ${name}
    case Kind::Number: return format_quantity(value.number, value.unit);
    case Kind::Bool: return value.boolean ? "true" : "false";
    case Kind::List: {
@@ -294,7 +299,7 @@ std::string show_value(const StaticValue& value)
 std::string show_interpolated(const StaticValue& value)
 {
    switch (value.kind) {
-   case Kind::Unknown: return value.secret ? "***" : "${" + value.text + "}";
+   case Kind::Unknown: return "${" + value.text + "}";
    case Kind::String: return value.text;
    default: return show_value(value);
    }

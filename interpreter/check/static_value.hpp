@@ -4,7 +4,7 @@
 // expression (`watch soak * 2 every 30s`), and the plan uses it to expand
 // loops over literal lists and to fill in interpolations. It never performs a
 // side effect: metrics, probes, captures and calls stay symbolic, and secrets
-// are never known (they show as ***).
+// are never known (they show by name, as ${db_password}).
 #pragma once
 
 #include <map>
@@ -26,12 +26,12 @@ struct StaticValue {
    ast::Unit unit = ast::Unit::None;
    bool boolean = false;
    /// String: its text, with the parts only known at run time shown as `${...}`.
-   /// Unknown: the expression as written (`resp.status`), or `***` for a secret.
+   /// Unknown: the expression as written (`resp.status`, a secret's name).
    std::string text;
    std::vector<StaticValue> items;
    std::vector<StaticEntry> entries;   ///< Map entries, in order.
    bool exact = true;     ///< False when some part is only known at run time.
-   bool secret = false;   ///< A secret contributed to it: every output shows ***.
+   bool secret = false;   ///< A secret contributed to it: outputs show it by name, never by value.
 
    static StaticValue unknown(std::string symbol, bool secret = false);
    static StaticValue of_string(std::string text);
@@ -69,12 +69,12 @@ private:
 StaticValue evaluate_static(const ast::Expr& expr, const StaticScope& scope);
 
 /// For printing expressions that stay symbolic: names whose values are known
-/// are shown by value, secrets as ***, the rest by name. `scope` must outlive
+/// are shown by value, secrets as ${name}, the rest by name. `scope` must outlive
 /// the returned function.
 NameSubstitution known_names(const StaticScope& scope);
 
 /// As a plan shows a value: strings quoted, quantities as literals (`5m`,
-/// `0.1%`), lists and maps in JSON-like notation, secrets as `***`.
+/// `0.1%`), lists and maps in JSON-like notation, secrets as `${name}`.
 std::string show_value(const StaticValue& value);
 /// As spliced into an interpolated string: strings without quotes, unknown
 /// parts as `${expr}`.

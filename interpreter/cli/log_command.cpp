@@ -17,16 +17,25 @@ namespace runbook::cli {
 
 namespace {
 
-int run_log(const std::string& run_id, const std::string& journal_path, bool as_json)
+int run_log(const std::string& wanted_run_id, const std::string& journal_path, bool as_json)
 {
    auto journal = open_journal_or_report(journal_path, "log");
    if (!journal) return exit_code::Invalid;
    try {
-      const auto run = journal->run(run_id);
+      // Like `status`: without a run id, the latest run.
+      std::optional<RunInfo> run;
+      if (wanted_run_id.empty()) {
+         const auto runs = journal->runs();
+         if (!runs.empty()) run = runs.front();
+      } else {
+         run = journal->run(wanted_run_id);
+      }
       if (!run) {
-         fmt::print(stderr, "runbook log: no run {} in {}\n", run_id, journal->path());
+         fmt::print(stderr, "runbook log: {}\n",
+                    wanted_run_id.empty() ? "no runs in " + journal->path() : "no run " + wanted_run_id + " in " + journal->path());
          return exit_code::Invalid;
       }
+      const std::string run_id = run->id;
       std::map<std::string, StepRecord> steps;
       for (auto& step : journal->steps(run_id)) steps[step.step_id] = step;
       const auto events = journal->events(run_id);
@@ -92,7 +101,7 @@ void add_log_command(CLI::App& app, int& exit_code)
    auto journal_path = std::make_shared<std::string>();
    auto as_json = std::make_shared<bool>(false);
    auto* cmd = app.add_subcommand("log", "Print the audit trail of a run: steps, answers, samples, triggers");
-   cmd->add_option("run", *run_id, "The run id")->required();
+   cmd->add_option("run", *run_id, "The run id (default: the latest run)");
    add_journal_flag(cmd, *journal_path);
    cmd->add_flag("--json", *as_json, "One JSON document: the run, its events and its steps");
    cmd->callback([=, &exit_code] { exit_code = run_log(*run_id, *journal_path, *as_json); });

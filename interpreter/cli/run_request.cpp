@@ -16,7 +16,7 @@ int post_run_request(const std::string& journal_path, const std::string& run_id,
 }
 
 int post_run_request(const std::string& journal_path, const std::string& run_id, const char* kind, nlohmann::json data,
-                     const char* not_running_note, const RequestPointless& pointless)
+                     const char* not_running_note, const BeforeRequest& before)
 {
    auto journal = open_journal_or_report(journal_path, kind);
    if (!journal) return exit_code::Invalid;
@@ -27,15 +27,12 @@ int post_run_request(const std::string& journal_path, const std::string& run_id,
          fmt::print(stderr, "runbook {}: no run {} in {}\n", kind, run_id, journal->path());
          return exit_code::Invalid;
       }
+      if (before) {
+         if (const auto settled = before(*journal, *run)) return *settled;
+      }
       if (run->status != run_status::Running) {
          fmt::print(stderr, "runbook {}: run {} is {}, not running{}\n", kind, run_id, run->status, not_running_note);
          return exit_code::Invalid;
-      }
-      if (pointless) {
-         if (const auto reason = pointless(*run)) {
-            fmt::print("{}\n", *reason);
-            return exit_code::Completed;
-         }
       }
       data["who"] = operator_identity();
       journal->post_request(run_id, kind, data.dump());

@@ -21,13 +21,14 @@ namespace runbook::cli {
 int post_run_request(const std::string& journal_path, const std::string& run_id, const char* kind, nlohmann::json data,
                      const char* not_running_note = "");
 
-/// Says why a request to a running run would do nothing (e.g. an abort of a
-/// run that is already rolling back), or nothing when it should be sent.
-using RequestPointless = std::function<std::optional<std::string>(const RunInfo&)>;
+/// Looks at the run before anything is sent. It may settle the request
+/// itself (say why, return the exit code: nothing is posted), e.g. an abort of
+/// a run already rolling back, or of a stopped run that can only be rolled
+/// back in the journal; or return nothing for the usual checks and the post.
+using BeforeRequest = std::function<std::optional<int>(Journal&, const RunInfo&)>;
 
-/// As above, but first asks `pointless`: when it has a reason, the reason is
-/// printed, nothing is sent and the exit code is 0 (nothing went wrong).
+/// As above, with `before` asked first.
 int post_run_request(const std::string& journal_path, const std::string& run_id, const char* kind, nlohmann::json data,
-                     const char* not_running_note, const RequestPointless& pointless);
+                     const char* not_running_note, const BeforeRequest& before);
 
 }  // namespace runbook::cli

@@ -5,7 +5,7 @@
 
 #include <fmt/core.h>
 
-#include "io/shell.hpp"
+#include "io/shell_splice.hpp"
 
 namespace runbook {
 
@@ -189,6 +189,16 @@ Value Evaluator::eval_call(const ast::Call& call, const Location& loc)
             throw EvalError(loc, fmt::format("number(\"{}\"): not a number", text));
          return Value(v);
       }
+      if (name == "trim") {
+         // A command's stdout ends with its newline (real and simulated alike):
+         // trim(r.stdout) is what a comparison usually wants.
+         want(1);
+         const std::string& text = args[0].as_string();
+         const char* space = " \t\r\n\v\f";
+         const auto first = text.find_first_not_of(space);
+         if (first == std::string::npos) return Value(std::string());
+         return Value(text.substr(first, text.find_last_not_of(space) - first + 1));
+      }
       throw EvalError(loc, fmt::format("no function named '{}'", name));
    }
    return hooks_.call_function(name, std::move(args), loc);
@@ -196,16 +206,28 @@ Value Evaluator::eval_call(const ast::Call& call, const Location& loc)
 
 std::string Evaluator::interpolate(const ast::StringLit& lit, Splice splice)
 {
-   std::string out;
+   if (splice != Splice::Shell) {
+      std::string out;
+      for (const auto& part : lit.parts) out += part.expr ? display(*part.expr, splice) : part.text;
+      return out;
+   }
+   // Each value is quoted for where it lands in the command: a bare word,
+   // "..." or '...' (io/shell_splice.hpp); where that cannot be exact, the
+   // splice is refused at the `${...}`.
+   ShellCommand command;
    for (const auto& part : lit.parts) {
       if (!part.expr) {
-         out += part.text;
+         command.append_text(part.text);
          continue;
       }
       const std::string value = display(*part.expr, splice);
-      out += splice == Splice::Shell ? shell_quote(value) : value;
+      try {
+         command.append_value(value);
+      } catch (const ShellSpliceError& e) {
+         throw EvalError(part.expr->loc, fmt::format("${{{}}}: {}", describe(*part.expr), e.what()));
+      }
    }
-   return out;
+   return command.command();
 }
 
 std::string Evaluator::display(const ast::Expr& expr, Splice splice)

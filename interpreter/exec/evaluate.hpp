@@ -66,7 +66,8 @@ public:
 
 /// How values are spliced into an interpolated string.
 ///   Text     as displayed.
-///   Shell    shell-quoted, so a value can never add shell syntax.
+///   Shell    quoted for where it lands in the command (io/shell_splice.hpp):
+///            it arrives as exactly its characters and never adds syntax.
 ///   Message  as displayed, for words meant for people (log, notify, prompts):
 ///            a metric or probe that cannot be sampled shows as
 ///            `<unavailable: reason>` instead of stopping the step, because

@@ -8,6 +8,7 @@
 #include <fmt/core.h>
 
 #include "exec/exit_codes.hpp"
+#include "exec/rollout_lock.hpp"
 #include "syntax/parser.hpp"
 
 namespace runbook {
@@ -228,7 +229,16 @@ RunOutcome Interpreter::Impl::start(const std::string& runbook_path)
    run.time_scale = world_.clock().scale();
    run.clock_origin_ms = world_.clock().now();
    try {
+      if (auto holder = rollout_lock_holder(journal_, run.runbook_path, run.title))
+         return RunOutcome{exit_code::Invalid, "", "", rollout_lock_refusal(*holder)};
       run_id_ = journal_.create_run(run);
+      // Two starts at the same moment: the later one gives way (exec/rollout_lock.hpp).
+      if (auto holder = rollout_lock_holder(journal_, run.runbook_path, run.title, run_id_, true)) {
+         const std::string refusal = rollout_lock_refusal(*holder);
+         journal_.set_status(run_id_, run_status::Failed, refusal);
+         journal_.release_lease(run_id_);
+         return RunOutcome{exit_code::Invalid, run_id_, run_status::Failed, refusal};
+      }
    } catch (const JournalError& e) {
       return RunOutcome{exit_code::Invalid, "", "", redact(e.what())};
    }
@@ -249,6 +259,10 @@ RunOutcome Interpreter::Impl::resume(const std::string& run_id)
          return RunOutcome{exit_code::Invalid, run_id, info->status,
                            fmt::format("run {} already ended ({}); there is nothing to resume", run_id, info->status)};
       journal_.acquire_lease(run_id);
+      if (auto holder = rollout_lock_holder(journal_, info->runbook_path, info->title, run_id)) {
+         journal_.release_lease(run_id);
+         return RunOutcome{exit_code::Invalid, run_id, "", rollout_lock_refusal(*holder)};
+      }
    } catch (const LeaseHeld& e) {
       return RunOutcome{exit_code::Invalid, run_id, "", e.what()};
    } catch (const JournalError& e) {
@@ -272,6 +286,7 @@ RunOutcome Interpreter::Impl::resume(const std::string& run_id)
    try {
       for (auto& record : journal_.steps(run_id)) records_[record.step_id] = record;
       for (const auto& event : journal_.events(run_id)) {
+         unwatched_since_ = std::max(unwatched_since_.value_or(event.at), event.at);
          if (event.kind != "answer") continue;
          json data = json::parse(event.data_json, nullptr, false);
          if (!data.is_discarded()) answers_.emplace(event.step_id, data);

@@ -268,6 +268,9 @@ struct Interpreter::Impl : EvalHooks {
    std::vector<std::pair<const ast::Trigger*, std::string>> pending_actions_;   ///< Calls run at the next boundary.
    int pending_action_seq_ = 0;
    std::string current_step_;           ///< Innermost running step (function frames hang off it).
+   /// Resumed: the runbook time of the last journaled event, when monitoring
+   /// stopped. The first in-doubt wait with armed triggers extends by the gap.
+   std::optional<TimeMs> unwatched_since_;
 
    // Why the run stopped (for the outcome and the journal).
    std::string stop_message_;

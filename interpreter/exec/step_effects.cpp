@@ -98,7 +98,8 @@ Interpreter::Impl::Performed Interpreter::Impl::stop_to_performed(const Stop& st
 Flow Interpreter::Impl::run_sh(const ast::Step& step, const ast::ShStep& sh, Frame& frame, const std::string& id)
 {
    Evaluator ev = evaluator(frame);
-   // Every value spliced into the command is shell-quoted: data never becomes syntax.
+   // Every spliced value is quoted for where it lands (io/shell_splice.hpp):
+   // data never becomes syntax.
    const std::string command = ev.text(*sh.command, Splice::Shell);
    const std::string display = redact(command);
    std::vector<int> expected_exit;
@@ -349,7 +350,9 @@ void Interpreter::Impl::resolve_metrics()
       ResolvedMetric m;
       m.name = name;
       m.kind = metric->source.kind;
-      if (metric->source.target) m.target = ev.text(*metric->source.target);
+      if (metric->source.target)
+         m.target = ev.text(*metric->source.target,
+                            m.kind == ast::MetricSource::Kind::Shell ? Splice::Shell : Splice::Text);
       if (metric->source.query) m.query = ev.text(*metric->source.query);
       m.json_path = metric->source.json_path;
       for (const auto& [header, value] : metric->source.headers) m.headers.emplace_back(header, ev.text(*value));

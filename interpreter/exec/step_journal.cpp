@@ -13,6 +13,7 @@
 
 #include <fmt/core.h>
 
+#include "check/quantity.hpp"
 #include "check/signature.hpp"
 
 namespace runbook {
@@ -226,7 +227,21 @@ Flow Interpreter::Impl::journaled(const ast::Step& step, Frame& frame, const std
       const StepRecord& in_doubt = known->second;
       if (resolved.kind == "wait" && in_doubt.deadline_ms) {
          resolved.deadline_ms = in_doubt.deadline_ms;
-         emit(RunEvent::Kind::Log, id, "wait keeps its deadline from before the interruption");
+         // Time while the process was dead is not monitoring time: with
+         // triggers armed, the wait owes the time nobody sampled them.
+         const TimeMs now = world_.clock().now();
+         const TimeMs gap = unwatched_since_ && !triggers_.empty() ? std::max(0.0, now - *unwatched_since_) : 0;
+         unwatched_since_.reset();
+         if (gap > 0) {
+            *resolved.deadline_ms += gap;
+            const std::string text = fmt::format(
+                "wait extends by {}: its armed triggers were not sampled while the run was stopped", format_duration(gap));
+            emit(RunEvent::Kind::Log, id, text);
+            record("unwatched_gap", id,
+                   json{{"gap_ms", gap}, {"from", now - gap}, {"deadline_ms", *resolved.deadline_ms}, {"text", text}});
+         } else {
+            emit(RunEvent::Kind::Log, id, "wait keeps its deadline from before the interruption");
+         }
       }
       if (resolved.kind == "watch")
          emit(RunEvent::Kind::Log, id,

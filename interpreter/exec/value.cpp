@@ -281,7 +281,10 @@ Value apply_binary(const std::string& op, const Value& lhs, const Value& rhs)
    if (op == "/") {
       if (b.value == 0)
          throw ValueError(fmt::format("division by zero ({} / {})", lhs.display(), rhs.display()));
-      // 10m / 30s is a plain ratio; 10m / 2 is a duration.
+      // Two quantities of one unit: a ratio, as a percent, so it compares
+      // with one correctly ((baseline - conversion) / baseline > 5%; 10m / 30s
+      // is 2000%). Two plain numbers: a plain number. 10m / 2 is a duration.
+      if (a.unit == b.unit && a.unit != ast::Unit::None) return Value(a.value / b.value * 100, ast::Unit::Percent);
       if (a.unit == b.unit) return Value(a.value / b.value);
       if (b.unit == ast::Unit::None) return Value(a.value / b.value, a.unit);
       throw ValueError(fmt::format("cannot divide {} by {}", unit_type_name(a.unit), unit_type_name(b.unit)));

@@ -9,6 +9,7 @@
 #include "check/quantity.hpp"
 #include "check/signature.hpp"
 #include "check/static_value.hpp"
+#include "io/shell_splice.hpp"
 #include "plan/plan.hpp"
 
 namespace runbook::plan {
@@ -261,7 +262,7 @@ private:
       p.line = step.loc.line;
       std::visit(overloaded{
                      [&](const ShStep& s) {
-                        p.text = "sh " + shown_value(*s.command, scope);
+                        p.text = "sh " + shown_command(*s.command, scope);
                         p.side_effect = true;
                         expectations(p, s.expects, scope);
                      },
@@ -545,7 +546,7 @@ private:
    // ------------------------------------------------------------ values
 
    /// A condition as written, with the names known before the run (params,
-   /// loop variables) shown by value and secrets as ***.
+   /// loop variables) shown by value and secrets by name (${db_password}).
    static std::string condition_text(const Condition& c, const StaticScope& scope)
    {
       return condition_source(c, substitution(scope));
@@ -560,6 +561,30 @@ private:
    static std::string shown_value(const Expr& expr, const StaticScope& scope)
    {
       return show_value(evaluate_static(expr, scope));
+   }
+   /// A `sh` command as /bin/sh will get it: known values quoted for where
+   /// they land (io/shell_splice.hpp), the rest shown as `${expr}`.
+   static std::string shown_command(const Expr& expr, const StaticScope& scope)
+   {
+      const auto* lit = std::get_if<StringLit>(&expr.node);
+      if (!lit) return shown_value(expr, scope);
+      ShellCommand command;
+      try {
+         for (const auto& part : lit->parts) {
+            if (!part.expr) {
+               command.append_text(part.text);
+               continue;
+            }
+            const StaticValue value = evaluate_static(*part.expr, scope);
+            if (value.known())
+               command.append_value(show_interpolated(value));
+            else
+               command.append_placeholder(show_interpolated(value));
+         }
+      } catch (const ShellSpliceError&) {
+         return shown_value(expr, scope);   // The checker reports where.
+      }
+      return show_value(StaticValue::of_string(command.command()));
    }
    /// A value as text (URLs, header values, checklist items): strings unquoted.
    static std::string shown_text(const Expr& expr, const StaticScope& scope)

@@ -20,7 +20,12 @@ std::string shorten(const std::string& text)
 
 /// The graph's shape, independent of the notation.
 struct Node { std::string id; std::string label; };
-struct Cluster { std::string id; std::string label; std::vector<Node> nodes; };
+struct Cluster {
+   std::string id;
+   std::string label;
+   std::vector<Node> nodes;
+   std::string first, last;   ///< The chain of steps (gates and undo nodes hang off it).
+};
 struct Edge { std::string from; std::string to; std::string label; bool dashed = false; bool to_cluster = false; };
 struct Shape {
    std::vector<Cluster> clusters;
@@ -49,20 +54,64 @@ std::string identifier(const std::string& text)
    return out;
 }
 
+/// The approvals and checklists inside a step's children (a loop's
+/// iterations, a branch, a call): the gates a reviewer would not see in the
+/// loop's one node.
+void gates_in(const PlanStep& step, std::vector<const PlanStep*>& out)
+{
+   for (const auto& child : step.children) {
+      if (child.kind == "approve" || child.kind == "checklist") out.push_back(&child);
+      if (child.kind != "undo") gates_in(child, out);
+   }
+}
+
+/// The steps (this one or nested in it) that carry an undo block.
+void undos_in(const PlanStep& step, std::vector<const PlanStep*>& out)
+{
+   for (const auto& child : step.children) {
+      if (child.kind == "undo") out.push_back(&child);
+      else undos_in(child, out);
+   }
+}
+
 Cluster cluster_of(const std::string& id, const std::string& label, const std::vector<PlanStep>& steps,
                    int& counter, Shape& shape)
 {
-   Cluster cluster{id, label, {}};
+   Cluster cluster{id, label, {}, "", ""};
    for (const auto& step : steps) {
+      if (step.kind == "let") continue;   // A value, not an action: not a link of the chain.
       const std::string node = fmt::format("n{}", ++counter);
-      if (!cluster.nodes.empty()) shape.edges.push_back({cluster.nodes.back().id, node, "", false, false});
+      if (!cluster.last.empty()) shape.edges.push_back({cluster.last, node, "", false, false});
+      if (cluster.first.empty()) cluster.first = node;
+      cluster.last = node;
       cluster.nodes.push_back({node, step_label(step)});
       std::set<std::string> targets;
       rollbacks_in(step, targets);
       for (const auto& target : targets)
          shape.edges.push_back({node, "rollback_" + identifier(target), "rollback", true, true});
+      if (step.kind == "for") {
+         std::vector<const PlanStep*> gates;
+         gates_in(step, gates);
+         for (const PlanStep* gate : gates) {
+            const std::string gate_node = fmt::format("n{}", ++counter);
+            cluster.nodes.push_back({gate_node, "gate " + step_label(*gate)});
+            shape.edges.push_back({node, gate_node, "waits for", true, false});
+         }
+      }
+      std::vector<const PlanStep*> undos;
+      if (step.kind == "undo") continue;
+      undos_in(step, undos);
+      for (const PlanStep* undo : undos) {
+         const std::string undo_node = fmt::format("n{}", ++counter);
+         const std::string first = undo->children.empty() ? "(nothing)" : shorten(undo->children.front().text);
+         cluster.nodes.push_back({undo_node, undo->id + "\n" + first});
+         shape.edges.push_back({node, undo_node, "undo", true, false});
+      }
    }
-   if (cluster.nodes.empty()) cluster.nodes.push_back({fmt::format("n{}", ++counter), "(no steps)"});
+   if (cluster.nodes.empty()) {
+      cluster.nodes.push_back({fmt::format("n{}", ++counter), "(no steps)"});
+      cluster.first = cluster.last = cluster.nodes.back().id;
+   }
    return cluster;
 }
 
@@ -74,8 +123,10 @@ Shape shape_of(const Plan& plan)
    for (const auto& phase : plan.phases) {
       Cluster c = cluster_of(fmt::format("phase_{}", phase.number), fmt::format("Phase {}: {}", phase.number, phase.title),
                              phase.steps, counter, shape);
-      if (!previous_last.empty()) shape.edges.push_back({previous_last, c.nodes.front().id, "", false, false});
-      previous_last = c.nodes.back().id;
+      if (!previous_last.empty()) shape.edges.push_back({previous_last, c.first, "", false, false});
+      previous_last = c.last;
+      // Which triggers this phase arms: watched while its steps run.
+      for (const auto& name : phase.arms) shape.edges.push_back({c.first, "trigger_" + identifier(name), "arms", true, false});
       shape.clusters.push_back(std::move(c));
    }
    for (const auto& rollback : plan.rollbacks)

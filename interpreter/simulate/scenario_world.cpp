@@ -1,5 +1,7 @@
 #include "simulate/scenario_world.hpp"
 
+#include "io/shell_splice.hpp"
+
 #include <algorithm>
 #include <cctype>
 
@@ -138,7 +140,12 @@ const EffectRule* ScenarioWorld::effect_rule(EffectRule::Target target, const st
       const EffectRule& rule = scenario_.effects[i];
       if (rule.target != target) continue;
       if (target == EffectRule::Target::Http && rule.method != "*" && rule.method != method) continue;
-      if (!glob_match(rule.pattern, text)) continue;
+      // A sh pattern also matches the command's words with the quoting
+      // removed, so it can be written against the values spliced in
+      // (`*--connect lb-edge-2*` for `--connect 'lb-edge-2'`).
+      if (!glob_match(rule.pattern, text) &&
+          !(target == EffectRule::Target::Shell && glob_match(rule.pattern, shell_unquoted(text))))
+         continue;
       const int call = ++effect_calls_[i];
       if (rule.on_call > 0 && call != rule.on_call) continue;
       if (rule.from_call > 0 && call < rule.from_call) continue;
@@ -189,7 +196,10 @@ ShellResult ScenarioWorld::shell(const std::string& step_id, const std::string& 
    } else {
       result.started = true;
       result.exit_code = rule == nullptr ? 0 : rule->exit_code.value_or(rule->fails ? 1 : 0);
+      // `prints "X"` prints a line, as `echo X` would: one rule for the
+      // trailing newline in both worlds (trim() drops it for comparisons).
       result.stdout_tail = rule != nullptr ? rule->output.value_or("") : "";
+      if (!result.stdout_tail.empty() && result.stdout_tail.back() != '\n') result.stdout_tail += '\n';
       if (rule != nullptr && rule->fails && !rule->output) result.stdout_tail = "";
       result.output_tail = result.stdout_tail;
       if (result.exit_code != 0) {

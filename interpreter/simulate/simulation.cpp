@@ -10,6 +10,8 @@
 
 #include "check/checker.hpp"
 #include "check/params.hpp"
+#include "check/quantity.hpp"
+#include "io/shell_splice.hpp"
 #include "syntax/suggest.hpp"
 #include "exec/exit_codes.hpp"
 #include "exec/interpreter.hpp"
@@ -88,10 +90,29 @@ std::string unit_word(ast::Unit unit)
    return "a number";
 }
 
-/// The scenario must talk about things the runbook has. A plain number given
-/// to a metric with a unit is the raw number its source would report (so
-/// `memory_growth = 12` means 12 MB when the metric says `unit MB`): it is
-/// scaled here, like a real sample.
+/// A bare number given to a metric with a unit: an error, by the rule the
+/// checker applies to runbooks (`bare-number`), so a scenario and a runbook
+/// never read `0.3` differently. A bare 0 is zero in any unit; the
+/// suggestion reads the number in the metric's declared unit (`0.3` on a
+/// `unit s` metric: did you mean 300ms?). Returns false when reported.
+bool quantity_written(const std::string& metric, MetricRule& rule, Quantity& q, const ast::Metric& declared,
+                      Diagnostics& diags)
+{
+   if (q.unit != ast::Unit::None || declared.unit == ast::Unit::None) return true;
+   if (q.value == 0) {
+      q.unit = declared.unit;
+      return true;
+   }
+   diags.error(rule.loc, "scenario-bare-number",
+               fmt::format("metric '{}' is {} (unit {}), but the scenario gives it the bare number '{}'", metric,
+                           unit_word(declared.unit), declared.unit_spelling, q.spelling.empty() ? format_number(q.value) : q.spelling),
+               {fmt::format("did you mean {}? (a quantity is written with its unit, in runbooks and scenarios alike)",
+                            format_quantity(q.value * declared.scale, declared.unit))});
+   return false;
+}
+
+/// The scenario must talk about things the runbook has, in the units the
+/// runbook's metrics declare.
 void check_scenario_against(Scenario& scenario, const Program& program, Diagnostics& diags)
 {
    std::map<std::string, const ast::Metric*> metrics;
@@ -115,18 +136,11 @@ void check_scenario_against(Scenario& scenario, const Program& program, Diagnost
       }
       if (rule.shape == MetricRule::Shape::Unreachable) continue;
       const ast::Unit unit = it->second->unit;
-      if (rule.value.unit == ast::Unit::None && unit != ast::Unit::None) {
-         rule.value.value *= it->second->scale;
-         rule.value.unit = unit;
-         if (rule.shape == MetricRule::Shape::Ramp && rule.to.unit == ast::Unit::None) {
-            rule.to.value *= it->second->scale;
-            rule.to.unit = unit;
-         }
-         if (rule.noise && rule.noise->unit == ast::Unit::None) {
-            rule.noise->value *= it->second->scale;
-            rule.noise->unit = unit;
-         }
-      }
+      bool written = quantity_written(rule.metric, rule, rule.value, *it->second, diags);
+      if (rule.shape == MetricRule::Shape::Ramp)
+         written = quantity_written(rule.metric, rule, rule.to, *it->second, diags) && written;
+      if (rule.noise) written = quantity_written(rule.metric, rule, *rule.noise, *it->second, diags) && written;
+      if (!written) continue;
       if (rule.value.unit != unit)
          diags.error(rule.loc, "scenario-metric-unit",
                      fmt::format("metric '{}' is {} ({}), but the scenario gives it '{}'", rule.metric, unit_word(unit),
@@ -161,6 +175,28 @@ void check_scenario_against(Scenario& scenario, const Program& program, Diagnost
       if (rule.kind == ExpectRule::Kind::Outcome) check_rollback(rule.name, rule.loc);
       if (rule.of) check_anchor(*rule.of);
    }
+}
+
+/// The `sh` and `http` rules that no call of the run matched, as notes: a
+/// pattern that never matched is almost always a typo, and the run it was
+/// meant to shape went untested.
+std::vector<std::string> unmatched_effect_rules(const Scenario& scenario, const std::vector<SideEffect>& effects)
+{
+   std::vector<std::string> notes;
+   for (const auto& rule : scenario.effects) {
+      const bool shell = rule.target == EffectRule::Target::Shell;
+      bool matched = false;
+      for (const auto& effect : effects) {
+         if (effect.kind != (shell ? "sh" : "http")) continue;
+         if (!shell && rule.method != "*" && rule.method != effect.method) continue;
+         if (glob_match(rule.pattern, effect.target) || (shell && glob_match(rule.pattern, shell_unquoted(effect.target))))
+            matched = true;
+      }
+      if (!matched)
+         notes.push_back(fmt::format("scenario line {}: {} \"{}\" matched no {} of the run", rule.loc.line,
+                                     shell ? "sh" : "http " + rule.method, rule.pattern, shell ? "command" : "request"));
+   }
+   return notes;
 }
 
 /// Every secret gets a stand-in value: a simulation never reads real secrets.
@@ -286,6 +322,7 @@ std::optional<SimulationResult> simulate(const Scenario& original, const Simulat
       for (const auto& n : world.undescribed_metrics()) names += (names.empty() ? "" : ", ") + n;
       result.notes.push_back(fmt::format("the scenario does not describe {} (sampled as 0)", names));
    }
+   for (const std::string& note : unmatched_effect_rules(scenario, result.side_effects)) result.notes.push_back(note);
    return result;
 }
 

@@ -161,6 +161,7 @@ private:
    {
       std::vector<std::string> looked_in;
       std::string wanted;
+      std::string looked_for;   ///< A relative module: the one file it could be.
       if (use.path.rfind("std/", 0) == 0) {
          wanted = with_extension(use.path.substr(4));
          for (const auto& dir : options_.search_path) {
@@ -182,6 +183,7 @@ private:
             return true;
          }
          looked_in.push_back(dir.empty() ? "." : dir);
+         looked_for = candidate;
          wanted = fs::path(use.path).filename().string();
       }
       else {
@@ -191,7 +193,12 @@ private:
       }
 
       std::vector<std::string> notes;
-      if (looked_in.empty()) {
+      if (!looked_for.empty()) {
+         // "looked in: ." says nothing; the path tried and the rule do.
+         notes.push_back("looked for " + looked_for + ": a './' module is found next to the file that uses it (" +
+                         user_path + ")");
+      }
+      else if (looked_in.empty()) {
          notes.push_back("the module search path is empty: set RUNBOOK_PATH to the directory holding the standard library");
       }
       else {

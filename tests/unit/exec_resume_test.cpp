@@ -177,7 +177,8 @@ phase "One" {
    CHECK(h.world.http_calls.size() == 2);   // The done GET was not repeated either.
 }
 
-TEST_CASE("an interrupted wait keeps its absolute deadline", "[exec][resume]")
+TEST_CASE("an interrupted wait with armed triggers extends by the time nobody sampled them, journaled (issue 13)",
+          "[exec][resume]")
 {
    Harness h(R"(runbook "t"
 metric m = http get "http://127.0.0.1:1/m" json ".v" unit count
@@ -196,11 +197,19 @@ phase "One" arms all {
    REQUIRE(first.exit_code == exit_code::Interrupted);
    CHECK(h.journal->run(first.run_id)->status == run_status::Interrupted);
    h.world.metrics["m"] = [](double) { return value(1); };
-   // Resumed five minutes later: the wait ends at t0 + 10m, not 10 minutes from now.
+   // Resumed at t0 + 5m: the two minutes since the last sample (t0 + 3m) were
+   // not watched, so the wait ends at t0 + 12m rather than t0 + 10m.
    const RunOutcome out = h.resume(first.run_id, t0 + 5 * 60000);
    CHECK(out.exit_code == exit_code::Completed);
    REQUIRE(h.world.shell_calls.size() == 1);
-   CHECK(h.world.shell_calls[0].at == t0 + 10 * 60000);
+   CHECK(h.world.shell_calls[0].at == t0 + 12 * 60000);
+   bool journaled = false;
+   for (const auto& event : h.journal->events(first.run_id)) {
+      if (event.kind != "unwatched_gap") continue;
+      journaled = true;
+      CHECK(nlohmann::json::parse(event.data_json).value("gap_ms", 0.0) == 120000.0);
+   }
+   CHECK(journaled);
 }
 
 TEST_CASE("approvals and confirmed checklist items are facts: not asked again on resume", "[exec][resume]")

@@ -1,7 +1,12 @@
 // The interpreter's steps against a fake world on a virtual clock.
 #include "exec_test_support.hpp"
 
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
 #include "exec/exit_codes.hpp"
+#include "io/shell.hpp"
 
 using namespace runbook;
 using namespace runbook::testing;
@@ -16,6 +21,42 @@ phase "One" {
 )");
    REQUIRE(h.run().exit_code == exit_code::Completed);
    REQUIRE(h.world.commands() == std::vector<std::string>{"echo 'x; rm -rf / #' and $HOME"});
+}
+
+TEST_CASE("sh: a value in \"...\" or '...' of the command cannot close the quotes and arrives exactly (issue 13)",
+          "[exec][hostile]")
+{
+   Harness h(R"(runbook "t"
+param evil = "x\"; touch INJECTED; echo \" $(touch INJECTED) `touch INJECTED` it's"
+param pub = "upgrade_pub"
+phase "One" {
+  sh "printf '%s|' \"v=${evil}\" 'w=${evil}' ${evil} > out.txt"
+  sh "psql -c \"create publication ${pub} for all tables\""
+}
+)");
+   char pattern[] = "/tmp/runbook-inject-XXXXXX";
+   const std::filesystem::path dir = ::mkdtemp(pattern);
+   h.world.on_shell = [&](const std::string& command) {
+      if (command.rfind("psql", 0) == 0) {
+         ShellResult fake;
+         fake.started = true;
+         fake.exit_code = 0;
+         return fake;
+      }
+      ShellOptions options;
+      options.timeout_ms = 10000;
+      return run_shell("cd '" + dir.string() + "' && " + command, options);
+   };
+   REQUIRE(h.run().exit_code == exit_code::Completed);
+   const std::string evil = "x\"; touch INJECTED; echo \" $(touch INJECTED) `touch INJECTED` it's";
+   std::ifstream in(dir / "out.txt");
+   std::stringstream text;
+   text << in.rdbuf();
+   CHECK(text.str() == "v=" + evil + "|w=" + evil + "|" + evil + "|");
+   CHECK_FALSE(std::filesystem::exists(dir / "INJECTED"));
+   // The SQL arrives as written: no quotes around the spliced name.
+   CHECK(h.world.commands().back() == "psql -c \"create publication upgrade_pub for all tables\"");
+   std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("a failing sh fails the run with exit 1 and says why", "[exec]")
@@ -153,7 +194,7 @@ phase "Canary" {
 )");
    const RunOutcome out = h.run();
    REQUIRE(out.exit_code == exit_code::Completed);
-   CHECK(h.world.commands() == std::vector<std::string>{"route 'green' '1'", "route 'green' '5'"});
+   CHECK(h.world.commands() == std::vector<std::string>{"route green 1", "route green 5"});
    const auto steps = h.steps(out.run_id);
    CHECK(steps.count("canary/1[pct=1]/1"));
    CHECK(steps.count("canary/1[pct=5]/2"));
@@ -470,7 +511,7 @@ phase "One" {
       };
       const RunOutcome out = h.run();
       REQUIRE(out.exit_code == exit_code::Completed);
-      CHECK(h.world.commands()[0] == "deploy --token 's3cr3t-VALUE-42'");
+      CHECK(h.world.commands()[0] == "deploy --token s3cr3t-VALUE-42");
       CHECK(h.observer.all_text().find("s3cr3t-VALUE-42") == std::string::npos);
       CHECK(h.observer.all_text().find("***") != std::string::npos);
       h.journal.reset();   // Flush everything to the files.

@@ -23,7 +23,11 @@ TEST_CASE("arithmetic and comparison check units", "[exec][value]")
    CHECK(apply_binary(">", Value(2.0, Unit::Percent), Value(1.0, Unit::Percent)).as_bool());
    CHECK(apply_binary("<", Value(70), Value(80.0, Unit::Percent)).as_bool());   // Plain numbers mix.
    CHECK(apply_binary("+", Value("a"), Value("b")).as_string() == "ab");
-   CHECK(apply_binary("/", Value(600000.0, Unit::Duration), Value(30000.0, Unit::Duration)).as_number().unit == Unit::None);
+   // Two quantities of one unit: a ratio, as a percent (issue 13).
+   CHECK(apply_binary("/", Value(600000.0, Unit::Duration), Value(30000.0, Unit::Duration)).display() == "2000%");
+   CHECK(apply_binary("<", apply_binary("/", Value(0.2, Unit::Percent), Value(4.0, Unit::Percent)), Value(5.0, Unit::Percent))
+             .as_bool() == false);   // 0.2% / 4% is 5%, not below 5%
+   CHECK(apply_binary("/", Value(6), Value(3)).as_number().unit == Unit::None);
    CHECK_THROWS_WITH(apply_binary("<", Value(100.0, Unit::Duration), Value(0.1, Unit::Percent)),
                      Catch::Contains("a duration") && Catch::Contains("a percent"));
    CHECK_THROWS_WITH(apply_binary("/", Value(1), Value(0)), Catch::Contains("division by zero"));

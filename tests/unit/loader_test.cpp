@@ -75,7 +75,8 @@ TEST_CASE("a missing module is an error at its use, with a suggestion", "[syntax
          "runbooks/main.rb:3:1: error: cannot find module './nowhere.rb'\n"
          "use \"./nowhere.rb\"\n"
          "^\n"
-         "  note: looked in: runbooks\n");
+         "  note: looked for runbooks/nowhere.rb: a './' module is found next to the file that uses it "
+         "(runbooks/main.rb)\n");
    CHECK(program.modules.empty());
    CHECK(f.diags.all()[0].code == "missing-module");
 }

@@ -53,3 +53,13 @@ TEST_CASE("fuzzer regressions: scenarios parse and render without crashing", "[r
       CHECK_NOTHROW(runbook::fuzz::scenario(read_bytes(file)));
    }
 }
+
+TEST_CASE("fuzzer regressions: spliced sh values reach /bin/sh exactly", "[regressions][shell]")
+{
+   const auto files = inputs_in("shell_splice");
+   CHECK_FALSE(files.empty());
+   for (const auto& file : files) {
+      INFO(file.string());
+      CHECK(runbook::fuzz::shell_splice(read_bytes(file)).empty());
+   }
+}
