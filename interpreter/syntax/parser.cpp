@@ -447,7 +447,7 @@ private:
       static constexpr std::string_view clauses[] = {
          "timeout", "retry", "idempotent", "id", "as", "header", "body", "expect", "json", "every", "after",
          "lost", "on", "severity", "grace", "status", "exit", "query", "unit", "consecutive", "failures",
-         "errors", "else"};
+         "errors", "else", "soft", "default", "finally"};
       for (const auto clause : clauses) {
          if (word == clause) return false;
       }
