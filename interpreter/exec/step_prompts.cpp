@@ -30,7 +30,10 @@ Answer Interpreter::Impl::ask(const Question& question, Stop& stop, bool remote_
    if (!stop && (virtual_time() ? late : world_.clock().now() >= deadline && (answer.choice.empty() || answer.interrupted))) {
       // Nobody answered in time: the step decides what that means (exec/decisions.hpp).
       emit(RunEvent::Kind::Answer, question.step_id, "no answer in time", {{"choice", ""}, {"who", "nobody"}});
-      return Answer{"", "nobody", false, 0, true};
+      Answer nobody;
+      nobody.who = "nobody";
+      nobody.timed_out = true;
+      return nobody;
    }
    if (stop.kind == Stop::Kind::Approved) {
       answer.choice = question.choices.empty() ? "yes" : question.choices.front();
