@@ -29,12 +29,12 @@ phase "One" {
   sh "deploy" on fail rollback back
   sh "never"
 }
-rollback back { sh "undo-deploy" }
+rollback back { sh "restore" }
 )");
    h.world.on_shell = failing_shell("deploy");
    const RunOutcome out = h.run();
    CHECK(out.exit_code == exit_code::RolledBack);
-   CHECK(h.world.commands() == std::vector<std::string>{"deploy", "undo-deploy"});
+   CHECK(h.world.commands() == std::vector<std::string>{"deploy", "restore"});
    CHECK(h.observer.has(RunEvent::Kind::Log, "step one/1 failed; on fail: rollback back"));
 }
 
