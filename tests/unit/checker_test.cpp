@@ -481,7 +481,7 @@ fn route(api, soak) {
   let error_rate = 5
   log "${api} ${soak} ${error_rate}"
 }
-phase "A" arms all {
+phase "A" arms all on fail stop {
   route("x", 1m)
 }
 )");
