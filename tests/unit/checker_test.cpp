@@ -82,7 +82,7 @@ rollback emergency {
 TEST_CASE("a correct runbook has no diagnostics", "[check]")
 {
    const auto c = check_text(header + R"(
-phase "Canary" arms all {
+phase "Canary" arms all on fail stop {
   for pct in [1, 5, 10] {
     http post "${api}/traffic" header "Authorization" = "Bearer ${token}" body {"percentage": pct} expect status 200
     watch soak every 30s {
@@ -482,7 +482,7 @@ fn route(api, soak) {
   let error_rate = 5
   log "${api} ${soak} ${error_rate}"
 }
-phase "A" arms all {
+phase "A" arms all on fail stop {
   route("x", 1m)
 }
 )");
