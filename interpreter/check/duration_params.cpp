@@ -22,11 +22,15 @@ public:
       for (auto& trigger : file.triggers) {
          resolve(trigger.grace_param, trigger.grace_ms, "'grace'");
          resolve(trigger.every_param, trigger.every_ms, "'every'");
+         resolve(trigger.decide_param, trigger.decide_ms, "'decide within'");
          condition(trigger.condition);
       }
       for (auto& fn : file.functions) block(fn.body);
       for (auto& phase : file.phases) block(phase.body);
-      for (auto& rollback : file.rollbacks) block(rollback.body);
+      for (auto& rollback : file.rollbacks) {
+         resolve(rollback.within_param, rollback.within_ms, "the rollback's 'within'");
+         block(rollback.body);
+      }
    }
 
 private:
@@ -50,6 +54,7 @@ private:
          block(s->else_block);
       }
       if (auto* s = std::get_if<ast::ForStep>(&step.node)) block(s->body);
+      if (auto* s = std::get_if<ast::AfterStep>(&step.node)) block(s->body);
    }
 
    void condition(ast::Condition& c) { resolve(c.for_param, c.for_ms, "'for'"); }

@@ -58,6 +58,7 @@ private:
                         block(s.else_block, step.id + "/else");
                      },
                      [&](ForStep& s) { block(s.body, step.id); },
+                     [&](AfterStep& s) { block(s.body, step.id); },
                      [](auto&) {},
                  },
                  step.node);

@@ -259,6 +259,7 @@ RunOutcome Interpreter::Impl::resume(const std::string& run_id)
    try {
       for (auto& record : journal_.steps(run_id)) records_[record.step_id] = record;
       for (const auto& event : journal_.events(run_id)) {
+         note_resumed_event(event);
          if (event.kind != "answer") continue;
          json data = json::parse(event.data_json, nullptr, false);
          if (!data.is_discarded()) answers_.emplace(event.step_id, data);
@@ -322,6 +323,7 @@ RunOutcome Interpreter::Impl::drive(bool resumed)
    Flow flow = Flow::Next;
    if (!in_rollback_) {
       flow = run_phases();
+      if (flow == Flow::Next) flow = wait_for_timers();
       if (flow != Flow::Rollback) return finish(flow, false);
       try {
          journal_.enter_rollback(run_id_, stop_rollback_);
@@ -347,7 +349,10 @@ RunOutcome Interpreter::Impl::drive(bool resumed)
       stop_message_ = fmt::format("there is no rollback block named '{}'", rollback_name_);
       return finish(Flow::Failed, true);
    }
+   arm_rollback_deadline(*block);
    flow = run_block(block->body, main_frame_);
+   end_rollback_deadline(*block, flow);
+   if (flow == Flow::Next) flow = wait_for_timers();
    return finish(flow, true);
 }
 
@@ -433,8 +438,9 @@ Flow Interpreter::Impl::run_phases()
          return flow;
       }
    }
+   const Flow settled = replay_only_ ? Flow::Next : settle_triggers_at_end();
    disarm_triggers();
-   return Flow::Next;
+   return settled;
 }
 
 Flow Interpreter::Impl::run_block(const ast::Block& block, Frame& frame)
@@ -446,28 +452,10 @@ Flow Interpreter::Impl::run_block(const ast::Block& block, Frame& frame)
    return Flow::Next;
 }
 
-namespace {
-
-Flow flow_of(const Stop& stop, std::string& message, std::string& rollback)
-{
-   message = stop.reason;
-   switch (stop.kind) {
-   case Stop::Kind::Interrupted: return Flow::Interrupted;
-   case Stop::Kind::Rollback: rollback = stop.rollback; return Flow::Rollback;
-   case Stop::Kind::Abort: return Flow::Aborted;
-   case Stop::Kind::Fail: return Flow::Failed;
-   case Stop::Kind::Approved:
-   case Stop::Kind::None: break;
-   }
-   return Flow::Next;
-}
-
-}  // namespace
-
 Flow Interpreter::Impl::run_step(const ast::Step& step, Frame& frame)
 {
    if (!replay_only_) {
-      if (const Stop stop = at_boundary()) return flow_of(stop, stop_message_, stop_rollback_);
+      if (const Stop stop = at_boundary()) return flow_of(stop);
    }
    if (step.id.empty()) {
       stop_message_ = "internal error: a step has no id (the runbook was not checked before running)";
@@ -509,6 +497,7 @@ Flow Interpreter::Impl::dispatch_step(const ast::Step& step, Frame& frame, const
    if (const auto* watch = std::get_if<ast::WatchStep>(&step.node)) return run_watch(step, *watch, frame, id);
    if (const auto* await = std::get_if<ast::AwaitStep>(&step.node)) return run_await(step, *await, frame, id);
    if (const auto* check = std::get_if<ast::AssertStep>(&step.node)) return run_assert(step, *check, frame, id);
+   if (const auto* after = std::get_if<ast::AfterStep>(&step.node)) return run_after(step, *after, frame, id);
    return run_control(step, frame, id);
 }
 

@@ -50,6 +50,8 @@ std::string render_json(const Plan& plan)
       if (!t.window.empty()) trigger["for"] = t.window;
       if (!t.grace.empty()) trigger["grace"] = t.grace;
       if (!t.rollback.empty()) trigger["rollback"] = t.rollback;
+      if (t.manual) trigger["manual"] = true;
+      if (!t.decide.empty()) trigger["decide"] = t.decide;
       doc["triggers"].push_back(std::move(trigger));
    }
    doc["phases"] = json::array();
@@ -57,9 +59,12 @@ std::string render_json(const Plan& plan)
       doc["phases"].push_back({{"number", p.number}, {"title", p.title}, {"slug", p.slug}, {"arms", p.arms},
                                {"timing", timing_json(p.timing)}, {"steps", steps_json(p.steps)}});
    doc["rollbacks"] = json::array();
-   for (const auto& r : plan.rollbacks)
-      doc["rollbacks"].push_back({{"name", r.name}, {"reached_by", r.reached_by}, {"timing", timing_json(r.timing)},
-                                  {"steps", steps_json(r.steps)}});
+   for (const auto& r : plan.rollbacks) {
+      json rollback = {{"name", r.name}, {"reached_by", r.reached_by}, {"timing", timing_json(r.timing)},
+                       {"steps", steps_json(r.steps)}};
+      if (!r.deadline.empty()) rollback["deadline"] = r.deadline;
+      doc["rollbacks"].push_back(std::move(rollback));
+   }
    return doc.dump(2) + "\n";
 }
 

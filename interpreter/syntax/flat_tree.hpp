@@ -43,6 +43,8 @@ enum class NodeKind : std::uint8_t {
    metric_prometheus, metric_sh, unit_name, metric_timeout, trigger_decl, warning_decl,
    severity_level, grace_clause, every_clause, action_rollback, action_notify, action_record,
    action_call, fn_decl, phase_decl, phase_arms, armed_all, rollback_decl,
+   // signals, timers, rollback deadlines, manual triggers, P2 decisions
+   after_step, decide_clause, decide_choice, trigger_manual, rollback_within, signal_decl,
 };
 
 /// Precedence levels that stand for their single operand when they have no

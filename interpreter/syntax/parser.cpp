@@ -188,6 +188,16 @@ RUNBOOK_SAME_NODE(phase_decl);
 RUNBOOK_SAME_NODE(phase_arms);
 RUNBOOK_SAME_NODE(armed_all);
 RUNBOOK_SAME_NODE(rollback_decl);
+// signals, timers, rollback deadlines, manual triggers, P2 decisions
+RUNBOOK_SAME_NODE(after_step);
+RUNBOOK_NODE(unless_signal, word);
+RUNBOOK_NODE(timer_block, block);
+RUNBOOK_SAME_NODE(decide_clause);
+RUNBOOK_SAME_NODE(decide_choice);
+RUNBOOK_SAME_NODE(trigger_manual);
+RUNBOOK_SAME_NODE(rollback_within);
+RUNBOOK_SAME_NODE(signal_decl);
+RUNBOOK_NODE(signal_name, word);
 
 #undef RUNBOOK_SAME_NODE
 #undef RUNBOOK_NODE
@@ -218,7 +228,7 @@ const std::vector<std::string>& step_words()
 {
    static const std::vector<std::string> words = {"sh",     "http",  "checklist", "approve", "wait",   "watch",
                                                   "await",  "assert", "rollback", "abort",   "log",    "notify",
-                                                  "let",    "if",    "for",       "return",  "undo"};
+                                                  "let",    "if",    "for",       "return",  "undo",   "after"};
    return words;
 }
 
@@ -414,7 +424,7 @@ private:
    bool starts_declaration(std::size_t pos) const
    {
       static constexpr std::string_view words[] = {"runbook", "use", "param", "secret", "metric",
-                                                   "trigger", "warning", "fn", "phase"};
+                                                   "trigger", "warning", "fn", "phase", "signal"};
       const std::string_view word = word_at(pos);
       for (const auto candidate : words) {
          if (word == candidate) return true;
@@ -526,7 +536,8 @@ std::size_t skip_space(std::string_view text, std::size_t pos)
 g::syntax_error not_a_declaration(const ParseState& st, std::size_t pos)
 {
    static const std::vector<std::string> declarations = {"runbook", "use",     "param", "secret", "metric",
-                                                         "trigger", "warning", "fn",    "phase",  "rollback"};
+                                                         "trigger", "warning", "fn",    "phase",  "rollback",
+                                                         "signal"};
    const std::string word(st.word_at(pos));
    if (st.text()[pos] == '}') return {"unexpected '}': there is no open block to close", pos, {}};
    g::syntax_error error{g::error_message<g::declaration>, pos, {}};
