@@ -31,6 +31,21 @@ grep -q 'wrong-expectation.scenario:13: expected outcome completed, but the run 
    exit 1
 }
 
+echo "== timers, signals, manual triggers, rollback deadlines, triggers at the end"
+"$RUNBOOK" test tests/scenarios/timers
+
+echo "== a rollback over its deadline fails 'rollback completed within'"
+set +e
+out=$("$RUNBOOK" test tests/scenarios/timers-wrong)
+status=$?
+set -e
+echo "$out"
+[ "$status" -eq 1 ] || { echo "expected exit 1, got $status" >&2; exit 1; }
+grep -q 'expected rollback completed within 5m of the first trigger, but the first trigger was at T+00:40:00; the rollback completed at T+00:48:00, 8m later' <<<"$out" || {
+   echo "the overrun is not reported" >&2
+   exit 1
+}
+
 echo "== simulate is deterministic"
 # Two simulations of the same rollback must both end as the scenario says
 # (rolled back: exit 3, a JSON document) and print the same bytes: two

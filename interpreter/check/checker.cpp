@@ -201,6 +201,7 @@ private:
       context.where = Context::Where::Rollback;
       for (auto& rollback : file.rollbacks) {
          Scope scope{&run_scope_, {}};
+         check_rollback_deadline(rollback, scope);
          check_block(rollback.body, scope, context);
          check_finally(rollback.finally, scope, context);
       }
@@ -249,10 +250,16 @@ private:
       // A trigger leads to its rollback only if some phase arms it: recorded
       // here, decided in check_reachability().
       current_trigger_ = &trigger;
-      check_condition(trigger.condition, scope, every);
-      const auto& action = trigger.action;
+      if (!trigger.manual) check_condition(trigger.condition, scope, every);
+      check_decide(trigger);
+      check_action(trigger.action, scope, "this trigger");
+      current_trigger_ = nullptr;
+   }
+
+   void check_action(const TriggerAction& action, Scope& scope, const std::string& who)
+   {
       switch (action.kind) {
-      case TriggerAction::Kind::Rollback: rollback_target(action.rollback, action.loc, "this trigger"); break;
+      case TriggerAction::Kind::Rollback: rollback_target(action.rollback, action.loc, who); break;
       case TriggerAction::Kind::Notify:
          if (action.value) output(*action.value, scope, "the trigger's notify text");
          break;
@@ -260,8 +267,7 @@ private:
          if (action.value) type_of(*action.value, scope);
          break;
       case TriggerAction::Kind::Record: break;
-         current_trigger_ = nullptr;
-   }
+      }
    }
 
    // ------------------------------------------------------------ blocks
@@ -389,6 +395,7 @@ private:
                         if (context.where != Context::Where::Rollback)
                            diags_.error(step.loc, "misplaced-step", "'undo all' is only allowed in a rollback block");
                      },
+                     [&](const AfterStep& s) { check_after(s, scope, context); },
                  },
                  step.node);
       check_options(step, scope, context);
@@ -1024,6 +1031,48 @@ private:
                                describe_type(quantity), quoted(number)),
                    notes);
       return true;
+   }
+
+   // ------------------------------------------------------------ timers, signals, deadlines, P2 decisions
+
+   void check_after(const AfterStep& s, Scope& scope, const Context& context)
+   {
+      duration(*s.delay, scope, "'after'");
+      if (!s.signal.empty() && !names_.signals.count(s.signal))
+         diags_.error(s.signal_loc, "undefined-signal", fmt::format("undefined signal '{}' after 'unless'", s.signal),
+                      with_note(did_you_mean(s.signal, names_.signal_names()),
+                                fmt::format("declare it at the top level: signal {} \"what it means\"", s.signal)));
+      check_block(s.body, scope, context);
+   }
+
+   static std::vector<std::string> with_note(std::vector<std::string> notes, std::string note)
+   {
+      if (notes.empty()) notes.push_back(std::move(note));
+      return notes;
+   }
+
+   void check_decide(const Trigger& trigger)
+   {
+      if (trigger.decide_default.empty()) return;
+      if (trigger.decide_ms) positive_duration(*trigger.decide_ms, trigger.loc, "'decide within'");
+      if (trigger.is_warning || trigger.severity != ast::Severity::P2)
+         diags_.error(trigger.loc, "decide-not-p2",
+                      fmt::format("'decide within' belongs to a P2 trigger, but '{}' is {}", trigger.name,
+                                  trigger.is_warning ? "a warning" : fmt::format("P{}", static_cast<int>(trigger.severity))),
+                      {"only P2 asks the operator; P0 acts at once and P1 waits out its grace period"});
+   }
+
+   void check_rollback_deadline(const RollbackBlock& rollback, Scope& scope)
+   {
+      if (rollback.within_ms) positive_duration(*rollback.within_ms, rollback.loc, "the rollback's 'within'");
+      if (!rollback.overrun_action) return;
+      if (rollback.overrun_action->kind == TriggerAction::Kind::Rollback)
+         diags_.error(rollback.overrun_action->loc, "overrun-rollback",
+                      fmt::format("rollback '{}' cannot start another rollback when it runs over its deadline",
+                                  rollback.name),
+                      {"notify or call a function (escalate) instead: -> notify.escalate(\"...\")"});
+      else
+         check_action(*rollback.overrun_action, scope, "the rollback's deadline");
    }
 
    // ------------------------------------------------------------ reachability

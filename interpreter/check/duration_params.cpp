@@ -22,6 +22,7 @@ public:
       for (auto& trigger : file.triggers) {
          resolve(trigger.grace_param, trigger.grace_ms, "'grace'");
          resolve(trigger.every_param, trigger.every_ms, "'every'");
+         resolve(trigger.decide_param, trigger.decide_ms, "'decide within'");
          condition(trigger.condition);
       }
       for (auto& fn : file.functions) block(fn.body);
@@ -32,6 +33,7 @@ public:
       }
       block(file.on_fail.steps);
       for (auto& rollback : file.rollbacks) {
+         resolve(rollback.within_param, rollback.within_ms, "the rollback's 'within'");
          block(rollback.body);
          block(rollback.finally);
       }
@@ -61,6 +63,7 @@ private:
       if (auto* s = std::get_if<ast::ForStep>(&step.node)) block(s->body);
       if (auto* s = std::get_if<ast::ApproveStep>(&step.node)) block(s->decision.otherwise.steps);
       if (auto* s = std::get_if<ast::ChecklistStep>(&step.node)) block(s->decision.otherwise.steps);
+      if (auto* s = std::get_if<ast::AfterStep>(&step.node)) block(s->body);
    }
 
    void condition(ast::Condition& c)

@@ -52,6 +52,10 @@ void collect_file(const ast::File& file, bool is_root, GlobalNames& names, Diagn
       const auto [it, inserted] = names.rollbacks.emplace(rollback.name, &rollback);
       if (!inserted) duplicate(diags, rollback.loc, "rollback block", rollback.name, "a rollback block", it->second->loc);
    }
+   for (const auto& signal : file.signals) {
+      const auto [it, inserted] = names.signals.emplace(signal.name, &signal);
+      if (!inserted) duplicate(diags, signal.loc, "signal", signal.name, "a signal", it->second->loc);
+   }
    // Functions are looked up per file (module functions through their prefix);
    // duplicates are checked within the file.
    std::map<std::string, const ast::Function*> functions;
@@ -67,6 +71,7 @@ void collect_file(const ast::File& file, bool is_root, GlobalNames& names, Diagn
 std::vector<std::string> GlobalNames::value_names() const { return keys(values); }
 std::vector<std::string> GlobalNames::trigger_names() const { return keys(triggers); }
 std::vector<std::string> GlobalNames::rollback_names() const { return keys(rollbacks); }
+std::vector<std::string> GlobalNames::signal_names() const { return keys(signals); }
 
 std::string describe(GlobalValue::Kind kind)
 {

@@ -26,12 +26,14 @@ struct GlobalNames {
    std::map<std::string, GlobalValue> values;
    std::map<std::string, const ast::Trigger*> triggers;
    std::map<std::string, const ast::RollbackBlock*> rollbacks;
+   std::map<std::string, const ast::Signal*> signals;
    /// Functions of the runbook itself, called without a prefix.
    std::map<std::string, const ast::Function*> root_functions;
 
    std::vector<std::string> value_names() const;
    std::vector<std::string> trigger_names() const;
    std::vector<std::string> rollback_names() const;
+   std::vector<std::string> signal_names() const;
 };
 
 /// "a param", "a secret", "a metric".

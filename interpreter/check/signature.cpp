@@ -230,6 +230,9 @@ std::string body_source(const Step& step)
            [](const CallStep& c) { return source(*c.call); },
            [](const ReturnStep& r) { return r.value ? "return " + source(*r.value) : std::string("return"); },
            [](const UndoAllStep&) { return std::string("undo all"); },
+           [](const AfterStep& a) {
+              return "after " + source(*a.delay) + (a.signal.empty() ? "" : " unless " + a.signal);
+           },
        },
        step.node);
 }
@@ -257,7 +260,8 @@ std::string step_keyword(const ast::Step& step)
 {
    static const char* const names[] = {"sh",     "http",     "checklist", "approve", "wait",   "watch",
                                        "await",  "assert",   "rollback",  "abort",   "log",    "notify",
-                                       "let",    "if",       "for",       "call",    "return", "undo all"};
+                                       "let",    "if",       "for",       "call",    "return", "undo all",
+                                       "after"};
    static_assert(std::variant_size_v<decltype(ast::Step::node)> == std::size(names));
    return names[step.node.index()];
 }

@@ -64,6 +64,7 @@ private:
                      },
                      [&](ApproveStep& s) { block(s.decision.otherwise.steps, step.id + "/on-no"); },
                      [&](ChecklistStep& s) { block(s.decision.otherwise.steps, step.id + "/on-no"); },
+                     [&](AfterStep& s) { block(s.body, step.id); },
                      [](auto&) {},
                  },
                  step.node);

@@ -16,6 +16,9 @@ void add_status_command(CLI::App& app, int& exit_code);
 void add_log_command(CLI::App& app, int& exit_code);
 void add_approve_command(CLI::App& app, int& exit_code);
 void add_abort_command(CLI::App& app, int& exit_code);
+void add_signal_command(CLI::App& app, int& exit_code);
+void add_resolve_command(CLI::App& app, int& exit_code);
+void add_fire_command(CLI::App& app, int& exit_code);
 
 const std::vector<AddCommand>& all_commands()
 {
@@ -32,6 +35,9 @@ const std::vector<AddCommand>& all_commands()
       add_log_command,
       add_approve_command,
       add_abort_command,
+      add_signal_command,
+      add_resolve_command,
+      add_fire_command,
       add_version_command,
    };
    return commands;

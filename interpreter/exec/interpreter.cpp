@@ -289,6 +289,7 @@ RunOutcome Interpreter::Impl::resume(const std::string& run_id)
       for (const auto& event : journal_.events(run_id)) {
          unwatched_since_ = std::max(unwatched_since_.value_or(event.at), event.at);
          if (event.kind == "failure_routed_to_steps") failure_routes_.remember_routed_to_steps(event.step_id);
+         note_resumed_event(event);
          if (event.kind != "answer") continue;
          json data = json::parse(event.data_json, nullptr, false);
          if (!data.is_discarded()) answers_.emplace(event.step_id, data);
@@ -356,6 +357,7 @@ RunOutcome Interpreter::Impl::drive(bool resumed)
    Flow flow = Flow::Next;
    if (!in_rollback_) {
       flow = run_phases();
+      if (flow == Flow::Next) flow = wait_for_timers();
       if (flow != Flow::Rollback) return finish(flow, false);
       try {
          journal_.enter_rollback(run_id_, stop_rollback_);
@@ -381,8 +383,14 @@ RunOutcome Interpreter::Impl::drive(bool resumed)
       stop_message_ = fmt::format("there is no rollback block named '{}'", rollback_name_);
       return finish(Flow::Failed, true);
    }
+   // The deadline is the rollback's own steps; its `finally` (say what
+   // happened) runs after, on time or not.
+   arm_rollback_deadline(*block);
    const std::size_t mark = failure_routes_.mark();
-   flow = FailureRouter(*this).finally(block->finally, run_block(block->body, main_frame_), mark);
+   const Flow body_flow = run_block(block->body, main_frame_);
+   end_rollback_deadline(*block, body_flow);
+   flow = FailureRouter(*this).finally(block->finally, body_flow, mark);
+   if (flow == Flow::Next) flow = wait_for_timers();
    return finish(flow, true);
 }
 
@@ -475,8 +483,9 @@ Flow Interpreter::Impl::run_phases()
          return flow;
       }
    }
+   const Flow settled = replay_only_ ? Flow::Next : settle_triggers_at_end();
    disarm_triggers();
-   return Flow::Next;
+   return settled;
 }
 
 Flow Interpreter::Impl::run_block(const ast::Block& block, Frame& frame)
@@ -490,28 +499,10 @@ Flow Interpreter::Impl::run_block(const ast::Block& block, Frame& frame)
    return router.block_end(soft_failures);
 }
 
-namespace {
-
-Flow flow_of(const Stop& stop, std::string& message, std::string& rollback)
-{
-   message = stop.reason;
-   switch (stop.kind) {
-   case Stop::Kind::Interrupted: return Flow::Interrupted;
-   case Stop::Kind::Rollback: rollback = stop.rollback; return Flow::Rollback;
-   case Stop::Kind::Abort: return Flow::Aborted;
-   case Stop::Kind::Fail: return Flow::Failed;
-   case Stop::Kind::Approved:
-   case Stop::Kind::None: break;
-   }
-   return Flow::Next;
-}
-
-}  // namespace
-
 Flow Interpreter::Impl::run_step(const ast::Step& step, Frame& frame)
 {
    if (!replay_only_) {
-      if (const Stop stop = at_boundary()) return flow_of(stop, stop_message_, stop_rollback_);
+      if (const Stop stop = at_boundary()) return flow_of(stop);
    }
    if (step.id.empty()) {
       stop_message_ = "internal error: a step has no id (the runbook was not checked before running)";
@@ -560,6 +551,7 @@ Flow Interpreter::Impl::dispatch_step(const ast::Step& step, Frame& frame, const
    if (const auto* watch = std::get_if<ast::WatchStep>(&step.node)) return run_watch(step, *watch, frame, id);
    if (const auto* await = std::get_if<ast::AwaitStep>(&step.node)) return run_await(step, *await, frame, id);
    if (const auto* check = std::get_if<ast::AssertStep>(&step.node)) return run_assert(step, *check, frame, id);
+   if (const auto* after = std::get_if<ast::AfterStep>(&step.node)) return run_after(step, *after, frame, id);
    return run_control(step, frame, id);
 }
 

@@ -9,6 +9,10 @@
 //   step_time.cpp       wait, watch, await, assert: conditions over time
 //   supervisor.cpp      what runs beside every step: triggers, Ctrl-C,
 //                       remote requests, the lease heartbeat, worker threads
+//   timer_steps.cpp     `after` timers, signals, manual triggers fired by
+//                       `runbook fire`, rollback deadlines
+//   run_end.cpp         what a run settles before it may end: pending
+//                       triggers, P1 grace periods, pending timers
 //
 // Not a public header: only exec/*.cpp include it.
 #pragma once
@@ -29,6 +33,8 @@
 #include "exec/failure_route.hpp"
 #include "exec/interpreter.hpp"
 #include "exec/redact.hpp"
+#include "exec/signals.hpp"
+#include "exec/timers.hpp"
 #include "metrics/condition_tracker.hpp"
 
 namespace runbook {
@@ -55,7 +61,8 @@ inline bool is_failure(Flow flow) { return flow == Flow::Failed || flow == Flow:
 
 /// Why the supervisor stopped what was running beside it.
 struct Stop {
-   enum class Kind { None, Interrupted, Rollback, Abort, Fail, Approved } kind = Kind::None;
+   /// Defaulted: a question's deadline passed (P2 `decide within`); `reason` holds the default choice.
+   enum class Kind { None, Interrupted, Rollback, Abort, Fail, Approved, Defaulted } kind = Kind::None;
    std::string rollback;   ///< Kind::Rollback: the target.
    std::string reason;     ///< In words, redacted.
    std::string who;        ///< Kind::Approved: who approved remotely.
@@ -91,6 +98,13 @@ struct UndoEntry {
    Frame frame;                    ///< Ids: the undo steps are journaled under the origin's ids.
 };
 
+/// What an armed `after` timer runs, and where (ids, variables as they were when it was armed).
+struct TimerBody {
+   const ast::AfterStep* step = nullptr;
+   Frame frame;
+   std::shared_ptr<Scope> scope;
+};
+
 /// A trigger or warning armed by the current phase.
 struct ArmedTrigger {
    const ast::Trigger* trigger = nullptr;
@@ -100,6 +114,7 @@ struct ArmedTrigger {
    bool fired = false;                 ///< Breached and acted on; re-fires only after it clears.
    bool lost_reported = false;
    std::optional<TimeMs> grace_until;  ///< P1: the rollback starts then unless it clears.
+   TimeMs ask_again_at = forever;      ///< P2 answered "continue": asked again then if still breached.
 };
 
 /// The "summary" of a journaled step's inputs ("POST https://...", "./deploy.sh").
@@ -204,6 +219,8 @@ struct Interpreter::Impl : EvalHooks {
    json condition_progress(const ast::Condition& condition, const Assessment& assessment, Frame& frame);
    int lost_default(const ast::Condition& condition) const;
    Performed stop_to_performed(const Stop& stop, json result);
+   /// A value used as a duration (a wait, a watch window, a timer's delay), in ms.
+   static double duration_of(const Value& v, const char* what);
 
    // ------------------------------------------------------------ supervisor.cpp
    /// Watches everything beside a step until `deadline` (runbook time) or until
@@ -224,6 +241,8 @@ struct Interpreter::Impl : EvalHooks {
    Stop sample_triggers();
    Stop fire(ArmedTrigger& armed, const std::string& what);
    Stop trigger_action(ArmedTrigger& armed, const std::string& what);
+   /// P2: asks continue/rollback/abort with the trigger's decision deadline; re-asked while breached.
+   Stop decide_p2(ArmedTrigger& armed, const std::string& what);
    Stop decide(Question::Kind kind, const std::string& step_id, const std::string& text, const std::string& rollback);
    void run_pending_actions();
    Stop poll_requests(bool remote_approve);
@@ -235,6 +254,30 @@ struct Interpreter::Impl : EvalHooks {
    TimeMs next_trigger_due() const;
    bool virtual_time() const { return world_.clock().scale() == 0; }
    bool interrupted() const { return settings_.interrupt != nullptr && settings_.interrupt->load(); }
+
+   // ------------------------------------------------------------ timer_steps.cpp
+   Flow run_after(const ast::Step& step, const ast::AfterStep& after, Frame& frame, const std::string& id);
+   void arm_timer(const ast::AfterStep& after, const Frame& frame, const std::string& id, TimeMs due);
+   /// Beside every step (supervise): fires the timers that are due.
+   Stop fire_due_timers();
+   Stop fire_timer(const TimerEntry& timer);
+   Stop fire_rollback_deadline(const TimerEntry& timer);
+   void give_signal(const std::string& name, const std::string& who);
+   Stop fire_manual(const std::string& name, const std::string& who);
+   void run_action(const ast::TriggerAction& action, const std::string& id, const std::string& what);
+   void arm_rollback_deadline(const ast::RollbackBlock& block);
+   /// The rollback block ended: its deadline is dropped and, when it succeeded, how long it took is said.
+   void end_rollback_deadline(const ast::RollbackBlock& block, Flow flow);
+   /// Resume: what the journal says about timers and signals.
+   void note_resumed_event(const JournalEvent& event);
+
+   // ------------------------------------------------------------ run_end.cpp
+   /// After the last phase, while triggers are still armed: waits for
+   /// pending triggers and P1 grace periods to clear or act.
+   Flow settle_triggers_at_end();
+   /// Before the run ends (completed or rolled back): waits for pending timers.
+   Flow wait_for_timers();
+   Flow flow_of(const Stop& stop);
 
    // ------------------------------------------------------------ output
    void emit(RunEvent::Kind kind, const std::string& step_id, const std::string& text, json data = json::object());
@@ -281,6 +324,12 @@ struct Interpreter::Impl : EvalHooks {
    /// Resumed: the runbook time of the last journaled event, when monitoring
    /// stopped. The first in-doubt wait with armed triggers extends by the gap.
    std::optional<TimeMs> unwatched_since_;
+   TimerQueue timers_;
+   TimerHistory timer_history_;         ///< Resume: timers the journal says fired or settled.
+   std::map<std::string, TimerBody> timer_bodies_;
+   bool firing_timer_ = false;          ///< A timer's steps run one at a time, never nested.
+   SignalBoard signals_;
+   TimeMs rollback_began_at_ = 0;       ///< This process's start of the rollback block (resume: the journal's is used).
 
    // Why the run stopped (for the outcome and the journal).
    std::string stop_message_;

@@ -15,6 +15,9 @@ namespace runbook {
 
 std::string operator_identity()
 {
+   // Who answers or signals is journaled; a shared jump host's login says
+   // little, so an operator may name themselves.
+   if (const char* named = std::getenv("RUNBOOK_OPERATOR"); named != nullptr && *named != '\0') return named;
    const char* user = std::getenv("USER");
    if (user == nullptr || *user == '\0') user = std::getenv("LOGNAME");
    char host[256] = {0};

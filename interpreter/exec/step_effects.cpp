@@ -85,6 +85,7 @@ Interpreter::Impl::Performed Interpreter::Impl::stop_to_performed(const Stop& st
    case Stop::Kind::Abort: p.flow = Flow::Aborted; break;
    case Stop::Kind::Fail:
    case Stop::Kind::Approved:
+   case Stop::Kind::Defaulted:
    case Stop::Kind::None:
       p.flow = Flow::Failed;
       p.outcome = step_outcome::Failed;

@@ -41,6 +41,12 @@ Answer Interpreter::Impl::ask(const Question& question, Stop& stop, bool remote_
       answer.interrupted = false;
       stop = Stop{};
    }
+   if (stop.kind == Stop::Kind::Defaulted) {
+      answer.choice = stop.reason;
+      answer.who = stop.who;
+      answer.interrupted = false;
+      stop = Stop{};
+   }
    if (!stop && answer.interrupted && interrupted()) stop = Stop{Stop::Kind::Interrupted, "", "interrupted (Ctrl-C)", ""};
    if (stop) return answer;
    if (answer.choice.empty() ||

@@ -22,7 +22,9 @@ std::string time_of_day(TimeMs t)
    return fmt::format("{:02}:{:02}:{:02}Z", tm.tm_hour, tm.tm_min, tm.tm_sec);
 }
 
-double duration_of(const Value& v, const char* what)
+}  // namespace
+
+double Interpreter::Impl::duration_of(const Value& v, const char* what)
 {
    const Number& n = v.as_number();
    if (n.unit != ast::Unit::Duration && n.unit != ast::Unit::None)
@@ -30,6 +32,8 @@ double duration_of(const Value& v, const char* what)
    if (n.value < 0) throw ValueError(fmt::format("{} cannot be negative ({})", what, v.display()));
    return n.value;
 }
+
+namespace {
 
 /// The first metric named in an expression (for its `lost after` default).
 const ast::Metric* first_metric(const ast::Expr& expr, const std::map<std::string, const ast::Metric*>& metrics)

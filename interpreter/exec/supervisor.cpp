@@ -25,6 +25,7 @@ constexpr double heartbeat_every_wall_ms = 5000;
 constexpr double poll_every_wall_ms = 200;
 constexpr double default_trigger_every_ms = 30000;
 constexpr double default_grace_ms = 15 * 60 * 1000;
+constexpr double default_decide_ms = 60 * 60 * 1000;
 
 const char* severity_name(ast::Severity s)
 {
@@ -47,6 +48,7 @@ Stop Interpreter::Impl::supervise(TimeMs deadline, const std::function<bool()>& 
       if (Stop stop = poll_requests(remote_approve)) return stop;
       heartbeat();
       if (Stop stop = sample_triggers()) return stop;
+      if (Stop stop = fire_due_timers()) return stop;
       if (done && done()) return {};
       const TimeMs now = clock.now();
       if (now >= deadline) return {};
@@ -205,6 +207,10 @@ Stop Interpreter::Impl::poll_requests(bool remote_approve)
             }
          }
          result = Stop{Stop::Kind::Abort, "", fmt::format("aborted by {} (runbook abort)", who), ""};
+      } else if (kind == "signal") {
+         give_signal(data.value("signal", ""), who);
+      } else if (kind == "fire") {
+         result = fire_manual(data.value("trigger", ""), who);
       } else if (kind == "approve") {
          const std::string step = data.value("step", "");
          if (remote_approve && (step.empty() || step == current_step_)) {
@@ -256,8 +262,10 @@ void Interpreter::Impl::arm_triggers(const ast::Phase& phase)
          triggers_.push_back(std::move(*kept));
          continue;
       }
+      // A manual trigger is never sampled: only `runbook fire` fires it.
       ArmedTrigger t{&trigger, ConditionTracker(rules_for(trigger.condition, lost_default(trigger.condition))),
-                     trigger.every_ms.value_or(default_trigger_every_ms), now, false, false, {}};
+                     trigger.every_ms.value_or(default_trigger_every_ms), trigger.manual ? forever : now, false, false,
+                     {}, forever};
       triggers_.push_back(std::move(t));
    }
 }
@@ -270,7 +278,7 @@ json Interpreter::Impl::armed_triggers_json() const
       out.push_back({{"trigger", t.name},
                      {"title", t.title.empty() ? t.name : t.title},
                      {"severity", t.is_warning ? "warning" : severity_name(t.severity)},
-                     {"condition", describe(*t.condition.expr)}});
+                     {"condition", t.manual ? "manual (runbook fire)" : describe(*t.condition.expr)}});
    }
    return out;
 }
@@ -284,7 +292,7 @@ TimeMs Interpreter::Impl::next_trigger_due() const
       next = std::min(next, t.next_due);
       if (t.grace_until) next = std::min(next, *t.grace_until);
    }
-   return next;
+   return std::min(next, timers_.next_due());
 }
 
 Stop Interpreter::Impl::sample_triggers()
@@ -332,6 +340,7 @@ Stop Interpreter::Impl::sample_triggers()
 
       switch (a.verdict) {
       case Verdict::Breached:
+         if (armed.fired && now >= armed.ask_again_at) armed.fired = false;   // P2: still breached, asked again.
          if (!armed.fired) {
             armed.fired = true;
             const std::string what = fmt::format(
@@ -401,14 +410,31 @@ Stop Interpreter::Impl::fire(ArmedTrigger& armed, const std::string& what)
                        Value(grace, ast::Unit::Duration).display()));
       return {};
    }
-   case ast::Severity::P2: {
-      emit(RunEvent::Kind::Notify, current_step_, what);
-      return decide(Question::Kind::Decision, current_step_, what,
-                    trigger.action.kind == ast::TriggerAction::Kind::Rollback ? trigger.action.rollback : "");
-   }
+   case ast::Severity::P2: return decide_p2(armed, what);
    case ast::Severity::P3: return {};   // Recorded above; nothing else.
    }
    return {};
+}
+
+Stop Interpreter::Impl::decide_p2(ArmedTrigger& armed, const std::string& what)
+{
+   // The seed: P2 is decided within an hour; nobody answering is not "go on
+   // for ever". The deadline is a timer beside the question.
+   const ast::Trigger& trigger = *armed.trigger;
+   const double within = trigger.decide_ms.value_or(default_decide_ms);
+   const std::string fallback = trigger.decide_default.empty() ? "rollback" : trigger.decide_default;
+   emit(RunEvent::Kind::Notify, current_step_,
+        fmt::format("{} (decide within {}, default {})", what, Value(within, ast::Unit::Duration).display(), fallback));
+   const std::string deadline_id = "decision:" + trigger.name;
+   timers_.arm(TimerEntry{TimerEntry::Kind::DecisionDeadline, deadline_id, world_.clock().now() + within, "", fallback});
+   const Stop stop = decide(Question::Kind::Decision, current_step_, what,
+                            trigger.action.kind == ast::TriggerAction::Kind::Rollback ? trigger.action.rollback : "");
+   timers_.drop(deadline_id);
+   // "continue" while it stays breached: asked again after one more `for`
+   // window (without one, after one more decision window).
+   const double window = std::max(trigger.condition.for_ms.value_or(within), armed.every_ms);
+   if (!stop) armed.ask_again_at = world_.clock().now() + window;
+   return stop;
 }
 
 Stop Interpreter::Impl::trigger_action(ArmedTrigger& armed, const std::string& what)

@@ -160,25 +160,29 @@ private:
       t.warning = trigger.is_warning;
       t.severity = trigger.is_warning ? "" : severity_name(trigger.severity);
       t.condition = trigger.condition.expr ? expression_text(*trigger.condition.expr, globals_) : "";
+      t.manual = trigger.manual;
+      if (!trigger.is_warning && trigger.severity == ast::Severity::P2)
+         t.decide = fmt::format("within {} default {}", format_duration(trigger.decide_ms.value_or(60 * 60'000)),
+                                trigger.decide_default.empty() ? "rollback" : trigger.decide_default);
       if (trigger.condition.for_ms) t.window = format_duration(*trigger.condition.for_ms);
       t.every = format_duration(trigger.every_ms.value_or(30'000));
       if (!trigger.is_warning && trigger.severity == ast::Severity::P1)
          t.grace = format_duration(trigger.grace_ms.value_or(15 * 60'000));
-      const auto& action = trigger.action;
-      switch (action.kind) {
-      case TriggerAction::Kind::Rollback:
-         t.action = "rollback " + action.rollback;
-         t.rollback = action.rollback;
-         break;
-      case TriggerAction::Kind::Notify:
-         t.action = "notify " + (action.value ? show_value(evaluate_static(*action.value, globals_)) : "");
-         break;
-      case TriggerAction::Kind::Call:
-         t.action = "call " + (action.value ? call_text(*action.value, globals_) : "");
-         break;
-      case TriggerAction::Kind::Record: t.action = "record"; break;
-      }
+      t.action = action_text(trigger.action);
+      if (trigger.action.kind == TriggerAction::Kind::Rollback) t.rollback = trigger.action.rollback;
       return t;
+   }
+
+   std::string action_text(const TriggerAction& action)
+   {
+      switch (action.kind) {
+      case TriggerAction::Kind::Rollback: return "rollback " + action.rollback;
+      case TriggerAction::Kind::Notify:
+         return "notify " + (action.value ? show_value(evaluate_static(*action.value, globals_)) : "");
+      case TriggerAction::Kind::Call: return "call " + (action.value ? call_text(*action.value, globals_) : "");
+      case TriggerAction::Kind::Record: return "record";
+      }
+      return "";
    }
 
    void collect_rollback_sources(const File& file)
@@ -212,6 +216,7 @@ private:
                self(s->else_block, self);
             }
             if (const auto* s = std::get_if<ForStep>(&step->node)) self(s->body, self);
+            if (const auto* s = std::get_if<AfterStep>(&step->node)) self(s->body, self);
             self(step->options.undo, self);
          }
       };
@@ -314,6 +319,9 @@ private:
       PlanRollback r;
       r.name = rollback.name;
       r.reached_by = reached_by_[rollback.name];
+      if (rollback.within_ms)
+         r.deadline = "within " + format_duration(*rollback.within_ms) +
+                      (rollback.overrun_action ? " -> " + action_text(*rollback.overrun_action) : "");
       StaticScope scope(&globals_);
       Frame frame{&file, {}, 0, false};
       r.steps = block(rollback.body, scope, frame);
@@ -405,6 +413,13 @@ private:
                      [&](const UndoAllStep&) {
                         p.text = "undo all";
                         p.details.push_back("runs the undo of every completed step, newest first");
+                     },
+                     [&](const AfterStep& s) {
+                        p.text = "after " + show_value(evaluate_static(*s.delay, scope)) +
+                                 (s.signal.empty() ? "" : " unless " + s.signal);
+                        p.details.push_back("a timer: the run goes on at once; the steps run when it is due" +
+                                            std::string(s.signal.empty() ? "" : ", unless the signal was given"));
+                        p.children = block(s.body, scope, frame);
                      },
                  },
                  step.node);

@@ -67,6 +67,8 @@ struct PlanTrigger {
    std::string action;            ///< "rollback emergency", "notify \"...\"", "record", "call f(...)".
    std::string rollback;          ///< The rollback block it leads to, if any.
    std::vector<std::string> armed_in;   ///< Phase slugs.
+   bool manual = false;           ///< Fired by an operator (`runbook fire RUN NAME`), no condition.
+   std::string decide;            ///< P2: "within 1h default rollback" (the default when not written).
 };
 
 /// Where a failure goes (`on fail ...`), as the plan shows it.
@@ -90,6 +92,7 @@ struct PlanPhase {
 struct PlanRollback {
    std::string name;
    std::vector<std::string> reached_by;  ///< "trigger high_errors", "step canary/3", "on lost in canary/2".
+   std::string deadline;          ///< `within 5m -> notify "..."`; "" without a deadline.
    std::vector<PlanStep> steps;
    std::vector<PlanStep> finally;
    Timing timing;

@@ -50,6 +50,8 @@ std::string render_json(const Plan& plan)
       if (!t.window.empty()) trigger["for"] = t.window;
       if (!t.grace.empty()) trigger["grace"] = t.grace;
       if (!t.rollback.empty()) trigger["rollback"] = t.rollback;
+      if (t.manual) trigger["manual"] = true;
+      if (!t.decide.empty()) trigger["decide"] = t.decide;
       doc["triggers"].push_back(std::move(trigger));
    }
    // Routes appear only where one is declared (plans of runbooks without any stay as they were).
@@ -72,6 +74,7 @@ std::string render_json(const Plan& plan)
    for (const auto& r : plan.rollbacks) {
       json rollback = {{"name", r.name}, {"reached_by", r.reached_by}, {"timing", timing_json(r.timing)},
                        {"steps", steps_json(r.steps)}};
+      if (!r.deadline.empty()) rollback["deadline"] = r.deadline;
       if (!r.finally.empty()) rollback["finally"] = steps_json(r.finally);
       doc["rollbacks"].push_back(std::move(rollback));
    }

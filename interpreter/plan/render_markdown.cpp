@@ -91,8 +91,9 @@ std::string render_markdown(const Plan& plan)
       for (const auto& t : plan.triggers) {
          std::string severity = t.warning ? "warning" : t.severity;
          if (!t.grace.empty()) severity += " (grace " + t.grace + ")";
+         if (!t.decide.empty()) severity += " (decide " + t.decide + ")";
          out += fmt::format("| {} {} | {} | {} | {} | {} | {} | {} |\n", code(t.name), cell(t.title), severity,
-                            cell(code(t.condition)), t.window.empty() ? "—" : t.window, t.every, cell(code(t.action)),
+                            t.manual ? std::string("manual (`runbook fire`)") : cell(code(t.condition)), t.window.empty() ? "—" : t.window, t.every, cell(code(t.action)),
                             names(t.armed_in));
       }
    }
@@ -116,6 +117,7 @@ std::string render_markdown(const Plan& plan)
                          rollback.reached_by.empty() ? "nothing (an operator can start it)"
                                                      : fmt::format("{}", fmt::join(rollback.reached_by, ", ")),
                          timing_summary(rollback.timing));
+      if (!rollback.deadline.empty()) out += fmt::format("Deadline: {}\n\n", cell(code(rollback.deadline)));
       steps(out, rollback.steps, 0);
       if (!rollback.finally.empty()) {
          out += "\nFinally (runs whether the steps above succeeded or failed):\n\n";

@@ -82,9 +82,13 @@ std::string render_text(const Plan& plan)
       out += "\nTriggers\n";
       for (const auto& t : plan.triggers) {
          out += fmt::format("  {} {} \"{}\"\n", t.warning ? "warning" : t.severity, t.name, t.title);
-         out += fmt::format("      when {}{} (sampled every {})\n", t.condition, t.window.empty() ? "" : " for " + t.window,
-                            t.every);
+         if (t.manual)
+            out += fmt::format("      manual: fired by an operator (runbook fire RUN {})\n", t.name);
+         else
+            out += fmt::format("      when {}{} (sampled every {})\n", t.condition,
+                               t.window.empty() ? "" : " for " + t.window, t.every);
          if (!t.grace.empty()) out += fmt::format("      grace {}\n", t.grace);
+         if (!t.decide.empty()) out += fmt::format("      decide {}\n", t.decide);
          out += fmt::format("      -> {}\n", t.action);
          out += fmt::format("      armed in: {}\n", t.armed_in.empty() ? "(no phase)" : fmt::format("{}", fmt::join(t.armed_in, ", ")));
       }
@@ -106,6 +110,7 @@ std::string render_text(const Plan& plan)
       out += fmt::format("  reached by: {}\n",
                          rollback.reached_by.empty() ? "(nothing; an operator can start it)"
                                                      : fmt::format("{}", fmt::join(rollback.reached_by, ", ")));
+      if (!rollback.deadline.empty()) out += fmt::format("  deadline: {}\n", rollback.deadline);
       out += fmt::format("  {}\n", timing_summary(rollback.timing));
       steps(out, rollback.steps, 0);
       finally(out, rollback.finally);

@@ -1,5 +1,6 @@
 #include "simulate/expectations.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include <fmt/core.h>
@@ -57,6 +58,62 @@ std::optional<double> number_of(const nlohmann::json& value)
    return std::nullopt;
 }
 
+/// What `of ...` names: an anchor, the first trigger that fired, or the fault.
+std::string reference_words(const ExpectRule& rule)
+{
+   if (rule.of_trigger) return "the first trigger";
+   return rule.of ? describe_anchor(*rule.of) : "the fault";
+}
+
+std::optional<double> reference_of(const ExpectRule& rule, const SimulationResult& result)
+{
+   if (rule.of_trigger) {
+      if (result.triggers_fired.empty()) return std::nullopt;
+      return result.triggers_fired.front().second;
+   }
+   return rule.of ? result.facts.resolve(*rule.of) : result.fault_at;
+}
+
+ExpectationResult check_rollback_completed(const ExpectRule& rule, const SimulationResult& result)
+{
+   ExpectationResult r;
+   r.rule = &rule;
+   const std::string of = reference_words(rule);
+   r.expected = fmt::format("rollback completed within {} of {}", format_duration(rule.within_ms), of);
+   const std::optional<double> reference = reference_of(rule, result);
+   const std::optional<double> completed = result.facts.rollback_completed_at();
+   if (!reference) {
+      r.actual = fmt::format("{} never happened", of);
+   } else if (!completed) {
+      r.actual = fmt::format("{} was at {}, but no rollback block completed", of, format_offset(*reference - result.start_ms));
+   } else {
+      r.passed = *completed - *reference <= rule.within_ms;
+      r.actual = fmt::format("{} was at {}; the rollback completed at {}, {} later", of,
+                             format_offset(*reference - result.start_ms), format_offset(*completed - result.start_ms),
+                             format_duration(*completed - *reference));
+   }
+   return r;
+}
+
+ExpectationResult check_notification(const ExpectRule& rule, const SimulationResult& result)
+{
+   ExpectationResult r;
+   r.rule = &rule;
+   r.expected = fmt::format("notification \"{}\" {}", rule.pattern,
+                            rule.negated ? "never sent"
+                            : rule.at_ms ? "sent at " + format_offset(*rule.at_ms)
+                                         : "sent");
+   std::vector<double> sent;
+   for (const auto& entry : result.timeline)
+      if (entry.kind == "notify" && glob_match(rule.pattern, entry.text)) sent.push_back(entry.offset_ms);
+   const bool at_time = std::any_of(sent.begin(), sent.end(), [&](double at) { return !rule.at_ms || at == *rule.at_ms; });
+   r.passed = rule.negated ? sent.empty() : at_time;
+   std::string when;
+   for (const double at : sent) when += (when.empty() ? "" : ", ") + format_offset(at);
+   r.actual = sent.empty() ? "no matching notification was sent" : "it was sent at " + when;
+   return r;
+}
+
 ExpectationResult check_one(const ExpectRule& rule, const SimulationResult& result)
 {
    ExpectationResult r;
@@ -85,10 +142,12 @@ ExpectationResult check_one(const ExpectRule& rule, const SimulationResult& resu
       r.actual = fired ? fmt::format("it fired at {}", format_offset(*fired - result.start_ms)) : "it never fired";
       break;
    }
+   case ExpectRule::Kind::RollbackCompleted: return check_rollback_completed(rule, result);
+   case ExpectRule::Kind::Notification: return check_notification(rule, result);
    case ExpectRule::Kind::RollbackWithin: {
-      const std::string of = rule.of ? describe_anchor(*rule.of) : "the fault";
+      const std::string of = reference_words(rule);
       r.expected = fmt::format("rollback within {} of {}", format_duration(rule.within_ms), of);
-      const std::optional<double> reference = rule.of ? result.facts.resolve(*rule.of) : result.fault_at;
+      const std::optional<double> reference = reference_of(rule, result);
       const SideEffect* first = result.first_rollback_effect();
       if (!reference) {
          r.actual = rule.of ? fmt::format("{} never happened", of) : "no fault took effect";

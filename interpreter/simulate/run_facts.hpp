@@ -40,6 +40,9 @@ public:
 
    /// The first rollback start, if any.
    std::optional<double> rollback_started_at() const;
+   /// The rollback block's steps ended (pending timers may still keep the run going).
+   void rollback_completed(double at) { if (!rollback_completed_at_) rollback_completed_at_ = at; }
+   std::optional<double> rollback_completed_at() const { return rollback_completed_at_; }
    /// Every trigger that fired, in order.
    const std::vector<std::pair<std::string, double>>& triggers() const { return triggers_; }
 
@@ -54,6 +57,7 @@ private:
    std::vector<Moment> rollbacks_;
    std::vector<std::pair<std::string, double>> triggers_;
    std::vector<Moment> traffic_;   ///< what: environment, value: its share.
+   std::optional<double> rollback_completed_at_;
 };
 
 }  // namespace runbook::sim

@@ -107,6 +107,15 @@ struct InterruptRule {
    double resume_after_ms = 0;
 };
 
+/// `at 40m signal resolved`, `at 10m after phase "Canary" starts fire security`:
+/// an operator acting from another terminal (`runbook signal`, `runbook fire`).
+struct ActionRule {
+   Location loc;
+   Anchor at;
+   enum class Kind { Signal, Fire } kind = Kind::Signal;
+   std::string name;
+};
+
 /// `expect ...`: something that must be true of the finished simulation.
 struct ExpectRule {
    Location loc;
@@ -120,6 +129,8 @@ struct ExpectRule {
       Traffic,        ///< `expect traffic blue 100%`
       Question,       ///< `expect question "Proceed*" asked` / `never asked`
       Calls,          ///< `expect http POST "*/api/traffic" called 6 times`
+      RollbackCompleted,  ///< `expect rollback completed within 5m of trigger`
+      Notification,   ///< `expect notification "Level 2*" sent at 15m` / `never sent`
    } kind = Kind::Outcome;
    bool negated = false;          ///< not fired / never ran / never asked.
    std::string outcome;           ///< completed, rolled_back, aborted, failed, rollback_failed, interrupted.
@@ -130,6 +141,8 @@ struct ExpectRule {
    int number = 0;                ///< ExitCode, Calls.
    double within_ms = 0;          ///< RollbackWithin.
    std::optional<Anchor> of;      ///< RollbackWithin: empty means "the fault".
+   bool of_trigger = false;       ///< RollbackWithin/Completed `of trigger`: the first trigger that fired.
+   std::optional<double> at_ms;   ///< Notification: sent exactly this long after T+0.
    std::string op = "==";         ///< Variable.
    std::string value_text;        ///< Variable: expected value as written (string unquoted).
    std::optional<Quantity> value; ///< Variable (when a number or quantity), Traffic.
@@ -151,6 +164,7 @@ struct Scenario {
    std::vector<EffectRule> effects;
    std::vector<AnswerRule> answers;
    std::vector<InterruptRule> interrupts;
+   std::vector<ActionRule> actions;
    std::vector<ExpectRule> expectations;
    /// Built by replay from a journal: metrics the runbook no longer has are
    /// left out (with a note) instead of being an error.

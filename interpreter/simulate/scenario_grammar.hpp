@@ -108,6 +108,10 @@ struct kw_question : TAO_PEGTL_KEYWORD( "question" ) {};
 struct kw_asked : TAO_PEGTL_KEYWORD( "asked" ) {};
 struct kw_called : TAO_PEGTL_KEYWORD( "called" ) {};
 struct kw_true : TAO_PEGTL_KEYWORD( "true" ) {};
+struct kw_at_signal : TAO_PEGTL_KEYWORD( "signal" ) {};
+struct kw_fire : TAO_PEGTL_KEYWORD( "fire" ) {};
+struct kw_notification : TAO_PEGTL_KEYWORD( "notification" ) {};
+struct kw_sent : TAO_PEGTL_KEYWORD( "sent" ) {};
 struct kw_false : TAO_PEGTL_KEYWORD( "false" ) {};
 
 // ---- anchors: T+2h | 10m after EVENT | EVENT
@@ -228,6 +232,16 @@ struct resume_clause : if_must< kw_resume, ws, kw_after, ws, resume_delay > {};
 struct interrupt_end : statement_end {};
 struct interrupt_statement : if_must< kw_interrupt, ws, kw_at, ws, interrupt_anchor, opt< ws, resume_clause >, ws, interrupt_end > {};
 
+// ---- at WHEN signal NAME | at WHEN fire NAME: an operator acting from another terminal
+struct action_offset : quantity_token {};
+struct action_when : sor< anchor, action_offset > {};
+struct action_signal : kw_at_signal {};
+struct action_fire : kw_fire {};
+struct action_verb : sor< action_signal, action_fire > {};
+struct action_name : identifier {};
+struct action_end : statement_end {};
+struct at_statement : if_must< kw_at, ws, action_when, ws, action_verb, ws, action_name, ws, action_end > {};
+
 // ---- expect ...
 struct outcome_completed : kw_completed {};
 struct outcome_failed : kw_failed {};
@@ -249,8 +263,19 @@ struct expect_trigger : if_must< kw_trigger, ws, expected_trigger, ws, trigger_v
 struct within_duration : quantity_token {};
 struct of_fault : kw_fault {};
 struct of_anchor : anchor {};
-struct of_target : sor< of_fault, of_anchor > {};
-struct expect_rollback : if_must< kw_rollback, ws, kw_within, ws, within_duration, ws, kw_of, ws, of_target > {};
+// `of trigger` (alone): the first trigger that fired.
+struct of_trigger : seq< kw_trigger, ws, at< statement_end > > {};
+struct of_target : sor< of_fault, of_trigger, of_anchor > {};
+// `rollback completed within 5m of trigger`: the rollback block finished in time.
+struct rollback_completed : kw_completed {};
+struct expect_rollback : if_must< kw_rollback, ws, opt< rollback_completed, ws >, kw_within, ws, within_duration, ws, kw_of, ws, of_target > {};
+// `notification "GLOB" sent [at 15m]` / `never sent`: a notify (or a signal, a deadline overrun) in the timeline.
+struct expected_notification : sor< string_lit, star_glob > {};
+struct notification_at : quantity_token {};
+struct notification_sent : if_must< kw_sent, opt< ws, kw_at, ws, notification_at > > {};
+struct notification_never : if_must< kw_never, ws, kw_sent > {};
+struct notification_verdict : sor< notification_sent, notification_never > {};
+struct expect_notification : if_must< kw_notification, ws, expected_notification, ws, notification_verdict > {};
 struct expected_step : sor< string_lit, star_glob > {};
 struct step_ran : kw_ran {};
 struct step_never_ran : if_must< kw_never, ws, kw_ran > {};
@@ -281,14 +306,14 @@ struct expected_method : sor< identifier, star_glob > {};
 struct expected_url : sor< string_lit, star_glob > {};
 struct expect_http_calls : if_must< kw_http, ws, expected_method, ws, expected_url, ws, call_count > {};
 struct expect_body : sor< expect_outcome, expect_exit, expect_trigger, expect_rollback, expect_step, expect_variable,
-                          expect_traffic, expect_question, expect_sh_calls, expect_http_calls > {};
+                          expect_traffic, expect_question, expect_sh_calls, expect_http_calls, expect_notification > {};
 struct expect_end : statement_end {};
 struct expect_statement : if_must< kw_expect, ws, expect_body, ws, expect_end > {};
 
 // ---- a line
 struct statement : sor< scenario_statement, runbook_statement, param_statement, start_statement, limit_statement,
                         metric_statement, sh_statement, http_statement, answer_statement, interrupt_statement,
-                        expect_statement > {};
+                        at_statement, expect_statement > {};
 struct blank_line : seq< opt< comment >, eof > {};
 struct line : seq< ws, sor< blank_line, must< statement > > > {};
 
@@ -304,7 +329,7 @@ template <typename Rule> inline constexpr const char* message = nullptr;
 
 template <> inline constexpr const char* message<rules::ws> = "expected a space";
 template <> inline constexpr const char* message<rules::statement> =
-   "expected a statement: scenario, runbook, param, start, limit, metric, sh, http, answer, interrupt or expect";
+   "expected a statement: scenario, runbook, param, start, limit, metric, sh, http, answer, interrupt, at or expect";
 template <> inline constexpr const char* message<rules::dq_body> = "expected the text of a string";
 template <> inline constexpr const char* message<rules::dq_close> = "unterminated string: expected '\"' before the end of the line";
 template <> inline constexpr const char* message<rules::sq_body> = "expected the text of a string";
@@ -377,7 +402,7 @@ template <> inline constexpr const char* message<rules::kw_after> = "expected 'a
 template <> inline constexpr const char* message<rules::resume_delay> = "expected how long until the run is resumed, e.g. resume after 10m";
 template <> inline constexpr const char* message<rules::interrupt_end> = "expected 'resume after DURATION' or the end of the line";
 template <> inline constexpr const char* message<rules::expect_body> =
-   "expected what to expect: outcome, exit, trigger, rollback, step, variable, traffic, question, sh or http";
+   "expected what to expect: outcome, exit, trigger, rollback, step, variable, traffic, question, sh, http or notification";
 template <> inline constexpr const char* message<rules::expect_end> = "unexpected text after the expectation";
 template <> inline constexpr const char* message<rules::outcome_word> =
    "expected an outcome: completed, rolled back [via NAME], aborted, failed, rollback failed or interrupted";
@@ -408,6 +433,15 @@ template <> inline constexpr const char* message<rules::call_count_number> = "ex
 template <> inline constexpr const char* message<rules::kw_called> = "expected 'called' after 'never'";
 template <> inline constexpr const char* message<rules::expected_command> = "expected the command to match, as a string (globs: * and ?) or '*'";
 template <> inline constexpr const char* message<rules::expected_method> = "expected an HTTP method (GET, POST, ...) or '*'";
+template <> inline constexpr const char* message<rules::action_when> =
+   "expected when: a duration such as 40m (since T+0), T+DURATION, DURATION after EVENT, or an EVENT";
+template <> inline constexpr const char* message<rules::action_verb> = "expected 'signal NAME' or 'fire NAME', e.g. at 40m signal resolved";
+template <> inline constexpr const char* message<rules::action_name> = "expected the signal's or the trigger's name";
+template <> inline constexpr const char* message<rules::action_end> = "unexpected text after the name";
+template <> inline constexpr const char* message<rules::expected_notification> = "expected the notification's text to match, as a string (globs: * and ?) or '*'";
+template <> inline constexpr const char* message<rules::notification_verdict> = "expected 'sent', 'sent at DURATION' or 'never sent'";
+template <> inline constexpr const char* message<rules::notification_at> = "expected when it was sent, e.g. sent at 15m (since T+0)";
+template <> inline constexpr const char* message<rules::kw_sent> = "expected 'sent' after 'never'";
 template <> inline constexpr const char* message<rules::expected_url> = "expected the URL to match, as a string (globs: * and ?) or '*'";
 
 // Mid-rule alternatives that have their own messages.

@@ -138,7 +138,7 @@ bool parse_quantity(std::string_view text, Quantity& out, std::string& error)
 
 namespace {
 
-enum class Statement { None, Scenario, Runbook, Param, Start, Limit, Metric, Effect, Answer, Interrupt, Expect };
+enum class Statement { None, Scenario, Runbook, Param, Start, Limit, Metric, Effect, Answer, Interrupt, Action, Expect };
 
 /// What the actions of one line build.
 struct LineBuilder {
@@ -151,10 +151,12 @@ struct LineBuilder {
    EffectRule effect;
    AnswerRule answer;
    InterruptRule interrupt;
+   ActionRule action;
    ExpectRule expect;
    Anchor anchor;               ///< The anchor being read; clauses take it when it is complete.
    Window* window = nullptr;    ///< The window of the rule on this line, if it has one.
    bool seen_answer_clause = false;
+   bool seen_rollback_completed = false;
 
    template <typename Input>
    Location location(const Input& in) const
@@ -632,6 +634,38 @@ template <> struct action<resume_delay> {
    template <typename Input> static void apply(const Input& in, LineBuilder& b) { b.interrupt.resume_after_ms = duration_of(in); }
 };
 
+// ---- at WHEN signal NAME | fire NAME
+template <> struct action<kw_at> {
+   template <typename Input> static void apply(const Input& in, LineBuilder& b)
+   {
+      if (b.statement != Statement::None) return;   // `interrupt at`, `sent at`
+      b.statement = Statement::Action;
+      b.action = ActionRule{};
+      b.action.loc = b.location(in);
+      b.window = nullptr;
+   }
+};
+template <> struct action<action_offset> {
+   template <typename Input> static void apply(const Input& in, LineBuilder& b)
+   {
+      b.anchor = Anchor{};
+      b.anchor.loc = b.location(in);
+      b.anchor.offset_ms = duration_of(in);
+   }
+};
+template <> struct action<action_when> {
+   static void apply0(LineBuilder& b) { b.action.at = b.anchor; }
+};
+template <> struct action<action_fire> {
+   static void apply0(LineBuilder& b) { b.action.kind = ActionRule::Kind::Fire; }
+};
+template <> struct action<action_name> {
+   template <typename Input> static void apply(const Input& in, LineBuilder& b) { b.action.name = in.string(); }
+};
+template <> struct action<at_statement> {
+   static void apply0(LineBuilder& b) { b.scenario.actions.push_back(std::move(b.action)); }
+};
+
 // ---- expect
 template <> struct action<kw_expect> {
    template <typename Input> static void apply(const Input& in, LineBuilder& b)
@@ -692,6 +726,31 @@ template <> struct action<within_duration> {
 };
 template <> struct action<of_anchor> {
    static void apply0(LineBuilder& b) { b.expect.of = b.anchor; }
+};
+template <> struct action<of_trigger> {
+   static void apply0(LineBuilder& b) { b.expect.of_trigger = true; }
+};
+template <> struct action<expect_rollback> {
+   static void apply0(LineBuilder& b)
+   {
+      if (b.seen_rollback_completed) b.expect.kind = ExpectRule::Kind::RollbackCompleted;
+   }
+};
+template <> struct action<rollback_completed> {
+   static void apply0(LineBuilder& b) { b.seen_rollback_completed = true; }
+};
+template <> struct action<expected_notification> {
+   template <typename Input> static void apply(const Input& in, LineBuilder& b)
+   {
+      b.expect.kind = ExpectRule::Kind::Notification;
+      b.expect.pattern = in.string_view() == "*" ? std::string("*") : decode_string(in.string_view());
+   }
+};
+template <> struct action<notification_at> {
+   template <typename Input> static void apply(const Input& in, LineBuilder& b) { b.expect.at_ms = duration_of(in); }
+};
+template <> struct action<notification_never> {
+   static void apply0(LineBuilder& b) { b.expect.negated = true; }
 };
 template <> struct action<expected_step> {
    template <typename Input> static void apply(const Input& in, LineBuilder& b)

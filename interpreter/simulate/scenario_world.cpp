@@ -47,6 +47,16 @@ const char* question_kind_word(Question::Kind kind)
 bool ScenarioClock::sleep_until(TimeMs t, const std::atomic<bool>* cancel)
 {
    if (cancel != nullptr && cancel->load()) return false;
+   // An operator's `runbook signal` or `runbook fire` at its moment: the
+   // sleeper wakes there, as a real supervisor polling requests would.
+   if (const auto action = world_.next_action(t)) {
+      const auto stop = world_.next_stop(t);
+      if (!stop || *action < *stop) {
+         advance_to(*action);
+         world_.deliver_actions();
+         return false;
+      }
+   }
    // Stop early at an interrupt point or at the limit, exactly there, as a
    // real Ctrl-C during a long wait would.
    if (const auto stop = world_.next_stop(t)) {
@@ -72,6 +82,7 @@ ScenarioWorld::ScenarioWorld(const Scenario& scenario)
      facts_(scenario.start_ms),
      metrics_(scenario.metrics, facts_),
      interrupt_fired_(scenario.interrupts.size(), false),
+     action_done_(scenario.actions.size(), false),
      effect_calls_(scenario.effects.size(), 0)
 {
    facts_.traffic_changed("blue", sandbox_.share("blue"), scenario.start_ms);
@@ -92,6 +103,32 @@ std::optional<double> ScenarioWorld::next_stop(double until) const
       if (at && *at <= until && (!earliest || *at < *earliest)) earliest = std::max(*at, clock_.now());
    }
    return earliest;
+}
+
+std::optional<double> ScenarioWorld::next_action(double until) const
+{
+   std::optional<double> earliest;
+   for (std::size_t i = 0; i < scenario_.actions.size(); ++i) {
+      if (action_done_[i]) continue;
+      const auto at = facts_.resolve(scenario_.actions[i].at);
+      if (at && *at <= until && (!earliest || *at < *earliest)) earliest = std::max(*at, clock_.now());
+   }
+   return earliest;
+}
+
+void ScenarioWorld::deliver_actions()
+{
+   const double now = clock_.now();
+   for (std::size_t i = 0; i < scenario_.actions.size(); ++i) {
+      const ActionRule& action = scenario_.actions[i];
+      const auto at = facts_.resolve(action.at);
+      if (action_done_[i] || !at || *at > now) continue;
+      action_done_[i] = true;
+      if (!on_action) continue;
+      const bool signal = action.kind == ActionRule::Kind::Signal;
+      on_action(signal ? "signal" : "fire", {{signal ? "signal" : "trigger", action.name},
+                                             {"who", fmt::format("scenario line {}", action.loc.line)}});
+   }
 }
 
 bool ScenarioWorld::check_interrupts()
@@ -378,6 +415,9 @@ void ScenarioWorld::observe(const RunEvent& event)
       facts_.trigger_fired(name.empty() ? event.step_id : name, event.at);
       break;
    }
+   case RunEvent::Kind::Log:
+      if (event.data.is_object() && event.data.contains("rollback_completed")) facts_.rollback_completed(event.at);
+      break;
    case RunEvent::Kind::ModeChanged: {
       const std::string mode = event_field(event, {"mode"});
       if (mode.empty() || mode == "rollback") {

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -99,6 +100,14 @@ public:
    /// Metrics sampled that no rule describes (sampled as 0).
    const std::vector<std::string>& undescribed_metrics() const { return undescribed_metrics_; }
 
+   /// Where `at WHEN signal|fire NAME` goes when its time comes: the simulation
+   /// posts it to the run's journal as `runbook signal|fire` would.
+   std::function<void(const std::string& kind, const nlohmann::json& data)> on_action;
+   /// The earliest pending `at` action at or before `until`, if one is known now.
+   std::optional<double> next_action(double until) const;
+   /// Hands every `at` action whose time has come to on_action.
+   void deliver_actions();
+
    /// The earliest pending interrupt time at or before `until`, if one is known now.
    std::optional<double> next_stop(double until) const;
    /// Fires every pending interrupt whose time has come; true if the run must stop.
@@ -121,6 +130,7 @@ private:
    const InterruptRule* last_interrupt_ = nullptr;
    bool limit_reached_ = false;
    std::vector<bool> interrupt_fired_;
+   std::vector<bool> action_done_;
    std::vector<int> effect_calls_;          ///< Matching calls seen, per effect rule.
    std::vector<SideEffect> side_effects_;
    std::vector<AskedQuestion> questions_;

@@ -116,8 +116,9 @@ bool quantity_written(const std::string& metric, MetricRule& rule, Quantity& q, 
 void check_scenario_against(Scenario& scenario, const Program& program, Diagnostics& diags)
 {
    std::map<std::string, const ast::Metric*> metrics;
-   std::vector<std::string> metric_names, trigger_names, rollback_names;
+   std::vector<std::string> metric_names, trigger_names, rollback_names, signal_names;
    for_each_file(program, [&](const ast::File& file) {
+      for (const auto& s : file.signals) signal_names.push_back(s.name);
       for (const auto& m : file.metrics) {
          metrics.emplace(m.name, &m);
          metric_names.push_back(m.name);
@@ -170,6 +171,13 @@ void check_scenario_against(Scenario& scenario, const Program& program, Diagnost
       if (rule.window.until) check_anchor(*rule.window.until);
    }
    for (const auto& rule : scenario.interrupts) check_anchor(rule.at);
+   for (const auto& rule : scenario.actions) {
+      check_anchor(rule.at);
+      if (rule.kind == ActionRule::Kind::Fire) check_trigger(rule.name, rule.loc);
+      else if (std::find(signal_names.begin(), signal_names.end(), rule.name) == signal_names.end())
+         diags.error(rule.loc, "scenario-unknown-signal", fmt::format("the runbook has no signal '{}'", rule.name),
+                     did_you_mean(rule.name, signal_names));
+   }
    for (const auto& rule : scenario.expectations) {
       if (rule.kind == ExpectRule::Kind::Trigger) check_trigger(rule.name, rule.loc);
       if (rule.kind == ExpectRule::Kind::Outcome) check_rollback(rule.name, rule.loc);
@@ -263,6 +271,11 @@ std::optional<SimulationResult> simulate(const Scenario& original, const Simulat
 
    TempFolder folder(options.temp_dir);
    auto journal = Journal::open((std::filesystem::path(folder.path()) / "journal.db").string());
+   // `at WHEN signal|fire NAME` reaches the run as `runbook signal|fire` does: through the journal.
+   world.on_action = [&journal](const std::string& kind, const nlohmann::json& data) {
+      const auto runs = journal->runs();
+      if (!runs.empty()) journal->post_request(runs.front().id, kind, data.dump());
+   };
 
    SimulationResult result;
    result.title = !scenario.title.empty() ? scenario.title : program.root->title;

@@ -173,11 +173,23 @@ struct CallStep { ExprPtr call; };       ///< An Expr holding a Call.
 struct ReturnStep { ExprPtr value; };
 struct UndoAllStep {};
 
+// ---------------------------------------------------------------- timed actions (signals, timers)
+
+/// `after 15m unless resolved { steps }`: arms a timer and goes on at once;
+/// when the delay has passed the steps run beside whatever runs then, unless
+/// the signal was given first (docs/language.md, "Timers and signals").
+struct AfterStep {
+   ExprPtr delay;                         ///< A duration.
+   std::string signal;                    ///< Empty: no `unless`.
+   Location signal_loc;
+   Block body;
+};
+
 struct Step {
    Location loc;
    std::variant<ShStep, HttpStep, ChecklistStep, ApproveStep, WaitStep, WatchStep, AwaitStep,
                 AssertStep, RollbackStep, AbortStep, LogStep, NotifyStep, LetStep, IfStep,
-                ForStep, CallStep, ReturnStep, UndoAllStep>
+                ForStep, CallStep, ReturnStep, UndoAllStep, AfterStep>
        node;
    StepOptions options;
    /// Filled by the checker: the static part of the step's stable id, e.g.
@@ -233,7 +245,17 @@ struct Trigger {
    DurationParam grace_param;             ///< `grace p1_grace` (resolved into grace_ms).
    DurationParam every_param;             ///< `every trigger_every` (resolved into every_ms).
    TriggerAction action;
+   /// `manual`: no condition; fired by `runbook fire RUN NAME` (condition.expr stays null).
+   bool manual = false;
+   /// P2 `decide within D default CHOICE`: the question's deadline and its answer after it.
+   std::optional<double> decide_ms;
+   DurationParam decide_param;
+   std::string decide_default;            ///< "continue", "rollback" or "abort"; empty: not written.
 };
+
+/// `signal resolved "The incident is resolved"`: a fact an operator gives a
+/// running run (`runbook signal RUN NAME`); it cancels the timers `unless` it.
+struct Signal { Location loc; std::string name; std::string title; };
 
 struct Function {
    Location loc;
@@ -253,7 +275,16 @@ struct Phase {
    Block finally;                         ///< `finally { }`: runs whether the body succeeded or failed.
 };
 
-struct RollbackBlock { Location loc; std::string name; Block body; Block finally; };
+struct RollbackBlock {
+   Location loc;
+   std::string name;
+   Block body;
+   Block finally;                         ///< `finally { }`: runs whether the rollback succeeded or failed.
+   /// `rollback NAME within 5m [-> ACTION]`: the bound, and what runs when it is exceeded.
+   std::optional<double> within_ms;
+   DurationParam within_param;
+   std::optional<TriggerAction> overrun_action;
+};
 
 /// One parsed file: a runbook or a module. Modules hold functions (and may
 /// hold params, metrics and triggers that the importing runbook can use).
@@ -266,6 +297,7 @@ struct File {
    std::vector<Secret> secrets;
    std::vector<Metric> metrics;
    std::vector<Trigger> triggers;
+   std::vector<Signal> signals;
    std::vector<Function> functions;
    std::vector<Phase> phases;
    std::vector<RollbackBlock> rollbacks;

@@ -689,6 +689,17 @@ ast::StepPtr AstBuilder::step(std::size_t index)
    case NodeKind::undo_all_step:
       result->node = ast::UndoAllStep{};
       break;
+   case NodeKind::after_step: {
+      ast::AfterStep after;
+      after.delay = expression(*it++);
+      if (tree_.nodes[*it].kind == NodeKind::word) {
+         after.signal = word(*it);
+         after.signal_loc = loc(*it++);
+      }
+      after.body = block(*it++);
+      result->node = std::move(after);
+      break;
+   }
    case NodeKind::call_step: {
       // callee, call_members, call_op, then options.
       std::size_t call_end = *it;
@@ -773,13 +784,19 @@ ast::Trigger AstBuilder::trigger(std::size_t index)
    auto it = tree_.children(index).begin();
    const auto end = tree_.children(index).end();
    trigger.name = word(*it++);
-   if (!is_expression(*it)) trigger.title = text(*it++, "a title");
+   if (!is_expression(*it) && tree_.nodes[*it].kind != NodeKind::trigger_manual) trigger.title = text(*it++, "a title");
    if (trigger.title.empty()) trigger.title = trigger.name;
    trigger.condition.loc = loc(*it);
-   trigger.condition.expr = expression(*it++);
+   if (tree_.nodes[*it].kind == NodeKind::trigger_manual) {
+      trigger.manual = true;
+      ++it;
+   } else {
+      trigger.condition.expr = expression(*it++);
+   }
    for (; it != end; ++it) {
       const std::size_t clause = *it;
       if (condition_clause(clause, trigger.condition)) continue;
+      if (trigger_action(clause, trigger.action)) continue;
       switch (tree_.nodes[clause].kind) {
       case NodeKind::severity_level:
          trigger.severity = static_cast<ast::Severity>(tree_.content(clause)[1] - '0');
@@ -790,35 +807,67 @@ ast::Trigger AstBuilder::trigger(std::size_t index)
       case NodeKind::every_clause:
          duration(clause + 1, trigger.every_ms, trigger.every_param);
          break;
-      case NodeKind::action_rollback:
-         trigger.action.loc = loc(clause + 1);
-         trigger.action.kind = ast::TriggerAction::Kind::Rollback;
-         trigger.action.rollback = word(clause + 1);
+      case NodeKind::decide_clause:
+         duration(clause + 1, trigger.decide_ms, trigger.decide_param);
+         trigger.decide_default = std::string(tree_.content(clause + 2));
          break;
-      case NodeKind::action_notify:
-         trigger.action.loc = loc(clause);
-         trigger.action.kind = ast::TriggerAction::Kind::Notify;
-         trigger.action.value = expression(clause + 1);
-         break;
-      case NodeKind::action_record:
-         trigger.action.loc = loc(clause);
-         trigger.action.kind = ast::TriggerAction::Kind::Record;
-         break;
-      default:  // action_call
-         trigger.action.loc = loc(clause);
-         trigger.action.kind = ast::TriggerAction::Kind::Call;
-         trigger.action.value = call(clause + 1, clause + tree_.nodes[clause].size);
-         break;
+      default: break;
       }
    }
    return trigger;
+}
+
+bool AstBuilder::trigger_action(std::size_t clause, ast::TriggerAction& action)
+{
+   switch (tree_.nodes[clause].kind) {
+   case NodeKind::action_rollback:
+      action.loc = loc(clause + 1);
+      action.kind = ast::TriggerAction::Kind::Rollback;
+      action.rollback = word(clause + 1);
+      return true;
+   case NodeKind::action_notify:
+      action.loc = loc(clause);
+      action.kind = ast::TriggerAction::Kind::Notify;
+      action.value = expression(clause + 1);
+      return true;
+   case NodeKind::action_record:
+      action.loc = loc(clause);
+      action.kind = ast::TriggerAction::Kind::Record;
+      return true;
+   case NodeKind::action_call:
+      action.loc = loc(clause);
+      action.kind = ast::TriggerAction::Kind::Call;
+      action.value = call(clause + 1, clause + tree_.nodes[clause].size);
+      return true;
+   default: return false;
+   }
+}
+
+ast::RollbackBlock AstBuilder::rollback_block(std::size_t index)
+{
+   ast::RollbackBlock rollback;
+   rollback.loc = loc(index);
+   auto it = tree_.children(index).begin();
+   const auto end = tree_.children(index).end();
+   rollback.name = word(*it++);
+   if (tree_.nodes[*it].kind == NodeKind::rollback_within) {
+      const std::size_t within = *it++;
+      duration(within + 1, rollback.within_ms, rollback.within_param);
+      const std::size_t action = within + 1 + tree_.nodes[within + 1].size;
+      ast::TriggerAction overrun;
+      if (action < within + tree_.nodes[within].size && trigger_action(action, overrun))
+         rollback.overrun_action = std::move(overrun);
+   }
+   rollback.body = block(*it++);
+   if (it != end) rollback.finally = block(*it + 1);   // finally_clause, then its block
+   return rollback;
 }
 
 void AstBuilder::add_declaration(std::size_t index, ast::File& file)
 {
    const bool first = file.title.empty() && file.uses.empty() && file.params.empty() && file.secrets.empty() &&
                       file.metrics.empty() && file.triggers.empty() && file.functions.empty() &&
-                      file.phases.empty() && file.rollbacks.empty();
+                      file.phases.empty() && file.rollbacks.empty() && file.signals.empty();
    auto it = tree_.children(index).begin();
    const auto end = tree_.children(index).end();
    switch (tree_.nodes[index].kind) {
@@ -900,13 +949,15 @@ void AstBuilder::add_declaration(std::size_t index, ast::File& file)
       file.phases.push_back(std::move(phase));
       break;
    }
-   case NodeKind::rollback_decl: {
-      ast::RollbackBlock rollback;
-      rollback.loc = loc(index);
-      rollback.name = word(*it++);
-      rollback.body = block(*it++);
-      if (it != end) rollback.finally = block(*it + 1);
-      file.rollbacks.push_back(std::move(rollback));
+   case NodeKind::rollback_decl:
+      file.rollbacks.push_back(rollback_block(index));
+      break;
+   case NodeKind::signal_decl: {
+      ast::Signal signal;
+      signal.loc = loc(index);
+      signal.name = word(*it++);
+      signal.title = text(*it, "the signal's title");
+      file.signals.push_back(std::move(signal));
       break;
    }
    case NodeKind::on_fail_clause:

@@ -66,6 +66,9 @@ private:
 
    ast::Metric metric(std::size_t index);
    ast::Trigger trigger(std::size_t index);
+   /// A trigger's `-> ACTION` (also a rollback deadline's); false when `clause` is no action.
+   bool trigger_action(std::size_t clause, ast::TriggerAction& action);
+   ast::RollbackBlock rollback_block(std::size_t index);
 
    const FlatTree& tree_;
    const LineIndex* lines_;

@@ -49,6 +49,8 @@ enum class NodeKind : std::uint8_t {
    default_answer, else_route,
    // soft checks and finally
    soft_option, finally_clause,
+   // signals, timers, rollback deadlines, manual triggers, P2 decisions
+   after_step, decide_clause, decide_choice, trigger_manual, rollback_within, signal_decl,
 };
 
 /// Precedence levels that stand for their single operand when they have no

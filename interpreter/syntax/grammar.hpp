@@ -170,6 +170,12 @@ struct kw_stop : TAO_PEGTL_KEYWORD( "stop" ) {};
 struct kw_default : TAO_PEGTL_KEYWORD( "default" ) {};
 struct kw_soft : TAO_PEGTL_KEYWORD( "soft" ) {};
 struct kw_finally : TAO_PEGTL_KEYWORD( "finally" ) {};
+// Signals, timers, rollback deadlines, manual triggers and P2 decisions.
+struct kw_signal : TAO_PEGTL_KEYWORD( "signal" ) {};
+struct kw_unless : TAO_PEGTL_KEYWORD( "unless" ) {};
+struct kw_within : TAO_PEGTL_KEYWORD( "within" ) {};
+struct kw_manual : TAO_PEGTL_KEYWORD( "manual" ) {};
+struct kw_decide : TAO_PEGTL_KEYWORD( "decide" ) {};
 
 // A word that starts a step or a clause, unless it is immediately followed by
 // `.` or `(`: then it names a module or a function (`notify.team(...)`).
@@ -364,7 +370,9 @@ struct for_clause : seq< word< kw_for >, sp, not_at< identifier, sp, kw_in >, mu
 struct after_count : seq< count_lit > {};
 struct failures_word : kw_failures {};
 struct consecutive : kw_consecutive {};
-struct after_clause : if_must< word< kw_after >, sp, after_count, sp, opt< consecutive, sp >, failures_word > {};
+// (Only with a count after it: `after 15m unless ...` on the next line is a timer step.)
+struct timer_delay_ahead : sor< duration_lit, seq< name, sp, sor< kw_unless, one< '{' > > > > {};
+struct after_clause : if_must< seq< word< kw_after >, sp, not_at< timer_delay_ahead > >, after_count, sp, opt< consecutive, sp >, failures_word > {};
 // `lost after 2 errors`: when sample errors count as monitoring lost.
 struct lost_after : kw_after {};
 struct lost_count : seq< count_lit > {};
@@ -625,7 +633,17 @@ struct callee : name {};
 struct call_member : if_must< one< '.' >, member_name > {};
 struct call_step : seq< callee, star< guarded< one< '.' >, call_member > >, at< one< '(' > >, must< call_op >, star< sp, step_option > > {};
 
-struct step : sor< guarded< kw_sh, sh_step >, guarded< kw_http, http_step >, guarded< kw_checklist, checklist_step >, guarded< kw_approve, approve_step >, guarded< kw_wait, wait_step >, guarded< kw_watch, watch_step >, guarded< kw_await, await_step >, guarded< kw_assert, assert_step >, guarded< kw_rollback, rollback_step >, guarded< kw_abort, abort_step >, guarded< kw_log, log_step >, guarded< kw_notify, notify_step >, guarded< kw_let, let_step >, guarded< kw_if, nesting< if_step > >, guarded< kw_for, for_step >, guarded< kw_return, return_step >, guarded< kw_undo, undo_all_step >, guarded< identifier_first, call_step > > {};
+// ---------------------------------------------------------------- timed steps (signals and timers)
+
+// after DELAY [unless SIGNAL] { steps }: a timer beside the run.
+struct timer_owner { static constexpr const char* what = "timer block"; static constexpr const char* item_hint = "a step"; static constexpr const char* item_note = "a timer block holds the steps that run when the delay has passed, one per line"; static constexpr bool separated = true; using item = step; };
+struct after_delay : seq< additive > {};
+struct unless_signal : name {};
+struct timer_unless : if_must< word< kw_unless >, sp, unless_signal > {};
+struct timer_block : block< timer_owner > {};
+struct after_step : if_must< word< kw_after >, sp, after_delay, sp, opt< timer_unless, sp >, timer_block > {};
+
+struct step : sor< guarded< kw_after, after_step >, guarded< kw_sh, sh_step >, guarded< kw_http, http_step >, guarded< kw_checklist, checklist_step >, guarded< kw_approve, approve_step >, guarded< kw_wait, wait_step >, guarded< kw_watch, watch_step >, guarded< kw_await, await_step >, guarded< kw_assert, assert_step >, guarded< kw_rollback, rollback_step >, guarded< kw_abort, abort_step >, guarded< kw_log, log_step >, guarded< kw_notify, notify_step >, guarded< kw_let, let_step >, guarded< kw_if, nesting< if_step > >, guarded< kw_for, for_step >, guarded< kw_return, return_step >, guarded< kw_undo, undo_all_step >, guarded< identifier_first, call_step > > {};
 
 // ---------------------------------------------------------------- declarations
 
@@ -685,14 +703,23 @@ struct grace_value : seq< duration_value > {};
 struct grace_clause : if_must< word< kw_grace >, sp, grace_value > {};
 struct every_value : seq< duration_value > {};
 struct every_clause : if_must< word< kw_every >, sp, every_value > {};
-struct trigger_clause : sor< condition_clause, severity_clause, guarded< kw_grace, grace_clause >, guarded< kw_every, every_clause > > {};
+// P2: `decide within 1h default rollback`: the decision's deadline and its answer after it.
+struct decide_within_word : kw_within {};
+struct decide_within : seq< duration_value > {};
+struct decide_default_word : kw_default {};
+struct decide_choice : sor< TAO_PEGTL_KEYWORD( "continue" ), TAO_PEGTL_KEYWORD( "rollback" ), TAO_PEGTL_KEYWORD( "abort" ) > {};
+struct decide_clause : if_must< word< kw_decide >, sp, decide_within_word, sp, decide_within, sp, decide_default_word, sp, decide_choice > {};
+struct trigger_clause : sor< condition_clause, severity_clause, guarded< kw_grace, grace_clause >, guarded< kw_every, every_clause >, guarded< kw_decide, decide_clause > > {};
 struct arrow : string< '-', '>' > {};
 struct action_rollback : if_must< word< kw_rollback >, sp, rollback_target > {};
 struct action_notify : if_must< word< kw_notify >, sp, notify_message > {};
 struct action_record : kw_record {};
 struct action_call : seq< callee, star< call_member >, at< one< '(' > >, must< call_op > > {};
 struct trigger_action : sor< guarded< kw_rollback, action_rollback >, guarded< kw_notify, action_notify >, action_record, guarded< identifier_first, action_call > > {};
-struct trigger_body : seq< opt< trigger_title, sp >, must< trigger_when >, sp, must< trigger_condition >, star< sp, trigger_clause >, sp, must< arrow >, sp, must< trigger_action > > {};
+// `manual` instead of `when CONDITION`: fired by an operator (`runbook fire RUN NAME`).
+struct trigger_manual : kw_manual {};
+struct trigger_when_condition : seq< must< trigger_when >, sp, must< trigger_condition > > {};
+struct trigger_body : seq< opt< trigger_title, sp >, sor< trigger_manual, trigger_when_condition >, star< sp, trigger_clause >, sp, must< arrow >, sp, must< trigger_action > > {};
 struct trigger_decl : if_must< kw_trigger, sp, trigger_name, sp, trigger_body > {};
 struct warning_decl : if_must< kw_warning, sp, trigger_name, sp, trigger_body > {};
 
@@ -707,7 +734,7 @@ struct fn_block : block< fn_owner > {};
 struct fn_decl : if_must< kw_fn, sp, fn_name, sp, fn_open, sp, fn_params, sp, fn_block > {};
 
 // phase "title" [arms all | arms NAME, ...] { steps }
-struct phase_owner { static constexpr const char* what = "phase"; static constexpr const char* item_hint = "a step"; static constexpr const char* item_note = "steps are: sh, http, checklist, approve, wait, watch, await, assert, rollback, abort, log, notify, let, if, for, return, undo all, or a call such as traffic.route(...)"; static constexpr bool separated = true; using item = step; };
+struct phase_owner { static constexpr const char* what = "phase"; static constexpr const char* item_hint = "a step"; static constexpr const char* item_note = "steps are: sh, http, checklist, approve, wait, watch, await, assert, rollback, abort, log, notify, let, if, for, return, undo all, after, or a call such as traffic.route(...)"; static constexpr bool separated = true; using item = step; };
 struct phase_title : text {};
 struct armed_all : kw_all {};
 struct armed_name : name {};
@@ -722,11 +749,21 @@ struct phase_decl : if_must< kw_phase, sp, phase_title, sp, opt< phase_arms, sp 
 struct rollback_owner { static constexpr const char* what = "rollback block"; static constexpr const char* item_hint = "a step"; static constexpr const char* item_note = "a rollback block holds steps, one per line; 'undo all' runs the undo of every completed step"; static constexpr bool separated = true; using item = step; };
 struct rollback_name : name {};
 struct rollback_block : block< rollback_owner > {};
-struct rollback_decl : if_must< kw_rollback, sp, rollback_name, sp, rollback_block, opt< sp, guarded< kw_finally, finally_clause > > > {};
+// rollback NAME within D [-> ACTION] { steps } [finally { steps }]: a
+// deadline on the rollback, and steps that run whether it succeeded or not.
+struct within_value : seq< duration_value > {};
+struct overrun_action : seq< arrow, sp, must< trigger_action > > {};
+struct rollback_within : if_must< word< kw_within >, sp, within_value, opt< sp, overrun_action > > {};
+struct rollback_decl : if_must< kw_rollback, sp, rollback_name, sp, opt< rollback_within, sp >, rollback_block, opt< sp, guarded< kw_finally, finally_clause > > > {};
+
+// signal NAME "title": a fact an operator can give a running run.
+struct signal_name : name {};
+struct signal_title : text {};
+struct signal_decl : if_must< kw_signal, sp, signal_name, sp, signal_title > {};
 
 // One top-level declaration.  parser.cpp parses them one at a time, so that
 // an error in one does not hide the next.
-struct declaration : sor< guarded< kw_runbook, runbook_header >, guarded< kw_use, use_decl >, guarded< kw_param, param_decl >, guarded< kw_secret, secret_decl >, guarded< kw_metric, metric_decl >, guarded< kw_trigger, trigger_decl >, guarded< kw_warning, warning_decl >, guarded< kw_fn, fn_decl >, guarded< kw_phase, phase_decl >, guarded< kw_rollback, rollback_decl >, guarded< on_fail_guard, on_fail_clause > > {};
+struct declaration : sor< guarded< kw_runbook, runbook_header >, guarded< kw_use, use_decl >, guarded< kw_param, param_decl >, guarded< kw_secret, secret_decl >, guarded< kw_metric, metric_decl >, guarded< kw_trigger, trigger_decl >, guarded< kw_warning, warning_decl >, guarded< kw_fn, fn_decl >, guarded< kw_phase, phase_decl >, guarded< kw_rollback, rollback_decl >, guarded< kw_signal, signal_decl >, guarded< on_fail_guard, on_fail_clause > > {};
 // After a declaration, only a comment may follow on its line.
 struct declaration_end : sor< one< '\n', ';' >, eof > {};
 struct top_item : seq< declaration, sp_inline, must< declaration_end > > {};
@@ -882,11 +919,21 @@ RUNBOOK_ERROR( armed_name, "expected the name of a trigger after ','" );
 RUNBOOK_ERROR( phase_block, "expected '{' and the phase's steps" );
 RUNBOOK_ERROR( rollback_name, "expected the rollback block's name after 'rollback'" );
 RUNBOOK_ERROR( rollback_block, "expected '{' and the steps of the rollback block" );
-RUNBOOK_ERROR( declaration, "expected a declaration: runbook, use, param, secret, metric, trigger, warning, fn, phase, rollback or on fail" );
+RUNBOOK_ERROR( declaration, "expected a declaration: runbook, use, param, secret, metric, trigger, warning, signal, fn, phase, rollback or on fail" );
 RUNBOOK_ERROR( finally_block, "expected '{' and the steps of the finally block" );
 RUNBOOK_ERROR( default_answer, "expected the answer to take when nobody answers in time: yes, no, or a choice as a string" );
 RUNBOOK_ERROR( fail_route, "expected where the failure goes after 'on fail': rollback NAME, stop, or { steps }" );
 RUNBOOK_ERROR( fail_route_target, "expected the name of a rollback block after 'rollback'" );
+RUNBOOK_ERROR( after_delay, "expected a delay such as 15m after 'after', as in 'after 15m unless resolved { ... }'" );
+RUNBOOK_ERROR( unless_signal, "expected the name of a signal after 'unless'" );
+RUNBOOK_ERROR( timer_block, "expected '{' and the steps to run when the delay has passed (or 'unless SIGNAL' before it)" );
+RUNBOOK_ERROR( decide_within_word, "expected 'within', as in 'decide within 1h default rollback'" );
+RUNBOOK_ERROR( decide_within, "expected a duration such as 1h (or a duration param) after 'within'" );
+RUNBOOK_ERROR( decide_default_word, "expected 'default' and the answer after the deadline, as in 'decide within 1h default rollback'" );
+RUNBOOK_ERROR( decide_choice, "expected continue, rollback or abort after 'default'" );
+RUNBOOK_ERROR( within_value, "expected a duration such as 5m (or a duration param) after 'within'" );
+RUNBOOK_ERROR( signal_name, "expected the signal's name after 'signal', as in signal resolved \"The incident is resolved\"" );
+RUNBOOK_ERROR( signal_title, "expected the signal's title as a string after its name" );
 RUNBOOK_ERROR( declaration_end, "expected a new line after the declaration" );
 RUNBOOK_ERROR( top_item, "expected a declaration" );
 

@@ -200,6 +200,16 @@ RUNBOOK_SAME_NODE(finally_clause);
 RUNBOOK_NODE(finally_block, block);
 RUNBOOK_SAME_NODE(armed_all);
 RUNBOOK_SAME_NODE(rollback_decl);
+// signals, timers, rollback deadlines, manual triggers, P2 decisions
+RUNBOOK_SAME_NODE(after_step);
+RUNBOOK_NODE(unless_signal, word);
+RUNBOOK_NODE(timer_block, block);
+RUNBOOK_SAME_NODE(decide_clause);
+RUNBOOK_SAME_NODE(decide_choice);
+RUNBOOK_SAME_NODE(trigger_manual);
+RUNBOOK_SAME_NODE(rollback_within);
+RUNBOOK_SAME_NODE(signal_decl);
+RUNBOOK_NODE(signal_name, word);
 
 #undef RUNBOOK_SAME_NODE
 #undef RUNBOOK_NODE
@@ -230,7 +240,7 @@ const std::vector<std::string>& step_words()
 {
    static const std::vector<std::string> words = {"sh",     "http",  "checklist", "approve", "wait",   "watch",
                                                   "await",  "assert", "rollback", "abort",   "log",    "notify",
-                                                  "let",    "if",    "for",       "return",  "undo"};
+                                                  "let",    "if",    "for",       "return",  "undo",   "after"};
    return words;
 }
 
@@ -426,7 +436,7 @@ private:
    bool starts_declaration(std::size_t pos) const
    {
       static constexpr std::string_view words[] = {"runbook", "use", "param", "secret", "metric",
-                                                   "trigger", "warning", "fn", "phase", "on"};
+                                                   "trigger", "warning", "fn", "phase", "signal", "on"};
       const std::string_view word = word_at(pos);
       for (const auto candidate : words) {
          if (word == candidate) return true;
@@ -539,7 +549,7 @@ g::syntax_error not_a_declaration(const ParseState& st, std::size_t pos)
 {
    static const std::vector<std::string> declarations = {"runbook", "use",     "param", "secret", "metric",
                                                          "trigger", "warning", "fn",    "phase",  "rollback",
-                                                         "on"};
+                                                         "signal",  "on"};
    const std::string word(st.word_at(pos));
    if (st.text()[pos] == '}') return {"unexpected '}': there is no open block to close", pos, {}};
    g::syntax_error error{g::error_message<g::declaration>, pos, {}};

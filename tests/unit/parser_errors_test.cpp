@@ -267,7 +267,7 @@ TEST_CASE("a missing '}' is reported once and the next phase still parses", "[sy
          "phase \"B\" {\n"
          "^\n"
          "  note: steps are: sh, http, checklist, approve, wait, watch, await, assert, rollback, abort, log, notify, "
-         "let, if, for, return, undo all, or a call such as traffic.route(...)\n");
+         "let, if, for, return, undo all, after, or a call such as traffic.route(...)\n");
    REQUIRE(result->file->phases.size() == 1);
    CHECK(result->file->phases[0].title == "B");
 }
@@ -275,7 +275,7 @@ TEST_CASE("a missing '}' is reported once and the next phase still parses", "[sy
 TEST_CASE("a step outside any block gets a hint", "[syntax]")
 {
    CHECK(errors("sh \"deploy\"\n") ==
-         "bad.rb:1:1: error: expected a declaration: runbook, use, param, secret, metric, trigger, warning, fn, phase, rollback or on fail\n"
+         "bad.rb:1:1: error: expected a declaration: runbook, use, param, secret, metric, trigger, warning, signal, fn, phase, rollback or on fail\n"
          "sh \"deploy\"\n"
          "^\n"
          "  note: steps belong inside a phase, a rollback block or a function\n");
@@ -289,9 +289,9 @@ TEST_CASE("a misspelled keyword gets a suggestion", "[syntax]")
          "  ^\n"
          "  note: did you mean 'approve'?\n"
          "  note: steps are: sh, http, checklist, approve, wait, watch, await, assert, rollback, abort, log, notify, "
-         "let, if, for, return, undo all, or a call such as traffic.route(...)\n");
+         "let, if, for, return, undo all, after, or a call such as traffic.route(...)\n");
    CHECK(errors("phasee \"A\" {\n}\n") ==
-         "bad.rb:1:1: error: expected a declaration: runbook, use, param, secret, metric, trigger, warning, fn, phase, rollback or on fail\n"
+         "bad.rb:1:1: error: expected a declaration: runbook, use, param, secret, metric, trigger, warning, signal, fn, phase, rollback or on fail\n"
          "phasee \"A\" {\n"
          "^\n"
          "  note: did you mean 'phase'?\n");

@@ -1,0 +1,254 @@
+// Timers, signals, manual triggers and rollback deadlines: what an operator
+// or the clock starts beside the steps (docs/language.md, "Timers and
+// signals"). The queue is exec/timers.hpp; this file journals and runs.
+//
+// Journal events (kind "timer", step id = the timer's id):
+//   armed      {due, signal}      the `after` step itself is a journaled step too
+//   fired      {due}              written before the timer's steps run
+//   done       {outcome}          after them; a timer fired but not done fires
+//                                 again on resume, its done steps skipped
+//   cancelled  {signal, who}      the signal came first
+// and kind "signal" {signal, who} when a signal is taken.
+#include <fmt/core.h>
+
+#include "exec/interpreter_impl.hpp"
+
+namespace runbook {
+
+namespace {
+
+std::string timer_words(const ast::AfterStep& after, double delay_ms)
+{
+   return fmt::format("after {}{}", Value(delay_ms, ast::Unit::Duration).display(),
+                      after.signal.empty() ? "" : " unless " + after.signal);
+}
+
+const ast::Signal* find_signal(const Program& program, const std::string& name)
+{
+   if (!program.root) return nullptr;
+   for (const auto& signal : program.root->signals)
+      if (signal.name == name) return &signal;
+   return nullptr;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------- the `after` step
+
+Flow Interpreter::Impl::run_after(const ast::Step& step, const ast::AfterStep& after, Frame& frame,
+                                  const std::string& id)
+{
+   const double delay = duration_of(evaluator(frame).eval(*after.delay), "after");
+   const std::string what = timer_words(after, delay);
+   Resolved r{"timer", {{"summary", what}, {"delay_ms", delay}, {"signal", after.signal}}, true,
+              world_.clock().now() + delay};
+   json result;
+   const Flow flow = journaled(step, frame, id, r, [&](const Resolved& settled) {
+      Performed p;
+      p.result["due"] = *settled.deadline_ms;
+      return p;
+   }, &result);
+   if (flow != Flow::Next || !result.contains("due")) return flow;
+   arm_timer(after, frame, id, result["due"].get<double>());
+   return Flow::Next;
+}
+
+void Interpreter::Impl::arm_timer(const ast::AfterStep& after, const Frame& frame, const std::string& id, TimeMs due)
+{
+   if (timer_history_.settled.count(id) || timers_.contains(id)) return;
+   const std::string what = after.signal.empty() ? "timer" : "timer unless " + after.signal;
+   if (!after.signal.empty() && signals_.given(after.signal)) {
+      record("timer", id, {{"event", "cancelled"}, {"signal", after.signal}, {"who", signals_.all().at(after.signal).who}});
+      emit(RunEvent::Kind::Log, id, fmt::format("{} not armed: signal {} was given already", what, after.signal),
+           {{"timer", id}, {"event", "cancelled"}});
+      return;
+   }
+   timer_bodies_[id] = TimerBody{&after, frame, std::make_shared<Scope>(*frame.scope)};
+   timers_.arm(TimerEntry{TimerEntry::Kind::Steps, id, due, after.signal, what});
+   if (timer_history_.fired.count(id)) return;   // Resumed mid-fire: it fires again at once, quietly armed.
+   record("timer", id, {{"event", "armed"}, {"due", due}, {"signal", after.signal}});
+   const double in_ms = std::max(0.0, due - world_.clock().now());
+   emit(RunEvent::Kind::Log, id, fmt::format("{} armed: its steps run in {}", what, Value(in_ms, ast::Unit::Duration).display()),
+        {{"timer", id}, {"event", "armed"}, {"due", due}, {"signal", after.signal}});
+}
+
+// ---------------------------------------------------------------- firing
+
+Stop Interpreter::Impl::fire_due_timers()
+{
+   // One timer's steps at a time: the steps of a timer pass through the
+   // supervisor themselves, and must not start another timer inside them.
+   if (firing_timer_ || replay_only_) return {};
+   while (auto timer = timers_.take_due(world_.clock().now())) {
+      if (timer->kind == TimerEntry::Kind::DecisionDeadline)
+         return Stop{Stop::Kind::Defaulted, "", timer->what, "nobody in time (decide within: default)"};
+      const Stop stop = timer->kind == TimerEntry::Kind::Steps ? fire_timer(*timer) : fire_rollback_deadline(*timer);
+      if (stop) return stop;
+   }
+   return {};
+}
+
+Stop Interpreter::Impl::fire_timer(const TimerEntry& timer)
+{
+   const auto body = timer_bodies_.find(timer.id);
+   if (body == timer_bodies_.end()) return {};
+   record("timer", timer.id, {{"event", "fired"}, {"due", timer.due}});
+   emit(RunEvent::Kind::Log, timer.id, fmt::format("{}: due, running its steps", timer.what),
+        {{"timer", timer.id}, {"event", "fired"}, {"due", timer.due}});
+   Frame frame = body->second.frame;
+   frame.scope = body->second.scope.get();
+   const std::string outer = current_step_;
+   current_step_ = timer.id;
+   firing_timer_ = true;
+   const Flow flow = run_block(body->second.step->body, frame);
+   firing_timer_ = false;
+   current_step_ = outer;
+   if (flow == Flow::Interrupted || flow == Flow::JournalBroken) return flow == Flow::Interrupted
+      ? Stop{Stop::Kind::Interrupted, "", stop_message_, ""} : Stop{Stop::Kind::Fail, "", stop_message_, ""};
+   timer_bodies_.erase(body);
+   const bool completed = flow == Flow::Next || flow == Flow::Return;
+   record("timer", timer.id, {{"event", "done"}, {"outcome", completed ? "done" : "failed"}});
+   if (flow == Flow::Rollback && !in_rollback_) return Stop{Stop::Kind::Rollback, stop_rollback_, stop_message_, ""};
+   if (flow == Flow::Aborted) return Stop{Stop::Kind::Abort, "", stop_message_, ""};
+   if (!completed)
+      emit(RunEvent::Kind::Log, timer.id,
+           fmt::format("warning: the steps of {} did not complete: {}", timer.what, stop_message_));
+   return {};
+}
+
+// ---------------------------------------------------------------- signals and manual triggers
+
+void Interpreter::Impl::give_signal(const std::string& name, const std::string& who)
+{
+   if (find_signal(program_, name) == nullptr) {
+      emit(RunEvent::Kind::Log, current_step_,
+           fmt::format("runbook signal {} from {}: the runbook declares no signal '{}'; ignored", name, who, name));
+      return;
+   }
+   if (!signals_.give(name, who, world_.clock().now())) {
+      emit(RunEvent::Kind::Log, current_step_, fmt::format("signal {} from {}: given already", name, who));
+      return;
+   }
+   record("signal", current_step_, {{"signal", name}, {"who", who}});
+   emit(RunEvent::Kind::Notify, current_step_, fmt::format("signal {} given by {}", name, who),
+        {{"signal", name}, {"who", who}});
+   for (const auto& timer : timers_.cancel_by_signal(name)) {
+      timer_bodies_.erase(timer.id);
+      record("timer", timer.id, {{"event", "cancelled"}, {"signal", name}, {"who", who}});
+      emit(RunEvent::Kind::Log, timer.id, fmt::format("{} cancelled: signal {} was given", timer.what, name),
+           {{"timer", timer.id}, {"event", "cancelled"}});
+   }
+}
+
+Stop Interpreter::Impl::fire_manual(const std::string& name, const std::string& who)
+{
+   for (auto& armed : triggers_) {
+      if (armed.trigger->name != name) continue;
+      if (in_rollback_) break;
+      const ast::Trigger& t = *armed.trigger;
+      const std::string what = fmt::format("trigger {} \"{}\" fired by {} (runbook fire)", t.name, t.title, who);
+      armed.fired = true;
+      return fire(armed, what);
+   }
+   std::vector<std::string> phases;
+   if (program_.root)
+      for (const auto& phase : program_.root->phases) {
+         bool arms = phase.arms_all;
+         for (const auto& [armed_name, _] : phase.arms) arms = arms || armed_name == name;
+         if (arms) phases.push_back("\"" + phase.title + "\"");
+      }
+   std::string where;
+   for (const auto& p : phases) where += (where.empty() ? "" : ", ") + p;
+   emit(RunEvent::Kind::Log, current_step_,
+        fmt::format("runbook fire {} from {}: refused, {} is not armed {}{}", name, who, name,
+                    in_rollback_ ? "during a rollback" : "now",
+                    where.empty() ? " (no phase arms it)" : "; phases that arm it: " + where));
+   return {};
+}
+
+// ---------------------------------------------------------------- rollback deadlines
+
+void Interpreter::Impl::arm_rollback_deadline(const ast::RollbackBlock& block)
+{
+   if (!block.within_ms) return;
+   const std::string id = "rollback:" + block.name + "/deadline";
+   if (timer_history_.settled.count(id)) return;
+   rollback_began_at_ = world_.clock().now();
+   const TimeMs began = timer_history_.rollback_began_at.value_or(rollback_began_at_);
+   const std::string what = fmt::format("rollback {} within {}", block.name,
+                                        Value(*block.within_ms, ast::Unit::Duration).display());
+   timers_.arm(TimerEntry{TimerEntry::Kind::RollbackDeadline, id, began + *block.within_ms, "", what});
+}
+
+void Interpreter::Impl::end_rollback_deadline(const ast::RollbackBlock& block, Flow flow)
+{
+   timers_.drop("rollback:" + block.name + "/deadline");
+   if (flow != Flow::Next) return;
+   const TimeMs began = timer_history_.rollback_began_at.value_or(rollback_began_at_);
+   const double took = world_.clock().now() - began;
+   std::string text = fmt::format("rollback {} completed in {}", block.name, Value(took, ast::Unit::Duration).display());
+   if (block.within_ms)
+      text += took <= *block.within_ms ? fmt::format(" (within its {})", Value(*block.within_ms, ast::Unit::Duration).display())
+                                       : fmt::format(" (over its {})", Value(*block.within_ms, ast::Unit::Duration).display());
+   emit(RunEvent::Kind::Log, "", text, {{"rollback_completed", block.name}, {"elapsed_ms", took}});
+   record("rollback_completed", "", {{"rollback", block.name}, {"elapsed_ms", took}});
+}
+
+Stop Interpreter::Impl::fire_rollback_deadline(const TimerEntry& timer)
+{
+   const ast::RollbackBlock* block = find_rollback(rollback_name_);
+   const std::string text = fmt::format("rollback {} exceeded {} (its deadline)", rollback_name_,
+                                        block && block->within_ms ? Value(*block->within_ms, ast::Unit::Duration).display() : "");
+   record("timer", timer.id, {{"event", "fired"}, {"due", timer.due}});
+   emit(RunEvent::Kind::Notify, current_step_, text, {{"deadline", timer.id}, {"rollback", rollback_name_}});
+   if (block && block->overrun_action) run_action(*block->overrun_action, "deadline:" + rollback_name_, text);
+   record("timer", timer.id, {{"event", "done"}, {"outcome", "done"}});
+   return {};
+}
+
+/// A deadline's action: `notify "text"` at once, or a call run as steps now
+/// (a rollback that overran has no step boundary to wait for).
+void Interpreter::Impl::run_action(const ast::TriggerAction& action, const std::string& id, const std::string& what)
+{
+   if (action.kind == ast::TriggerAction::Kind::Notify) {
+      std::string text = what;
+      try {
+         if (action.value) text = evaluator(main_frame_).text(*action.value, Splice::Message);
+      } catch (const std::exception& e) {
+         text = what + " (notify text failed: " + e.what() + ")";
+      }
+      emit(RunEvent::Kind::Notify, id, text);
+      record("notify", id, {{"text", text}});
+      return;
+   }
+   const auto* call = action.value ? std::get_if<ast::Call>(&action.value->node) : nullptr;
+   if (action.kind != ast::TriggerAction::Kind::Call || call == nullptr) return;
+   try {
+      const ast::Function* fn = find_function(callee_name(*call->callee));
+      if (fn == nullptr) throw EvalError(action.loc, "no function named " + callee_name(*call->callee));
+      std::vector<Value> args;
+      Evaluator ev = evaluator(main_frame_);
+      for (const auto& arg : call->args) args.push_back(ev.eval(*arg));
+      const std::string outer = current_step_;
+      current_step_ = id;
+      firing_timer_ = true;
+      const Flow flow = call_steps(*fn, std::move(args), id, nullptr);
+      firing_timer_ = false;
+      current_step_ = outer;
+      if (flow != Flow::Next)
+         emit(RunEvent::Kind::Log, id, fmt::format("warning: the action of {} did not complete: {}", id, stop_message_));
+   } catch (const std::exception& e) {
+      firing_timer_ = false;
+      emit(RunEvent::Kind::Log, id, fmt::format("warning: the action of {} failed: {}", id, e.what()));
+   }
+}
+
+// ---------------------------------------------------------------- resume
+
+void Interpreter::Impl::note_resumed_event(const JournalEvent& event)
+{
+   timer_history_.note(event);
+   signals_.note(event);
+}
+
+}  // namespace runbook
