@@ -120,6 +120,8 @@ struct ExpectRule {
       Traffic,        ///< `expect traffic blue 100%`
       Question,       ///< `expect question "Proceed*" asked` / `never asked`
       Calls,          ///< `expect http POST "*/api/traffic" called 6 times`
+      Notification,   ///< `expect notification "*LEVEL 4*" sent [N times] [from A] [until A | by A | for D]` / `never sent`
+      OneEnvironment, ///< `expect traffic on one environment`: some environment has 100%
    } kind = Kind::Outcome;
    bool negated = false;          ///< not fired / never ran / never asked.
    std::string outcome;           ///< completed, rolled_back, aborted, failed, rollback_failed, interrupted.
@@ -127,13 +129,14 @@ struct ExpectRule {
    std::string method = "*";      ///< Calls: http method or "*".
    bool shell = false;            ///< Calls: sh (true) or http.
    std::string pattern;           ///< Step id, question text, command or URL glob.
-   int number = 0;                ///< ExitCode, Calls.
+   int number = 0;                ///< ExitCode, Calls, Notification (-1: sent at least once).
    double within_ms = 0;          ///< RollbackWithin.
    std::optional<Anchor> of;      ///< RollbackWithin: empty means "the fault".
    std::string op = "==";         ///< Variable.
    std::string value_text;        ///< Variable: expected value as written (string unquoted).
    std::optional<Quantity> value; ///< Variable (when a number or quantity), Traffic.
    bool value_is_string = false;
+   Window window;                 ///< Notification: only those sent while it is open count.
 };
 
 struct Scenario {

@@ -108,6 +108,11 @@ struct kw_question : TAO_PEGTL_KEYWORD( "question" ) {};
 struct kw_asked : TAO_PEGTL_KEYWORD( "asked" ) {};
 struct kw_called : TAO_PEGTL_KEYWORD( "called" ) {};
 struct kw_true : TAO_PEGTL_KEYWORD( "true" ) {};
+struct kw_notification : TAO_PEGTL_KEYWORD( "notification" ) {};
+struct kw_sent : TAO_PEGTL_KEYWORD( "sent" ) {};
+struct kw_by : TAO_PEGTL_KEYWORD( "by" ) {};
+struct kw_one : TAO_PEGTL_KEYWORD( "one" ) {};
+struct kw_environment : TAO_PEGTL_KEYWORD( "environment" ) {};
 struct kw_false : TAO_PEGTL_KEYWORD( "false" ) {};
 
 // ---- anchors: T+2h | 10m after EVENT | EVENT
@@ -265,7 +270,9 @@ struct expected_value : sor< expected_string, expected_bool, expected_quantity >
 struct expect_variable : if_must< kw_variable, ws, variable_name, ws, compare_op, ws, expected_value > {};
 struct expected_environment : identifier {};
 struct expected_share : quantity_token {};
-struct expect_traffic : if_must< kw_traffic, ws, expected_environment, ws, expected_share > {};
+struct traffic_one_environment : seq< kw_on, ws, kw_one, ws, kw_environment > {};
+struct traffic_split : if_must< expected_environment, ws, expected_share > {};
+struct expect_traffic : if_must< kw_traffic, ws, sor< traffic_one_environment, traffic_split > > {};
 struct expected_question : sor< string_lit, star_glob > {};
 struct question_asked : kw_asked {};
 struct question_never_asked : if_must< kw_never, ws, kw_asked > {};
@@ -280,8 +287,18 @@ struct expect_sh_calls : if_must< kw_sh, ws, expected_command, ws, call_count > 
 struct expected_method : sor< identifier, star_glob > {};
 struct expected_url : sor< string_lit, star_glob > {};
 struct expect_http_calls : if_must< kw_http, ws, expected_method, ws, expected_url, ws, call_count > {};
+struct expected_notification : sor< string_lit, star_glob > {};
+struct notification_count_number : integer {};
+struct notification_count : if_must< notification_count_number, ws, sor< kw_times, kw_time > > {};
+struct notification_sent : seq< kw_sent, opt< ws, notification_count > > {};
+struct notification_never_sent : if_must< kw_never, ws, kw_sent > {};
+struct notification_verdict : sor< notification_sent, notification_never_sent > {};
+struct by_anchor : anchor {};
+struct by_clause : if_must< kw_by, ws, by_anchor > {};
+struct notification_clause : sor< from_clause, until_clause, by_clause, for_clause > {};
+struct expect_notification : if_must< kw_notification, ws, expected_notification, ws, notification_verdict, star< ws, notification_clause > > {};
 struct expect_body : sor< expect_outcome, expect_exit, expect_trigger, expect_rollback, expect_step, expect_variable,
-                          expect_traffic, expect_question, expect_sh_calls, expect_http_calls > {};
+                          expect_traffic, expect_question, expect_sh_calls, expect_http_calls, expect_notification > {};
 struct expect_end : statement_end {};
 struct expect_statement : if_must< kw_expect, ws, expect_body, ws, expect_end > {};
 
@@ -377,7 +394,7 @@ template <> inline constexpr const char* message<rules::kw_after> = "expected 'a
 template <> inline constexpr const char* message<rules::resume_delay> = "expected how long until the run is resumed, e.g. resume after 10m";
 template <> inline constexpr const char* message<rules::interrupt_end> = "expected 'resume after DURATION' or the end of the line";
 template <> inline constexpr const char* message<rules::expect_body> =
-   "expected what to expect: outcome, exit, trigger, rollback, step, variable, traffic, question, sh or http";
+   "expected what to expect: outcome, exit, trigger, rollback, step, variable, traffic, question, sh, http or notification";
 template <> inline constexpr const char* message<rules::expect_end> = "unexpected text after the expectation";
 template <> inline constexpr const char* message<rules::outcome_word> =
    "expected an outcome: completed, rolled back [via NAME], aborted, failed, rollback failed or interrupted";
@@ -398,6 +415,12 @@ template <> inline constexpr const char* message<rules::kw_ran> = "expected 'ran
 template <> inline constexpr const char* message<rules::variable_name> = "expected a variable name";
 template <> inline constexpr const char* message<rules::compare_op> = "expected a comparison: ==, !=, <, <=, > or >=";
 template <> inline constexpr const char* message<rules::expected_value> = "expected a value: a string, true, false or a number such as 50 or 25%";
+template <> inline constexpr const char* message<rules::expected_notification> = "expected the notification's text to match, as a string (globs: * and ?) or '*'";
+template <> inline constexpr const char* message<rules::notification_verdict> = "expected 'sent', 'sent N times' or 'never sent'";
+template <> inline constexpr const char* message<rules::kw_sent> = "expected 'sent' after 'never'";
+template <> inline constexpr const char* message<rules::by_anchor> = "expected when: T+DURATION, DURATION after EVENT, or an EVENT";
+template <> inline constexpr const char* message<tao::pegtl::sor<rules::traffic_one_environment, rules::traffic_split>> =
+   "expected an environment and its share (expect traffic blue 100%) or 'on one environment'";
 template <> inline constexpr const char* message<rules::expected_environment> = "expected an environment name, e.g. expect traffic blue 100%";
 template <> inline constexpr const char* message<rules::expected_share> = "expected the environment's share, e.g. 100%";
 template <> inline constexpr const char* message<rules::expected_question> = "expected the question's text to match, as a string (globs: * and ?) or '*'";
