@@ -14,6 +14,7 @@
 
 #include "check/builtins.hpp"
 #include "check/duration_params.hpp"
+#include "check/failure_routes.hpp"
 #include "check/names.hpp"
 #include "check/quantity.hpp"
 #include "check/signature.hpp"
@@ -194,11 +195,13 @@ private:
    void check_bodies(File& file, const std::string& module)
    {
       Context context{Context::Where::Phase, &file, module};
+      check_route(file.on_fail, run_scope_, context, "the runbook's 'on fail'");
       for (auto& phase : file.phases) check_phase(phase, context);
       context.where = Context::Where::Rollback;
       for (auto& rollback : file.rollbacks) {
          Scope scope{&run_scope_, {}};
          check_block(rollback.body, scope, context);
+         check_finally(rollback.finally, scope, context);
       }
       context.where = Context::Where::Function;
       for (auto& function : file.functions) check_function(function, context, {});
@@ -278,6 +281,9 @@ private:
       }
       // Phases share the run's variables: a capture in one phase is seen by the next.
       check_block(phase.body, run_scope_, context);
+      check_route(phase.on_fail, run_scope_, context, "the phase's 'on fail'");
+      check_finally(phase.finally, run_scope_, context);
+      if (!phase.on_fail && !program_.root->on_fail) warn_unrouted_failure(phase, diags_);
       if (!arms_any && contains_watch(phase.body))
          diags_.warning(phase.loc, "unarmed-watch",
                         fmt::format("phase \"{}\" has watch steps but arms no triggers", phase.title),
@@ -340,8 +346,12 @@ private:
                      [&](const ChecklistStep& s) {
                         output(*s.title, scope, "the checklist title");
                         for (const auto& item : s.items) output(*item.text, scope, "a checklist item");
+                        check_decision(s.decision, step, scope, context);
                      },
-                     [&](const ApproveStep& s) { output(*s.prompt, scope, "the approval prompt"); },
+                     [&](const ApproveStep& s) {
+                        output(*s.prompt, scope, "the approval prompt");
+                        check_decision(s.decision, step, scope, context);
+                     },
                      [&](const WaitStep& s) { duration(*s.duration, scope, "'wait'"); },
                      [&](const WatchStep& s) { check_watch(s, scope); },
                      [&](const AwaitStep& s) { check_await(s, scope); },
@@ -393,6 +403,42 @@ private:
          define(scope, o.capture, Variable::Kind::Capture, captured, step.loc);
       }
       if (!o.undo.empty()) check_block(o.undo, scope, context);
+      check_route(o.on_fail, scope, context, "'on fail'");
+   }
+
+   /// `default` answers yes or no and needs the `timeout` it follows; `else` is a route.
+   void check_decision(const Decision& d, const Step& step, Scope& scope, const Context& context)
+   {
+      if (d.default_answer && *d.default_answer != "yes" && *d.default_answer != "no")
+         diags_.error(d.default_loc, "bad-default",
+                      fmt::format("'default {}': an approval or a checklist item is answered yes or no",
+                                  *d.default_answer));
+      if (d.default_answer && !step.options.timeout_ms && !step.options.timeout_param)
+         diags_.error(d.default_loc, "bad-default", "'default' needs a 'timeout': it is the answer when nobody answers in time",
+                      {"write for example: timeout 30m default no"});
+      check_route(d.otherwise, scope, context, "'else'");
+   }
+
+   /// `finally { }`: `failed` (bool) and `failures` (list of strings) are in scope.
+   void check_finally(const Block& steps, Scope& outer, const Context& context)
+   {
+      if (steps.empty()) return;
+      Scope scope{&outer, {}};
+      Typed failed;
+      failed.type = Type::Bool;
+      Typed failures;
+      failures.type = Type::List;
+      failures.element = Type::String;
+      define(scope, "failed", Variable::Kind::Let, failed, steps.front()->loc);
+      define(scope, "failures", Variable::Kind::Let, failures, steps.front()->loc);
+      check_block(steps, scope, context);
+   }
+
+   /// A failure route: its rollback exists, its steps check like any block.
+   void check_route(const FailRoute& route, Scope& scope, const Context& context, const std::string& who)
+   {
+      if (route.kind == FailRoute::Kind::Rollback) rollback_target(route.rollback, route.loc, who);
+      if (route.kind == FailRoute::Kind::Steps) check_block(route.steps, scope, context);
    }
 
    void check_watch(const WatchStep& s, Scope& scope)
@@ -406,8 +452,10 @@ private:
                                   "its second sample",
                                   format_duration(*every), format_duration(*window)));
       if (s.conditions.empty()) diags_.error(s.duration->loc, "empty-watch", "a 'watch' needs at least one condition");
-      for (const auto& condition : s.conditions)
+      for (const auto& condition : s.conditions) {
          check_condition(condition, scope, every.value_or(options_.default_every_ms));
+         if (current_context_ != nullptr) check_route(condition.on_fail, scope, *current_context_, "'on fail'");
+      }
    }
 
    void check_await(const AwaitStep& s, Scope& scope)

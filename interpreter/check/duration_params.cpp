@@ -25,8 +25,16 @@ public:
          condition(trigger.condition);
       }
       for (auto& fn : file.functions) block(fn.body);
-      for (auto& phase : file.phases) block(phase.body);
-      for (auto& rollback : file.rollbacks) block(rollback.body);
+      for (auto& phase : file.phases) {
+         block(phase.body);
+         block(phase.on_fail.steps);
+         block(phase.finally);
+      }
+      block(file.on_fail.steps);
+      for (auto& rollback : file.rollbacks) {
+         block(rollback.body);
+         block(rollback.finally);
+      }
    }
 
 private:
@@ -41,6 +49,7 @@ private:
       resolve(o.timeout_param, o.timeout_ms, "'timeout'");
       resolve(o.retry_every_param, o.retry_every_ms, "'retry ... every'");
       if (o.has_undo) block(o.undo);
+      block(o.on_fail.steps);
       if (auto* s = std::get_if<ast::WatchStep>(&step.node))
          for (auto& c : s->conditions) condition(c);
       if (auto* s = std::get_if<ast::AwaitStep>(&step.node)) condition(s->condition);
@@ -50,9 +59,15 @@ private:
          block(s->else_block);
       }
       if (auto* s = std::get_if<ast::ForStep>(&step.node)) block(s->body);
+      if (auto* s = std::get_if<ast::ApproveStep>(&step.node)) block(s->decision.otherwise.steps);
+      if (auto* s = std::get_if<ast::ChecklistStep>(&step.node)) block(s->decision.otherwise.steps);
    }
 
-   void condition(ast::Condition& c) { resolve(c.for_param, c.for_ms, "'for'"); }
+   void condition(ast::Condition& c)
+   {
+      resolve(c.for_param, c.for_ms, "'for'");
+      block(c.on_fail.steps);
+   }
 
    void resolve(const ast::DurationParam& param, std::optional<double>& ms, const char* what)
    {

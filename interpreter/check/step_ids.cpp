@@ -58,10 +58,17 @@ private:
                         block(s.else_block, step.id + "/else");
                      },
                      [&](ForStep& s) { block(s.body, step.id); },
+                     [&](WatchStep& s) {
+                        for (std::size_t i = 0; i < s.conditions.size(); ++i)
+                           block(s.conditions[i].on_fail.steps, step.id + "/on-fail-" + std::to_string(i + 1));
+                     },
+                     [&](ApproveStep& s) { block(s.decision.otherwise.steps, step.id + "/on-no"); },
+                     [&](ChecklistStep& s) { block(s.decision.otherwise.steps, step.id + "/on-no"); },
                      [](auto&) {},
                  },
                  step.node);
       if (step.options.has_undo || !step.options.undo.empty()) block(step.options.undo, step.id + "/undo");
+      block(step.options.on_fail.steps, step.id + "/on-fail");
    }
 
    Diagnostics& diags_;
@@ -81,8 +88,14 @@ void assign_file(File& file, const std::string& module, IdAssigner& ids, Diagnos
                      {"give the phases titles that differ in more than punctuation or case"});
       }
       ids.block(phase.body, phase.slug);
+      ids.block(phase.on_fail.steps, phase.slug + "/on-fail");
+      ids.block(phase.finally, phase.slug + "/finally");
    }
-   for (auto& rollback : file.rollbacks) ids.block(rollback.body, "rollback:" + rollback.name);
+   ids.block(file.on_fail.steps, module.empty() ? "on-fail" : "on-fail:" + module);
+   for (auto& rollback : file.rollbacks) {
+      ids.block(rollback.body, "rollback:" + rollback.name);
+      ids.block(rollback.finally, "rollback:" + rollback.name + "/finally");
+   }
    const std::string fn_prefix = module.empty() ? "fn:" : "fn:" + module + ".";
    for (auto& function : file.functions) ids.block(function.body, fn_prefix + function.name);
 }

@@ -5,6 +5,12 @@
 //   nested blocks extend the path      canary-deployment/2/1
 //   the else branch of an if           canary-deployment/4/else/1
 //   a step's undo block                canary-deployment/2/undo/1
+//   a step's `on fail { }` block       canary-deployment/2/on-fail/1
+//   a watch condition's `on fail { }`  canary-deployment/2/on-fail-1/1 (the 1st condition)
+//   a phase's `on fail { }`            canary-deployment/on-fail/1
+//   the runbook's `on fail { }`        on-fail/1
+//   an approve's `else { }`            canary-deployment/2/on-no/1
+//   a phase's `finally { }`            canary-deployment/finally/1 (rollback:emergency/finally/1)
 //   function bodies                    fn:traffic.route/1  (fn:<name>/1 in the runbook itself)
 //   rollback blocks                    rollback:emergency/2
 //

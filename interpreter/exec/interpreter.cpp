@@ -8,6 +8,7 @@
 #include <fmt/core.h>
 
 #include "exec/exit_codes.hpp"
+#include "exec/failure_router.hpp"
 #include "syntax/parser.hpp"
 
 namespace runbook {
@@ -259,6 +260,7 @@ RunOutcome Interpreter::Impl::resume(const std::string& run_id)
    try {
       for (auto& record : journal_.steps(run_id)) records_[record.step_id] = record;
       for (const auto& event : journal_.events(run_id)) {
+         if (event.kind == "failure_routed_to_steps") failure_routes_.remember_routed_to_steps(event.step_id);
          if (event.kind != "answer") continue;
          json data = json::parse(event.data_json, nullptr, false);
          if (!data.is_discarded()) answers_.emplace(event.step_id, data);
@@ -347,7 +349,8 @@ RunOutcome Interpreter::Impl::drive(bool resumed)
       stop_message_ = fmt::format("there is no rollback block named '{}'", rollback_name_);
       return finish(Flow::Failed, true);
    }
-   flow = run_block(block->body, main_frame_);
+   const std::size_t mark = failure_routes_.mark();
+   flow = FailureRouter(*this).finally(block->finally, run_block(block->body, main_frame_), mark);
    return finish(flow, true);
 }
 
@@ -375,6 +378,7 @@ RunOutcome Interpreter::Impl::finish(Flow flow, bool in_rollback)
       outcome.summary = "stopped: the journal cannot be written: " + stop_message_;
       break;
    case Flow::Failed:
+   case Flow::Stopped:
    case Flow::Aborted:
    case Flow::Rollback:   // A rollback step inside a rollback block.
       if (in_rollback) {
@@ -388,7 +392,7 @@ RunOutcome Interpreter::Impl::finish(Flow flow, bool in_rollback)
       }
       break;
    }
-   if (keep_resumable_ && (flow == Flow::Aborted || flow == Flow::Failed)) {
+   if (keep_resumable_ && (flow == Flow::Aborted || is_failure(flow))) {
       outcome.status = run_status::Interrupted;
       outcome.summary += fmt::format(" (run {} stays resumable)", run_id_);
    }
@@ -425,7 +429,9 @@ Flow Interpreter::Impl::run_phases()
                {"triggers", armed_triggers_json()}});
          record("phase", "", {{"phase", phase.title}, {"slug", phase.slug}});
       }
-      const Flow flow = run_block(phase.body, main_frame_);
+      FailureRouter router(*this);
+      const std::size_t mark = failure_routes_.mark();
+      const Flow flow = router.finally(phase.finally, router.after_phase(run_block(phase.body, main_frame_), phase), mark);
       // Triggers stay armed into the next phase until arm_triggers() decides
       // which of them it keeps, so a breach does not restart its count there.
       if (flow != Flow::Next) {
@@ -439,11 +445,13 @@ Flow Interpreter::Impl::run_phases()
 
 Flow Interpreter::Impl::run_block(const ast::Block& block, Frame& frame)
 {
+   FailureRouter router(*this);
+   std::vector<std::string> soft_failures;
    for (const auto& step : block) {
-      const Flow flow = run_step(*step, frame);
+      const Flow flow = router.soft(run_step(*step, frame), *step, soft_failures);
       if (flow != Flow::Next) return flow;
    }
-   return Flow::Next;
+   return router.block_end(soft_failures);
 }
 
 namespace {
@@ -474,6 +482,13 @@ Flow Interpreter::Impl::run_step(const ast::Step& step, Frame& frame)
       return Flow::Failed;
    }
    const std::string id = frame.runtime_id(step.id);
+   FailureRouter router(*this);
+   if (resuming_ && failure_routes_.was_routed_to_steps(id)) return router.resume_routed(step, frame, id);
+   return router.after_step(resolve_and_run(step, frame, id), step, frame, id);
+}
+
+Flow Interpreter::Impl::resolve_and_run(const ast::Step& step, Frame& frame, const std::string& id)
+{
    // A step's definition is resolved (its `${...}` spliced in) before its
    // start record; a metric that cannot be sampled there, or a bad value,
    // fails the step in words instead of escaping the interpreter.
@@ -655,7 +670,7 @@ Flow Interpreter::Impl::run_control(const ast::Step& step, Frame& frame, const s
          if (p.flow == Flow::Next) {
             p.result["capture"] = result.to_typed_json();
          } else {
-            p.outcome = p.flow == Flow::Failed ? step_outcome::Failed : step_outcome::Interrupted;
+            p.outcome = is_failure(p.flow) ? step_outcome::Failed : step_outcome::Interrupted;
             p.message = stop_message_;
          }
          return p;
@@ -677,7 +692,7 @@ Flow Interpreter::Impl::run_control(const ast::Step& step, Frame& frame, const s
             emit(RunEvent::Kind::Log, id, "undoing " + it->origin_id);
             p.flow = run_block(*it->block, undo_frame);
             if (p.flow != Flow::Next) {
-               p.outcome = p.flow == Flow::Failed ? step_outcome::Failed : step_outcome::Interrupted;
+               p.outcome = is_failure(p.flow) ? step_outcome::Failed : step_outcome::Interrupted;
                p.message = fmt::format("undo of {} failed: {}", it->origin_id, stop_message_);
                break;
             }

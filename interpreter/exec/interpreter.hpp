@@ -57,6 +57,9 @@ public:
 
 private:
    struct Impl;
+   // Small parts of the interpreter in their own files that act on its state.
+   friend class FailureRouter;    // exec/failure_router.hpp
+   friend class DecisionRules;    // exec/decisions.hpp
    std::unique_ptr<Impl> impl_;
 };
 

@@ -26,6 +26,7 @@
 #include <nlohmann/json.hpp>
 
 #include "exec/evaluate.hpp"
+#include "exec/failure_route.hpp"
 #include "exec/interpreter.hpp"
 #include "exec/redact.hpp"
 #include "metrics/condition_tracker.hpp"
@@ -46,7 +47,11 @@ enum class Flow {
    Interrupted,   ///< Ctrl-C: stop, resumable.
    JournalBroken, ///< The journal cannot be written: stop, run nothing more.
    ReplayEnd,     ///< Replay-only walk reached the first step not done.
+   Stopped,       ///< A failure routed to `on fail stop`: the run ends failed; no outer route takes it.
 };
+
+/// A failure, routed or not: the run (or the rollback) ends failed unless a route takes it.
+inline bool is_failure(Flow flow) { return flow == Flow::Failed || flow == Flow::Stopped; }
 
 /// Why the supervisor stopped what was running beside it.
 struct Stop {
@@ -112,6 +117,7 @@ struct Interpreter::Impl : EvalHooks {
    Flow run_phases();
    Flow run_block(const ast::Block& block, Frame& frame);
    Flow run_step(const ast::Step& step, Frame& frame);
+   Flow resolve_and_run(const ast::Step& step, Frame& frame, const std::string& id);
    Flow dispatch_step(const ast::Step& step, Frame& frame, const std::string& id);
    /// A step whose definition could not be resolved: nothing was started; the step fails.
    Flow failed_before_start(const std::string& id, const std::string& message);
@@ -168,7 +174,8 @@ struct Interpreter::Impl : EvalHooks {
    Flow run_checklist(const ast::Step& step, const ast::ChecklistStep& checklist, Frame& frame, const std::string& id);
    Flow run_approve(const ast::Step& step, const ast::ApproveStep& approve, Frame& frame, const std::string& id);
    /// Asks the operator beside the supervisor (remote approvals count when `remote_approve`).
-   Answer ask(const Question& question, Stop& stop, bool remote_approve);
+   /// Nobody answering by `deadline` (runbook time) gives an Answer with `timed_out` set.
+   Answer ask(const Question& question, Stop& stop, bool remote_approve, TimeMs deadline = forever);
    void journal_answer(const std::string& id, const json& data);
 
    // ------------------------------------------------------------ step_time.cpp
@@ -198,7 +205,9 @@ struct Interpreter::Impl : EvalHooks {
    Stop supervise(TimeMs deadline, const std::function<bool()>& done = {}, bool remote_approve = false);
    /// Runs a blocking world call: on a worker thread beside the supervisor with
    /// a real clock, inline with a virtual one. `cancel` is set when it must stop.
-   Stop blocking(const std::function<void(const std::atomic<bool>* cancel)>& call, bool remote_approve = false);
+   /// With a `deadline` (runbook time) the call is cancelled when it passes.
+   Stop blocking(const std::function<void(const std::atomic<bool>* cancel)>& call, bool remote_approve = false,
+                 TimeMs deadline = forever);
    /// Virtual clock: lets `elapsed` pass after an instant world call, supervised.
    Stop pass_time(TimeMs started, double elapsed_ms);
    Stop at_boundary();
@@ -252,6 +261,7 @@ struct Interpreter::Impl : EvalHooks {
    bool in_rollback_ = false;
    std::string rollback_name_;
 
+   FailureRoutes failure_routes_;      ///< exec/failure_router.hpp sends failures where `on fail` says.
    std::vector<UndoEntry> undo_stack_;
    std::vector<ArmedTrigger> triggers_;
    std::vector<std::pair<const ast::Trigger*, std::string>> pending_actions_;   ///< Calls run at the next boundary.

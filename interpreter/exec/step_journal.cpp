@@ -229,7 +229,7 @@ Flow Interpreter::Impl::journaled(const ast::Step& step, Frame& frame, const std
          p = perform(resolved);
       } catch (const FlowUnwind& unwind) {
          p.flow = unwind.flow;
-         p.outcome = unwind.flow == Flow::Failed ? step_outcome::Failed : step_outcome::Interrupted;
+         p.outcome = is_failure(unwind.flow) ? step_outcome::Failed : step_outcome::Interrupted;
          p.message = stop_message_;
       } catch (const EvalError& e) {
          p.flow = Flow::Failed;

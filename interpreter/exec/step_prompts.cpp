@@ -4,6 +4,7 @@
 // resumed run never asks it again unless the step's definition changed.
 #include <fmt/core.h>
 
+#include "exec/decisions.hpp"
 #include "exec/interpreter_impl.hpp"
 
 namespace runbook {
@@ -14,16 +15,23 @@ void Interpreter::Impl::journal_answer(const std::string& id, const json& data)
    answers_.emplace(id, redactor_.redact_json(data));
 }
 
-Answer Interpreter::Impl::ask(const Question& question, Stop& stop, bool remote_approve)
+Answer Interpreter::Impl::ask(const Question& question, Stop& stop, bool remote_approve, TimeMs deadline)
 {
    emit(RunEvent::Kind::Question, question.step_id, question.text,
         {{"choices", question.choices}, {"default", question.default_choice}});
    Answer answer;
    const TimeMs asked_at = world_.clock().now();
-   stop = blocking([&](const std::atomic<bool>* cancel) { answer = world_.ask(question, cancel); }, remote_approve);
+   stop = blocking([&](const std::atomic<bool>* cancel) { answer = world_.ask(question, cancel); }, remote_approve,
+                   deadline);
    // A simulated operator's thinking time passes here, supervised, so that
    // triggers keep being sampled while the question is pending.
-   if (!stop && virtual_time()) stop = pass_time(asked_at, answer.elapsed_ms);
+   const bool late = answer.elapsed_ms > deadline - asked_at;
+   if (!stop && virtual_time()) stop = pass_time(asked_at, late ? deadline - asked_at : answer.elapsed_ms);
+   if (!stop && (virtual_time() ? late : world_.clock().now() >= deadline && (answer.choice.empty() || answer.interrupted))) {
+      // Nobody answered in time: the step decides what that means (exec/decisions.hpp).
+      emit(RunEvent::Kind::Answer, question.step_id, "no answer in time", {{"choice", ""}, {"who", "nobody"}});
+      return Answer{"", "nobody", false, 0, true};
+   }
    if (stop.kind == Stop::Kind::Approved) {
       answer.choice = question.choices.empty() ? "yes" : question.choices.front();
       answer.who = stop.who;
@@ -66,15 +74,11 @@ Flow Interpreter::Impl::run_approve(const ast::Step& step, const ast::ApproveSte
       q.default_choice = "yes";
       q.fail_closed_choice = "no";
       Stop stop;
-      const Answer answer = ask(q, stop, true);
+      const DecisionRules rules(*this, step, approve.decision);
+      const Answer answer = rules.settle(ask(q, stop, true, rules.deadline()));
       if (stop) return stop_to_performed(stop, json::object());
-      journal_answer(id, {{"choice", answer.choice}, {"who", answer.who}, {"at", world_.clock().now()}});
-      if (answer.choice != "yes") {
-         p.flow = Flow::Failed;
-         p.outcome = step_outcome::Failed;
-         p.message = fmt::format("not approved ({} answered {})", answer.who, answer.choice);
-         return p;
-      }
+      if (!answer.choice.empty()) journal_answer(id, rules.record(answer));
+      if (answer.choice != "yes") return rules.declined(answer, "not approved");
       p.result["approved_by"] = answer.who;
       return p;
    });
@@ -112,21 +116,16 @@ Flow Interpreter::Impl::run_checklist(const ast::Step& step, const ast::Checklis
          q.default_choice = "yes";
          q.fail_closed_choice = "no";
          Stop stop;
-         const Answer answer = ask(q, stop, true);
+         const DecisionRules rules(*this, step, checklist.decision);
+         const Answer answer = rules.settle(ask(q, stop, true, rules.deadline()));
          if (stop) return stop_to_performed(stop, p.result);
          const double at = world_.clock().now();
-         journal_answer(id, {{"item", static_cast<int>(i)},
-                             {"text", redact(items[i])},
-                             {"choice", answer.choice},
-                             {"who", answer.who},
-                             {"at", at}});
-         if (answer.choice != "yes") {
-            p.flow = Flow::Failed;
-            p.outcome = step_outcome::Failed;
-            p.message = fmt::format("checklist item \"{}\" was not confirmed ({} answered {})", items[i], answer.who,
-                                    answer.choice);
-            return p;
-         }
+         json answered = rules.record(answer);
+         answered["item"] = static_cast<int>(i);
+         answered["text"] = redact(items[i]);
+         if (!answer.choice.empty()) journal_answer(id, answered);
+         if (answer.choice != "yes")
+            return rules.declined(answer, fmt::format("checklist item \"{}\" was not confirmed", items[i]));
          p.result["items"].push_back({{"item", redact(items[i])}, {"who", answer.who}, {"at", at}});
       }
       return p;

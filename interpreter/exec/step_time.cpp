@@ -224,6 +224,7 @@ Flow Interpreter::Impl::run_watch(const ast::Step& step, const ast::WatchStep& w
                record("sample", id, data);
             if (a.verdict == Verdict::Breached) {
                in_round_ = false;
+               failure_routes_.blame(c.on_fail);
                p.flow = Flow::Failed;
                p.outcome = step_outcome::Failed;
                p.message = fmt::format("watch condition `{}` failed at {}: {}{}", what, time_of_day(now), seen,
@@ -236,6 +237,7 @@ Flow Interpreter::Impl::run_watch(const ast::Step& step, const ast::WatchStep& w
                const std::string message = fmt::format("monitoring lost for `{}` at {}: {}", what, time_of_day(now),
                                                        cs.error);
                if (c.on_lost == ast::OnLost::Fail) {
+                  failure_routes_.blame(c.on_fail);
                   p.flow = Flow::Failed;
                   p.outcome = step_outcome::Failed;
                   p.message = message;

@@ -60,7 +60,8 @@ Stop Interpreter::Impl::supervise(TimeMs deadline, const std::function<bool()>& 
    }
 }
 
-Stop Interpreter::Impl::blocking(const std::function<void(const std::atomic<bool>* cancel)>& call, bool remote_approve)
+Stop Interpreter::Impl::blocking(const std::function<void(const std::atomic<bool>* cancel)>& call, bool remote_approve,
+                                 TimeMs deadline)
 {
    std::atomic<bool> cancel{false};
    if (virtual_time()) {
@@ -95,8 +96,8 @@ Stop Interpreter::Impl::blocking(const std::function<void(const std::atomic<bool
       // next trigger is due, or 50 ms have passed (Ctrl-C, requests).
       Clock& clock = world_.clock();
       stop = supervise(clock.now(), [&] { return done.load(); }, remote_approve);
-      if (stop || done.load()) break;
-      const double until_trigger_wall = clock.wall_ms(next_trigger_due() - clock.now());
+      if (stop || done.load() || clock.now() >= deadline) break;
+      const double until_trigger_wall = clock.wall_ms(std::min(next_trigger_due(), deadline) - clock.now());
       const double wait_ms = std::clamp(until_trigger_wall, 0.0, 50.0);
       std::unique_lock lock(mutex);
       finished_cv.wait_for(lock, std::chrono::microseconds(static_cast<long long>(wait_ms * 1000)),

@@ -54,6 +54,8 @@ struct Answer {
    std::string choice;                      ///< One of the question's choices; empty when nobody answered.
    std::string who;                         ///< "alice@host (terminal)", "--yes", "scenario", "runbook approve".
    bool interrupted = false;                ///< Ctrl-C or a P0 trigger while waiting.
+   /// Nobody answered before the question's deadline (set by the interpreter, never by a World).
+   bool timed_out = false;
    /// Virtual clock only: how long the (simulated) operator takes to answer.
    /// The world answers at once; the interpreter lets this much runbook time
    /// pass with the triggers sampled, and the answer counts only if nothing

@@ -83,6 +83,7 @@ public:
       for_each_file([&](const File& file) { declarations(file); });
       for_each_file([&](const File& file) { collect_rollback_sources(file); });
       std::size_t number = 0;
+      plan_.on_fail = route(root.on_fail, "on-fail", run_scope_, Frame{&root, {}, 0, false});
       for (const auto& phase : root.phases) plan_.phases.push_back(build_phase(phase, ++number, root));
       for_each_file([&](const File& file) {
          for (const auto& block : file.rollbacks) plan_.rollbacks.push_back(build_rollback(block, file));
@@ -195,7 +196,14 @@ private:
                   reached_by_[c.on_lost_rollback].push_back("monitoring lost in step " + step->id);
             };
             if (const auto* s = std::get_if<WatchStep>(&step->node))
-               for (const auto& c : s->conditions) on_lost(c);
+               for (const auto& c : s->conditions) {
+                  on_lost(c);
+                  routed(c.on_fail, "failure of a condition of step " + step->id, self);
+               }
+            routed(step->options.on_fail, "failure of step " + step->id, self);
+            if (const auto* s = std::get_if<ApproveStep>(&step->node)) routed(s->decision.otherwise, "a no to step " + step->id, self);
+            if (const auto* s = std::get_if<ChecklistStep>(&step->node))
+               routed(s->decision.otherwise, "a no to step " + step->id, self);
             if (const auto* s = std::get_if<AwaitStep>(&step->node)) on_lost(s->condition);
             if (const auto* s = std::get_if<AssertStep>(&step->node)) on_lost(s->condition);
             if (const auto* s = std::get_if<IfStep>(&step->node)) {
@@ -206,9 +214,71 @@ private:
             self(step->options.undo, self);
          }
       };
-      for (const auto& phase : file.phases) walk(phase.body, walk);
+      routed(file.on_fail, "failure anywhere (the runbook's default)", walk);
+      for (const auto& phase : file.phases) {
+         walk(phase.body, walk);
+         routed(phase.on_fail, "failure in phase " + phase.slug, walk);
+      }
       for (const auto& block : file.rollbacks) walk(block.body, walk);
       for (const auto& function : file.functions) walk(function.body, walk);
+   }
+
+   /// Notes the rollback a route leads to, and walks the steps it runs.
+   template <class Walk>
+   void routed(const FailRoute& route, const std::string& who, Walk& walk)
+   {
+      if (route.kind == FailRoute::Kind::Rollback) reached_by_[route.rollback].push_back(who);
+      walk(route.steps, walk);
+   }
+
+   PlanRoute route(const FailRoute& route, const std::string& id, StaticScope& scope, const Frame& frame)
+   {
+      PlanRoute r;
+      switch (route.kind) {
+      case FailRoute::Kind::None: break;
+      case FailRoute::Kind::Rollback: r.text = "rollback " + route.rollback; break;
+      case FailRoute::Kind::Stop: r.text = "stop (the run ends failed where it is)"; break;
+      case FailRoute::Kind::Steps:
+         r.text = "the steps below, then the run goes on";
+         r.steps = block(route.steps, scope, frame);
+         (void)id;
+         break;
+      }
+      return r;
+   }
+
+   /// A step's (or a condition's) route: a detail line, and its steps as a branch.
+   void show_route(PlanStep& p, const FailRoute& route, const std::string& label, const std::string& id,
+                   StaticScope& scope, const Frame& frame)
+   {
+      if (!route) return;
+      PlanRoute r = this->route(route, id, scope, frame);
+      p.details.push_back(label + " -> " + r.text);
+      if (route.kind == FailRoute::Kind::Rollback && p.rollback.empty()) p.rollback = route.rollback;
+      if (route.kind != FailRoute::Kind::Steps) return;
+      PlanStep steps = branch(label, id, std::move(r.steps));
+      steps.kind = "on-fail";
+      steps.timing = {};   // Runs only on failure: not part of the happy path's time.
+      p.children.push_back(std::move(steps));
+   }
+
+   /// A `finally { }`, with `failed` and `failures` known only at run time.
+   std::vector<PlanStep> finally(const Block& steps, StaticScope& outer, const Frame& frame)
+   {
+      StaticScope scope(&outer);
+      scope.set("failed", StaticValue::unknown("failed"));
+      scope.set("failures", StaticValue::unknown("failures"));
+      return block(steps, scope, frame);
+   }
+
+   /// What an unanswered question becomes and where a "no" goes.
+   void decision(PlanStep& p, const Decision& d, const Step& step, StaticScope& scope, const Frame& frame)
+   {
+      if (step.options.timeout_ms)
+         p.details.push_back(fmt::format("unanswered after {}: {}", format_duration(*step.options.timeout_ms),
+                                         d.default_answer ? "answered " + *d.default_answer + " by default"
+                                                          : std::string("fails")));
+      show_route(p, d.otherwise, "on no", p.id + "/on-no", scope, frame);
    }
 
    // ------------------------------------------------------------ blocks
@@ -229,6 +299,12 @@ private:
       Frame frame{&file, {}, 0, false};
       p.steps = block(phase.body, run_scope_, frame);
       for (const auto& step : p.steps) p.timing.add(step.timing);
+      p.on_fail = route(phase.on_fail, phase.slug + "/on-fail", run_scope_, frame);
+      p.finally = finally(phase.finally, run_scope_, frame);
+      if (!phase.on_fail && file.on_fail) {
+         p.on_fail.text = plan_.on_fail.text;
+         p.on_fail.origin = "the runbook's default";
+      }
       return p;
    }
 
@@ -240,6 +316,7 @@ private:
       StaticScope scope(&globals_);
       Frame frame{&file, {}, 0, false};
       r.steps = block(rollback.body, scope, frame);
+      r.finally = finally(rollback.finally, scope, frame);
       for (const auto& step : r.steps) r.timing.add(step.timing);
       return r;
    }
@@ -270,17 +347,19 @@ private:
                         p.text = "checklist " + shown_value(*s.title, scope);
                         for (const auto& item : s.items) p.items.push_back(shown_text(*item.text, scope));
                         p.timing.operator_steps = 1;
+                        decision(p, s.decision, step, scope, frame);
                      },
                      [&](const ApproveStep& s) {
                         p.text = "approve " + shown_value(*s.prompt, scope);
                         p.timing.operator_steps = 1;
+                        decision(p, s.decision, step, scope, frame);
                      },
                      [&](const WaitStep& s) {
                         const StaticValue d = evaluate_static(*s.duration, scope);
                         p.text = "wait " + show_value(d);
                         if (d.is_duration()) p.timing.happy_ms = p.timing.worst_ms = d.number;
                      },
-                     [&](const WatchStep& s) { watch(p, s, scope); },
+                     [&](const WatchStep& s) { watch(p, s, scope, frame); },
                      [&](const AwaitStep& s) {
                         p.text = "await " + condition_text(s.condition, scope);
                         if (s.timeout) {
@@ -341,15 +420,18 @@ private:
       expectations(p, s.expects, scope);
    }
 
-   void watch(PlanStep& p, const WatchStep& s, StaticScope& scope)
+   void watch(PlanStep& p, const WatchStep& s, StaticScope& scope, const Frame& frame)
    {
       const StaticValue d = evaluate_static(*s.duration, scope);
       p.text = "watch " + show_value(d);
       if (s.every) p.text += " every " + show_value(evaluate_static(*s.every, scope));
       if (d.is_duration()) p.timing.happy_ms = p.timing.worst_ms = d.number;
-      for (const auto& c : s.conditions) {
+      for (std::size_t i = 0; i < s.conditions.size(); ++i) {
+         const Condition& c = s.conditions[i];
          p.details.push_back("hold " + condition_text(c, scope));
          on_lost(p, c);
+         show_route(p, c.on_fail, "on fail of condition " + std::to_string(i + 1),
+                    p.id + "/on-fail-" + std::to_string(i + 1), scope, frame);
       }
    }
 
@@ -507,6 +589,7 @@ private:
          p.details.push_back(retry);
       }
       if (o.idempotent) p.details.push_back("idempotent");
+      if (o.soft) p.details.push_back("soft: a failure is recorded, the block goes on and fails at its end");
       if (!o.capture.empty()) {
          p.details.push_back("as " + o.capture);
          scope.set(o.capture, StaticValue::unknown(o.capture));
@@ -520,6 +603,7 @@ private:
          undo.timing = {};
          p.children.push_back(std::move(undo));
       }
+      show_route(p, o.on_fail, "on fail", p.id + "/on-fail", scope, frame);
    }
 
    void expectations(PlanStep& p, const std::vector<Expectation>& expects, StaticScope& scope)

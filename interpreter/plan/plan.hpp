@@ -69,12 +69,21 @@ struct PlanTrigger {
    std::vector<std::string> armed_in;   ///< Phase slugs.
 };
 
+/// Where a failure goes (`on fail ...`), as the plan shows it.
+struct PlanRoute {
+   std::string text;              ///< "rollback emergency", "stop", "the steps below"; "" when none.
+   std::string origin;            ///< "" (written here) or "the runbook's default".
+   std::vector<PlanStep> steps;   ///< For `on fail { steps }`.
+};
+
 struct PlanPhase {
    std::size_t number = 0;
    std::string title;
    std::string slug;
    std::vector<std::string> arms;
+   PlanRoute on_fail;             ///< The phase's own route, or the runbook's default.
    std::vector<PlanStep> steps;
+   std::vector<PlanStep> finally; ///< `finally { }`: runs whether the steps succeeded or failed.
    Timing timing;
 };
 
@@ -82,6 +91,7 @@ struct PlanRollback {
    std::string name;
    std::vector<std::string> reached_by;  ///< "trigger high_errors", "step canary/3", "on lost in canary/2".
    std::vector<PlanStep> steps;
+   std::vector<PlanStep> finally;
    Timing timing;
 };
 
@@ -94,6 +104,7 @@ struct Plan {
    std::vector<PlanTrigger> triggers;
    std::vector<PlanPhase> phases;
    std::vector<PlanRollback> rollbacks;
+   PlanRoute on_fail;             ///< The runbook-wide default route.
    Timing timing;                 ///< The forward path: all phases.
 };
 

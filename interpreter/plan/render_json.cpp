@@ -52,14 +52,29 @@ std::string render_json(const Plan& plan)
       if (!t.rollback.empty()) trigger["rollback"] = t.rollback;
       doc["triggers"].push_back(std::move(trigger));
    }
+   // Routes appear only where one is declared (plans of runbooks without any stay as they were).
+   auto route_json = [](const PlanRoute& r) {
+      json route = {{"route", r.text}};
+      if (!r.origin.empty()) route["origin"] = r.origin;
+      if (!r.steps.empty()) route["steps"] = steps_json(r.steps);
+      return route;
+   };
+   if (!plan.on_fail.text.empty()) doc["on_fail"] = route_json(plan.on_fail);
    doc["phases"] = json::array();
-   for (const auto& p : plan.phases)
-      doc["phases"].push_back({{"number", p.number}, {"title", p.title}, {"slug", p.slug}, {"arms", p.arms},
-                               {"timing", timing_json(p.timing)}, {"steps", steps_json(p.steps)}});
+   for (const auto& p : plan.phases) {
+      json phase = {{"number", p.number}, {"title", p.title}, {"slug", p.slug}, {"arms", p.arms},
+                    {"timing", timing_json(p.timing)}, {"steps", steps_json(p.steps)}};
+      if (!p.on_fail.text.empty()) phase["on_fail"] = route_json(p.on_fail);
+      if (!p.finally.empty()) phase["finally"] = steps_json(p.finally);
+      doc["phases"].push_back(std::move(phase));
+   }
    doc["rollbacks"] = json::array();
-   for (const auto& r : plan.rollbacks)
-      doc["rollbacks"].push_back({{"name", r.name}, {"reached_by", r.reached_by}, {"timing", timing_json(r.timing)},
-                                  {"steps", steps_json(r.steps)}});
+   for (const auto& r : plan.rollbacks) {
+      json rollback = {{"name", r.name}, {"reached_by", r.reached_by}, {"timing", timing_json(r.timing)},
+                       {"steps", steps_json(r.steps)}};
+      if (!r.finally.empty()) rollback["finally"] = steps_json(r.finally);
+      doc["rollbacks"].push_back(std::move(rollback));
+   }
    return doc.dump(2) + "\n";
 }
 

@@ -39,7 +39,7 @@ void steps(std::string& out, const std::vector<PlanStep>& list, int depth)
 {
    const std::string indent(depth * 2, ' ');
    for (const auto& step : list) {
-      if (step.kind == "iteration" || step.kind == "branch" || step.kind == "undo") {
+      if (step.kind == "iteration" || step.kind == "branch" || step.kind == "undo" || step.kind == "on-fail") {
          out += fmt::format("{}- *{}*\n", indent, step.text);
       } else {
          std::string line = fmt::format("{}- {} {}", indent, code(shown_id(step.id)), code(step.text));
@@ -99,7 +99,16 @@ std::string render_markdown(const Plan& plan)
    for (const auto& phase : plan.phases) {
       out += fmt::format("\n### Phase {}: {}\n\n", phase.number, phase.title);
       out += fmt::format("Arms: {} · {}\n\n", names(phase.arms), timing_summary(phase.timing));
+      if (!phase.on_fail.text.empty()) {
+         const std::string origin = phase.on_fail.origin.empty() ? "" : " (" + phase.on_fail.origin + ")";
+         out += fmt::format("On fail: {}{}\n\n", phase.on_fail.text, origin);
+         if (phase.on_fail.origin.empty()) steps(out, phase.on_fail.steps, 1);
+      }
       steps(out, phase.steps, 0);
+      if (!phase.finally.empty()) {
+         out += "\nFinally (runs whether the steps above succeeded or failed):\n\n";
+         steps(out, phase.finally, 0);
+      }
    }
    for (const auto& rollback : plan.rollbacks) {
       out += fmt::format("\n### Rollback {}\n\n", code(rollback.name));
@@ -108,6 +117,10 @@ std::string render_markdown(const Plan& plan)
                                                      : fmt::format("{}", fmt::join(rollback.reached_by, ", ")),
                          timing_summary(rollback.timing));
       steps(out, rollback.steps, 0);
+      if (!rollback.finally.empty()) {
+         out += "\nFinally (runs whether the steps above succeeded or failed):\n\n";
+         steps(out, rollback.finally, 0);
+      }
    }
    return out;
 }

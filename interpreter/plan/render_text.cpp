@@ -13,7 +13,8 @@ void steps(std::string& out, const std::vector<PlanStep>& list, int depth)
 {
    const std::string indent(2 + depth * 2, ' ');
    for (const auto& step : list) {
-      if (step.kind == "iteration" || step.kind == "branch" || step.kind == "undo") {
+      if (step.kind == "iteration" || step.kind == "branch" || step.kind == "undo" ||
+          step.kind == "on-fail") {
          out += fmt::format("{}{}:\n", indent, step.kind == "iteration" ? step.text : step.text);
       } else {
          std::string line = fmt::format("{}{}  {}", indent, step.id, step.text);
@@ -47,6 +48,20 @@ std::string timing_summary(const Timing& timing)
    return out;
 }
 
+void route(std::string& out, const PlanRoute& route)
+{
+   if (route.text.empty()) return;
+   out += fmt::format("  on fail: {}{}\n", route.text, route.origin.empty() ? "" : " (" + route.origin + ")");
+   if (route.origin.empty()) steps(out, route.steps, 1);
+}
+
+void finally(std::string& out, const std::vector<PlanStep>& list)
+{
+   if (list.empty()) return;
+   out += "  finally (runs whether the steps above succeeded or failed):\n";
+   steps(out, list, 1);
+}
+
 std::string render_text(const Plan& plan)
 {
    std::string out = fmt::format("Plan: {}\nFile: {}\nDuration: {}\n", plan.title, plan.file, timing_summary(plan.timing));
@@ -74,11 +89,17 @@ std::string render_text(const Plan& plan)
          out += fmt::format("      armed in: {}\n", t.armed_in.empty() ? "(no phase)" : fmt::format("{}", fmt::join(t.armed_in, ", ")));
       }
    }
+   if (!plan.on_fail.text.empty()) {
+      out += "\nFailures (the runbook's default)\n";
+      route(out, plan.on_fail);
+   }
    for (const auto& phase : plan.phases) {
       out += fmt::format("\nPhase {}: {}  [{}]\n", phase.number, phase.title, phase.slug);
       out += fmt::format("  arms: {}\n", phase.arms.empty() ? "(nothing)" : fmt::format("{}", fmt::join(phase.arms, ", ")));
+      route(out, phase.on_fail);
       out += fmt::format("  {}\n", timing_summary(phase.timing));
       steps(out, phase.steps, 0);
+      finally(out, phase.finally);
    }
    for (const auto& rollback : plan.rollbacks) {
       out += fmt::format("\nRollback {}\n", rollback.name);
@@ -87,6 +108,7 @@ std::string render_text(const Plan& plan)
                                                      : fmt::format("{}", fmt::join(rollback.reached_by, ", ")));
       out += fmt::format("  {}\n", timing_summary(rollback.timing));
       steps(out, rollback.steps, 0);
+      finally(out, rollback.finally);
    }
    return out;
 }

@@ -88,6 +88,17 @@ struct DurationParam {
 
 enum class OnLost { Default, Pause, Fail, Rollback };
 
+/// `on fail rollback NAME | stop | { steps }`: where a failure goes
+/// (docs/language.md, "Failure routes"). Written on a condition, a step, a
+/// phase or the whole runbook; the innermost one written wins.
+struct FailRoute {
+   enum class Kind { None, Rollback, Stop, Steps } kind = Kind::None;
+   Location loc;
+   std::string rollback;                  ///< Kind::Rollback: the rollback block.
+   Block steps;                           ///< Kind::Steps: run, then the run goes on after the failed step.
+   explicit operator bool() const { return kind != Kind::None; }
+};
+
 /// A boolean expression with the watching clauses of the language.
 struct Condition {
    Location loc;
@@ -100,6 +111,7 @@ struct Condition {
    OnLost on_lost = OnLost::Default;
    std::string on_lost_rollback;          ///< For OnLost::Rollback.
    Location on_lost_loc;
+   FailRoute on_fail;                     ///< `on fail ROUTE`: where this condition's failure goes.
 };
 
 // ---------------------------------------------------------------- steps
@@ -115,6 +127,8 @@ struct StepOptions {
    std::string capture;                   ///< `as NAME`.
    Block undo;                            ///< `undo { ... }` compensation.
    bool has_undo = false;
+   FailRoute on_fail;                     ///< `on fail ROUTE`: where this step's failure goes.
+   bool soft = false;                     ///< `soft`: a failure is recorded, the block goes on and fails at its end.
 };
 
 struct Expectation {
@@ -134,8 +148,16 @@ struct HttpStep {
    std::vector<Expectation> expects;
 };
 struct ChecklistItem { Location loc; ExprPtr text; };
-struct ChecklistStep { ExprPtr title; std::vector<ChecklistItem> items; };
-struct ApproveStep { ExprPtr prompt; };
+/// What an operator's question does when nobody answers, and where a "no"
+/// goes: `timeout D default no|yes` (the timeout is the step's option) and
+/// `else ROUTE` on approve and checklist (docs/language.md, "Decisions").
+struct Decision {
+   std::optional<std::string> default_answer;   ///< Chosen when the step's timeout passes unanswered.
+   Location default_loc;
+   FailRoute otherwise;                         ///< `else ROUTE`: where a "no" goes (else: the failure's route).
+};
+struct ChecklistStep { ExprPtr title; std::vector<ChecklistItem> items; Decision decision; };
+struct ApproveStep { ExprPtr prompt; Decision decision; };
 struct WaitStep { ExprPtr duration; };
 struct WatchStep { ExprPtr duration; ExprPtr every; std::vector<Condition> conditions; };
 struct AwaitStep { Condition condition; ExprPtr timeout; ExprPtr every; };
@@ -226,10 +248,12 @@ struct Phase {
    std::string slug;                      ///< "Canary deployment" -> "canary-deployment".
    bool arms_all = false;
    std::vector<std::pair<std::string, Location>> arms;
+   FailRoute on_fail;                     ///< `on fail ROUTE` before the body: the phase's route.
    Block body;
+   Block finally;                         ///< `finally { }`: runs whether the body succeeded or failed.
 };
 
-struct RollbackBlock { Location loc; std::string name; Block body; };
+struct RollbackBlock { Location loc; std::string name; Block body; Block finally; };
 
 /// One parsed file: a runbook or a module. Modules hold functions (and may
 /// hold params, metrics and triggers that the importing runbook can use).
@@ -245,6 +269,7 @@ struct File {
    std::vector<Function> functions;
    std::vector<Phase> phases;
    std::vector<RollbackBlock> rollbacks;
+   FailRoute on_fail;                     ///< Top-level `on fail ROUTE`: the runbook-wide default.
 };
 
 }  // namespace runbook::ast

@@ -415,6 +415,45 @@ bool AstBuilder::condition_clause(std::size_t index, ast::Condition& condition)
       }
       return true;
    }
+   case NodeKind::on_fail_clause:
+      condition.on_fail = fail_route(index);
+      return true;
+   default:
+      return false;
+   }
+}
+
+ast::FailRoute AstBuilder::fail_route(std::size_t index)
+{
+   ast::FailRoute route;
+   const std::size_t target = index + 1;
+   route.loc = loc(target);
+   switch (tree_.nodes[target].kind) {
+   case NodeKind::fail_route_stop: route.kind = ast::FailRoute::Kind::Stop; break;
+   case NodeKind::block:
+      route.kind = ast::FailRoute::Kind::Steps;
+      route.steps = block(target);
+      break;
+   default:
+      route.kind = ast::FailRoute::Kind::Rollback;
+      route.rollback = word(target);
+      break;
+   }
+   return route;
+}
+
+bool AstBuilder::decision_clause(std::size_t index, ast::Decision& decision)
+{
+   switch (tree_.nodes[index].kind) {
+   case NodeKind::default_answer:
+      decision.default_loc = loc(index);
+      decision.default_answer = tree_.nodes[index].size > 1 ? text(index + 1, "an answer")
+                                                            : std::string(tree_.content(index));
+      return true;
+   case NodeKind::else_route:
+      // The route's node sits where an on_fail_clause's would: read it the same way.
+      decision.otherwise = fail_route(index);
+      return true;
    default:
       return false;
    }
@@ -457,6 +496,12 @@ bool AstBuilder::step_option(std::size_t index, ast::StepOptions& options)
    case NodeKind::undo_option:
       options.undo = block(index + 1);
       options.has_undo = true;
+      return true;
+   case NodeKind::on_fail_clause:
+      options.on_fail = fail_route(index);
+      return true;
+   case NodeKind::soft_option:
+      options.soft = true;
       return true;
    default:
       return false;
@@ -543,14 +588,16 @@ ast::StepPtr AstBuilder::step(std::size_t index)
       for (const std::size_t item : tree_.children(*it++)) {
          checklist.items.push_back(ast::ChecklistItem{loc(item), expression(item + 1)});
       }
-      rest(no_clause);
+      rest([&](std::size_t clause) { decision_clause(clause, checklist.decision); });
       result->node = std::move(checklist);
       break;
    }
-   case NodeKind::approve_step:
-      result->node = ast::ApproveStep{expression(*it++)};
-      rest(no_clause);
+   case NodeKind::approve_step: {
+      ast::ApproveStep approve{expression(*it++), {}};
+      rest([&](std::size_t clause) { decision_clause(clause, approve.decision); });
+      result->node = std::move(approve);
       break;
+   }
    case NodeKind::wait_step:
       result->node = ast::WaitStep{expression(*it++)};
       rest(no_clause);
@@ -573,6 +620,8 @@ ast::StepPtr AstBuilder::step(std::size_t index)
          if (tree_.nodes[clause].kind == NodeKind::await_timeout) await.timeout = expression(clause + 1);
          else await.every = expression(clause + 1);
       });
+      // The await is its condition: a route written after it is the step's.
+      if (await.condition.on_fail) options.on_fail = std::move(await.condition.on_fail);
       result->node = std::move(await);
       break;
    }
@@ -584,6 +633,7 @@ ast::StepPtr AstBuilder::step(std::size_t index)
          if (condition_clause(clause, assert_step.condition)) return;
          assert_step.message = expression(clause + 1);  // assert_message
       });
+      if (assert_step.condition.on_fail) options.on_fail = std::move(assert_step.condition.on_fail);
       result->node = std::move(assert_step);
       break;
    }
@@ -613,12 +663,13 @@ ast::StepPtr AstBuilder::step(std::size_t index)
       ast::IfStep branch;
       branch.cond = expression(*it++);
       branch.then_block = block(*it++);
-      if (it != end) {
+      if (it != end && tree_.nodes[*it].kind == NodeKind::else_clause) {
          // else_clause: either another if_step or a block.
-         const std::size_t otherwise = *it + 1;
+         const std::size_t otherwise = *it++ + 1;
          if (tree_.nodes[otherwise].kind == NodeKind::if_step) branch.else_block.push_back(step(otherwise));
          else branch.else_block = block(otherwise);
       }
+      if (it != end) options.on_fail = fail_route(*it);
       result->node = std::move(branch);
       break;
    }
@@ -628,6 +679,7 @@ ast::StepPtr AstBuilder::step(std::size_t index)
       loop.variable_loc = loc(*it++);
       loop.items = expression(*it++);
       loop.body = block(*it++);
+      if (it != end) options.on_fail = fail_route(*it);
       result->node = std::move(loop);
       break;
    }
@@ -842,7 +894,9 @@ void AstBuilder::add_declaration(std::size_t index, ast::File& file)
          }
          ++it;
       }
-      phase.body = block(*it);
+      if (tree_.nodes[*it].kind == NodeKind::on_fail_clause) phase.on_fail = fail_route(*it++);
+      phase.body = block(*it++);
+      if (it != end) phase.finally = block(*it + 1);   // finally_clause, then its block
       file.phases.push_back(std::move(phase));
       break;
    }
@@ -850,10 +904,15 @@ void AstBuilder::add_declaration(std::size_t index, ast::File& file)
       ast::RollbackBlock rollback;
       rollback.loc = loc(index);
       rollback.name = word(*it++);
-      rollback.body = block(*it);
+      rollback.body = block(*it++);
+      if (it != end) rollback.finally = block(*it + 1);
       file.rollbacks.push_back(std::move(rollback));
       break;
    }
+   case NodeKind::on_fail_clause:
+      if (file.on_fail) error(index, "the runbook already has a default 'on fail'", {"write it once, at the top level"});
+      file.on_fail = fail_route(index);
+      break;
    default:
       error(index, "expected a declaration");
       break;

@@ -56,6 +56,10 @@ private:
    ast::Condition condition(std::size_t index);
    bool condition_clause(std::size_t index, ast::Condition& condition);
    bool step_option(std::size_t index, ast::StepOptions& options);
+   /// An on_fail_clause node: where the failure goes.
+   ast::FailRoute fail_route(std::size_t index);
+   /// A default_answer or else_route node of approve/checklist; false for other nodes.
+   bool decision_clause(std::size_t index, ast::Decision& decision);
    void expectations(std::size_t index, std::vector<ast::Expectation>& out);
    ast::Block block(std::size_t index);
    ast::StepPtr step(std::size_t index);

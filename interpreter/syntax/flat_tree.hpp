@@ -43,6 +43,12 @@ enum class NodeKind : std::uint8_t {
    metric_prometheus, metric_sh, unit_name, metric_timeout, trigger_decl, warning_decl,
    severity_level, grace_clause, every_clause, action_rollback, action_notify, action_record,
    action_call, fn_decl, phase_decl, phase_arms, armed_all, rollback_decl,
+   // failure routes
+   on_fail_clause, fail_route_stop,
+   // decisions
+   default_answer, else_route,
+   // soft checks and finally
+   soft_option, finally_clause,
 };
 
 /// Precedence levels that stand for their single operand when they have no

@@ -166,6 +166,10 @@ struct kw_false : TAO_PEGTL_KEYWORD( "false" ) {};
 struct kw_and : TAO_PEGTL_KEYWORD( "and" ) {};
 struct kw_or : TAO_PEGTL_KEYWORD( "or" ) {};
 struct kw_not : TAO_PEGTL_KEYWORD( "not" ) {};
+struct kw_stop : TAO_PEGTL_KEYWORD( "stop" ) {};
+struct kw_default : TAO_PEGTL_KEYWORD( "default" ) {};
+struct kw_soft : TAO_PEGTL_KEYWORD( "soft" ) {};
+struct kw_finally : TAO_PEGTL_KEYWORD( "finally" ) {};
 
 // A word that starts a step or a clause, unless it is immediately followed by
 // `.` or `(`: then it names a module or a function (`notify.team(...)`).
@@ -374,7 +378,10 @@ struct on_lost_fail : kw_fail {};
 struct on_lost_rollback : if_must< kw_rollback, sp, on_lost_target > {};
 struct on_lost_action : sor< on_lost_pause, on_lost_fail, on_lost_rollback > {};
 struct on_lost_clause : if_must< word< kw_on >, sp, on_lost_word, sp, on_lost_action > {};
-struct condition_clause : sor< guarded< kw_for, for_clause >, guarded< kw_after, after_clause >, guarded< kw_lost, lost_clause >, guarded< kw_on, on_lost_clause > > {};
+// `on fail ROUTE` (defined with the failure routes below): tried before `on lost`.
+struct on_fail_guard : seq< word< kw_on >, sp, kw_fail > {};
+struct on_fail_clause;
+struct condition_clause : sor< guarded< kw_for, for_clause >, guarded< kw_after, after_clause >, guarded< kw_lost, lost_clause >, guarded< on_fail_guard, on_fail_clause >, guarded< kw_on, on_lost_clause > > {};
 struct condition : seq< expr, star< sp, condition_clause > > {};
 
 // ---------------------------------------------------------------- blocks
@@ -452,6 +459,39 @@ struct block
    struct sp_or_separators : star< sor< one< ' ', '\t', '\r', '\n', ';' >, comment > > {};
 };
 
+// ---------------------------------------------------------------- failure routes
+
+// `on fail rollback NAME | stop | { steps }`: where a failure goes.  Written
+// on a condition, as a step option, on a phase (before its body) and at the
+// top level (the runbook-wide default); see docs/language.md.
+struct on_fail_owner { static constexpr const char* what = "on fail block"; static constexpr const char* item_hint = "a step"; static constexpr const char* item_note = "an 'on fail' block holds the steps that handle the failure"; static constexpr bool separated = true; using item = step; };
+struct fail_route_block : block< on_fail_owner > {};
+struct fail_route_target : name {};
+struct fail_route_rollback : if_must< word< kw_rollback >, sp, fail_route_target > {};
+struct fail_route_stop : word< kw_stop > {};
+struct fail_route : sor< guarded< kw_rollback, fail_route_rollback >, fail_route_stop, guarded< one< '{' >, fail_route_block > > {};
+struct on_fail_clause : if_must< on_fail_guard, sp, fail_route > {};
+// The only option of `if` and `for`: their route covers the steps inside.
+struct route_option : guarded< on_fail_guard, on_fail_clause > {};
+
+// ---------------------------------------------------------------- decisions
+
+// `default no|yes|"choice"` (after the step's `timeout`) and `else ROUTE`:
+// what an unanswered question becomes, and where a "no" goes.
+struct default_answer : sor< TAO_PEGTL_KEYWORD( "yes" ), TAO_PEGTL_KEYWORD( "no" ), text > {};
+struct default_clause : if_must< word< kw_default >, sp, default_answer > {};
+struct else_route : if_must< word< kw_else >, sp, fail_route > {};
+struct decision_clause : sor< guarded< kw_default, default_clause >, guarded< kw_else, else_route > > {};
+
+// ---------------------------------------------------------------- soft checks and finally
+
+// `soft` (a step option): its failure is recorded and the block goes on.
+struct soft_option : word< kw_soft > {};
+// `finally { steps }` after a phase's or a rollback block's body.
+struct finally_owner { static constexpr const char* what = "finally block"; static constexpr const char* item_hint = "a step"; static constexpr const char* item_note = "a finally block holds the steps that run whether the block succeeded or failed"; static constexpr bool separated = true; using item = step; };
+struct finally_block : block< finally_owner > {};
+struct finally_clause : if_must< word< kw_finally >, sp, finally_block > {};
+
 // ---------------------------------------------------------------- step options
 
 // Options that any step may carry, in any order, possibly on following lines.
@@ -471,7 +511,7 @@ struct undo_owner { static constexpr const char* what = "undo block"; static con
 struct undo_block : block< undo_owner > {};
 // `undo { ... }` compensates the step; `undo all` on its own line is a step.
 struct undo_option : seq< word< kw_undo >, sp, at< one< '{' > >, must< undo_block > > {};
-struct step_option : sor< guarded< kw_timeout, timeout_option >, guarded< kw_retry, retry_option >, guarded< kw_idempotent, idempotent_option >, guarded< kw_id, id_option >, guarded< kw_as, capture_option >, guarded< kw_undo, undo_option > > {};
+struct step_option : sor< guarded< kw_timeout, timeout_option >, guarded< kw_retry, retry_option >, guarded< kw_idempotent, idempotent_option >, guarded< kw_id, id_option >, guarded< kw_as, capture_option >, guarded< kw_undo, undo_option >, guarded< on_fail_guard, on_fail_clause >, guarded< kw_soft, soft_option > > {};
 
 // `expect status 200, json ".ok" == true` (http) or `expect exit 0` (sh).
 struct expect_status_value : seq< additive > {};
@@ -505,11 +545,11 @@ struct checklist_text : text {};
 struct checklist_item : if_must< one< '-' >, sp, checklist_text > {};
 struct checklist_owner { static constexpr const char* what = "checklist"; static constexpr const char* item_hint = "an item such as - \"Deploy to staging\""; static constexpr const char* item_note = "each checklist item is a '-' followed by a string"; static constexpr bool separated = false; using item = checklist_item; };
 struct checklist_block : block< checklist_owner > {};
-struct checklist_step : if_must< word< kw_checklist >, sp, checklist_title, sp, checklist_block, star< sp, step_option > > {};
+struct checklist_step : if_must< word< kw_checklist >, sp, checklist_title, sp, checklist_block, star< sp, sor< decision_clause, step_option > > > {};
 
 // approve "question"
 struct approve_prompt : seq< expr > {};
-struct approve_step : if_must< word< kw_approve >, sp, approve_prompt, star< sp, step_option > > {};
+struct approve_step : if_must< word< kw_approve >, sp, approve_prompt, star< sp, sor< decision_clause, step_option > > > {};
 
 // wait DURATION
 struct wait_duration : seq< expr > {};
@@ -563,7 +603,7 @@ struct else_block : block< else_owner > {};
 struct if_step;
 struct else_branch : sor< nesting< if_step >, else_block > {};
 struct else_clause : if_must< kw_else, sp, else_branch > {};
-struct if_step : if_must< word< kw_if >, sp, if_condition, sp, then_block, opt< sp, else_clause > > {};
+struct if_step : if_must< word< kw_if >, sp, if_condition, sp, then_block, opt< sp, else_clause >, opt< sp, route_option > > {};
 
 // for NAME in EXPR { ... }
 struct for_owner { static constexpr const char* what = "for loop"; static constexpr const char* item_hint = "a step"; static constexpr const char* item_note = "a for loop holds steps, one per line"; static constexpr bool separated = true; using item = step; };
@@ -571,7 +611,7 @@ struct loop_variable : name {};
 struct loop_in : kw_in {};
 struct loop_items : seq< expr > {};
 struct loop_block : block< for_owner > {};
-struct for_step : if_must< word< kw_for >, sp, loop_variable, sp, loop_in, sp, loop_items, sp, loop_block > {};
+struct for_step : if_must< word< kw_for >, sp, loop_variable, sp, loop_in, sp, loop_items, sp, loop_block, opt< sp, route_option > > {};
 
 // return [EXPR]: the value is on the same line, if any.
 struct return_value : seq< expr > {};
@@ -675,17 +715,18 @@ struct armed_list : seq< armed_name, star< sp, one< ',' >, sp, must< armed_name 
 struct armed : sor< armed_all, armed_list > {};
 struct phase_arms : if_must< kw_arms, sp, armed > {};
 struct phase_block : block< phase_owner > {};
-struct phase_decl : if_must< kw_phase, sp, phase_title, sp, opt< phase_arms, sp >, phase_block > {};
+struct phase_on_fail : seq< on_fail_clause > {};
+struct phase_decl : if_must< kw_phase, sp, phase_title, sp, opt< phase_arms, sp >, opt< guarded< on_fail_guard, phase_on_fail >, sp >, phase_block, opt< sp, guarded< kw_finally, finally_clause > > > {};
 
 // rollback NAME { steps }
 struct rollback_owner { static constexpr const char* what = "rollback block"; static constexpr const char* item_hint = "a step"; static constexpr const char* item_note = "a rollback block holds steps, one per line; 'undo all' runs the undo of every completed step"; static constexpr bool separated = true; using item = step; };
 struct rollback_name : name {};
 struct rollback_block : block< rollback_owner > {};
-struct rollback_decl : if_must< kw_rollback, sp, rollback_name, sp, rollback_block > {};
+struct rollback_decl : if_must< kw_rollback, sp, rollback_name, sp, rollback_block, opt< sp, guarded< kw_finally, finally_clause > > > {};
 
 // One top-level declaration.  parser.cpp parses them one at a time, so that
 // an error in one does not hide the next.
-struct declaration : sor< guarded< kw_runbook, runbook_header >, guarded< kw_use, use_decl >, guarded< kw_param, param_decl >, guarded< kw_secret, secret_decl >, guarded< kw_metric, metric_decl >, guarded< kw_trigger, trigger_decl >, guarded< kw_warning, warning_decl >, guarded< kw_fn, fn_decl >, guarded< kw_phase, phase_decl >, guarded< kw_rollback, rollback_decl > > {};
+struct declaration : sor< guarded< kw_runbook, runbook_header >, guarded< kw_use, use_decl >, guarded< kw_param, param_decl >, guarded< kw_secret, secret_decl >, guarded< kw_metric, metric_decl >, guarded< kw_trigger, trigger_decl >, guarded< kw_warning, warning_decl >, guarded< kw_fn, fn_decl >, guarded< kw_phase, phase_decl >, guarded< kw_rollback, rollback_decl >, guarded< on_fail_guard, on_fail_clause > > {};
 // After a declaration, only a comment may follow on its line.
 struct declaration_end : sor< one< '\n', ';' >, eof > {};
 struct top_item : seq< declaration, sp_inline, must< declaration_end > > {};
@@ -841,7 +882,11 @@ RUNBOOK_ERROR( armed_name, "expected the name of a trigger after ','" );
 RUNBOOK_ERROR( phase_block, "expected '{' and the phase's steps" );
 RUNBOOK_ERROR( rollback_name, "expected the rollback block's name after 'rollback'" );
 RUNBOOK_ERROR( rollback_block, "expected '{' and the steps of the rollback block" );
-RUNBOOK_ERROR( declaration, "expected a declaration: runbook, use, param, secret, metric, trigger, warning, fn, phase or rollback" );
+RUNBOOK_ERROR( declaration, "expected a declaration: runbook, use, param, secret, metric, trigger, warning, fn, phase, rollback or on fail" );
+RUNBOOK_ERROR( finally_block, "expected '{' and the steps of the finally block" );
+RUNBOOK_ERROR( default_answer, "expected the answer to take when nobody answers in time: yes, no, or a choice as a string" );
+RUNBOOK_ERROR( fail_route, "expected where the failure goes after 'on fail': rollback NAME, stop, or { steps }" );
+RUNBOOK_ERROR( fail_route_target, "expected the name of a rollback block after 'rollback'" );
 RUNBOOK_ERROR( declaration_end, "expected a new line after the declaration" );
 RUNBOOK_ERROR( top_item, "expected a declaration" );
 

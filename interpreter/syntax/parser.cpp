@@ -90,6 +90,7 @@ RUNBOOK_NODE(loop_variable, word);
 RUNBOOK_NODE(capture_name, word);
 RUNBOOK_NODE(rollback_target, word);
 RUNBOOK_NODE(on_lost_target, word);
+RUNBOOK_NODE(fail_route_target, word);
 RUNBOOK_NODE(callee, word);
 RUNBOOK_NODE(use_alias, word);
 RUNBOOK_NODE(param_name, word);
@@ -114,6 +115,7 @@ RUNBOOK_NODE(loop_block, block);
 RUNBOOK_NODE(fn_block, block);
 RUNBOOK_NODE(phase_block, block);
 RUNBOOK_NODE(rollback_block, block);
+RUNBOOK_NODE(fail_route_block, block);
 // conditions
 RUNBOOK_SAME_NODE(condition);
 RUNBOOK_SAME_NODE(for_clause);
@@ -186,6 +188,16 @@ RUNBOOK_SAME_NODE(action_call);
 RUNBOOK_SAME_NODE(fn_decl);
 RUNBOOK_SAME_NODE(phase_decl);
 RUNBOOK_SAME_NODE(phase_arms);
+// failure routes
+RUNBOOK_SAME_NODE(on_fail_clause);
+RUNBOOK_SAME_NODE(fail_route_stop);
+// decisions
+RUNBOOK_SAME_NODE(default_answer);
+RUNBOOK_SAME_NODE(else_route);
+// soft checks and finally
+RUNBOOK_SAME_NODE(soft_option);
+RUNBOOK_SAME_NODE(finally_clause);
+RUNBOOK_NODE(finally_block, block);
 RUNBOOK_SAME_NODE(armed_all);
 RUNBOOK_SAME_NODE(rollback_decl);
 
@@ -414,7 +426,7 @@ private:
    bool starts_declaration(std::size_t pos) const
    {
       static constexpr std::string_view words[] = {"runbook", "use", "param", "secret", "metric",
-                                                   "trigger", "warning", "fn", "phase"};
+                                                   "trigger", "warning", "fn", "phase", "on"};
       const std::string_view word = word_at(pos);
       for (const auto candidate : words) {
          if (word == candidate) return true;
@@ -435,7 +447,7 @@ private:
       static constexpr std::string_view clauses[] = {
          "timeout", "retry", "idempotent", "id", "as", "header", "body", "expect", "json", "every", "after",
          "lost", "on", "severity", "grace", "status", "exit", "query", "unit", "consecutive", "failures",
-         "errors", "else"};
+         "errors", "else", "soft", "default", "finally"};
       for (const auto clause : clauses) {
          if (word == clause) return false;
       }
@@ -526,7 +538,8 @@ std::size_t skip_space(std::string_view text, std::size_t pos)
 g::syntax_error not_a_declaration(const ParseState& st, std::size_t pos)
 {
    static const std::vector<std::string> declarations = {"runbook", "use",     "param", "secret", "metric",
-                                                         "trigger", "warning", "fn",    "phase",  "rollback"};
+                                                         "trigger", "warning", "fn",    "phase",  "rollback",
+                                                         "on"};
    const std::string word(st.word_at(pos));
    if (st.text()[pos] == '}') return {"unexpected '}': there is no open block to close", pos, {}};
    g::syntax_error error{g::error_message<g::declaration>, pos, {}};
