@@ -6,8 +6,11 @@
 #   runbook run runbooks/planned-rollback.rb -p reason="tracking events delayed"
 #
 # Traffic leaves green gradually (100 -> 50 -> 25 -> 10 -> 0 %) and every
-# step is watched before the next. If things get worse on the way, the
-# triggers send the rest of the traffic to blue at once.
+# step is watched before the next. If things get worse on the way (a trigger,
+# a failed success criterion, lost monitoring), the rest of the traffic goes
+# to blue at once. Before traffic moves a failure stops the run; after it is
+# all on blue, a failed verification stops it too (blue keeps 100%) and the
+# team is told.
 
 runbook "Planned rollback: green back to blue"
 
@@ -53,7 +56,7 @@ trigger high_error_rate "Error rate above SLA during the rollback" when error_ra
 trigger slow_response "API p99 above SLA during the rollback" when api_p99 > max_api_p99 for trigger_window severity P0 every trigger_every -> rollback finish_now
 
 # Seed step 1: "Pre-Rollback Checklist".
-phase "Pre-rollback checklist" {
+phase "Pre-rollback checklist" on fail stop {
   checklist "Before the rollback" {
     - "Notify stakeholders via Slack/email"
     - "Update status page with maintenance notice"
@@ -64,18 +67,23 @@ phase "Pre-rollback checklist" {
               notify.planned_rollback_message(system, reason, expected_duration, 1, technical_lead))
   notify.statuspage_incident(statuspage, statuspage_page, status_token, "Planned maintenance: rollback", "identified",
                             "We are rolling back a recent release. No service disruption is expected.")
+} finally {
+  if failed {
+    notify.slack("${slack}/${slack_webhook}", "📢 ${system}: planned rollback stopped before any traffic moved: ${failures}")
+  }
 }
 
 # Seed step 2: "Gradual Traffic Reduction", monitoring during each step.
-phase "Gradual traffic reduction" arms high_error_rate, slow_response {
+phase "Gradual traffic reduction" arms high_error_rate, slow_response on fail rollback finish_now {
   for pct in green_steps {
     traffic.shift(lb, lb_token, api, "green", pct, verify_samples)
     log "green now takes ${pct}% of traffic; monitoring for ${step_window}"
-    # The triggers above act after trigger_window; a watch condition only fails
-    # the step when the triggers could not (docs/language-gaps.md, item 1).
+    # The triggers above act on a sustained breach (trigger_window); the
+    # watch fails the step on one still going when the step's window ends,
+    # or on lost monitoring.
     watch step_window every sample_every {
-      error_rate < max_error_rate for criteria_window
-      api_p99 < max_api_p99 for criteria_window
+      error_rate < max_error_rate for criteria_window on lost rollback finish_now
+      api_p99 < max_api_p99 for criteria_window on lost rollback finish_now
     }
   }
   traffic.verify_split(api, "blue", verify_samples)
@@ -84,13 +92,17 @@ phase "Gradual traffic reduction" arms high_error_rate, slow_response {
 }
 
 # Seed step 3: "System Verification".
-phase "System verification" {
+phase "System verification" on fail stop {
   sh "${npm} run test:health:post-rollback" timeout 30m
   sh "${npm} run validate:performance:post-rollback" timeout 30m
   sh "${npm} run validate:functionality:post-rollback" timeout 30m
   health.validate(api, track, max_api_p99)
   notify.slack("${slack}/${slack_webhook}",
               notify.planned_rollback_message(system, reason, expected_duration, 4, technical_lead))
+} finally {
+  if failed {
+    notify.slack("${slack}/${slack_webhook}", "📢 ${system}: traffic is back on blue but post-rollback verification failed: ${failures}")
+  }
 }
 
 # Seed step 4: "Post-Rollback Analysis".
@@ -100,14 +112,22 @@ phase "Post-rollback analysis" {
     - "Generate rollback report"
     - "Schedule post-mortem meeting"
     - "Update documentation based on learnings"
+  } else {
+    notify.slack("${slack}/${slack_webhook}", "📢 ${system}: post-rollback analysis not complete: follow up on the items answered no")
   }
 }
 
 # When the gradual path itself goes wrong: the rest of the traffic to blue now.
 rollback finish_now {
   traffic.route(lb, lb_token, "blue", 100)
-  traffic.verify_split(api, "blue", verify_samples)
-  health.api(api)
-  notify.slack("${slack}/${slack_webhook}",
-              "🚨 Planned rollback of ${system} turned into an emergency: all traffic routed to blue at once (${reason})")
+  traffic.verify_split(api, "blue", verify_samples) soft
+  health.api(api) soft
+} finally {
+  if failed {
+    notify.slack("${slack}/${slack_webhook}",
+                "🚨 Planned rollback of ${system} turned into an emergency: all traffic routed to blue at once (${reason}); verification still failing: ${failures}")
+  } else {
+    notify.slack("${slack}/${slack_webhook}",
+                "🚨 Planned rollback of ${system} turned into an emergency: all traffic routed to blue at once (${reason})")
+  }
 }

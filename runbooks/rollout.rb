@@ -11,11 +11,19 @@
 # is the seed's value; runbooks/profiles/sandbox.params points them all at a
 # local runbook-sandbox (docs/profiles.md).
 #
+# Every failure ends somewhere declared: before any traffic moves a failure
+# stops the run (blue keeps 100%); from the canary on, every failed gate (a
+# success criterion, a check, a declined or unanswered question) goes to the
+# emergency rollback, which ends with 100% of traffic on blue.
+#
 # Operator-reported immediate rollback conditions (seed: "Critical security
 # vulnerability discovered", "Data corruption or loss detected", "Third-party
 # integration failures") have no metric: whoever sees one runs
 #   runbook abort RUN --rollback emergency
-# and the run goes straight into the emergency block below.
+# and the run goes straight into the emergency block below. (Not yet: manual
+# triggers, escalation timers, the rollback's 5-minute bound and the P2
+# decision deadline wait for the `timers` constructs; see
+# runbooks/pending-tests.)
 
 runbook "SmartLead Email Tracking System: production rollout"
 
@@ -41,6 +49,8 @@ param statuspage_page = "mailsender"                       # the seed's $PAGE_ID
 param incident_commander = "Lead Engineer on-call"         # seed: Incident Response Team
 param pagerduty = "https://pagerduty.api.com"
 param incident = ""                                        # the seed's $INCIDENT_ID; empty: nothing to acknowledge
+param rollback_verify_timeout: duration = 3m               # how long the rollback waits for blue's error rate to settle
+param answer_timeout: duration = 30m                       # an unanswered gate during the canary counts as "no"
 
 # Tools the seed's commands call; a profile can replace them (the sandbox
 # profile uses `echo`, so the demo shows each command instead of running it).
@@ -97,7 +107,7 @@ param p1_grace: duration = 15m             # "rolled back unless fixed within 15
 param p2_window: duration = 10m            # resources past the success criteria for 10 minutes
 param warning_window: duration = 10m       # "Warning Alerts": "> 200ms for 10 minutes", "> 0.5% for 10 minutes"
 param cpu_warning_window: duration = 15m   # "CPU > 80% for 15 minutes"
-param criteria_window: duration = 10m      # a canary success criterion broken this long fails the step
+param criteria_window: duration = 6m       # a canary success criterion broken this long fails the step (after the P0s' 5m)
 param trigger_every: duration = 30s
 
 # Immediate rollback triggers and critical alerts.
@@ -170,8 +180,9 @@ warning high_cpu "High CPU usage" when cpu > warn_cpu for cpu_warning_window eve
 # ------------------------------------------------------------------ Phase 1
 
 # Seed: "Phase 1: Pre-Production Validation (Duration: 1-2 days)". No
-# production traffic moves, so no trigger is armed.
-phase "Pre-production validation" {
+# production traffic moves, so no trigger is armed, and a failure stops the
+# run where it is: all traffic is still on blue.
+phase "Pre-production validation" on fail stop {
   checklist "Staging environment deployment" {
     - "Deploy to staging environment with production-like configuration"
     - "Run comprehensive test suite (unit, integration, e2e tests)"
@@ -197,12 +208,16 @@ phase "Pre-production validation" {
     - "All monitoring dashboards operational"
     - "Load testing completed successfully at 10x capacity"
   }
+} finally {
+  if failed {
+    notify.slack("${slack}/${slack_webhook}", notify.deployment_message(system, version, "rollout stopped before any traffic moved: ${failures}"))
+  }
 }
 
 # ------------------------------------------------------------------ Phase 2
 
 # Seed: "Phase 2: Blue-Green Deployment Setup (Duration: 0.5 days)".
-phase "Blue-green deployment setup" {
+phase "Blue-green deployment setup" on fail stop {
   checklist "Infrastructure preparation" {
     - "Provision green environment (identical to blue/production)"
     - "Deploy application to green environment"
@@ -232,6 +247,10 @@ phase "Blue-green deployment setup" {
     - "Emergency contacts confirmed and available"
   }
   notify.slack("${slack}/${slack_webhook}", notify.deployment_message(system, version, "canary deployment starting"))
+} finally {
+  if failed {
+    notify.slack("${slack}/${slack_webhook}", notify.deployment_message(system, version, "rollout stopped before any traffic moved: ${failures}"))
+  }
 }
 
 # ------------------------------------------------------------------ Phase 3
@@ -239,11 +258,14 @@ phase "Blue-green deployment setup" {
 # Seed: "Phase 3: Canary Deployment (Duration: 2-4 hours)". Each step routes
 # a share of traffic to green and holds it for its monitoring window while
 # the success criteria are watched. A criterion broken for criteria_window
-# (10 minutes) in a row fails the canary; the immediate-rollback triggers
-# (p0_window, 5 minutes) act first on the severe cases. P1 is left to the full rollout: during the canary the
-# success criteria themselves are the gate.
+# (6 minutes) in a row, or still broken when the window ends, fails the
+# canary; the immediate-rollback triggers (p0_window, 5 minutes) act first on
+# the severe cases. P1 is left to the full rollout: during the canary the
+# success criteria themselves are the gate. Any failure here sends all
+# traffic back to blue.
 phase "Canary deployment" arms high_error_rate, slow_response, database_errors, memory_leak,
-                               error_blip, elevated_response_time, increased_error_rate, high_cpu {
+                               error_blip, elevated_response_time, increased_error_rate, high_cpu
+                          on fail rollback emergency {
   for pct in canary_steps {
     let window = pct >= canary_long_from ? canary_long_window : canary_window
     traffic.shift(lb, lb_token, api, "green", pct, verify_samples)
@@ -267,7 +289,7 @@ phase "Canary deployment" arms high_error_rate, slow_response, database_errors, 
       - "Zero critical errors"
       - "All tracking events processed successfully"
       - "Database performance stable"
-    }
+    } timeout answer_timeout default no
   }
 }
 
@@ -275,22 +297,23 @@ phase "Canary deployment" arms high_error_rate, slow_response, database_errors, 
 
 # Seed: "Phase 4: Full Production Rollout (Duration: 1-2 hours)". Every
 # trigger and warning is armed: with all users on green, the decision
-# matrix decides.
-phase "Full production rollout" arms all {
-  approve "Route 100% of traffic to green (${version})?"
+# matrix decides. Any failure (a declined or unanswered approval, a failed
+# post-deployment test or validation) sends all traffic back to blue.
+phase "Full production rollout" arms all on fail rollback emergency {
+  approve "Route 100% of traffic to green (${version})?" timeout answer_timeout default no else rollback emergency
   traffic.shift(lb, lb_token, api, "green", 100, verify_samples)
 
   # "Update DNS records (if applicable)"; undone by the step_back rollback.
+  # (Not yet: the emergency rollback reverts it once `undo "STEP-ID"` exists.)
   if update_dns {
-    approve "Apply ${dns_change_batch} to hosted zone ${zone_id}? DNS changes take 5-10 minutes to propagate."
-    dns.change(aws, zone_id, dns_change_batch)
+    approve "Apply ${dns_change_batch} to hosted zone ${zone_id}? DNS changes take 5-10 minutes to propagate." timeout answer_timeout default no
+    dns.change(aws, zone_id, dns_change_batch) id "update-dns"
       undo {
-        approve "Roll DNS back with ${dns_rollback_batch}?"
         dns.change(aws, zone_id, dns_rollback_batch)
         dns.show(dig, nslookup, api_host, track_host)
       }
     dns.show(dig, nslookup, api_host, track_host)
-    approve "Do ${api_host} and ${track_host} resolve to the green environment?"
+    approve "Do ${api_host} and ${track_host} resolve to the green environment?" timeout answer_timeout default no else rollback emergency
   }
 
   # "Monitor all systems for 2 hours": the armed triggers are the monitoring.
@@ -303,6 +326,8 @@ phase "Full production rollout" arms all {
   sh "${npm} run validate:business:production" timeout 1h
   health.validate(api, track, max_api_p99)
 
+  # A "no" here leaves an item open on a finished deployment: green keeps
+  # its traffic, and the team is told what is left to do.
   checklist "Post-rollout checklist" {
     - "System health validated for 2+ hours"
     - "Performance metrics reviewed and documented"
@@ -313,33 +338,42 @@ phase "Full production rollout" arms all {
     - "Documentation updated with lessons learned"
     - "Old environment safely decommissioned"
     - "Success metrics documented for future reference"
+  } else {
+    notify.slack("${slack}/${slack_webhook}", notify.deployment_message(system, version, "post-rollout checklist not complete: follow up on the items answered no"))
   }
   notify.slack("${slack}/${slack_webhook}", notify.deployment_message(system, version, "deployment completed: 100% of traffic on green"))
 }
 
 # ------------------------------------------------------------------ rollbacks
 
-# Seed: "Immediate Rollback (< 5 minutes)" and emergency-rollback.sh: all
-# traffic to blue, verify, check health, tell everyone. The same procedure
-# with PagerDuty and the escalation path is runbooks/emergency-rollback.rb.
-# DNS changed in Phase 4 is not touched here: see runbooks/dns-rollback.rb.
+# Seed: "Immediate Rollback (< 5 minutes)", emergency-rollback.sh and the
+# "Escalation Path", in the seed's order: acknowledge the alert, all traffic
+# to blue, verify, tell everyone. The
+# checks never stop the communication: a failing one is listed in the
+# message, and the rollback ends failed (exit 4).
+# The same procedure on its own is runbooks/emergency-rollback.rb.
 rollback emergency {
-  let started = now()
-  traffic.route(lb, lb_token, "blue", 100)
-  traffic.verify_split(api, "blue", verify_samples)
-  health.api(api)
-  health.pixel(track)
-  log "error rate after the rollback: ${error_rate}"
-  await error_rate < rollback_error_rate timeout 10m every sample_every
-  let restored = now()
-  notify.slack("${slack}/${slack_webhook}",
-              notify.emergency_rollback_message(system, restored, (restored - started) * 1s, incident_commander))
-  notify.statuspage_incident(statuspage, statuspage_page, status_token, "Emergency Rollback Completed", "monitoring",
-                            "System has been rolled back to stable version. Monitoring for stability.")
-  # Seed: "Alert Acknowledgment": the incident the rollback answers is acknowledged.
+  # "Alert Acknowledgment"
   if incident != "" {
-    notify.pagerduty_ack(pagerduty, incident, pd_token)
+    notify.pagerduty_ack(pagerduty, incident, pd_token) soft
   }
+  # "Traffic Rollback"
+  traffic.route(lb, lb_token, "blue", 100)
+
+  # "Health Verification"
+  traffic.verify_split(api, "blue", verify_samples) soft
+  health.api(api) soft
+  health.pixel(track) soft
+  log "error rate after the rollback: ${error_rate}"
+  await error_rate < rollback_error_rate timeout rollback_verify_timeout every sample_every soft
+} finally {
+  # "Incident Communication", whatever the verification said.
+  notify.slack("${slack}/${slack_webhook}", notify.rollback_result_message(system, now(), incident_commander, failed, failures))
+  notify.statuspage_incident(statuspage, statuspage_page, status_token,
+                            failed ? "Emergency Rollback: verification failing" : "Emergency Rollback Completed",
+                            failed ? "investigating" : "monitoring",
+                            failed ? "Traffic is back on the stable version; health checks are still failing and engineers are investigating."
+                                   : "System has been rolled back to stable version. Monitoring for stability.")
 }
 
 # Undo-based compensation, chosen by the operator for a P2: every completed

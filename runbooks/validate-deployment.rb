@@ -17,10 +17,16 @@ param api = "https://api.mailsender.app"
 param track = "https://track.mailsender.app"
 param max_response_time: duration = 100ms        # the script warns above this
 
-phase "Health validation" {
+# Like the script, every check runs even after one fails; the phase then
+# fails with all of them listed (exit 1), and says so.
+phase "Health validation" on fail stop {
   log "validating deployment for the ${environment} environment"
   # API, database and Redis health, reported together, then the pixel and
   # the response time: the script's order.
   health.validate(api, track, max_response_time)
   log "all health checks passed for ${environment}"
+} finally {
+  if failed {
+    notify "validation of ${environment} failed: ${failures}"
+  }
 }

@@ -64,22 +64,25 @@ fn response_time(base, limit) {
 
 # validate(base, track, limit)
 #   The whole of validate-deployment.sh: reads API, database and Redis
-#   status once, reports all three, then fails if any is not healthy; then
-#   the tracking pixel (must answer 200) and the response time (warns above
-#   `limit`).
+#   status once (an answer other than 2xx fails at once) and checks each, then the tracking pixel (must answer 200)
+#   and the response time (warns above `limit`). Like the script, every
+#   check runs even when an earlier one failed (they are `soft`); the call
+#   then fails listing every failed check, e.g. "Redis health check failed:
+#   unhealthy; GET .../pixel/test.png answered 500".
 #   Side effects: GET ${base}/health/detailed, GET ${track}/pixel/test.png,
 #   GET ${base}/health.
 fn validate(base, track, limit) {
   # An unhealthy API may answer 503, which fails this step before the three
-  # statuses are logged (docs/language-gaps.md, "Status ranges in expect").
+  # statuses are read (docs/language-gaps.md, "Status ranges in expect").
   http get "${base}/health/detailed" as detailed
   let api_status = detailed.json.status
   let database_status = detailed.json.components.database.status
   let redis_status = detailed.json.components.redis.status
   log "API: ${api_status}, database: ${database_status}, Redis: ${redis_status}"
-  assert api_status == "healthy" and database_status == "healthy" and redis_status == "healthy"
-         "health validation failed: API ${api_status}, database ${database_status}, Redis ${redis_status}"
-  pixel(track)
+  assert api_status == "healthy" "API health check failed: ${api_status}" soft
+  assert database_status == "healthy" "Database health check failed: ${database_status}" soft
+  assert redis_status == "healthy" "Redis health check failed: ${redis_status}" soft
+  pixel(track) soft
   response_time(base, limit)
 }
 

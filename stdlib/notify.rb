@@ -101,3 +101,27 @@ fn escalation_message(system, level, audience, elapsed, commander) {
 fn deployment_message(system, version, text) {
   return "🚀 ${system} ${version}: ${text}"
 }
+
+# rollback_result_message(system, time, commander, failed, failures)
+#   What the emergency rollback tells the team when it ends, honestly: the
+#   seed's "Emergency Rollback Notification" when every check passed, and
+#   when some did not, the same header saying which checks are still
+#   failing (the seed's emergency-rollback.sh reports its failed checks and
+#   still communicates).
+#   failed    true when a verification step failed (a rollback's `failed`)
+#   failures  what failed, as a rollback's `failures` (a list of texts)
+#   Returns the text. No side effects.
+fn rollback_result_message(system, time, commander, failed, failures) {
+  if failed {
+    return "🚨 EMERGENCY ROLLBACK - ${system}\n\nStatus: TRAFFIC ON BLUE, verification still failing\nTime: ${time}\nFailing checks: ${failures}\n\nNext Steps:\n- Investigating why the stable version is unhealthy\n- Escalating on the incident timetable\n\nTeam: ${commander}"
+  }
+  return "🚨 EMERGENCY ROLLBACK - ${system}\n\nStatus: COMPLETED\nTime: ${time}\nImpact: Service restored to previous stable version\n\nNext Steps:\n- Monitoring system stability\n- Investigating root cause\n- Will provide update in 1 hour\n\nTeam: ${commander}"
+}
+
+# rollback_overrun_message(system, budget, commander)
+#   The escalation sent when an emergency rollback runs past its bound (the
+#   seed's "Immediate Rollback (< 5 minutes)").
+#   Returns the text. No side effects.
+fn rollback_overrun_message(system, budget, commander) {
+  return "⚠️ ESCALATION - ${system}\n\nThe emergency rollback exceeded ${budget} and is still running.\nBringing in: Engineering team\n\nIncident commander: ${commander}"
+}

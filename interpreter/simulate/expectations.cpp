@@ -6,6 +6,7 @@
 #include <fmt/core.h>
 
 #include "journal/journal.hpp"
+#include "simulate/notifications.hpp"
 #include "simulate/scenario_parser.hpp"
 
 namespace runbook::sim {
@@ -95,23 +96,58 @@ ExpectationResult check_rollback_completed(const ExpectRule& rule, const Simulat
    return r;
 }
 
-ExpectationResult check_notification(const ExpectRule& rule, const SimulationResult& result)
+/// " from A until B": the window of a notification expectation, in words.
+std::string describe_window(const Window& window)
 {
-   ExpectationResult r;
-   r.rule = &rule;
-   r.expected = fmt::format("notification \"{}\" {}", rule.pattern,
-                            rule.negated ? "never sent"
-                            : rule.at_ms ? "sent at " + format_offset(*rule.at_ms)
-                                         : "sent");
-   std::vector<double> sent;
-   for (const auto& entry : result.timeline)
-      if (entry.kind == "notify" && glob_match(rule.pattern, entry.text)) sent.push_back(entry.offset_ms);
-   const bool at_time = std::any_of(sent.begin(), sent.end(), [&](double at) { return !rule.at_ms || at == *rule.at_ms; });
-   r.passed = rule.negated ? sent.empty() : at_time;
-   std::string when;
-   for (const double at : sent) when += (when.empty() ? "" : ", ") + format_offset(at);
-   r.actual = sent.empty() ? "no matching notification was sent" : "it was sent at " + when;
-   return r;
+   std::string out;
+   if (window.from) out += " from " + describe_anchor(*window.from);
+   if (window.until) out += " by " + describe_anchor(*window.until);
+   if (window.for_ms) out += " for " + format_duration(*window.for_ms);
+   return out;
+}
+
+/// `expect notification "GLOB" sent [N times] [at D] [window]` / `never sent`:
+/// the notifications whose text matches, counted while the window is open
+/// (and, with `at D`, only those sent exactly D after T+0). A window's end is
+/// inclusive ("by 5m after ..." allows exactly 5m); an anchor the run never
+/// reached fails the expectation instead of counting nothing.
+void check_notification(const ExpectRule& rule, const SimulationResult& result, ExpectationResult& r)
+{
+   const std::string sent = rule.negated ? "never sent"
+                            : rule.number < 0 ? "sent"
+                                              : fmt::format("sent {} time{}", rule.number, rule.number == 1 ? "" : "s");
+   const std::string at = rule.at_ms ? " at " + format_offset(*rule.at_ms) : "";
+   r.expected = fmt::format("notification \"{}\" {}{}{}", rule.pattern, sent, at, describe_window(rule.window));
+   const auto span = result.facts.span(rule.window);
+   if (!span) {
+      r.actual = fmt::format("{} never happened", describe_anchor(*rule.window.from));
+      return;
+   }
+   if (rule.window.until && !span->closes) {
+      r.actual = fmt::format("{} never happened", describe_anchor(*rule.window.until));
+      return;
+   }
+   int count = 0;
+   std::string first_match, last_other;
+   for (const auto& n : notifications_of(result)) {
+      if (!glob_match(rule.pattern, n.text)) continue;
+      const bool inside = n.at >= span->opens && (!span->closes || n.at <= *span->closes) &&
+                          (!rule.at_ms || n.at - result.start_ms == *rule.at_ms);
+      const std::string where = fmt::format("at {} to {}", format_offset(n.at - result.start_ms), n.to);
+      if (inside) {
+         ++count;
+         if (first_match.empty()) first_match = where;
+      } else {
+         last_other = where;
+      }
+   }
+   r.passed = rule.number < 0 ? count > 0 : count == rule.number;
+   if (count > 0)
+      r.actual = fmt::format("{} matching notification{} went out in that time, the first {}", count, count == 1 ? "" : "s", first_match);
+   else if (!last_other.empty())
+      r.actual = fmt::format("none went out in that time (one went out {})", last_other);
+   else
+      r.actual = "no matching notification went out";
 }
 
 ExpectationResult check_one(const ExpectRule& rule, const SimulationResult& result)
@@ -143,7 +179,6 @@ ExpectationResult check_one(const ExpectRule& rule, const SimulationResult& resu
       break;
    }
    case ExpectRule::Kind::RollbackCompleted: return check_rollback_completed(rule, result);
-   case ExpectRule::Kind::Notification: return check_notification(rule, result);
    case ExpectRule::Kind::RollbackWithin: {
       const std::string of = reference_words(rule);
       r.expected = fmt::format("rollback within {} of {}", format_duration(rule.within_ms), of);
@@ -208,6 +243,17 @@ ExpectationResult check_one(const ExpectRule& rule, const SimulationResult& resu
       r.actual = "the final split is " + split;
       break;
    }
+   case ExpectRule::Kind::OneEnvironment: {
+      r.expected = "traffic on one environment";
+      std::string split;
+      for (const auto& [environment, percent] : result.traffic) {
+         if (compare(percent, "==", 100)) r.passed = true;
+         split += fmt::format("{}{} {}%", split.empty() ? "" : ", ", environment, percent);
+      }
+      r.actual = "the final split is " + split;
+      break;
+   }
+   case ExpectRule::Kind::Notification: check_notification(rule, result, r); break;
    case ExpectRule::Kind::Question: {
       r.expected = fmt::format("question \"{}\" {}", rule.pattern, rule.negated ? "never asked" : "asked");
       const AskedQuestion* match = nullptr;

@@ -130,7 +130,8 @@ struct ExpectRule {
       Question,       ///< `expect question "Proceed*" asked` / `never asked`
       Calls,          ///< `expect http POST "*/api/traffic" called 6 times`
       RollbackCompleted,  ///< `expect rollback completed within 5m of trigger`
-      Notification,   ///< `expect notification "Level 2*" sent at 15m` / `never sent`
+      Notification,   ///< `expect notification "*LEVEL 4*" sent [N times] [at D] [from A] [until A | by A | for D]` / `never sent`
+      OneEnvironment, ///< `expect traffic on one environment`: some environment has 100%
    } kind = Kind::Outcome;
    bool negated = false;          ///< not fired / never ran / never asked.
    std::string outcome;           ///< completed, rolled_back, aborted, failed, rollback_failed, interrupted.
@@ -138,7 +139,7 @@ struct ExpectRule {
    std::string method = "*";      ///< Calls: http method or "*".
    bool shell = false;            ///< Calls: sh (true) or http.
    std::string pattern;           ///< Step id, question text, command or URL glob.
-   int number = 0;                ///< ExitCode, Calls.
+   int number = 0;                ///< ExitCode, Calls, Notification (-1: sent at least once).
    double within_ms = 0;          ///< RollbackWithin.
    std::optional<Anchor> of;      ///< RollbackWithin: empty means "the fault".
    bool of_trigger = false;       ///< RollbackWithin/Completed `of trigger`: the first trigger that fired.
@@ -147,6 +148,7 @@ struct ExpectRule {
    std::string value_text;        ///< Variable: expected value as written (string unquoted).
    std::optional<Quantity> value; ///< Variable (when a number or quantity), Traffic.
    bool value_is_string = false;
+   Window window;                 ///< Notification: only those sent while it is open count.
 };
 
 struct Scenario {

@@ -112,6 +112,9 @@ struct kw_at_signal : TAO_PEGTL_KEYWORD( "signal" ) {};
 struct kw_fire : TAO_PEGTL_KEYWORD( "fire" ) {};
 struct kw_notification : TAO_PEGTL_KEYWORD( "notification" ) {};
 struct kw_sent : TAO_PEGTL_KEYWORD( "sent" ) {};
+struct kw_by : TAO_PEGTL_KEYWORD( "by" ) {};
+struct kw_one : TAO_PEGTL_KEYWORD( "one" ) {};
+struct kw_environment : TAO_PEGTL_KEYWORD( "environment" ) {};
 struct kw_false : TAO_PEGTL_KEYWORD( "false" ) {};
 
 // ---- anchors: T+2h | 10m after EVENT | EVENT
@@ -269,13 +272,6 @@ struct of_target : sor< of_fault, of_trigger, of_anchor > {};
 // `rollback completed within 5m of trigger`: the rollback block finished in time.
 struct rollback_completed : kw_completed {};
 struct expect_rollback : if_must< kw_rollback, ws, opt< rollback_completed, ws >, kw_within, ws, within_duration, ws, kw_of, ws, of_target > {};
-// `notification "GLOB" sent [at 15m]` / `never sent`: a notify (or a signal, a deadline overrun) in the timeline.
-struct expected_notification : sor< string_lit, star_glob > {};
-struct notification_at : quantity_token {};
-struct notification_sent : if_must< kw_sent, opt< ws, kw_at, ws, notification_at > > {};
-struct notification_never : if_must< kw_never, ws, kw_sent > {};
-struct notification_verdict : sor< notification_sent, notification_never > {};
-struct expect_notification : if_must< kw_notification, ws, expected_notification, ws, notification_verdict > {};
 struct expected_step : sor< string_lit, star_glob > {};
 struct step_ran : kw_ran {};
 struct step_never_ran : if_must< kw_never, ws, kw_ran > {};
@@ -290,7 +286,9 @@ struct expected_value : sor< expected_string, expected_bool, expected_quantity >
 struct expect_variable : if_must< kw_variable, ws, variable_name, ws, compare_op, ws, expected_value > {};
 struct expected_environment : identifier {};
 struct expected_share : quantity_token {};
-struct expect_traffic : if_must< kw_traffic, ws, expected_environment, ws, expected_share > {};
+struct traffic_one_environment : seq< kw_on, ws, kw_one, ws, kw_environment > {};
+struct traffic_split : if_must< expected_environment, ws, expected_share > {};
+struct expect_traffic : if_must< kw_traffic, ws, sor< traffic_one_environment, traffic_split > > {};
 struct expected_question : sor< string_lit, star_glob > {};
 struct question_asked : kw_asked {};
 struct question_never_asked : if_must< kw_never, ws, kw_asked > {};
@@ -305,6 +303,20 @@ struct expect_sh_calls : if_must< kw_sh, ws, expected_command, ws, call_count > 
 struct expected_method : sor< identifier, star_glob > {};
 struct expected_url : sor< string_lit, star_glob > {};
 struct expect_http_calls : if_must< kw_http, ws, expected_method, ws, expected_url, ws, call_count > {};
+// `notification "GLOB" sent [N times] [at 15m] [from A] [until A | by A | for D]` / `never sent`:
+// a notify step, or a message POSTed somewhere (Slack, the status page), in the timeline.
+struct expected_notification : sor< string_lit, star_glob > {};
+struct notification_count_number : integer {};
+struct notification_count : if_must< notification_count_number, ws, sor< kw_times, kw_time > > {};
+struct notification_at : quantity_token {};
+struct notification_at_clause : if_must< kw_at, ws, notification_at > {};
+struct notification_sent : seq< kw_sent, opt< ws, notification_count >, opt< ws, notification_at_clause > > {};
+struct notification_never_sent : if_must< kw_never, ws, kw_sent > {};
+struct notification_verdict : sor< notification_sent, notification_never_sent > {};
+struct by_anchor : anchor {};
+struct by_clause : if_must< kw_by, ws, by_anchor > {};
+struct notification_clause : sor< from_clause, until_clause, by_clause, for_clause > {};
+struct expect_notification : if_must< kw_notification, ws, expected_notification, ws, notification_verdict, star< ws, notification_clause > > {};
 struct expect_body : sor< expect_outcome, expect_exit, expect_trigger, expect_rollback, expect_step, expect_variable,
                           expect_traffic, expect_question, expect_sh_calls, expect_http_calls, expect_notification > {};
 struct expect_end : statement_end {};
@@ -423,6 +435,12 @@ template <> inline constexpr const char* message<rules::kw_ran> = "expected 'ran
 template <> inline constexpr const char* message<rules::variable_name> = "expected a variable name";
 template <> inline constexpr const char* message<rules::compare_op> = "expected a comparison: ==, !=, <, <=, > or >=";
 template <> inline constexpr const char* message<rules::expected_value> = "expected a value: a string, true, false or a number such as 50 or 25%";
+template <> inline constexpr const char* message<rules::expected_notification> = "expected the notification's text to match, as a string (globs: * and ?) or '*'";
+template <> inline constexpr const char* message<rules::notification_verdict> = "expected 'sent', 'sent N times', 'sent at DURATION' or 'never sent'";
+template <> inline constexpr const char* message<rules::kw_sent> = "expected 'sent' after 'never'";
+template <> inline constexpr const char* message<rules::by_anchor> = "expected when: T+DURATION, DURATION after EVENT, or an EVENT";
+template <> inline constexpr const char* message<tao::pegtl::sor<rules::traffic_one_environment, rules::traffic_split>> =
+   "expected an environment and its share (expect traffic blue 100%) or 'on one environment'";
 template <> inline constexpr const char* message<rules::expected_environment> = "expected an environment name, e.g. expect traffic blue 100%";
 template <> inline constexpr const char* message<rules::expected_share> = "expected the environment's share, e.g. 100%";
 template <> inline constexpr const char* message<rules::expected_question> = "expected the question's text to match, as a string (globs: * and ?) or '*'";
@@ -438,10 +456,7 @@ template <> inline constexpr const char* message<rules::action_when> =
 template <> inline constexpr const char* message<rules::action_verb> = "expected 'signal NAME' or 'fire NAME', e.g. at 40m signal resolved";
 template <> inline constexpr const char* message<rules::action_name> = "expected the signal's or the trigger's name";
 template <> inline constexpr const char* message<rules::action_end> = "unexpected text after the name";
-template <> inline constexpr const char* message<rules::expected_notification> = "expected the notification's text to match, as a string (globs: * and ?) or '*'";
-template <> inline constexpr const char* message<rules::notification_verdict> = "expected 'sent', 'sent at DURATION' or 'never sent'";
 template <> inline constexpr const char* message<rules::notification_at> = "expected when it was sent, e.g. sent at 15m (since T+0)";
-template <> inline constexpr const char* message<rules::kw_sent> = "expected 'sent' after 'never'";
 template <> inline constexpr const char* message<rules::expected_url> = "expected the URL to match, as a string (globs: * and ?) or '*'";
 
 // Mid-rule alternatives that have their own messages.

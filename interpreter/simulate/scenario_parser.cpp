@@ -336,6 +336,15 @@ template <> struct action<until_anchor> {
       check_window_order(in, *b.window);
    }
 };
+template <> struct action<by_anchor> {   // `by A`: until A, said the way a deadline is
+   template <typename Input> static void apply(const Input& in, LineBuilder& b)
+   {
+      if (b.window == nullptr) fail(in, "'by' does not apply here");
+      if (b.window->until) fail(in, "this rule already has an 'until' or 'by'");
+      b.window->until = b.anchor;
+      check_window_order(in, *b.window);
+   }
+};
 template <> struct action<for_duration> {
    template <typename Input> static void apply(const Input& in, LineBuilder& b)
    {
@@ -739,19 +748,6 @@ template <> struct action<expect_rollback> {
 template <> struct action<rollback_completed> {
    static void apply0(LineBuilder& b) { b.seen_rollback_completed = true; }
 };
-template <> struct action<expected_notification> {
-   template <typename Input> static void apply(const Input& in, LineBuilder& b)
-   {
-      b.expect.kind = ExpectRule::Kind::Notification;
-      b.expect.pattern = in.string_view() == "*" ? std::string("*") : decode_string(in.string_view());
-   }
-};
-template <> struct action<notification_at> {
-   template <typename Input> static void apply(const Input& in, LineBuilder& b) { b.expect.at_ms = duration_of(in); }
-};
-template <> struct action<notification_never> {
-   static void apply0(LineBuilder& b) { b.expect.negated = true; }
-};
 template <> struct action<expected_step> {
    template <typename Input> static void apply(const Input& in, LineBuilder& b)
    {
@@ -808,6 +804,31 @@ template <> struct action<expected_share> {
       if (q.unit != ast::Unit::Percent || q.value < 0 || q.value > 100)
          fail(in, fmt::format("expected a percentage between 0% and 100%, not '{}'", in.string_view()));
       b.expect.value = q;
+   }
+};
+template <> struct action<traffic_one_environment> {
+   static void apply0(LineBuilder& b) { b.expect.kind = ExpectRule::Kind::OneEnvironment; }
+};
+template <> struct action<expected_notification> {
+   template <typename Input> static void apply(const Input& in, LineBuilder& b)
+   {
+      b.expect.kind = ExpectRule::Kind::Notification;
+      b.expect.pattern = in.string_view() == "*" ? std::string("*") : decode_string(in.string_view());
+      b.expect.number = -1;
+      b.window = &b.expect.window;
+   }
+};
+template <> struct action<notification_at> {
+   template <typename Input> static void apply(const Input& in, LineBuilder& b) { b.expect.at_ms = duration_of(in); }
+};
+template <> struct action<notification_count_number> {
+   template <typename Input> static void apply(const Input& in, LineBuilder& b) { b.expect.number = count_of(in, 1); }
+};
+template <> struct action<notification_never_sent> {
+   static void apply0(LineBuilder& b)
+   {
+      b.expect.negated = true;
+      b.expect.number = 0;
    }
 };
 template <> struct action<expected_question> {

@@ -135,3 +135,55 @@ TEST_CASE("the recorder keeps the samples that change a verdict", "[simulate]")
    CHECK(entries[2].text == "run SIMULATED started");
    CHECK(entries[3].text == "interrupted; continue with: runbook resume SIMULATED");
 }
+
+namespace {
+
+/// A rollback at T+1h05m that told the operator, Slack (once unreachable, then
+/// delivered) and the status page.
+SimulationResult notified()
+{
+   SimulationResult r = rolled_back();
+   r.facts.rollback_started("emergency", 3900000.0);
+   const nlohmann::json slack_step = {{"kind", "http"}, {"inputs", {{"method", "POST"}, {"body", {{"text", "EMERGENCY ROLLBACK\nverification still failing"}}}}}};
+   const nlohmann::json level2_step = {{"kind", "http"}, {"inputs", {{"method", "POST"}, {"body", {{"text", "ESCALATION LEVEL 2"}}}}}};
+   const nlohmann::json traffic_step = {{"kind", "http"}, {"inputs", {{"method", "POST"}, {"body", {{"environment", "blue"}}}}}};
+   r.timeline.push_back(TimelineEntry{3900000, "step", "rollback:emergency/2", "http POST https://lb/api/traffic", traffic_step});
+   r.timeline.push_back(TimelineEntry{3960000, "notify", "rollback:emergency/5", "rollback verification still failing", nlohmann::json::object()});
+   r.timeline.push_back(TimelineEntry{4000000, "step", "rollback:emergency/6", "http POST https://hooks/***", slack_step});
+   r.timeline.push_back(TimelineEntry{4800000, "step", "rollback:emergency/7", "http POST https://hooks/***", level2_step});
+   r.side_effects.push_back(SideEffect{4000000, "rollback:emergency/6", "http", "POST", "https://hooks/***", "unreachable", true, 7, true});
+   r.side_effects.push_back(SideEffect{4010000, "rollback:emergency/6", "http", "POST", "https://hooks/***", "status 200", false, 0, true});
+   r.side_effects.push_back(SideEffect{4800000, "rollback:emergency/7", "http", "POST", "https://hooks/***", "unreachable", true, 7, true});
+   return r;
+}
+
+}  // namespace
+
+TEST_CASE("notifications count what went out, when, and only once delivered", "[simulate]")
+{
+   const Scenario s = scenario_of(R"(
+expect notification "*EMERGENCY ROLLBACK*" sent
+expect notification "*EMERGENCY ROLLBACK*" sent 1 time by 2m after rollback starts
+expect notification "*EMERGENCY ROLLBACK*" sent by 1m after rollback starts
+expect notification "*verification still failing*" sent 2 times
+expect notification "*LEVEL 2*" never sent
+expect notification "*LEVEL 2*" sent
+expect notification "*blue*" sent from T+1h for 10m
+expect notification "*" sent by 1m after rollback step_back starts
+expect notification "*" never sent from trigger nothing fires
+expect traffic on one environment
+)");
+   CHECK(verdicts(s, notified()) == std::vector<bool>{true, true, false, true, true, false, true, false, false, true});
+   const auto results = check_expectations(s, notified());
+   CHECK(describe_failure(s, results[2]) ==
+         "t.scenario:5: expected notification \"*EMERGENCY ROLLBACK*\" sent by 1m after rollback starts, but none went out "
+         "in that time (one went out at T+01:06:50 to https://hooks/***)");
+   CHECK(describe_failure(s, results[7]) ==
+         "t.scenario:10: expected notification \"*\" sent by 1m after rollback step_back starts, but 1m after rollback step_back "
+         "starts never happened");
+   SimulationResult split = notified();
+   split.traffic = {{"blue", 95}, {"green", 5}};
+   const auto one = check_expectations(scenario_of("expect traffic on one environment\n"), split);
+   CHECK_FALSE(one[0].passed);
+   CHECK(one[0].actual == "the final split is blue 95%, green 5%");
+}

@@ -264,3 +264,33 @@ TEST_CASE("CRLF line endings are accepted", "[simulate]")
    CHECK_FALSE(diags.has_errors());
    CHECK(s.expectations.size() == 1);
 }
+
+TEST_CASE("notification and one-environment expectations parse, with their windows", "[simulate]")
+{
+   Diagnostics diags;
+   const Scenario s = parse_scenario("t.scenario", R"(runbook "a.rb"
+expect notification "*LEVEL 4*" sent by 1h after rollback starts
+expect notification "*LEVEL 2*" sent 1 time from 15m after rollback starts until 16m after rollback starts
+expect notification '*"text"*' never sent
+expect traffic on one environment
+)", diags);
+   CHECK(render_text(diags).empty());
+   REQUIRE(s.expectations.size() == 4);
+   CHECK(s.expectations[0].kind == ExpectRule::Kind::Notification);
+   CHECK(s.expectations[0].number == -1);
+   CHECK(s.expectations[0].window.until->offset_ms == 3600000);
+   CHECK_FALSE(s.expectations[0].window.from);
+   CHECK(s.expectations[1].number == 1);
+   CHECK(s.expectations[1].window.from->kind == Anchor::Kind::RollbackStarts);
+   CHECK(s.expectations[2].negated);
+   CHECK(s.expectations[2].pattern == "*\"text\"*");
+   CHECK(s.expectations[3].kind == ExpectRule::Kind::OneEnvironment);
+   CHECK(errors_of("runbook \"a.rb\"\nexpect notification \"x\" sent 2\n") ==
+         "t.scenario:2:31: error: expected 'times' after the number of calls\n"
+         "expect notification \"x\" sent 2\n"
+         "                              ^\n");
+   CHECK(errors_of("runbook \"a.rb\"\nexpect notification \"x\" sent by T+1h by T+2h\n") ==
+         "t.scenario:2:41: error: this rule already has an 'until' or 'by'\n"
+         "expect notification \"x\" sent by T+1h by T+2h\n"
+         "                                        ^\n");
+}
