@@ -23,13 +23,6 @@ struct TimelineEntry {
    nlohmann::json data;          ///< Structured detail for --format json (redacted).
 };
 
-/// An `ensure` invariant as evaluated at the end of the run.
-struct EnsureResult {
-   std::string title;
-   bool held = false;
-   std::string detail;           ///< Why not (an error evaluating it), redacted.
-};
-
 struct SimulationResult {
    std::string title;            ///< The scenario's title (or the runbook's).
    std::string runbook_path;
@@ -56,7 +49,6 @@ struct SimulationResult {
    int interruptions = 0;
    std::vector<std::string> notes;                               ///< Things the reader should know (undescribed metrics...).
    std::vector<std::string> scenario_errors;                     ///< Problems with the scenario found while running.
-   std::vector<EnsureResult> ensures;                            ///< The runbook's `ensure` invariants at the end.
 
    /// The first side effect of the rollback, if the run rolled back and did anything.
    const SideEffect* first_rollback_effect() const;

@@ -9,6 +9,15 @@ namespace runbook::verify {
 
 namespace {
 
+/// Multi-line summaries (a command's last output) on one line of the report.
+std::string one_line(std::string text)
+{
+   for (char& c : text)
+      if (c == '\n' || c == '\r') c = ' ';
+   while (!text.empty() && text.back() == ' ') text.pop_back();
+   return text;
+}
+
 /// A failure the runbook chose: its route said `stop` (docs/language.md, failure routes).
 bool stopped_on_purpose(const sim::SimulationResult& result)
 {
@@ -19,13 +28,13 @@ bool stopped_on_purpose(const sim::SimulationResult& result)
 void check_outcome(const sim::SimulationResult& result, std::vector<Broken>& broken)
 {
    if (result.exit_code == exit_code::Interrupted) {
-      broken.push_back({property::Ends, fmt::format("still waiting when the path's limit was reached ({})", result.summary)});
+      broken.push_back({property::Ends, "still waiting when the path's limit was reached"});
       return;
    }
    if (result.status == run_status::Completed || result.status == run_status::RolledBack) return;
    if (result.status == run_status::Aborted) return;   // Its own `abort` step: the author's choice.
    if (result.status == run_status::Failed && stopped_on_purpose(result)) return;
-   broken.push_back({property::Outcome, sim::describe_outcome(result) + ": " + result.summary});
+   broken.push_back({property::Outcome, sim::describe_outcome(result) + ": " + one_line(result.summary)});
 }
 
 void check_trigger_acted_on(const RunbookFacts& facts, const Fault& fault, const sim::SimulationResult& result,
@@ -60,11 +69,15 @@ void check_notified(const RunbookFacts& facts, const sim::SimulationResult& resu
                                                      result.rollback_name, sim::describe_outcome(result))});
 }
 
-void check_ensures(const sim::SimulationResult& result, std::vector<Broken>& broken)
+/// Traffic the run moved ends whole on one environment (unless the runbook
+/// chose to stop where it is): a split left behind is served by a release
+/// nobody watches any more.
+void check_traffic(const sim::SimulationResult& result, bool moves_traffic, std::vector<Broken>& broken)
 {
-   for (const auto& e : result.ensures)
-      if (!e.held) broken.push_back({property::Ensure, fmt::format("\"{}\" does not hold at the end{}", e.title,
-                                                                   e.detail.empty() ? "" : ": " + e.detail)});
+   if (!moves_traffic || result.exit_code == exit_code::Interrupted || stopped_on_purpose(result)) return;
+   for (const auto& entry : result.traffic)
+      if (entry.second == 100) return;
+   broken.push_back({property::Traffic, "traffic ends split: " + traffic_text(result)});
 }
 
 }  // namespace
@@ -77,14 +90,22 @@ std::string traffic_text(const sim::SimulationResult& result)
    return text.empty() ? "no traffic model" : text;
 }
 
-std::vector<Broken> check_properties(const RunbookFacts& facts, const Fault& fault, const sim::SimulationResult& result)
+std::vector<Broken> check_properties(const RunbookFacts& facts, const Fault& fault, const sim::SimulationResult& result,
+                                     bool moves_traffic)
 {
    std::vector<Broken> broken;
    check_outcome(result, broken);
+   check_traffic(result, moves_traffic, broken);
    check_trigger_acted_on(facts, fault, result, broken);
    check_notified(facts, result, broken);
-   check_ensures(result, broken);
    return broken;
+}
+
+bool moves_traffic(const sim::SimulationResult& healthy)
+{
+   for (const auto& effect : healthy.side_effects)
+      if (effect.kind == "http" && effect.method == "POST" && effect.target.find("/api/traffic") != std::string::npos) return true;
+   return false;
 }
 
 }  // namespace runbook::verify

@@ -17,7 +17,7 @@ namespace runbook::verify {
 namespace {
 
 /// How long past the healthy run's end a path may go on before it is said to wait for ever.
-constexpr double patience_ms = 24 * 3600 * 1000.0;
+constexpr double patience_ms = 6 * 3600 * 1000.0;
 
 /// Loads and checks the runbook as `simulate` will, for the facts verify reasons with.
 std::unique_ptr<Program> load_checked(const VerifyOptions& options, Diagnostics& diags, std::string& error_out)
@@ -55,7 +55,7 @@ bool asked_in_doubt(const sim::SimulationResult& result)
 
 /// Judges the paths, tallies them by class and keeps the unsafe ones.
 /// Returns the paths that count (an in-doubt choice never asked repeats another path).
-std::vector<const PathVerdict*> judge(const RunbookFacts& facts, std::vector<PathResult> paths, VerifyReport& report,
+std::vector<const PathVerdict*> judge(const RunbookFacts& facts, bool traffic, std::vector<PathResult> paths, VerifyReport& report,
                                       std::vector<PathVerdict>& kept)
 {
    kept.clear();
@@ -64,7 +64,7 @@ std::vector<const PathVerdict*> judge(const RunbookFacts& facts, std::vector<Pat
       PathVerdict verdict;
       if (path.result && !path.fault.in_doubt_choice.empty() && path.fault.in_doubt_choice != "redo" && !asked_in_doubt(*path.result))
          continue;
-      if (path.result) verdict.broken = check_properties(facts, path.fault, *path.result);
+      if (path.result) verdict.broken = check_properties(facts, path.fault, *path.result, traffic);
       else verdict.broken.push_back({"the path runs", path.error});
       verdict.path = std::move(path);
       kept.push_back(std::move(verdict));
@@ -123,7 +123,8 @@ std::optional<VerifyReport> verify(const VerifyOptions& options, Diagnostics& di
       error = "the healthy run could not be simulated:\n" + healthy.error;
       return std::nullopt;
    }
-   report.healthy.broken = check_properties(facts, Fault{}, *healthy.result);
+   const bool traffic = moves_traffic(*healthy.result);
+   report.healthy.broken = check_properties(facts, Fault{}, *healthy.result, traffic);
    setup.limit_ms = (healthy.result->end_ms - healthy.result->start_ms) + patience_ms;
    report.limit_ms = setup.limit_ms;
    report.healthy.path = std::move(healthy);
@@ -136,7 +137,7 @@ std::optional<VerifyReport> verify(const VerifyOptions& options, Diagnostics& di
 
    const auto faults = single_faults(facts, *report.healthy.path.result, report.notes);
    std::vector<PathVerdict> first_paths;
-   const auto counted = judge(facts, run_paths(setup, faults, options.jobs), report, first_paths);
+   const auto counted = judge(facts, traffic, run_paths(setup, faults, options.jobs), report, first_paths);
 
    if (options.depth >= 2) {
       // A second fault in each rollback a first fault started. The rollback's
@@ -153,7 +154,7 @@ std::optional<VerifyReport> verify(const VerifyOptions& options, Diagnostics& di
          seconds.insert(seconds.end(), more.begin(), more.end());
       }
       std::vector<PathVerdict> second_paths;
-      judge(facts, run_paths(setup, seconds, options.jobs), report, second_paths);
+      judge(facts, traffic, run_paths(setup, seconds, options.jobs), report, second_paths);
    }
    report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
    return report;
