@@ -31,10 +31,15 @@ std::string end_state(const sim::SimulationResult& r)
 
 double rate(const VerifyReport& report) { return report.seconds > 0 ? report.paths / report.seconds : 0; }
 
+int unsafe_count(const VerifyReport& report)
+{
+   return static_cast<int>(report.unsafe.size()) + (report.healthy.broken.empty() ? 0 : 1);
+}
+
 std::string headline(const VerifyReport& report)
 {
    return fmt::format("{} paths (depth {}), {} safe, {} unsafe; {:.1f} s on {} thread{} ({:.0f} paths/s)", report.paths,
-                      report.depth, report.paths - static_cast<int>(report.unsafe.size()), report.unsafe.size(), report.seconds,
+                      report.depth, report.paths - unsafe_count(report), unsafe_count(report), report.seconds,
                       report.jobs, report.jobs == 1 ? "" : "s", rate(report));
 }
 
@@ -137,7 +142,7 @@ nlohmann::json render_json(const VerifyReport& report)
            {"depth", report.depth},
            {"jobs", report.jobs},
            {"paths", report.paths},
-           {"safe", report.paths - static_cast<int>(report.unsafe.size())},
+           {"safe", report.paths - unsafe_count(report)},
            {"seconds", report.seconds},
            {"paths_per_second", rate(report)},
            {"world", {{"derived", report.base.derived}, {"explanation", report.base.explanation}}},

@@ -19,14 +19,19 @@ namespace {
 /// How long past the healthy run's end a path may go on before it is said to wait for ever.
 constexpr double patience_ms = 6 * 3600 * 1000.0;
 
-/// Loads and checks the runbook as `simulate` will, for the facts verify reasons with.
-std::unique_ptr<Program> load_checked(const VerifyOptions& options, Diagnostics& diags, std::string& error_out)
+/// Loads and checks the runbook as `simulate` will, for the facts verify
+/// reasons with. The runbook's diagnostics (a warning of the checker) point
+/// into its source text, which the Program owns: the last one loaded on this
+/// thread is kept until the next call, so the caller can render them.
+const Program* load_checked(const VerifyOptions& options, Diagnostics& diags, std::string& error_out)
 {
+   thread_local std::unique_ptr<Program> kept;
    FileSystemSources files;
    LoadOptions load;
    load.search_path = default_search_path();
    for (const auto& dir : options.stdlib_dirs) load.search_path.push_back(dir);
-   auto program = std::make_unique<Program>(load_program(options.runbook_path, files, load, diags));
+   kept = std::make_unique<Program>(load_program(options.runbook_path, files, load, diags));
+   Program* program = kept.get();
    if (diags.has_errors() || !program->root) return nullptr;
    if (!apply_param_flags(*program, options.params, error_out)) return nullptr;
    CheckOptions check;
@@ -88,7 +93,7 @@ std::vector<const PathVerdict*> judge(const RunbookFacts& facts, bool traffic, s
 std::optional<VerifyReport> verify(const VerifyOptions& options, Diagnostics& diags, std::string& error)
 {
    const auto started = std::chrono::steady_clock::now();
-   const auto program = load_checked(options, diags, error);
+   const Program* program = load_checked(options, diags, error);
    if (!program) return std::nullopt;
    const RunbookFacts facts = read_facts(*program);
 
