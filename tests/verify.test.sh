@@ -2,7 +2,8 @@
 # `runbook verify` end to end (docs/verify.md): exit codes, a counterexample
 # that needs --depth 2, reproductions written by --out that `runbook simulate`
 # replays to the same end, the markdown report, and invalid input.
-# tests/unit/verify_test.cpp covers each fault class and property in depth.
+# tests/unit/verify_test.cpp covers each fault class and property in depth,
+# and the unsafe endings of tests/fixtures/rollout-before-failure-paths.rb.
 set -euo pipefail
 cd "${SOURCE_DIR:?}"
 : "${RUNBOOK:?}"
@@ -29,15 +30,16 @@ status=$?
 set -e
 [ "$status" -eq 4 ] || fail "the reproduction should end with the rollback failed (exit 4), got $status: $(cat "$out/sim.txt")"
 
-echo "== the rollout before failure paths: unsafe endings found, markdown for a PR"
+echo "== a canary that stops in place: markdown for a PR"
 set +e
-"$RUNBOOK" verify tests/fixtures/rollout-before-failure-paths.rb --jobs 2 --format markdown >"$out/rollout.md"
+"$RUNBOOK" verify tests/fixtures/verify/stops-in-place.rb --jobs 2 --format markdown >"$out/canary.md"
 status=$?
 set -e
-[ "$status" -eq 1 ] || fail "expected exit 1 for the old rollout, got $status"
-grep -q '^| fault class | explored | safe | unsafe |$' "$out/rollout.md" || fail "no class table"
-grep -q 'Route 100% of traffic to green' "$out/rollout.md" || fail "the declined approval at 50% is not reported"
-grep -q 'a breached trigger is acted on' "$out/rollout.md" || fail "the dropped P1 is not reported"
+cat "$out/canary.md"
+[ "$status" -eq 1 ] || fail "expected exit 1, got $status"
+grep -q '^| fault class | explored | safe | unsafe |$' "$out/canary.md" || fail "no class table"
+grep -q 'Shift 50% of traffic to green?' "$out/canary.md" || fail "the declined approval is not reported"
+grep -q 'traffic ends split: blue 50% / green 50%' "$out/canary.md" || fail "the split left by the failing smoke test is not reported"
 
 echo "== invalid input exits 2"
 set +e

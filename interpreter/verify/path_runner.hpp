@@ -2,11 +2,12 @@
 // lines), simulated by the real interpreter on the virtual clock, spread
 // over worker threads.
 //
-// Every path re-runs from T+0. Measured on rollout.rb, a whole simulated
-// rollout costs a few milliseconds, most of it the interpreter itself;
-// forking from a journal snapshot at the injection point would save at most
-// the prefix's share of that, so the simple, exactly reproducible form
-// wins: the scenario written for a finding is byte for byte what ran.
+// Every path re-runs from T+0, so the scenario written for a finding is
+// byte for byte what ran. Measured on rollout.rb (docs/verify.md): a path
+// costs about 0.15 s of CPU, most of it sampling the armed triggers every
+// 30 s over hours of virtual time; forking from a journal snapshot at the
+// injection point would save the prefix's share (half, on average), not
+// the order of magnitude the 10 s aim needs. Not done yet.
 #pragma once
 
 #include <optional>

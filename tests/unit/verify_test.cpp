@@ -104,20 +104,29 @@ TEST_CASE("verify: a failing step, a declined approval and an unanswered one sto
    REQUIRE(lost);
    CHECK(green(*lost) == 50);
 
-   // The P0 trigger, from wherever it is armed, rolls back to blue: safe.
+   // The P0 trigger rolls back to blue when breached from the start; breached
+   // from the last step, its `for 1m` is still pending when the run completes.
    const auto* breached = tally(report, fault_class::TriggerBreached);
    REQUIRE(breached);
-   CHECK(breached->explored >= 3);
-   CHECK(breached->safe == breached->explored);
+   CHECK(breached->explored >= 2);
+   CHECK(breached->safe >= 1);
+   const auto* pending = unsafe_path(report, [](const PathVerdict& v) { return v.path.fault.trigger == "high_errors"; });
+   REQUIRE(pending);
+   CHECK(broke(*pending, property::ActedOn));
 
-   // Dying before or after each effect and resuming: explored, and safe (the
-   // traffic POST carries an idempotency key, so a redo changes nothing).
-   for (const char* cls : {fault_class::CrashBefore, fault_class::CrashAfter}) {
-      const auto* crashed = tally(report, cls);
-      REQUIRE(crashed);
-      CHECK(crashed->explored >= 3);
-      CHECK(crashed->safe == crashed->explored);
-   }
+   // Dying right after an effect and resuming is safe whatever the in-doubt
+   // answer (the traffic POST carries an idempotency key). Dying before the
+   // POST and answering "mark done" skips a shift that never happened: the
+   // run completes with traffic split.
+   const auto* after = tally(report, fault_class::CrashAfter);
+   REQUIRE(after);
+   CHECK(after->explored >= 3);
+   CHECK(after->safe == after->explored);
+   const auto* skipped = unsafe_path(report, [](const PathVerdict& v) { return v.path.fault.cls == fault_class::CrashBefore; });
+   REQUIRE(skipped);
+   CHECK(skipped->path.fault.in_doubt_choice == "mark done");
+   CHECK(skipped->path.result->status == run_status::Completed);
+   CHECK(broke(*skipped, property::Traffic));
 }
 
 TEST_CASE("verify: the scenario of an unsafe path reproduces it with simulate", "[verify]")
@@ -203,9 +212,10 @@ TEST_CASE("verify reports as markdown and writes a reproducing scenario per unsa
    const std::string dir = (std::filesystem::temp_directory_path() / ("runbook-verify-out-" + std::to_string(::getpid()))).string();
    std::string error;
    REQUIRE(write_reproductions(report, dir, error));
-   REQUIRE_FALSE(report.unsafe.empty());
+   const auto* found = unsafe_path(report, [](const PathVerdict& v) { return v.path.fault.depth == 2; });
+   REQUIRE(found);
    Diagnostics diags;
-   const auto scenario = sim::load_scenario(report.unsafe.front().scenario_file, diags);
+   const auto scenario = sim::load_scenario(found->scenario_file, diags);
    REQUIRE_FALSE(diags.has_errors());
    const auto again = sim::simulate(scenario, {}, diags);   // The file names the runbook relative to itself.
    REQUIRE(again);
