@@ -129,6 +129,25 @@ TEST_CASE("verify: a failing step, a declined approval and an unanswered one sto
    CHECK(broke(*skipped, property::Traffic));
 }
 
+TEST_CASE("simulate: 'crashes' kills the process right after the effect; the resumed step is in doubt", "[verify][simulate]")
+{
+   Diagnostics diags;
+   const auto scenario = sim::parse_scenario("crash.scenario", "runbook \"" + fixture("verify/stops-in-place.rb") + "\"\n"
+                                             "answer in-doubt * \"redo\"\n"
+                                             "answer * * yes\n"
+                                             "metric error_rate = 0.2%\n"
+                                             "sh \"smoke-test\" crashes on call 1\n", diags);
+   REQUIRE_FALSE(diags.has_errors());
+   const auto result = sim::simulate(scenario, {}, diags);
+   REQUIRE(result);
+   CHECK(result->interruptions == 1);
+   CHECK(std::any_of(result->questions.begin(), result->questions.end(), [](const sim::AskedQuestion& q) { return q.kind == "in-doubt" && q.answer == "redo"; }));
+   const auto smoke = std::count_if(result->side_effects.begin(), result->side_effects.end(),
+                                    [](const sim::SideEffect& e) { return e.target == "smoke-test"; });
+   CHECK(smoke == 2);   // Once before the crash, once redone.
+   CHECK(result->status == run_status::Completed);
+}
+
 TEST_CASE("verify: the scenario of an unsafe path reproduces it with simulate", "[verify]")
 {
    const auto report = verified("verify/stops-in-place.rb");
