@@ -9,6 +9,7 @@ void add_plan_command(CLI::App& app, int& exit_code);
 void add_graph_command(CLI::App& app, int& exit_code);
 void add_simulate_command(CLI::App& app, int& exit_code);
 void add_test_command(CLI::App& app, int& exit_code);
+void add_verify_command(CLI::App& app, int& exit_code);
 void add_run_command(CLI::App& app, int& exit_code);
 void add_resume_command(CLI::App& app, int& exit_code);
 void add_runs_command(CLI::App& app, int& exit_code);
@@ -28,6 +29,7 @@ const std::vector<AddCommand>& all_commands()
       add_graph_command,
       add_simulate_command,
       add_test_command,
+      add_verify_command,
       add_run_command,
       add_resume_command,
       add_runs_command,

@@ -86,6 +86,9 @@ struct EffectRule {
    std::optional<std::string> output;   ///< sh stdout.
    std::optional<std::string> body;     ///< http body.
    std::optional<double> takes_ms;      ///< Virtual time the call takes.
+   /// The call takes effect, then the process dies before its outcome is
+   /// journaled: the step is in doubt when the run resumes.
+   bool crashes = false;
    Window window;
 };
 

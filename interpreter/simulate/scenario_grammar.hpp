@@ -82,6 +82,7 @@ struct kw_body : TAO_PEGTL_KEYWORD( "body" ) {};
 struct kw_prints : TAO_PEGTL_KEYWORD( "prints" ) {};
 struct kw_output : TAO_PEGTL_KEYWORD( "output" ) {};
 struct kw_takes : TAO_PEGTL_KEYWORD( "takes" ) {};
+struct kw_crashes : TAO_PEGTL_KEYWORD( "crashes" ) {};
 struct kw_on : TAO_PEGTL_KEYWORD( "on" ) {};
 struct kw_call : TAO_PEGTL_KEYWORD( "call" ) {};
 struct kw_with : TAO_PEGTL_KEYWORD( "with" ) {};
@@ -190,6 +191,7 @@ struct fails_clause : kw_fails {};
 struct succeeds_clause : kw_succeeds {};
 struct unreachable_clause : seq< kw_unreachable, opt< ws, unreachable_message > > {};
 struct times_out_clause : if_must< kw_times, ws, kw_out > {};
+struct crashes_clause : kw_crashes {};
 struct status_code : integer {};
 struct status_clause : if_must< kw_status, ws, status_code > {};
 struct exit_code : integer {};
@@ -207,7 +209,7 @@ struct from_call : if_must< kw_call, ws, from_call_number > {};
 struct effect_from_target : sor< from_call, from_anchor > {};
 struct effect_from_clause : if_must< kw_from, ws, effect_from_target > {};
 struct filler_clause : sor< kw_with, kw_returns > {};
-struct effect_clause : sor< fails_clause, succeeds_clause, unreachable_clause, times_out_clause, status_clause, exit_clause,
+struct effect_clause : sor< fails_clause, succeeds_clause, unreachable_clause, times_out_clause, crashes_clause, status_clause, exit_clause,
                             body_clause, output_clause, takes_clause, on_call_clause, effect_from_clause, until_clause,
                             for_clause, filler_clause > {};
 struct effect_end : statement_end {};
@@ -390,7 +392,7 @@ template <> inline constexpr const char* message<rules::kw_fires> = "expected 'f
 template <> inline constexpr const char* message<rules::effect_pattern> = "expected the command or URL to match, as a string (globs: * and ?) or '*'";
 template <> inline constexpr const char* message<rules::http_method> = "expected an HTTP method (GET, POST, ...) or '*'";
 template <> inline constexpr const char* message<rules::effect_end> =
-   "expected an answer (fails, succeeds, unreachable, times out, status N, exit N, body \"...\", prints \"...\", takes D), "
+   "expected an answer (fails, succeeds, unreachable, times out, crashes, status N, exit N, body \"...\", prints \"...\", takes D), "
    "'on call N', 'from', 'until', 'for' or the end of the line";
 template <> inline constexpr const char* message<rules::kw_out> = "expected 'out' in 'times out'";
 template <> inline constexpr const char* message<rules::status_code> = "expected an HTTP status code, e.g. status 503";

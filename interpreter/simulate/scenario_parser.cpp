@@ -532,6 +532,9 @@ template <> struct action<unreachable_clause> {
 template <> struct action<times_out_clause> {
    static void apply0(LineBuilder& b) { b.effect.times_out = true; }
 };
+template <> struct action<crashes_clause> {
+   static void apply0(LineBuilder& b) { b.effect.crashes = true; }
+};
 template <> struct action<status_code> {
    template <typename Input> static void apply(const Input& in, LineBuilder& b)
    {

@@ -162,6 +162,18 @@ void ScenarioWorld::pass_time(double ms)
    clock_.advance_to(clock_.now() + ms);
 }
 
+bool ScenarioWorld::crash_after(const EffectRule& rule, SideEffect& effect)
+{
+   // The call has taken effect (the sandbox model moved); the process dies
+   // before the interpreter can journal the outcome, as a kill -9 would.
+   interrupt_reason_ = fmt::format("scenario line {}: the process died after {} took effect", rule.loc.line, effect.target);
+   last_interrupt_ = nullptr;
+   interrupt_ = true;
+   effect.result += ", then the process died";
+   note_fault(effect.at);
+   return true;
+}
+
 void ScenarioWorld::note_fault(double at)
 {
    if (!fault_at_ || at < *fault_at_) fault_at_ = at;
@@ -249,6 +261,7 @@ ShellResult ScenarioWorld::shell(const std::string& step_id, const std::string& 
    }
    if (effect.failed) note_fault(effect.at);
    if (options.on_output && !result.output_tail.empty()) options.on_output(result.output_tail);
+   if (rule != nullptr && rule->crashes) result.interrupted = crash_after(*rule, effect);
    side_effects_.push_back(effect);
    return result;
 }
@@ -306,6 +319,7 @@ HttpResponse ScenarioWorld::http(const std::string& step_id, const HttpRequest& 
       effect.failed = response.status >= 400;
    }
    if (effect.failed && rule != nullptr) note_fault(effect.at);
+   if (rule != nullptr && rule->crashes) response.cancelled = crash_after(*rule, effect);
    side_effects_.push_back(effect);
    return response;
 }

@@ -119,6 +119,8 @@ public:
 private:
    const EffectRule* effect_rule(EffectRule::Target target, const std::string& method, const std::string& text);
    void note_fault(double at);
+   /// `crashes`: marks the run interrupted right after the call took effect; returns true.
+   bool crash_after(const EffectRule& rule, SideEffect& effect);
 
    const Scenario& scenario_;
    ScenarioClock clock_;

@@ -1,0 +1,111 @@
+#include "verify/properties.hpp"
+
+#include <fmt/core.h>
+
+#include "exec/exit_codes.hpp"
+#include "journal/journal.hpp"
+
+namespace runbook::verify {
+
+namespace {
+
+/// Multi-line summaries (a command's last output) on one line of the report.
+std::string one_line(std::string text)
+{
+   for (char& c : text)
+      if (c == '\n' || c == '\r') c = ' ';
+   while (!text.empty() && text.back() == ' ') text.pop_back();
+   return text;
+}
+
+/// A failure the runbook chose: its route said `stop` (docs/language.md, failure routes).
+bool stopped_on_purpose(const sim::SimulationResult& result)
+{
+   return result.summary.find("stopped by its route") != std::string::npos ||
+          result.summary.find("on fail stop") != std::string::npos;
+}
+
+void check_outcome(const sim::SimulationResult& result, std::vector<Broken>& broken)
+{
+   if (result.exit_code == exit_code::Interrupted) {
+      broken.push_back({property::Ends, "still waiting when the path's limit was reached"});
+      return;
+   }
+   if (result.status == run_status::Completed || result.status == run_status::RolledBack) return;
+   if (result.status == run_status::Aborted) return;   // Its own `abort` step: the author's choice.
+   if (result.status == run_status::Failed && stopped_on_purpose(result)) return;
+   broken.push_back({property::Outcome, sim::describe_outcome(result) + ": " + one_line(result.summary)});
+}
+
+void check_trigger_acted_on(const RunbookFacts& facts, const Fault& fault, const sim::SimulationResult& result,
+                            std::vector<Broken>& broken)
+{
+   if (fault.depth != 1 || fault.trigger.empty() || result.status != run_status::Completed) return;
+   const TriggerFacts* trigger = facts.trigger(fault.trigger);
+   if (trigger == nullptr || trigger->warning || trigger->rollback.empty()) return;
+   if (trigger->severity != ast::Severity::P0 && trigger->severity != ast::Severity::P1) return;
+   bool fired = false;
+   for (const auto& t : result.triggers_fired) fired = fired || t.first == trigger->name;
+   broken.push_back({property::ActedOn,
+                     fmt::format("{} stayed breached to the end, yet the run completed ({})", trigger->name,
+                                 fired ? "it fired and was then dropped" : "it was still pending when the run ended")});
+}
+
+bool started_under(const sim::SimulationResult& result, const std::string& static_id)
+{
+   for (const auto& id : result.steps_started)
+      if (id == static_id || id.rfind(static_id + "/", 0) == 0) return true;
+   return false;
+}
+
+void check_notified(const RunbookFacts& facts, const sim::SimulationResult& result, std::vector<Broken>& broken)
+{
+   if (result.rollback_name.empty()) return;
+   const RollbackFacts* rollback = facts.rollback(result.rollback_name);
+   if (rollback == nullptr || rollback->notify_steps.empty()) return;
+   for (const auto& id : rollback->notify_steps)
+      if (started_under(result, id)) return;
+   broken.push_back({property::Notified, fmt::format("rollback {} ended ({}) before any of its notifications ran",
+                                                     result.rollback_name, sim::describe_outcome(result))});
+}
+
+/// Traffic the run moved ends whole on one environment (unless the runbook
+/// chose to stop where it is): a split left behind is served by a release
+/// nobody watches any more.
+void check_traffic(const sim::SimulationResult& result, bool moves_traffic, std::vector<Broken>& broken)
+{
+   if (!moves_traffic || result.exit_code == exit_code::Interrupted || stopped_on_purpose(result)) return;
+   for (const auto& entry : result.traffic)
+      if (entry.second == 100) return;
+   broken.push_back({property::Traffic, "traffic ends split: " + traffic_text(result)});
+}
+
+}  // namespace
+
+std::string traffic_text(const sim::SimulationResult& result)
+{
+   std::string text;
+   for (const auto& [environment, share] : result.traffic)
+      text += fmt::format("{}{} {}%", text.empty() ? "" : " / ", environment, share);
+   return text.empty() ? "no traffic model" : text;
+}
+
+std::vector<Broken> check_properties(const RunbookFacts& facts, const Fault& fault, const sim::SimulationResult& result,
+                                     bool moves_traffic)
+{
+   std::vector<Broken> broken;
+   check_outcome(result, broken);
+   check_traffic(result, moves_traffic, broken);
+   check_trigger_acted_on(facts, fault, result, broken);
+   check_notified(facts, result, broken);
+   return broken;
+}
+
+bool moves_traffic(const sim::SimulationResult& healthy)
+{
+   for (const auto& effect : healthy.side_effects)
+      if (effect.kind == "http" && effect.method == "POST" && effect.target.find("/api/traffic") != std::string::npos) return true;
+   return false;
+}
+
+}  // namespace runbook::verify

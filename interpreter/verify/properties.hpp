@@ -1,0 +1,53 @@
+// The properties every path must have, judged on its finished simulation.
+//
+// They come from what the runbook declares (its rollback blocks, its routes,
+// its `ensure` invariants), not from a hand-written spec per path, as Acto
+// derives its oracles:
+//   ends          the run ends (nothing waits for ever);
+//   outcome       it ends completed or rolled back (aborted by its own
+//                 `abort`, or failed where the runbook routes to `stop`);
+//   traffic       traffic the run moved ends 100% on one environment (the
+//                 sandbox traffic model's split; the invariant `ensure` will
+//                 let a runbook declare, docs/verify.md);
+//   acted on      a P0/P1 trigger whose condition stayed true is not dropped:
+//                 the run does not complete;
+//   undo          a rollback running `undo all` compensated every completed step with an `undo`;
+//   notified      a path through a rollback that notifies did notify.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "simulate/simulation_result.hpp"
+#include "verify/faults.hpp"
+#include "verify/runbook_facts.hpp"
+
+namespace runbook::verify {
+
+namespace property {
+inline constexpr const char* Ends = "the run ends";
+inline constexpr const char* Outcome = "ends completed or rolled back";
+inline constexpr const char* Traffic = "traffic ends on one environment";
+inline constexpr const char* ActedOn = "a breached trigger is acted on";
+inline constexpr const char* Undo = "undo all compensates every completed step";
+inline constexpr const char* Notified = "the rollback notifies";
+}  // namespace property
+
+struct Broken {
+   std::string property;   ///< One of property::.
+   std::string detail;     ///< What was seen.
+};
+
+/// Every property `result` breaks (empty: the path ended safe).
+/// `moves_traffic`: the healthy run moved traffic (see moves_traffic()).
+std::vector<Broken> check_properties(const RunbookFacts& facts, const Fault& fault, const sim::SimulationResult& result,
+                                     bool moves_traffic);
+
+/// True when the run routed traffic through the load balancer's admin API
+/// (a POST to .../api/traffic), so where traffic ends is its business.
+bool moves_traffic(const sim::SimulationResult& healthy);
+
+/// "blue 95% / green 5%": the final split of the traffic model.
+std::string traffic_text(const sim::SimulationResult& result);
+
+}  // namespace runbook::verify

@@ -1,0 +1,246 @@
+// runbook verify: the fault classes and properties on small fixture runbooks
+// (tests/fixtures/verify/), and the proof that it finds by itself the unsafe
+// endings issue 12 lists in the rollout as it was before failure paths.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <filesystem>
+#include <unistd.h>
+#include <functional>
+
+#include "journal/journal.hpp"
+#include "simulate/scenario_parser.hpp"
+#include "simulate/simulation.hpp"
+#include "verify/report.hpp"
+#include "verify/verify.hpp"
+
+using namespace runbook;
+using namespace runbook::verify;
+
+namespace {
+
+std::string fixture(const std::string& name) { return std::string(RUNBOOK_TESTS_DIR) + "/fixtures/" + name; }
+
+VerifyReport verified(const std::string& runbook, int depth = 1, std::vector<std::string> params = {})
+{
+   VerifyOptions options;
+   options.runbook_path = fixture(runbook);
+   options.depth = depth;
+   options.jobs = 2;
+   options.params = std::move(params);
+   Diagnostics diags;
+   std::string error;
+   auto report = verify::verify(options, diags, error);
+   INFO(render_text(diags) << error);
+   REQUIRE(report);
+   return std::move(*report);
+}
+
+const ClassTally* tally(const VerifyReport& report, const std::string& cls)
+{
+   for (const auto& c : report.classes)
+      if (c.cls == cls) return &c;
+   return nullptr;
+}
+
+using Match = std::function<bool(const PathVerdict&)>;
+
+const PathVerdict* unsafe_path(const VerifyReport& report, const Match& match)
+{
+   for (const auto& v : report.unsafe)
+      if (v.path.result && match(v)) return &v;
+   return nullptr;
+}
+
+bool broke(const PathVerdict& v, const std::string& property)
+{
+   return std::any_of(v.broken.begin(), v.broken.end(), [&](const Broken& b) { return b.property == property; });
+}
+
+double green(const PathVerdict& v)
+{
+   const auto it = v.path.result->traffic.find("green");
+   return it == v.path.result->traffic.end() ? 0 : it->second;
+}
+
+bool mentions(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+}  // namespace
+
+TEST_CASE("verify derives a healthy world from the runbook's thresholds", "[verify]")
+{
+   const auto report = verified("verify/stops-in-place.rb");
+   REQUIRE(report.base.derived);
+   // The watch wants < 0.5%, the trigger fires above 1%: half of the tighter bound.
+   CHECK(std::find(report.base.lines.begin(), report.base.lines.end(), "metric error_rate = 0.25%") != report.base.lines.end());
+   CHECK(std::find(report.base.lines.begin(), report.base.lines.end(), "answer * * yes") != report.base.lines.end());
+   REQUIRE(report.healthy.path.result);
+   CHECK(report.healthy.path.result->status == run_status::Completed);
+   CHECK(report.healthy.broken.empty());
+}
+
+TEST_CASE("verify: a failing step, a declined approval and an unanswered one stop in place", "[verify]")
+{
+   const auto report = verified("verify/stops-in-place.rb");
+   CHECK_FALSE(report.all_safe());
+
+   const auto* smoke = unsafe_path(report, [](const PathVerdict& v) {
+      return v.path.fault.cls == fault_class::StepFails && mentions(v.path.fault.what, "smoke-test");
+   });
+   REQUIRE(smoke);
+   CHECK(smoke->path.result->status == run_status::Failed);
+   CHECK(green(*smoke) == 50);
+   CHECK(broke(*smoke, property::Outcome));
+
+   const auto* declined = unsafe_path(report, [](const PathVerdict& v) { return v.path.fault.cls == fault_class::AnsweredNo; });
+   REQUIRE(declined);
+   CHECK(declined->path.result->status == run_status::Failed);
+
+   const auto* nobody = unsafe_path(report, [](const PathVerdict& v) { return v.path.fault.cls == fault_class::NeverAnswered; });
+   REQUIRE(nobody);
+   CHECK(broke(*nobody, property::Ends));
+
+   const auto* lost = unsafe_path(report, [](const PathVerdict& v) { return v.path.fault.cls == fault_class::MetricLost; });
+   REQUIRE(lost);
+   CHECK(green(*lost) == 50);
+
+   // The P0 trigger rolls back to blue when breached from the start; breached
+   // from the last step, its `for 1m` is still pending when the run completes.
+   const auto* breached = tally(report, fault_class::TriggerBreached);
+   REQUIRE(breached);
+   CHECK(breached->explored >= 2);
+   CHECK(breached->safe >= 1);
+   const auto* pending = unsafe_path(report, [](const PathVerdict& v) { return v.path.fault.trigger == "high_errors"; });
+   REQUIRE(pending);
+   CHECK(broke(*pending, property::ActedOn));
+
+   // Dying right after an effect and resuming is safe whatever the in-doubt
+   // answer (the traffic POST carries an idempotency key). Dying before the
+   // POST and answering "mark done" skips a shift that never happened: the
+   // run completes with traffic split.
+   const auto* after = tally(report, fault_class::CrashAfter);
+   REQUIRE(after);
+   CHECK(after->explored >= 3);
+   CHECK(after->safe == after->explored);
+   const auto* skipped = unsafe_path(report, [](const PathVerdict& v) { return v.path.fault.cls == fault_class::CrashBefore; });
+   REQUIRE(skipped);
+   CHECK(skipped->path.fault.in_doubt_choice == "mark done");
+   CHECK(skipped->path.result->status == run_status::Completed);
+   CHECK(broke(*skipped, property::Traffic));
+}
+
+TEST_CASE("simulate: 'crashes' kills the process right after the effect; the resumed step is in doubt", "[verify][simulate]")
+{
+   Diagnostics diags;
+   const auto scenario = sim::parse_scenario("crash.scenario", "runbook \"" + fixture("verify/stops-in-place.rb") + "\"\n"
+                                             "answer in-doubt * \"redo\"\n"
+                                             "answer * * yes\n"
+                                             "metric error_rate = 0.2%\n"
+                                             "sh \"smoke-test\" crashes on call 1\n", diags);
+   REQUIRE_FALSE(diags.has_errors());
+   const auto result = sim::simulate(scenario, {}, diags);
+   REQUIRE(result);
+   CHECK(result->interruptions == 1);
+   CHECK(std::any_of(result->questions.begin(), result->questions.end(), [](const sim::AskedQuestion& q) { return q.kind == "in-doubt" && q.answer == "redo"; }));
+   const auto smoke = std::count_if(result->side_effects.begin(), result->side_effects.end(),
+                                    [](const sim::SideEffect& e) { return e.target == "smoke-test"; });
+   CHECK(smoke == 2);   // Once before the crash, once redone.
+   CHECK(result->status == run_status::Completed);
+}
+
+TEST_CASE("verify: the scenario of an unsafe path reproduces it with simulate", "[verify]")
+{
+   const auto report = verified("verify/stops-in-place.rb");
+   REQUIRE_FALSE(report.unsafe.empty());
+   for (const auto& v : report.unsafe) {
+      Diagnostics diags;
+      const auto scenario = sim::parse_scenario("repro.scenario", v.path.scenario, diags);
+      REQUIRE_FALSE(diags.has_errors());
+      const auto again = sim::simulate(scenario, {}, diags);
+      REQUIRE(again);
+      CHECK(again->exit_code == v.path.result->exit_code);
+      CHECK(again->traffic == v.path.result->traffic);
+   }
+}
+
+TEST_CASE("verify: a counterexample that needs a second fault inside the rollback", "[verify]")
+{
+   const auto single = verified("verify/rollback-step-fails.rb", 1);
+   CHECK(single.all_safe());
+   REQUIRE(tally(single, fault_class::TriggerBreached));
+
+   const auto two = verified("verify/rollback-step-fails.rb", 2);
+   CHECK_FALSE(two.all_safe());
+   const auto* found = unsafe_path(two, [](const PathVerdict& v) { return v.path.fault.depth == 2 && mentions(v.path.fault.what, "restore-backup"); });
+   REQUIRE(found);
+   CHECK(found->path.result->status == run_status::RollbackFailed);
+   CHECK(broke(*found, property::Outcome));
+   CHECK(broke(*found, property::Notified));
+}
+
+TEST_CASE("verify: a P1 whose breach begins at the last step is dropped when the run completes", "[verify]")
+{
+   const auto report = verified("verify/p1-dropped.rb");
+   const auto* dropped = unsafe_path(report, [](const PathVerdict& v) { return v.path.fault.trigger == "sla"; });
+   REQUIRE(dropped);
+   CHECK(dropped->path.result->status == run_status::Completed);
+   CHECK(broke(*dropped, property::ActedOn));
+   // From the first step on, the breach outlasts grace and the run rolls back: safe.
+   const auto* breached = tally(report, fault_class::TriggerBreached);
+   REQUIRE(breached);
+   CHECK(breached->safe >= 1);
+}
+
+TEST_CASE("verify finds by itself the unsafe endings of the rollout before failure paths (issue 12)", "[verify]")
+{
+   const auto report = verified("rollout-before-failure-paths.rb");
+   CHECK_FALSE(report.all_safe());
+
+   // A failed gate in the canary leaves traffic split.
+   CHECK(unsafe_path(report, [](const PathVerdict& v) {
+      return v.path.fault.cls == fault_class::StepFails && mentions(v.path.fault.where, "canary-deployment") &&
+             v.path.result->status == run_status::Failed && green(v) > 0 && green(v) < 100;
+   }));
+   // Declining "Route 100% of traffic to green?" leaves 50/50.
+   const auto* declined = unsafe_path(report, [](const PathVerdict& v) {
+      return v.path.fault.cls == fault_class::AnsweredNo && mentions(v.path.fault.what, "Route 100% of traffic to green");
+   });
+   REQUIRE(declined);
+   CHECK(green(*declined) == 50);
+   // "No" to a per-step success criterion at 1% leaves 1% on green.
+   const auto* criterion = unsafe_path(report, [](const PathVerdict& v) {
+      return v.path.fault.cls == fault_class::AnsweredNo && mentions(v.path.fault.what, "Success criteria for 1% traffic");
+   });
+   REQUIRE(criterion);
+   CHECK(green(*criterion) == 1);
+   // A P1 that begins near the end of the full rollout is dropped: exit 0 with the SLA broken.
+   CHECK(unsafe_path(report, [](const PathVerdict& v) {
+      return v.path.fault.trigger.rfind("sla_", 0) == 0 && broke(v, property::ActedOn) && v.path.result->exit_code == 0;
+   }));
+   // A monitoring outage during the canary ends failed with traffic split.
+   CHECK(unsafe_path(report, [](const PathVerdict& v) {
+      return v.path.fault.cls == fault_class::MetricLost && v.path.result->status == run_status::Failed && green(v) > 0 && green(v) < 100;
+   }));
+   // A question nobody answers blocks the run for ever.
+   CHECK(unsafe_path(report, [](const PathVerdict& v) { return v.path.fault.cls == fault_class::NeverAnswered && broke(v, property::Ends); }));
+}
+
+TEST_CASE("verify reports as markdown and writes a reproducing scenario per unsafe path", "[verify]")
+{
+   auto report = verified("verify/rollback-step-fails.rb", 2);
+   const std::string dir = (std::filesystem::temp_directory_path() / ("runbook-verify-out-" + std::to_string(::getpid()))).string();
+   std::string error;
+   REQUIRE(write_reproductions(report, dir, error));
+   const auto* found = unsafe_path(report, [](const PathVerdict& v) { return v.path.fault.depth == 2; });
+   REQUIRE(found);
+   Diagnostics diags;
+   const auto scenario = sim::load_scenario(found->scenario_file, diags);
+   REQUIRE_FALSE(diags.has_errors());
+   const auto again = sim::simulate(scenario, {}, diags);   // The file names the runbook relative to itself.
+   REQUIRE(again);
+   CHECK(again->status == run_status::RollbackFailed);
+   const std::string markdown = render_report(report, ReportFormat::Markdown);
+   CHECK(mentions(markdown, "| fault class | explored | safe | unsafe |"));
+   CHECK(mentions(markdown, "restore-backup"));
+   std::filesystem::remove_all(dir);
+}

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# `runbook verify` end to end (docs/verify.md): exit codes, a counterexample
+# that needs --depth 2, reproductions written by --out that `runbook simulate`
+# replays to the same end, the markdown report, and invalid input.
+# tests/unit/verify_test.cpp covers each fault class and property in depth,
+# and the unsafe endings of tests/fixtures/rollout-before-failure-paths.rb.
+set -euo pipefail
+cd "${SOURCE_DIR:?}"
+: "${RUNBOOK:?}"
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+
+fail() { echo "verify.test: $*" >&2; exit 1; }
+
+echo "== single faults: safe; a second fault in the rollback: unsafe"
+"$RUNBOOK" verify tests/fixtures/verify/rollback-step-fails.rb --jobs 2 >"$out/depth1.txt" || fail "depth 1 should be safe: $(cat "$out/depth1.txt")"
+grep -q 'Every path ended safe.' "$out/depth1.txt" || fail "no verdict line"
+set +e
+"$RUNBOOK" verify tests/fixtures/verify/rollback-step-fails.rb --depth 2 --jobs 2 --out "$out/repro" >"$out/depth2.txt"
+status=$?
+set -e
+cat "$out/depth2.txt"
+[ "$status" -eq 1 ] || fail "expected exit 1 at depth 2, got $status"
+grep -q 'broken: the rollback notifies' "$out/depth2.txt" || fail "the silent rollback is not reported"
+repro=$(ls "$out"/repro/*.scenario | head -1)
+[ -n "$repro" ] || fail "no reproduction written"
+set +e
+"$RUNBOOK" simulate tests/fixtures/verify/rollback-step-fails.rb --scenario "$repro" >"$out/sim.txt"
+status=$?
+set -e
+[ "$status" -eq 4 ] || fail "the reproduction should end with the rollback failed (exit 4), got $status: $(cat "$out/sim.txt")"
+
+echo "== a canary that stops in place: markdown for a PR"
+set +e
+"$RUNBOOK" verify tests/fixtures/verify/stops-in-place.rb --jobs 2 --format markdown >"$out/canary.md"
+status=$?
+set -e
+cat "$out/canary.md"
+[ "$status" -eq 1 ] || fail "expected exit 1, got $status"
+grep -q '^| fault class | explored | safe | unsafe |$' "$out/canary.md" || fail "no class table"
+grep -q 'Shift 50% of traffic to green?' "$out/canary.md" || fail "the declined approval is not reported"
+grep -q 'traffic ends split: blue 50% / green 50%' "$out/canary.md" || fail "the split left by the failing smoke test is not reported"
+
+echo "== invalid input exits 2"
+set +e
+"$RUNBOOK" verify tests/fixtures/verify/p1-dropped.rb --depth 3 >/dev/null 2>&1; s1=$?
+"$RUNBOOK" verify tests/fixtures/verify/p1-dropped.rb -p nope=1 >/dev/null 2>&1; s2=$?
+set -e
+[ "$s1" -eq 2 ] || fail "--depth 3 should exit 2, got $s1"
+[ "$s2" -eq 2 ] || fail "an unknown param should exit 2, got $s2"
+echo ok
