@@ -14,6 +14,7 @@ levels=(
    "check metrics"
    "plan exec"
    "view simulate"
+   "verify"
    "cli"
 )
 declare -A level
