@@ -8,6 +8,7 @@
 #include "cli/run_request.hpp"
 #include "cli/run_support.hpp"
 #include "exec/exit_codes.hpp"
+#include "exec/real_world.hpp"
 
 namespace runbook::cli {
 
