@@ -390,8 +390,7 @@ RunOutcome Interpreter::Impl::drive(bool resumed)
    const Flow body_flow = run_block(block->body, main_frame_);
    end_rollback_deadline(*block, body_flow);
    flow = FailureRouter(*this).finally(block->finally, body_flow, mark);
-   if (flow == Flow::Next) flow = wait_for_timers();
-   return finish(flow, true);
+   return finish(wait_for_timers_after_rollback(flow), true);
 }
 
 RunOutcome Interpreter::Impl::finish(Flow flow, bool in_rollback)

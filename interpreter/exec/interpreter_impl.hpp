@@ -277,6 +277,8 @@ struct Interpreter::Impl : EvalHooks {
    Flow settle_triggers_at_end();
    /// Before the run ends (completed or rolled back): waits for pending timers.
    Flow wait_for_timers();
+   /// After a rollback block: waits for pending timers whether it succeeded or failed.
+   Flow wait_for_timers_after_rollback(Flow flow);
    Flow flow_of(const Stop& stop);
 
    // ------------------------------------------------------------ output

@@ -6,9 +6,9 @@
 //   settle_triggers_at_end   after the last phase, triggers still armed:
 //                            waits for each pending breach to clear or act,
 //                            bounded by its window (P1: its grace period)
-//   wait_for_timers          at the end (completed or rolled back): waits
-//                            for pending `after` timers unless their signal
-//                            cancels them
+//   wait_for_timers          at the end (completed or rolled back, the
+//                            rollback failed included): waits for pending
+//                            `after` timers unless their signal cancels them
 #include <algorithm>
 
 #include <fmt/core.h>
@@ -136,6 +136,22 @@ Flow Interpreter::Impl::wait_for_timers()
       if (const Stop stop = supervise(waiting.front().due, [&] { return !timers_.contains(first); }))
          return flow_of(stop);
    }
+}
+
+// A rollback that failed (traffic on blue, a check still failing) is when
+// escalation matters most: its timers are waited for as after a rollback
+// that succeeded, and the rollback's own failure stands unless something
+// stops the wait (Ctrl-C, an abort, a timer's rollback or abort). An
+// aborted or interrupted rollback does not wait.
+Flow Interpreter::Impl::wait_for_timers_after_rollback(Flow flow)
+{
+   if (flow == Flow::Next) return wait_for_timers();
+   if (!is_failure(flow)) return flow;
+   const std::string failure = stop_message_;
+   const Flow waited = wait_for_timers();
+   if (waited != Flow::Next) return waited;
+   stop_message_ = failure;
+   return flow;
 }
 
 }  // namespace runbook
