@@ -113,7 +113,7 @@ fn deployment_message(system, version, text) {
 #   Returns the text. No side effects.
 fn rollback_result_message(system, time, commander, failed, failures) {
   if failed {
-    return "🚨 EMERGENCY ROLLBACK - ${system}\n\nStatus: TRAFFIC ON BLUE, verification still failing\nTime: ${time}\nFailing checks: ${failures}\n\nNext Steps:\n- Investigating why the stable version is unhealthy\n- Escalating on the incident timetable\n\nTeam: ${commander}"
+    return "🚨 EMERGENCY ROLLBACK - ${system}\n\nStatus: NOT VERIFIED, verification still failing\nTime: ${time}\nFailing checks: ${failures}\n\nNext Steps:\n- Investigating why the rollback does not verify (the traffic switch itself may be among the failing checks)\n- Escalating on the incident timetable\n\nTeam: ${commander}"
   }
   return "🚨 EMERGENCY ROLLBACK - ${system}\n\nStatus: COMPLETED\nTime: ${time}\nImpact: Service restored to previous stable version\n\nNext Steps:\n- Monitoring system stability\n- Investigating root cause\n- Will provide update in 1 hour\n\nTeam: ${commander}"
 }

@@ -144,7 +144,9 @@ grep -q 'P0 high_error_rate' "$work/fault.out" || fail "fault: the output does n
 reset
 route green 100
 run emergency emergency-rollback.rb
-expect_exit emergency 0
+# The whole procedure is its `rollback emergency` block: verified, it ends
+# "rolled back" (exit 3).
+expect_exit emergency 3
 expect_count "emergency: green share" 0 "$(green_share)"
 expect_count "emergency: PagerDuty acknowledged" 1 "$(requests POST '^/pagerduty/incidents/PSANDBOX/acknowledge$')"
 expect_count "emergency: notification + three escalation levels on Slack" 4 "$(requests POST '^/hooks/slack/services/')"
