@@ -13,3 +13,4 @@ phase "Canary" arms high_errors {
 rollback emergency {
   log "rolling back"
 }
+signal resolved "The incident is resolved"

@@ -12,3 +12,5 @@ phase "Canary" arms high {
 rollback emergency {
   log "rolling back"
 }
+# A route on purpose: this case is about another diagnostic.
+on fail stop

@@ -4,3 +4,5 @@ phase "Deploy" {
   sh "deploy blue" id "12"
   sh "deploy green" id "deploy/green"
 }
+# A route on purpose: this case is about another diagnostic.
+on fail stop

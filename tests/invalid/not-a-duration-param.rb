@@ -3,3 +3,5 @@ runbook "Not a duration param"
 phase "Deploy" {
   sh "deploy" timeout deploy_timout
 }
+# A route on purpose: this case is about another diagnostic.
+on fail stop

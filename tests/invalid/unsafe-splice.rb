@@ -8,3 +8,5 @@ phase "Deploy" {
   sh "cat <<EOF\n${name}\nEOF"
   sh "echo \"fine: ${name}\" 'fine: ${name}' fine:${name} $(echo ${name})"
 }
+# A route on purpose: this case is about another diagnostic.
+on fail stop

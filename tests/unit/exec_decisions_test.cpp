@@ -53,7 +53,7 @@ phase "One" {
    CHECK(h.world.shell_calls.at(0).at - t0 == 30 * 60'000.0);
 }
 
-TEST_CASE("approve timeout D default yes approves; an answer in time wins", "[exec][decisions]")
+TEST_CASE("approve timeout D default yes approves, and an answer in time wins", "[exec][decisions]")
 {
    const char* source = R"(runbook "t"
 phase "One" {

@@ -157,7 +157,7 @@ rollback back { log "rolled back" }
    }
 }
 
-TEST_CASE("inside a rollback a route to another rollback fails the rollback; { steps } handle it", "[exec][routes]")
+TEST_CASE("inside a rollback a route to another rollback fails the rollback, and { steps } handle it", "[exec][routes]")
 {
    Harness h(R"(runbook "t"
 phase "One" {

@@ -218,7 +218,7 @@ TEST_CASE("shell splice: contexts that cannot be quoted exactly are refused, wha
    CHECK(closed.command() == "echo \"$(date) a\\\"b");
 }
 
-TEST_CASE("shell splice: a NUL byte is refused; no command can carry it", "[io][shell][hostile]")
+TEST_CASE("shell splice: a NUL byte is refused, and no command can carry it", "[io][shell][hostile]")
 {
    for (const char* before : {"echo ", "echo \"", "echo '"}) {
       ShellCommand command;

@@ -80,7 +80,7 @@ phase "Drain" {
    CHECK(s.noted("scenario line 3: sh \"*--connect lb-edge-3*\" matched no command of the run"));
 }
 
-TEST_CASE("scenario: prints gives stdout with its newline, as a real command; trim() drops it", "[simulate]")
+TEST_CASE("scenario: prints gives stdout with its newline, as a real command, and trim() drops it", "[simulate]")
 {
    Simulated s(R"(runbook "fingerprint"
 phase "Read" {

@@ -182,7 +182,7 @@ TEST_CASE("scenario syntax errors point at the column with the exact message", "
          "metric x = ramp 1% to 5ms over 1m\n"
          "                      ^\n");
    CHECK(errors_of("runbook \"a.rb\"\nwait 5m\n") ==
-         "t.scenario:2:1: error: expected a statement: scenario, runbook, param, start, limit, metric, sh, http, answer, interrupt or expect\n"
+         "t.scenario:2:1: error: expected a statement: scenario, runbook, param, start, limit, metric, sh, http, answer, interrupt, at or expect\n"
          "wait 5m\n"
          "^\n");
    CHECK(errors_of("scenario \"no runbook\"\n") ==

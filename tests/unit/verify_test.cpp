@@ -19,7 +19,7 @@ using namespace runbook::verify;
 
 namespace {
 
-std::string fixture(const std::string& name) { return std::string(RUNBOOK_TESTS_DIR) + "/fixtures/" + name; }
+std::string fixture(const std::string& name) { return (std::filesystem::path(RUNBOOK_TESTS_DIR) / "fixtures" / name).string(); }
 
 VerifyReport verified(const std::string& runbook, int depth = 1, std::vector<std::string> params = {})
 {
@@ -129,7 +129,7 @@ TEST_CASE("verify: a failing step, a declined approval and an unanswered one sto
    CHECK(broke(*skipped, property::Traffic));
 }
 
-TEST_CASE("simulate: 'crashes' kills the process right after the effect; the resumed step is in doubt", "[verify][simulate]")
+TEST_CASE("simulate: 'crashes' kills the process right after the effect, and the resumed step is in doubt", "[verify][simulate]")
 {
    Diagnostics diags;
    const auto scenario = sim::parse_scenario("crash.scenario", "runbook \"" + fixture("verify/stops-in-place.rb") + "\"\n"
