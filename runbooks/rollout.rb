@@ -18,12 +18,11 @@
 #
 # Operator-reported immediate rollback conditions (seed: "Critical security
 # vulnerability discovered", "Data corruption or loss detected", "Third-party
-# integration failures") have no metric: whoever sees one runs
-#   runbook abort RUN --rollback emergency
-# and the run goes straight into the emergency block below. (Not yet: manual
-# triggers, escalation timers, the rollback's 5-minute bound and the P2
-# decision deadline wait for the `timers` constructs; see
-# runbooks/pending-tests.)
+# integration failures") have no metric: they are manual triggers, fired by
+# whoever sees one:
+#   runbook fire RUN security
+# The emergency rollback is bounded to 5 minutes and escalates (Level 2 at
+# 15 minutes, 3 at 30, 4 at an hour) until someone runs `runbook resolve RUN`.
 
 runbook "SmartLead Email Tracking System: production rollout"
 
@@ -49,8 +48,13 @@ param statuspage_page = "mailsender"                       # the seed's $PAGE_ID
 param incident_commander = "Lead Engineer on-call"         # seed: Incident Response Team
 param pagerduty = "https://pagerduty.api.com"
 param incident = ""                                        # the seed's $INCIDENT_ID; empty: nothing to acknowledge
+param rollback_budget: duration = 5m                       # "Immediate Rollback (< 5 minutes)"
 param rollback_verify_timeout: duration = 3m               # how long the rollback waits for blue's error rate to settle
+param engineering_at: duration = 15m                       # Escalation Path, Level 2
+param management_at: duration = 30m                        # Level 3
+param executives_at: duration = 1h                         # Level 4
 param answer_timeout: duration = 30m                       # an unanswered gate during the canary counts as "no"
+param p2_decision: duration = 1h                           # P2: "Monitor and decide (< 1 hour)"
 
 # Tools the seed's commands call; a profile can replace them (the sandbox
 # profile uses `echo`, so the demo shows each command instead of running it).
@@ -145,11 +149,18 @@ metric cpu = http get "${monitor}/api/metrics/cpu" json ".value" unit %
 
 # P0 - Critical: the seed's "Immediate Rollback Triggers" / "Critical Alerts"
 # (action trigger_rollback). The run stops the current step and rolls back
-# at once (< 5 minutes).
-trigger high_error_rate "High error rate" when error_rate > rollback_error_rate for p0_window severity P0 every trigger_every -> rollback emergency
-trigger slow_response "Slow response time" when response_time > rollback_response_time for p0_window severity P0 every trigger_every -> rollback emergency
-trigger database_errors "Database connection issues" when db_connection_errors > 0 severity P0 every trigger_every -> rollback emergency
-trigger memory_leak "Memory leak detected" when memory_growth > max_memory_growth for memory_leak_window severity P0 every trigger_every -> rollback emergency
+# at once (< 5 minutes). Blind, they cannot protect anyone: monitoring lost
+# on one of them rolls back too.
+trigger high_error_rate "High error rate" when error_rate > rollback_error_rate for p0_window severity P0 every trigger_every on lost rollback emergency -> rollback emergency
+trigger slow_response "Slow response time" when response_time > rollback_response_time for p0_window severity P0 every trigger_every on lost rollback emergency -> rollback emergency
+trigger database_errors "Database connection issues" when db_connection_errors > 0 severity P0 every trigger_every on lost rollback emergency -> rollback emergency
+trigger memory_leak "Memory leak detected" when memory_growth > max_memory_growth for memory_leak_window severity P0 every trigger_every on lost rollback emergency -> rollback emergency
+
+# P0 - Critical, reported by a person: no metric sees these (the seed's
+# "Immediate Rollback Triggers"). `runbook fire RUN NAME`.
+trigger security "Critical security vulnerability discovered" manual severity P0 -> rollback emergency
+trigger data_corruption "Data corruption or loss detected" manual severity P0 -> rollback emergency
+trigger third_party "Third-party integration failures" manual severity P0 -> rollback emergency
 
 # P1 - High: "High error rate, slow response": the success criteria broken
 # for 5 minutes at full rollout. Rolled back unless fixed within 15 minutes
@@ -159,11 +170,12 @@ trigger sla_api_latency "API p99 above SLA" when api_p99 > max_api_p99 for p1_wi
 trigger sla_tracking_latency "Tracking p99 above SLA" when tracking_p99 > max_tracking_p99 for p1_window severity P1 grace p1_grace every trigger_every -> rollback emergency
 
 # P2 - Medium: "Minor issues, degraded performance": resources past the
-# success criteria for 10 minutes. The operator decides (< 1 hour); rolling
-# back walks the traffic back step by step.
-trigger db_pool_pressure "Database pool above limit" when db_pool > max_db_pool for p2_window severity P2 every trigger_every -> rollback step_back
-trigger memory_pressure "Memory usage above limit" when memory > max_memory for p2_window severity P2 every trigger_every -> rollback step_back
-trigger cpu_pressure "CPU usage above limit" when cpu > max_cpu for p2_window severity P2 every trigger_every -> rollback step_back
+# success criteria for 10 minutes. The operator decides within an hour
+# (asked again while it lasts); nobody deciding means rolling back, which
+# walks the traffic back step by step.
+trigger db_pool_pressure "Database pool above limit" when db_pool > max_db_pool for p2_window severity P2 decide within p2_decision default rollback every trigger_every -> rollback step_back
+trigger memory_pressure "Memory usage above limit" when memory > max_memory for p2_window severity P2 decide within p2_decision default rollback every trigger_every -> rollback step_back
+trigger cpu_pressure "CPU usage above limit" when cpu > max_cpu for p2_window severity P2 decide within p2_decision default rollback every trigger_every -> rollback step_back
 
 # P3 - Low: "Continue deployment, monitor only": a single sample above the
 # error-rate SLA is recorded in the journal for the post-deployment review.
@@ -176,6 +188,9 @@ warning increased_error_rate "Increased error rate" when error_rate > warn_error
   -> notify "error rate above ${warn_error_rate} for ${warning_window}: monitor closely"
 warning high_cpu "High CPU usage" when cpu > warn_cpu for cpu_warning_window every trigger_every
   -> notify "CPU above ${warn_cpu} for ${cpu_warning_window}: prepare scaling"
+
+# Escalation stops when someone runs `runbook resolve RUN`.
+signal resolved "The incident is resolved"
 
 # ------------------------------------------------------------------ Phase 1
 
@@ -261,9 +276,11 @@ phase "Blue-green deployment setup" on fail stop {
 # (6 minutes) in a row, or still broken when the window ends, fails the
 # canary; the immediate-rollback triggers (p0_window, 5 minutes) act first on
 # the severe cases. P1 is left to the full rollout: during the canary the
-# success criteria themselves are the gate. Any failure here sends all
+# success criteria themselves are the gate. Any failure here, a lost
+# metric included (a canary nobody can judge is not passed), sends all
 # traffic back to blue.
 phase "Canary deployment" arms high_error_rate, slow_response, database_errors, memory_leak,
+                               security, data_corruption, third_party,
                                error_blip, elevated_response_time, increased_error_rate, high_cpu
                           on fail rollback emergency {
   for pct in canary_steps {
@@ -273,12 +290,12 @@ phase "Canary deployment" arms high_error_rate, slow_response, database_errors, 
 
     # "Monitoring Dashboard Checks" / "Success Criteria"
     watch window every sample_every {
-      error_rate < max_error_rate for criteria_window
-      api_p99 < max_api_p99 for criteria_window
-      tracking_p99 < max_tracking_p99 for criteria_window
-      db_pool < max_db_pool for criteria_window
-      memory < max_memory for criteria_window
-      cpu < max_cpu for criteria_window
+      error_rate < max_error_rate for criteria_window on lost rollback emergency
+      api_p99 < max_api_p99 for criteria_window on lost rollback emergency
+      tracking_p99 < max_tracking_p99 for criteria_window on lost rollback emergency
+      db_pool < max_db_pool for criteria_window on lost rollback emergency
+      memory < max_memory for criteria_window on lost rollback emergency
+      cpu < max_cpu for criteria_window on lost rollback emergency
     }
 
     # "Validate tracking functionality with real traffic", "Verify database
@@ -341,6 +358,11 @@ phase "Full production rollout" arms all on fail rollback emergency {
   } else {
     notify.slack("${slack}/${slack_webhook}", notify.deployment_message(system, version, "post-rollout checklist not complete: follow up on the items answered no"))
   }
+  # Success is announced only while the SLA holds: a P1 open at this point
+  # (breach begun, or in its grace period) either clears first, or rolls the
+  # deployment back within its grace period, and nobody is told it completed.
+  await error_rate < max_error_rate and api_p99 < max_api_p99 and tracking_p99 < max_tracking_p99
+        timeout p1_window + p1_grace + trigger_every every trigger_every
   notify.slack("${slack}/${slack_webhook}", notify.deployment_message(system, version, "deployment completed: 100% of traffic on green"))
 }
 
@@ -350,13 +372,28 @@ phase "Full production rollout" arms all on fail rollback emergency {
 # "Escalation Path", in the seed's order: acknowledge the alert, all traffic
 # to blue, verify, tell everyone. The
 # checks never stop the communication: a failing one is listed in the
-# message, and the rollback ends failed (exit 4).
+# message, and the rollback ends failed (exit 4). Bounded to 5 minutes;
+# escalation runs on its timetable until `runbook resolve RUN`.
 # The same procedure on its own is runbooks/emergency-rollback.rb.
-rollback emergency {
+# (Not yet: DNS changed in Phase 4 is reverted only by step_back, until
+# `undo "full-production-rollout/update-dns"` exists.)
+rollback emergency within rollback_budget
+    -> notify.slack("${slack}/${slack_webhook}", notify.rollback_overrun_message(system, rollback_budget, incident_commander)) {
   # "Alert Acknowledgment"
   if incident != "" {
     notify.pagerduty_ack(pagerduty, incident, pd_token) soft
   }
+  # "Escalation Path": Level 1 is this rollback; the others follow unless resolved.
+  after engineering_at unless resolved {
+    notify.slack("${slack}/${slack_webhook}", notify.escalation_message(system, 2, "Engineering team", engineering_at, incident_commander))
+  }
+  after management_at unless resolved {
+    notify.slack("${slack}/${slack_webhook}", notify.escalation_message(system, 3, "Management", management_at, incident_commander))
+  }
+  after executives_at unless resolved {
+    notify.slack("${slack}/${slack_webhook}", notify.escalation_message(system, 4, "Executives", executives_at, incident_commander))
+  }
+
   # "Traffic Rollback"
   traffic.route(lb, lb_token, "blue", 100)
 
@@ -372,7 +409,7 @@ rollback emergency {
   notify.statuspage_incident(statuspage, statuspage_page, status_token,
                             failed ? "Emergency Rollback: verification failing" : "Emergency Rollback Completed",
                             failed ? "investigating" : "monitoring",
-                            failed ? "Traffic is back on the stable version; health checks are still failing and engineers are investigating."
+                            failed ? "The rollback to the stable version is not verified yet: checks are still failing and engineers are investigating."
                                    : "System has been rolled back to stable version. Monitoring for stability.")
 }
 
