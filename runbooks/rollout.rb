@@ -105,6 +105,7 @@ param max_cpu: percent = 70%
 # minutes", "for 10 minutes", "for 15 minutes"), the P1 grace period, how long
 # a canary success criterion may stay broken, and how often triggers sample.
 param p0_window: duration = 5m             # "> 1% for 5 minutes", "> 500ms for 5 minutes"
+param system_down_window: duration = 1m    # "System down": /health/detailed not healthy this long
 param memory_leak_window: duration = 10m   # "memory growth > 10MB/min for 10 minutes"
 param p1_window: duration = 5m             # the success criteria broken for 5 minutes at full rollout
 param p1_grace: duration = 15m             # "rolled back unless fixed within 15 minutes"
@@ -155,6 +156,12 @@ trigger high_error_rate "High error rate" when error_rate > rollback_error_rate 
 trigger slow_response "Slow response time" when response_time > rollback_response_time for p0_window severity P0 every trigger_every on lost rollback emergency -> rollback emergency
 trigger database_errors "Database connection issues" when db_connection_errors > 0 severity P0 every trigger_every on lost rollback emergency -> rollback emergency
 trigger memory_leak "Memory leak detected" when memory_growth > max_memory_growth for memory_leak_window severity P0 every trigger_every on lost rollback emergency -> rollback emergency
+# Decision matrix, P0 "System down": the API's own health report (what
+# validate-deployment.sh reads) says anything but healthy for a minute, or
+# does not answer at all (an unhealthy API answers 503: two such answers in a
+# row are "lost", which is the same verdict here).
+trigger system_down "System down" when http get "${api}/health/detailed" json ".status" != "healthy" for system_down_window
+  severity P0 every trigger_every lost after 2 errors on lost rollback emergency -> rollback emergency
 
 # P0 - Critical, reported by a person: no metric sees these (the seed's
 # "Immediate Rollback Triggers"). `runbook fire RUN NAME`.
@@ -279,7 +286,7 @@ phase "Blue-green deployment setup" on fail stop {
 # success criteria themselves are the gate. Any failure here, a lost
 # metric included (a canary nobody can judge is not passed), sends all
 # traffic back to blue.
-phase "Canary deployment" arms high_error_rate, slow_response, database_errors, memory_leak,
+phase "Canary deployment" arms high_error_rate, slow_response, database_errors, memory_leak, system_down,
                                security, data_corruption, third_party,
                                error_blip, elevated_response_time, increased_error_rate, high_cpu
                           on fail rollback emergency {
