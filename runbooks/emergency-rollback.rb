@@ -79,7 +79,7 @@ rollback emergency within automated_budget
 
   # Seed step 2: "Traffic Rollback" (manage-traffic.sh blue 100, then the
   # ten-request verification loop).
-  traffic.route(lb, lb_token, "blue", 100)
+  traffic.route_persistently(lb, lb_token, "blue", 100)
   traffic.verify_split(api, "blue", verify_samples) soft
 
   # Seed step 3: "Health Verification". Like emergency-rollback.sh, a failed

@@ -402,7 +402,7 @@ rollback emergency within rollback_budget
   }
 
   # "Traffic Rollback"
-  traffic.route(lb, lb_token, "blue", 100)
+  traffic.route_persistently(lb, lb_token, "blue", 100)
 
   # "Health Verification"
   traffic.verify_split(api, "blue", verify_samples) soft

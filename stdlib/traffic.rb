@@ -43,6 +43,23 @@ fn route(lb, token, environment, pct) {
        }
 }
 
+# route_persistently(lb, token, environment, pct)
+#   route() for an emergency rollback: when the load balancer's admin API
+#   does not answer, it is asked again for about a quarter of an hour
+#   (10 retries, backoff from 10s capped at 80s, each try up to 30s) instead
+#   of giving up after four tries in two and a half minutes, because giving
+#   up leaves the users on the failing release. The rollback's `within`
+#   bound tells people meanwhile. No undo: nothing goes back from here.
+#   Side effects: POST ${lb}/api/traffic.
+fn route_persistently(lb, token, environment, pct) {
+  log "routing ${pct}% of traffic to ${environment}"
+  http post "${lb}/api/traffic"
+       header "Authorization" = "Bearer ${token}"
+       body {"environment": environment, "percentage": pct}
+       expect status 200
+       retry 10 every 10s
+}
+
 # check_split(lb, token, environment, pct)
 #   Asserts that the load balancer reports `pct` percent for `environment`.
 #   Use it after a partial shift (a canary step), where requests to /health
