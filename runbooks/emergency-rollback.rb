@@ -34,7 +34,6 @@ param statuspage_page = "mailsender"                  # the seed's $PAGE_ID
 param incident_commander = "Lead Engineer on-call"
 param verify_samples = 10
 param max_error_rate: percent = 1%                    # the immediate-rollback threshold
-param max_response_time: duration = 100ms
 param verify_timeout: duration = 3m                   # how long blue's error rate may take to settle
 
 # Escalation path: each level's deadline, counted from the start of the rollback.
