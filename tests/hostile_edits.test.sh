@@ -17,6 +17,7 @@
 #   abort_rollback_noop       abort --rollback NAME (or a plain abort) during that rollback: a note, no stop;
 #                             --stop-rollback stops it
 #   journal_deleted_mid_run   the journal deleted mid-run: stop before the next side effect, saying why
+#   wal_truncated_mid_run     its write-ahead log cut to nothing in place mid-run: the same
 #   wall_clock_step           the wall clock stepped +5 min during `wait 7s` (RUNBOOK_TEST_WALL_OFFSET_FILE):
 #                             the wait still takes 7 s, and a clock_jump is journaled
 #   use_current_param_default --use-current with an edited param default says which values it keeps and why
@@ -395,6 +396,26 @@ EOF
    [ ! -e gone-side-effect ] || fail "the next side effect ran into a deleted journal"
 }
 
+case_wal_truncated_mid_run()
+{
+   cat >cut.rb <<'EOF'
+runbook "WAL truncated"
+phase "Deploy" {
+  sh "sleep 1.5"
+  sh "touch cut-side-effect"
+}
+EOF
+   "$RUNBOOK" run cut.rb --journal cut.db --yes </dev/null >cut.out 2>&1 &
+   local pid=$!
+   wait_started "$pid" cut.db deploy/1 || { fail "never started"; return; }
+   [ -s cut.db-wal ] || { fail "no write-ahead log to truncate"; return; }
+   : >cut.db-wal   # Same file, cut to nothing: the commits in it are gone.
+   wait "$pid"; local rc=$?
+   [ "$rc" = 2 ] || fail "exit $rc after the WAL was truncated, expected 2: $(cat cut.out)"
+   grep -q "was truncated" cut.out || fail "the output does not say the WAL was truncated: $(cat cut.out)"
+   [ ! -e cut-side-effect ] || fail "the next side effect ran on a truncated journal"
+}
+
 # ---------------------------------------------------------------- a clock step
 case_wall_clock_step()
 {
@@ -516,7 +537,7 @@ EOF
 
 all="identity_inserted_step identity_deleted_step identity_unchanged sighup_like_ctrl_c child_dies_with_runbook
      timed_out_post_in_doubt rollback_in_doubt_exit closed_pipe_quiet time_scale_range private_ca sandbox_masks_webhook
-     abort_rollback_noop journal_deleted_mid_run wall_clock_step secret_spellings use_current_param_default"
+     abort_rollback_noop journal_deleted_mid_run wal_truncated_mid_run wall_clock_step secret_spellings use_current_param_default"
 for case_name in ${CASES:-$all}; do
    before=$failures
    "case_$case_name"

@@ -10,7 +10,9 @@
 #include "journal/sqlite.hpp"
 #include "journal/testing.hpp"
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <deque>
@@ -129,6 +131,10 @@ private:
    struct FileId { dev_t dev = 0; ino_t ino = 0; bool known = false; };
    FileId opened_;
    mutable FileId opened_wal_;
+   /// The WAL's largest size seen: SQLite reuses the log from its start after
+   /// a checkpoint but never shrinks it (no journal_size_limit, no TRUNCATE
+   /// checkpoint here), so a smaller file means someone cut commits off it.
+   mutable off_t wal_size_seen_ = 0;
    const LeaseHolder self_ = current_process_holder();
 
    // Prepared once after the schema exists; declared after db_ so they are
@@ -219,6 +225,22 @@ SqliteJournal::SqliteJournal(const std::string& path)
    if (::stat(path.c_str(), &st) == 0) opened_ = {st.st_dev, st.st_ino, true};
 }
 
+namespace {
+
+/// A WAL file begins with SQLite's magic number (big-endian 0x377f0682 or
+/// 0x377f0683: https://www.sqlite.org/fileformat.html#the_write_ahead_log).
+bool starts_like_a_wal(const std::string& path)
+{
+   unsigned char magic[4] = {};
+   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+   if (fd < 0) return true;   // Unreadable here says nothing about its content.
+   const ssize_t got = ::pread(fd, magic, sizeof magic, 0);
+   ::close(fd);
+   return got == 4 && magic[0] == 0x37 && magic[1] == 0x7f && magic[2] == 0x06 && (magic[3] & 0xfe) == 0x82;
+}
+
+}  // namespace
+
 std::string SqliteJournal::file_problem() const
 {
    struct stat st {};
@@ -238,6 +260,12 @@ std::string SqliteJournal::file_problem() const
    } else if (st.st_dev != opened_wal_.dev || st.st_ino != opened_wal_.ino) {
       return fmt::format("the journal's write-ahead log {} was replaced during the run", wal);
    }
+   // Cut in place: smaller than it was, or grown back by our own next write
+   // over a hole where its header was.
+   if (wal_size_seen_ > 0 && (st.st_size < wal_size_seen_ || !starts_like_a_wal(wal)))
+      return fmt::format("the journal's write-ahead log {} was truncated during the run: the commits in it are lost",
+                         wal);
+   wal_size_seen_ = st.st_size;
    return "";
 }
 

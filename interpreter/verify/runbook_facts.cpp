@@ -73,7 +73,14 @@ void walk(const ast::Block& block, const std::function<void(const ast::Step&)>& 
          walk(s->else_block, visit);
       } else if (const auto* f = std::get_if<ast::ForStep>(&step->node)) {
          walk(f->body, visit);
+      } else if (const auto* a = std::get_if<ast::AfterStep>(&step->node)) {
+         walk(a->body, visit);
+      } else if (const auto* ap = std::get_if<ast::ApproveStep>(&step->node)) {
+         walk(ap->decision.otherwise.steps, visit);
+      } else if (const auto* cl = std::get_if<ast::ChecklistStep>(&step->node)) {
+         walk(cl->decision.otherwise.steps, visit);
       }
+      walk(step->options.on_fail.steps, visit);
       if (step->options.has_undo) walk(step->options.undo, visit);
    }
 }
@@ -182,10 +189,13 @@ RunbookFacts read_facts(const Program& program)
       }
       for (const auto& r : program.root->rollbacks) {
          RollbackFacts rollback{r.name, false, {}};
-         walk(r.body, [&](const ast::Step& step) {
+         const auto note = [&](const ast::Step& step) {
             if (std::holds_alternative<ast::UndoAllStep>(step.node)) rollback.undo_all = true;
             if (calls_notify(step)) rollback.notify_steps.push_back(step.id);
-         });
+         };
+         // A rollback that always tells people does it in its `finally`.
+         walk(r.body, note);
+         walk(r.finally, note);
          facts.rollbacks.push_back(std::move(rollback));
       }
    }

@@ -178,6 +178,16 @@ TEST_CASE("verify: a counterexample that needs a second fault inside the rollbac
    CHECK(broke(*found, property::Notified));
 }
 
+TEST_CASE("verify: a rollback that notifies in its finally tells people even when it fails", "[verify]")
+{
+   const auto two = verified("verify/rollback-notifies-finally.rb", 2);
+   const auto* found = unsafe_path(two, [](const PathVerdict& v) { return v.path.fault.depth == 2 && mentions(v.path.fault.what, "restore-backup"); });
+   REQUIRE(found);
+   CHECK(found->path.result->status == run_status::RollbackFailed);
+   CHECK(broke(*found, property::Outcome));
+   CHECK_FALSE(broke(*found, property::Notified));
+}
+
 TEST_CASE("verify: a P1 whose breach begins at the last step is dropped when the run completes", "[verify]")
 {
    const auto report = verified("verify/p1-dropped.rb");
