@@ -9,8 +9,8 @@ cd "${SOURCE_DIR:?}"
 echo "== runbook test runbooks/tests"
 "$RUNBOOK" test runbooks/tests
 
-echo "== runbook test tests/scenarios (failure routes, decisions, soft checks and finally: small fixture runbooks)"
-"$RUNBOOK" test tests/scenarios/failure-routes tests/scenarios/decisions tests/scenarios/soft-finally
+echo "== runbook test tests/scenarios (failure routes, decisions, soft checks and finally, watch windows: small fixture runbooks)"
+"$RUNBOOK" test tests/scenarios/failure-routes tests/scenarios/decisions tests/scenarios/soft-finally tests/scenarios/watch-window
 
 echo "== a wrong expectation is a failure"
 set +e

@@ -249,7 +249,7 @@ std::string condition_source(const ast::Condition& c, const NameSubstitution& na
 {
    const Printer printer{names ? &names : nullptr};
    std::string out = c.expr ? printer.source(*c.expr) : "";
-   if (c.for_ms) out += " for " + format_duration(*c.for_ms);
+   if (c.for_ms) out += " for " + format_duration(*c.for_ms) + (c.for_consecutive ? " consecutive" : "");
    if (c.after_failures)
       out += fmt::format(" after {}{} failures", *c.after_failures, c.consecutive ? " consecutive" : "");
    if (c.lost_after_errors) out += fmt::format(" lost after {} errors", *c.lost_after_errors);

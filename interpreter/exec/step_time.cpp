@@ -119,6 +119,8 @@ json Interpreter::Impl::condition_progress(const ast::Condition& condition, cons
    json out = json::object();
    if (condition.for_ms) out["for_ms"] = *condition.for_ms;
    if (assessment.deciding_since) out["deciding_since"] = *assessment.deciding_since;
+   // A watch's `for` counts deciding time in total: the view cannot work it out from deciding_since.
+   if (condition.for_ms && assessment.deciding_since) out["held_ms"] = assessment.held_ms;
    const auto* cmp = condition.expr ? std::get_if<ast::Binary>(&condition.expr->node) : nullptr;
    static const std::set<std::string> comparisons{"<", "<=", ">", ">=", "==", "!="};
    if (cmp == nullptr || !comparisons.count(cmp->op)) return out;
@@ -197,7 +199,7 @@ Flow Interpreter::Impl::run_watch(const ast::Step& step, const ast::WatchStep& w
               {}};
    return journaled(step, frame, id, r, [&, window, every](const Resolved&) {
       std::vector<ConditionTracker> trackers;
-      for (const auto& c : watch.conditions) trackers.emplace_back(rules_for(c, lost_default(c)));
+      for (const auto& c : watch.conditions) trackers.emplace_back(rules_for_watch(c, lost_default(c)));
       const TimeMs start = world_.clock().now();
       const TimeMs end = start + window;
       TimeMs tick = start;
@@ -260,6 +262,25 @@ Flow Interpreter::Impl::run_watch(const ast::Step& step, const ast::WatchStep& w
          ++samples;
          if (tick >= end) break;
          tick = std::min(tick + every, end);
+      }
+      // A criterion still failing on the last sample fails the watch: the
+      // window ends in the bad state, whatever its `for` still had to go.
+      for (std::size_t i = 0; i < watch.conditions.size(); ++i) {
+         const ast::Condition& c = watch.conditions[i];
+         const TimeMs now = world_.clock().now();
+         const Assessment a = trackers[i].close_window(now);
+         if (a.verdict != Verdict::Breached) continue;
+         const std::string what = describe(*c.expr);
+         json data{{"condition", what}, {"verdict", verdict_name(a.verdict)}, {"window_end", true}, {"at", now}};
+         if (a.deciding_since) data["deciding_since"] = *a.deciding_since;
+         record("sample", id, data);
+         failure_routes_.blame(c.on_fail);
+         p.flow = Flow::Failed;
+         p.outcome = step_outcome::Failed;
+         p.message = fmt::format("watch condition `{}` failed at {}, the end of its window: failing since {} ({})", what,
+                                 time_of_day(now), time_of_day(a.deciding_since.value_or(now)), a.explanation);
+         p.result = {{"samples", samples}, {"window_ms", window}, {"failed", data}};
+         return p;
       }
       p.result = {{"samples", samples}, {"window_ms", window}};
       return p;

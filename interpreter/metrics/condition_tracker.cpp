@@ -30,6 +30,13 @@ ConditionRules rules_for(const ast::Condition& condition, int metric_lost_after_
    return rules;
 }
 
+ConditionRules rules_for_watch(const ast::Condition& condition, int metric_lost_after_errors)
+{
+   ConditionRules rules = rules_for(condition, metric_lost_after_errors);
+   rules.for_total = !condition.for_consecutive;
+   return rules;
+}
+
 ConditionTracker::ConditionTracker(ConditionRules rules) : rules_(rules)
 {
    // Nonsense clauses (the checker refuses them) are clamped rather than trusted.
@@ -42,14 +49,24 @@ ConditionTracker::ConditionTracker(ConditionRules rules) : rules_(rules)
 void ConditionTracker::reset()
 {
    deciding_since_.reset();
+   closed_deciding_ms_ = 0;
    failure_times_.clear();
    consecutive_failures_ = 0;
    consecutive_errors_ = 0;
    last_ = Assessment{};
 }
 
+double ConditionTracker::held_ms(double at) const
+{
+   const double span = deciding_since_ ? at - *deciding_since_ : 0;
+   return rules_.for_total ? closed_deciding_ms_ + span : span;
+}
+
 Verdict ConditionTracker::decide(Reading reading, double at)
 {
+   // A span that this sample ends counts until this sample: the state read at
+   // a sample is taken to hold until the next one.
+   if (reading != Reading::Deciding && deciding_since_) closed_deciding_ms_ += at - *deciding_since_;
    switch (reading) {
       case Reading::Error:
          // An error is not evidence either way: it ends a span in the deciding
@@ -72,7 +89,7 @@ Verdict ConditionTracker::decide(Reading reading, double at)
 
    consecutive_errors_ = 0;
    if (!deciding_since_) deciding_since_ = at;
-   if (at - *deciding_since_ < rules_.for_ms) return Verdict::Pending;
+   if (held_ms(at) < rules_.for_ms) return Verdict::Pending;
 
    // A failing sample: the deciding state has lasted `for` (or there is no `for`).
    ++consecutive_failures_;
@@ -95,17 +112,20 @@ Assessment ConditionTracker::observe(Reading reading, double at)
    assessment.verdict = verdict;
    assessment.changed = verdict != previous;
    assessment.deciding_since = deciding_since_;
+   assessment.held_ms = held_ms(at);
    assessment.failures = rules_.consecutive ? consecutive_failures_ : static_cast<int>(failure_times_.size());
    assessment.consecutive_errors = consecutive_errors_;
 
    const std::string span = deciding_since_ ? format_duration_ms(at - *deciding_since_) : std::string();
+   const std::string held = format_duration_ms(assessment.held_ms);
    switch (verdict) {
       case Verdict::Holding:
          assessment.explanation = "the condition is clear";
          break;
       case Verdict::Pending:
-         if (at - deciding_since_.value_or(at) < rules_.for_ms) {
-            assessment.explanation = fmt::format("in the deciding state for {} of the {} required", span, format_duration_ms(rules_.for_ms));
+         if (assessment.held_ms < rules_.for_ms) {
+            assessment.explanation = fmt::format("in the deciding state for {} of the {} required{}", held,
+                                                 format_duration_ms(rules_.for_ms), rules_.for_total ? " in total" : "");
          } else {
             assessment.explanation = fmt::format("{} of {} {}failing samples allowed before it decides", assessment.failures,
                                                  rules_.failures_allowed_before, rules_.consecutive ? "consecutive " : "");
@@ -115,7 +135,10 @@ Assessment ConditionTracker::observe(Reading reading, double at)
          assessment.explanation = fmt::format("sample error {} of {} before monitoring is lost", consecutive_errors_, rules_.lost_after_errors);
          break;
       case Verdict::Breached:
-         if (rules_.for_ms > 0) {
+         if (rules_.for_ms > 0 && rules_.for_total) {
+            assessment.explanation = fmt::format("held for {} in total (at least {}), the last {} of it without a break", held,
+                                                 format_duration_ms(rules_.for_ms), span);
+         } else if (rules_.for_ms > 0) {
             assessment.explanation = fmt::format("held on every sample for {} (at least {})", span, format_duration_ms(rules_.for_ms));
          } else {
             assessment.explanation = "held on this sample";
@@ -131,6 +154,22 @@ Assessment ConditionTracker::observe(Reading reading, double at)
    }
    last_ = assessment;
    return assessment;
+}
+
+Assessment ConditionTracker::close_window(double at) const
+{
+   if (!deciding_since_ || last_.verdict == Verdict::Breached) return last_;
+   Assessment closing = last_;
+   closing.verdict = Verdict::Breached;
+   closing.changed = true;
+   closing.held_ms = held_ms(at);
+   closing.explanation = fmt::format("still failing when the window ended, for the last {}{}",
+                                     format_duration_ms(at - *deciding_since_),
+                                     rules_.for_total && rules_.for_ms > 0
+                                        ? fmt::format("; {} in total, where {} fails", format_duration_ms(closing.held_ms),
+                                                      format_duration_ms(rules_.for_ms))
+                                        : "");
+   return closing;
 }
 
 }  // namespace runbook

@@ -16,15 +16,24 @@
 //                              at least W. The first sample in the state starts
 //                              the span (Prometheus `for:`); a sample in the
 //                              other state or an error ends it.
+//   for W, total (a watch's    the deciding state held for at least W in all,
+//   `for W` without            over the tracker's life: every span counts from
+//   `consecutive`)             its first deciding sample to the sample that
+//                              ended it (each sample's state holds until the
+//                              next sample), the current span up to now.
 //   after K failures           a failure budget: only the K-th failing sample
 //                              decides (total within the budget window).
 //   after K consecutive ...    ... K failing samples in a row.
 //   lost after N errors        N errors in a row are "monitoring lost", a
 //                              verdict of its own. An error never passes.
 //
-// A failing sample is a deciding sample whose span has lasted at least W (so
-// without `for`, every deciding sample). The tracker is pure: no I/O, time is
-// passed in, so it is exhaustively testable and deterministic in simulation.
+// A failing sample is a deciding sample whose span (or, for a total window,
+// the deciding time in all) has lasted at least W (so without `for`, every
+// deciding sample). A watch asks `close_window` after its last sample: a
+// condition still deciding then is breached, whatever W says, because a
+// window that ends in the bad state cannot be called a pass. The tracker is
+// pure: no I/O, time is passed in, so it is exhaustively testable and
+// deterministic in simulation.
 #pragma once
 
 #include <deque>
@@ -61,6 +70,7 @@ const char* verdict_name(Verdict verdict);
 /// The clauses of one condition, with the defaults applied.
 struct ConditionRules {
    double for_ms = 0;                 ///< `for W`; 0: a single deciding sample suffices.
+   bool for_total = false;            ///< W counts all deciding time, not one unbroken span (a watch's `for W`).
    int failures_allowed_before = 1;   ///< `after K failures`: K (the K-th failing sample decides); 1: the first.
    bool consecutive = false;          ///< `after K consecutive failures`.
    double budget_window_ms = 0;       ///< Total budgets count failures within this span; 0: the tracker's lifetime.
@@ -68,14 +78,19 @@ struct ConditionRules {
 };
 
 /// The rules of an AST condition; `metric_lost_after_errors` is the default
-/// from the metric declaration (the condition's own clause wins).
+/// from the metric declaration (the condition's own clause wins). A trigger's
+/// or an await's `for W` is one unbroken span: they are about a state that lasts.
 ConditionRules rules_for(const ast::Condition& condition, int metric_lost_after_errors = 3);
+/// The same for a watch's success criterion: its `for W` counts the deciding
+/// time in total over the window, unless written `for W consecutive`.
+ConditionRules rules_for_watch(const ast::Condition& condition, int metric_lost_after_errors = 3);
 
 /// The tracker's answer to one sample, with what the journal needs to explain it.
 struct Assessment {
    Verdict verdict = Verdict::Holding;
    bool changed = false;                   ///< The verdict differs from the previous sample's.
    std::optional<double> deciding_since;   ///< Start of the current span in the deciding state.
+   double held_ms = 0;                     ///< Deciding time counted toward `for W` (the span, or the total).
    int failures = 0;                       ///< Failing samples counted toward the budget.
    int consecutive_errors = 0;
    std::string explanation;                ///< "deciding for 5m0s (since the sample at ...)", for logs.
@@ -92,6 +107,11 @@ public:
    const Assessment& last() const { return last_; }
    const ConditionRules& rules() const { return rules_; }
 
+   /// After a watch's last sample at `at`: a condition still in the deciding
+   /// state is breached (it was never seen to recover); otherwise the last
+   /// assessment stands. Changes nothing.
+   Assessment close_window(double at) const;
+
    /// Forgets everything (a watch restarting its window after a resume).
    void reset();
 
@@ -99,7 +119,10 @@ private:
    Verdict decide(Reading reading, double at);
 
    ConditionRules rules_;
+   double held_ms(double at) const;
+
    std::optional<double> deciding_since_;
+   double closed_deciding_ms_ = 0;      ///< Deciding time of the spans already ended (total windows).
    std::deque<double> failure_times_;   ///< Failing samples inside the budget window (total budgets).
    int consecutive_failures_ = 0;
    int consecutive_errors_ = 0;

@@ -105,6 +105,7 @@ struct Condition {
    ExprPtr expr;
    std::optional<double> for_ms;          ///< `for 5m`: sustained window.
    DurationParam for_param;               ///< `for p0_window` (resolved into for_ms by the checker).
+   bool for_consecutive = false;          ///< `for 5m consecutive`: in a watch, one unbroken span (else the total).
    std::optional<int> after_failures;     ///< `after K failures`: failure budget.
    bool consecutive = false;              ///< `after K consecutive failures`.
    std::optional<int> lost_after_errors;  ///< `lost after N errors`.

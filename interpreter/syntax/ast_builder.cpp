@@ -393,6 +393,7 @@ bool AstBuilder::condition_clause(std::size_t index, ast::Condition& condition)
    switch (tree_.nodes[index].kind) {
    case NodeKind::for_clause:
       duration(index + 1, condition.for_ms, condition.for_param);
+      condition.for_consecutive = tree_.nodes[index].size > 2;   // the window, then `consecutive`
       return true;
    case NodeKind::after_clause:
       condition.after_failures = count(index + 1);

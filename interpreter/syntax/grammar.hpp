@@ -362,14 +362,15 @@ struct probe_url : seq< additive > {};
 
 // ---------------------------------------------------------------- conditions
 
-// `for 5m`: the deciding state must hold across the whole window.  `for x in`
-// on the next line is a loop, not a window, so that case is left alone.
+// `for 5m [consecutive]`: how long the deciding state must hold (in a watch,
+// in total unless `consecutive`).  `for x in` on the next line is a loop, not
+// a window, so that case is left alone.
+struct consecutive : kw_consecutive {};
 struct for_window : seq< duration_value > {};
-struct for_clause : seq< word< kw_for >, sp, not_at< identifier, sp, kw_in >, must< for_window > > {};
+struct for_clause : seq< word< kw_for >, sp, not_at< identifier, sp, kw_in >, must< for_window >, opt< sp, consecutive > > {};
 // `after 3 [consecutive] failures`: a failure budget.
 struct after_count : seq< count_lit > {};
 struct failures_word : kw_failures {};
-struct consecutive : kw_consecutive {};
 // (Only with a count after it: `after 15m unless ...` on the next line is a timer step.)
 struct timer_delay_ahead : sor< duration_lit, seq< name, sp, sor< kw_unless, one< '{' > > > > {};
 struct after_clause : if_must< seq< word< kw_after >, sp, not_at< timer_delay_ahead > >, after_count, sp, opt< consecutive, sp >, failures_word > {};

@@ -76,6 +76,7 @@ LiveState::Condition condition_of(const RunEvent& e)
    c.error = text_of(e.data, "error");
    c.for_ms = number_of(e.data, "for_ms");
    c.deciding_since = number_of(e.data, "deciding_since");
+   c.held_ms = number_of(e.data, "held_ms");
    c.at = e.at;
    const json values = e.data.is_object() ? e.data.value("values", json::object()) : json::object();
    if (!c.metric.empty() && values.is_object() && values.contains(c.metric)) {
@@ -322,7 +323,8 @@ std::string condition_text(const LiveState::Condition& c)
 std::string pending_text(const LiveState::Condition& c, double now)
 {
    if (!c.for_ms || !c.deciding_since) return "pending";
-   const double held = std::clamp(now - *c.deciding_since, 0.0, *c.for_ms);
+   const double since_sample = std::max(0.0, now - c.at);
+   const double held = std::clamp(c.held_ms ? *c.held_ms + since_sample : now - *c.deciding_since, 0.0, *c.for_ms);
    return fmt::format("pending {}/{}", short_duration(held), short_duration(*c.for_ms));
 }
 

@@ -40,6 +40,7 @@ public:
       std::string error;           ///< Why the sample failed.
       std::optional<double> for_ms;
       std::optional<double> deciding_since;
+      std::optional<double> held_ms;   ///< Deciding time counted toward `for` at `at` (a watch's is a total).
       double at = 0;
    };
 

@@ -216,3 +216,129 @@ TEST_CASE("condition tracker: rules from the AST, defaults and clamping", "[metr
    // Nonsense the checker should have refused is clamped, never trusted.
    CHECK(verdicts(rules(-5, 0, false, 0), "D E") == "B L");
 }
+
+namespace {
+
+ConditionRules total(double for_ms, int after = 1, bool consecutive = false)
+{
+   ConditionRules r = rules(for_ms, after, consecutive);
+   r.for_total = true;
+   return r;
+}
+
+/// Feeds `readings` every 30s from t = 0, then closes the window at the last sample:
+/// the verdict that stands when the watch ends.
+Verdict at_window_end(const ConditionRules& rules, std::string_view readings)
+{
+   ConditionTracker tracker(rules);
+   double at = 0;
+   double last = 0;
+   for (const char c : readings) {
+      if (c == ' ') continue;
+      tracker.observe(reading_of(c), at);
+      last = at;
+      at += 30000;
+   }
+   return tracker.close_window(last).verdict;
+}
+
+}  // namespace
+
+TEST_CASE("condition tracker: a watch's for W counts deciding time in total", "[metrics][condition]")
+{
+   const double s = 1000;
+   const std::vector<Row> table = {
+      // Each sample's state holds until the next sample: a span ended by a
+      // clear sample at 30s counted 30s.
+      {"total 60s, broken spans add up", total(60 * s), "D C D C D", "P H P H B"},
+      {"consecutive 60s, broken spans never do", rules(60 * s), "D C D C D", "P H P H P"},
+      // One unbroken span decides on the same sample either way.
+      {"total 60s, one span", total(60 * s), "D D D D", "P P B B"},
+      {"total 60s, an error ends a span that still counts", total(60 * s), "D E D D", "P U P B"},
+      // Clear time and error time never count, and never forgive.
+      {"total 90s, clear time does not count", total(90 * s), "D C C C C D D D", "P H H H H P P B"},
+      {"total 60s, after 2 failures", total(60 * s, 2), "D C D D C D", "P H P P H B"},
+   };
+   for (const Row& row : table) {
+      INFO(row.rule << ": " << row.readings);
+      CHECK(verdicts(row.rules, row.readings) == row.expected);
+   }
+}
+
+TEST_CASE("condition tracker: 9 bad minutes and 1 good, three times, exceed 10m in total", "[metrics][condition]")
+{
+   // The operators' case: 0.4% errors for 27 of 30 minutes never holds 10
+   // minutes in a row, but holds 27 in all.
+   std::string minute_pattern;
+   for (int round = 0; round < 3; ++round) minute_pattern += std::string(18, 'D') + "CC";
+   CHECK(verdicts(rules(10 * 60000), minute_pattern).find('B') == std::string::npos);
+   const std::string in_total = verdicts(total(10 * 60000), minute_pattern);
+   // 18 deciding samples hold 9 minutes (each until the next sample); the next
+   // span decides once it adds the tenth: on its third sample, at 11m.
+   CHECK(in_total.find('B') == 22);
+}
+
+TEST_CASE("condition tracker: a watch's window ending in the deciding state is breached", "[metrics][condition]")
+{
+   const double m = 60000;
+   SECTION("still deciding at the end fails, whatever for W still had to go")
+   {
+      CHECK(at_window_end(total(2 * m), "C C C D") == Verdict::Breached);
+      CHECK(at_window_end(rules(2 * m), "C C C D D") == Verdict::Breached);
+      CHECK(at_window_end(rules(), "C C D") == Verdict::Breached);   // already breached stays breached
+      CHECK(at_window_end(rules(0, 3), "C C D") == Verdict::Breached);
+   }
+   SECTION("recovered before the end passes")
+   {
+      CHECK(at_window_end(total(2 * m), "C D D C") == Verdict::Holding);
+      CHECK(at_window_end(rules(2 * m), "D D D C") == Verdict::Holding);
+      CHECK(at_window_end(total(2 * m), "C C C C") == Verdict::Holding);
+   }
+   SECTION("an error last is not a breach (the span ended unseen), and not a pass either")
+   {
+      CHECK(at_window_end(total(2 * m), "C D D E") == Verdict::Unknown);
+   }
+   SECTION("what it says")
+   {
+      ConditionTracker tracker(total(2 * m));
+      tracker.observe(Reading::Deciding, 0);
+      tracker.observe(Reading::Clear, 30000);
+      tracker.observe(Reading::Deciding, 60000);
+      tracker.observe(Reading::Deciding, 90000);
+      const Assessment closed = tracker.close_window(90000);
+      CHECK(closed.verdict == Verdict::Breached);
+      CHECK(closed.changed);
+      REQUIRE(closed.deciding_since);
+      CHECK(*closed.deciding_since == 60000);
+      CHECK(closed.held_ms == 60000);
+      CHECK(closed.explanation == "still failing when the window ended, for the last 30s; 1m0s in total, where 2m0s fails");
+      CHECK(tracker.verdict() == Verdict::Pending);   // Closing changes nothing.
+   }
+}
+
+TEST_CASE("condition tracker: a total breach explains itself", "[metrics][condition]")
+{
+   ConditionTracker tracker(total(60000));
+   tracker.observe(Reading::Deciding, 0);
+   CHECK(tracker.observe(Reading::Clear, 30000).held_ms == 30000);   // The total so far: D held until this sample.
+   Assessment a = tracker.observe(Reading::Deciding, 60000);
+   CHECK(a.held_ms == 30000);
+   CHECK(a.explanation == "in the deciding state for 30s of the 1m0s required in total");
+   a = tracker.observe(Reading::Deciding, 90000);
+   CHECK(a.verdict == Verdict::Breached);
+   CHECK(a.held_ms == 60000);
+   CHECK(a.explanation == "held for 1m0s in total (at least 1m0s), the last 30s of it without a break");
+   tracker.reset();
+   CHECK(tracker.observe(Reading::Deciding, 100000).held_ms == 0);   // reset forgets the total too
+}
+
+TEST_CASE("condition tracker: only a watch counts for W in total, and `for W consecutive` opts out", "[metrics][condition]")
+{
+   runbook::ast::Condition condition;
+   condition.for_ms = 120000;
+   CHECK_FALSE(runbook::rules_for(condition).for_total);   // triggers and awaits: a state that lasts
+   CHECK(runbook::rules_for_watch(condition).for_total);
+   condition.for_consecutive = true;
+   CHECK_FALSE(runbook::rules_for_watch(condition).for_total);
+   CHECK_FALSE(runbook::rules_for(condition).for_total);
+}

@@ -1,6 +1,7 @@
 // Every construct of docs/language.md parses into the expected AST.
 #include <catch2/catch.hpp>
 
+#include "check/signature.hpp"
 #include "syntax/parser.hpp"
 
 using namespace runbook;
@@ -409,6 +410,30 @@ TEST_CASE("watch with conditions and their clauses", "[syntax]")
    CHECK(c[4].on_lost == ast::OnLost::Pause);
    CHECK(c[0].on_lost == ast::OnLost::Default);
    CHECK(c[0].loc.line == 4);
+}
+
+TEST_CASE("watch condition: for W in total, or for W consecutive", "[syntax]")
+{
+   Steps s("watch 30m every 30s {\n"
+           "  error_rate < 0.1% for 2m\n"
+           "  api_p99 < 100ms for 2m consecutive\n"
+           "  cpu < 70% for criteria_window consecutive after 2 consecutive failures\n"
+           "  memory < 80% for 2m consecutive lost after 2 errors\n"
+           "}");
+   const auto& c = s.as<ast::WatchStep>(0).conditions;
+   REQUIRE(c.size() == 4);
+   CHECK(c[0].for_ms == 120000);
+   CHECK_FALSE(c[0].for_consecutive);
+   CHECK(c[1].for_ms == 120000);
+   CHECK(c[1].for_consecutive);
+   CHECK_FALSE(c[1].consecutive);   // `after K consecutive failures` is a clause of its own
+   CHECK(c[2].for_param.name == "criteria_window");
+   CHECK(c[2].for_consecutive);
+   CHECK(c[2].consecutive);
+   CHECK(c[2].after_failures == 2);
+   CHECK(c[3].for_consecutive);
+   CHECK(c[3].lost_after_errors == 2);
+   CHECK(runbook::condition_source(c[1]) == "api_p99 < 100ms for 2m consecutive");
 }
 
 TEST_CASE("await with a probe, timeout and interval", "[syntax]")
