@@ -523,11 +523,15 @@ private:
       for (const auto& e : expects) {
          if (!e.value) continue;
          const Typed value = type_of(*e.value, scope);
-         if (e.kind != Expectation::Kind::Json && value.type != Type::Any && value.type != Type::Number)
+         // `expect status [200, 503]`: any of the codes (a health report read whatever it says).
+         const bool status_list = e.kind == Expectation::Kind::Status && value.type == Type::List &&
+                                  (value.element == Type::Number || value.element == Type::Any);
+         if (e.kind != Expectation::Kind::Json && value.type != Type::Any && value.type != Type::Number && !status_list)
             diags_.error(e.value->loc, "type-mismatch",
-                         fmt::format("'expect {}' needs a number, but {} is {}",
-                                     e.kind == Expectation::Kind::Status ? "status" : "exit", quoted(*e.value),
-                                     describe_type(value.type)));
+                         fmt::format("'expect {}' needs a number{}, but {} is {}",
+                                     e.kind == Expectation::Kind::Status ? "status" : "exit",
+                                     e.kind == Expectation::Kind::Status ? " or a list of numbers" : "",
+                                     quoted(*e.value), describe_type(value.type)));
       }
    }
 
