@@ -89,10 +89,14 @@ rollback emergency within automated_budget
   await error_rate < max_error_rate timeout verify_timeout every 30s soft
 } finally {
   # Seed step 4: "Incident Communication", saying honestly what failed.
+  # A webhook that fails is told to the operator and does not fail the
+  # rollback (the seed's script ignores curl's errors here).
   notify.slack("${slack}/${slack_webhook}", notify.rollback_result_message(system, now(), incident_commander, failed, failures))
+    on fail { notify "Slack could not be told about the rollback: post it in the incident channel by hand" }
   notify.statuspage_incident(statuspage, statuspage_page, status_token,
                             failed ? "Emergency Rollback: verification failing" : "Emergency Rollback Completed",
                             failed ? "investigating" : "monitoring",
                             failed ? "The rollback to the stable version is not verified yet: checks are still failing and engineers are investigating."
                                    : "System has been rolled back to stable version. Monitoring for stability.")
+    on fail { notify "The status page could not be updated: update it by hand" }
 }
