@@ -224,6 +224,34 @@ void crashes(const std::vector<EffectPoint>& points, std::vector<Fault>& out)
    }
 }
 
+/// The faults inside the rollback that `path` ran: each of its steps
+/// failing, each of its questions declined or unanswered, and (verification
+/// failing) each metric a trigger watches staying on the bad side while the
+/// rollback runs, whatever the fault before it did to the metrics.
+std::vector<Fault> rollback_faults(const RunbookFacts& facts, const sim::SimulationResult& path)
+{
+   std::vector<Fault> faults;
+   step_failures(effect_points(path, true), "", faults);
+   question_faults(path, true, faults);
+   std::set<std::string> done;
+   for (const auto& trigger : facts.triggers) {
+      if (trigger.warning || trigger.rollback.empty()) continue;
+      for (const auto& c : trigger.breach) {
+         if (!done.insert(c.metric).second) continue;
+         const std::string v = breaching_value(facts, c.metric, {c});
+         if (v.empty()) continue;
+         Fault f;
+         f.cls = fault_class::TriggerBreached;
+         f.where = "rollback " + path.rollback_name;
+         f.at_ms = path.rollback_at ? *path.rollback_at - path.start_ms : 0;
+         f.what = fmt::format("{} stays at {} while the rollback runs", c.metric, v);
+         f.rules = {fmt::format("metric {} = {} from rollback starts", c.metric, v)};
+         faults.push_back(f);
+      }
+   }
+   return faults;
+}
+
 }  // namespace
 
 std::string quoted(const std::string& text)
@@ -256,32 +284,19 @@ std::vector<Fault> single_faults(const RunbookFacts& facts, const sim::Simulatio
    trigger_faults(facts, starts, faults, notes);
    metric_outages(facts, starts, faults);
    crashes(points, faults);
+   // A runbook whose own path is a rollback (emergency-rollback.rb: its phase
+   // says `rollback emergency`) has its failure points there: one fault deep.
+   if (healthy.rollback_at) {
+      auto inside = rollback_faults(facts, healthy);
+      crashes(effect_points(healthy, true), inside);
+      faults.insert(faults.end(), inside.begin(), inside.end());
+   }
    return faults;
 }
 
 std::vector<Fault> second_faults(const RunbookFacts& facts, const Fault& first, const sim::SimulationResult& path)
 {
-   std::vector<Fault> seconds;
-   step_failures(effect_points(path, true), "", seconds);
-   question_faults(path, true, seconds);
-   // Verification failing: whatever the first fault did to the metrics, each
-   // metric a trigger watches stays on the bad side while the rollback runs.
-   std::set<std::string> done;
-   for (const auto& trigger : facts.triggers) {
-      if (trigger.warning || trigger.rollback.empty()) continue;
-      for (const auto& c : trigger.breach) {
-         if (!done.insert(c.metric).second) continue;
-         const std::string v = breaching_value(facts, c.metric, {c});
-         if (v.empty()) continue;
-         Fault f;
-         f.cls = fault_class::TriggerBreached;
-         f.where = "rollback " + path.rollback_name;
-         f.at_ms = path.rollback_at ? *path.rollback_at - path.start_ms : 0;
-         f.what = fmt::format("{} stays at {} while the rollback runs", c.metric, v);
-         f.rules = {fmt::format("metric {} = {} from rollback starts", c.metric, v)};
-         seconds.push_back(f);
-      }
-   }
+   std::vector<Fault> seconds = rollback_faults(facts, path);
    for (auto& second : seconds) {
       second.depth = 2;
       second.trigger = first.trigger;

@@ -188,6 +188,21 @@ TEST_CASE("verify: a rollback that notifies in its finally tells people even whe
    CHECK_FALSE(broke(*found, property::Notified));
 }
 
+TEST_CASE("verify: a runbook whose own path is a rollback is explored inside it, one fault deep", "[verify]")
+{
+   const auto report = verified("verify/rollback-is-the-path.rb", 1);
+   const auto* fails = tally(report, fault_class::StepFails);
+   REQUIRE(fails);
+   CHECK(fails->explored == 1);
+   CHECK(fails->safe == 0);
+   const auto* found = unsafe_path(report, [](const PathVerdict& v) { return mentions(v.path.fault.what, "switch-to-blue"); });
+   REQUIRE(found);
+   CHECK(found->path.fault.depth == 1);
+   CHECK(found->path.result->status == run_status::RollbackFailed);
+   CHECK(broke(*found, property::Outcome));
+   CHECK_FALSE(broke(*found, property::Notified));   // its finally told people
+}
+
 TEST_CASE("verify: a P1 whose breach begins at the last step is dropped when the run completes", "[verify]")
 {
    const auto report = verified("verify/p1-dropped.rb");
