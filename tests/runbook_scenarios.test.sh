@@ -10,7 +10,7 @@ echo "== runbook test runbooks/tests"
 "$RUNBOOK" test runbooks/tests
 
 echo "== runbook test tests/scenarios (failure routes, decisions, soft checks and finally, watch windows: small fixture runbooks)"
-"$RUNBOOK" test tests/scenarios/failure-routes tests/scenarios/decisions tests/scenarios/soft-finally tests/scenarios/watch-window
+"$RUNBOOK" test tests/scenarios/failure-routes tests/scenarios/decisions tests/scenarios/soft-finally tests/scenarios/watch-window tests/scenarios/run-end
 
 echo "== a wrong expectation is a failure"
 set +e

@@ -4,7 +4,8 @@
 // with the process, and the run would say "completed" while nothing watches.
 //
 //   settle_triggers_at_end   after the last phase, triggers still armed:
-//                            waits for each pending breach to clear or act,
+//                            samples them once more, then waits for each
+//                            pending breach to clear or act,
 //                            bounded by its window (P1: its grace period)
 //   wait_for_timers          at the end (completed or rolled back, the
 //                            rollback failed included): waits for pending
@@ -72,6 +73,13 @@ std::optional<PendingTrigger> pending_of(const ArmedTrigger& armed)
 
 Flow Interpreter::Impl::settle_triggers_at_end()
 {
+   // A breach that began after the last sample has not been seen: one more
+   // round now, so the run never ends under a breach nobody sampled.
+   const TimeMs phases_done = world_.clock().now();
+   for (auto& armed : triggers_)
+      if (!armed.trigger->manual) armed.next_due = std::min(armed.next_due, phases_done);   // manual: nothing to sample
+   if (const Stop stop = sample_triggers()) return flow_of(stop);
+
    bool announced = false;
    std::vector<std::string> waiting;
    TimeMs until = 0;

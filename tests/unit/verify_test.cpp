@@ -11,6 +11,7 @@
 #include "journal/journal.hpp"
 #include "simulate/scenario_parser.hpp"
 #include "simulate/simulation.hpp"
+#include "verify/properties.hpp"
 #include "verify/report.hpp"
 #include "verify/verify.hpp"
 
@@ -203,17 +204,39 @@ TEST_CASE("verify: a runbook whose own path is a rollback is explored inside it,
    CHECK_FALSE(broke(*found, property::Notified));   // its finally told people
 }
 
-TEST_CASE("verify: a P1 whose breach begins at the last step is dropped when the run completes", "[verify]")
+TEST_CASE("verify: a P1 whose breach begins at the last step is acted on before the run ends", "[verify]")
 {
+   // Issue 12: the run used to complete under it (its breach began after the
+   // last sample). It samples once more at the end now and waits it out.
    const auto report = verified("verify/p1-dropped.rb");
-   const auto* dropped = unsafe_path(report, [](const PathVerdict& v) { return v.path.fault.trigger == "sla"; });
-   REQUIRE(dropped);
-   CHECK(dropped->path.result->status == run_status::Completed);
-   CHECK(broke(*dropped, property::ActedOn));
-   // From the first step on, the breach outlasts grace and the run rolls back: safe.
    const auto* breached = tally(report, fault_class::TriggerBreached);
    REQUIRE(breached);
-   CHECK(breached->safe >= 1);
+   CHECK(breached->explored >= 2);
+   CHECK(breached->safe == breached->explored);
+}
+
+TEST_CASE("verify's property: a P0/P1 that stayed breached while the run completed was not acted on", "[verify]")
+{
+   RunbookFacts facts;
+   TriggerFacts sla;
+   sla.name = "sla";
+   sla.severity = ast::Severity::P1;
+   sla.rollback = "back";
+   facts.triggers.push_back(sla);
+   Fault fault;
+   fault.cls = fault_class::TriggerBreached;
+   fault.trigger = "sla";
+   sim::SimulationResult completed;
+   completed.status = run_status::Completed;
+   const auto broken = check_properties(facts, fault, completed, false);
+   REQUIRE(broken.size() == 1);
+   CHECK(broken.front().property == property::ActedOn);
+   CHECK(mentions(broken.front().detail, "still pending when the run ended"));
+
+   sim::SimulationResult rolled_back;
+   rolled_back.status = run_status::RolledBack;
+   rolled_back.exit_code = 3;
+   CHECK(check_properties(facts, fault, rolled_back, false).empty());
 }
 
 TEST_CASE("verify finds by itself the unsafe endings of the rollout before failure paths (issue 12)", "[verify]")
@@ -238,10 +261,9 @@ TEST_CASE("verify finds by itself the unsafe endings of the rollout before failu
    });
    REQUIRE(criterion);
    CHECK(green(*criterion) == 1);
-   // A P1 that begins near the end of the full rollout is dropped: exit 0 with the SLA broken.
-   CHECK(unsafe_path(report, [](const PathVerdict& v) {
-      return v.path.fault.trigger.rfind("sla_", 0) == 0 && broke(v, property::ActedOn) && v.path.result->exit_code == 0;
-   }));
+   // (A P1 that began near the end of the full rollout used to be dropped,
+   // exit 0 with the SLA broken: the interpreter now settles it before the
+   // run ends, whatever the runbook; see the p1-dropped test.)
    // A monitoring outage during the canary ends failed with traffic split.
    CHECK(unsafe_path(report, [](const PathVerdict& v) {
       return v.path.fault.cls == fault_class::MetricLost && v.path.result->status == run_status::Failed && green(v) > 0 && green(v) < 100;
