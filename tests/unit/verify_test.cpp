@@ -19,7 +19,7 @@ using namespace runbook::verify;
 
 namespace {
 
-std::string fixture(const std::string& name) { return std::string(RUNBOOK_TESTS_DIR) + "/fixtures/" + name; }
+std::string fixture(const std::string& name) { return (std::filesystem::path(RUNBOOK_TESTS_DIR) / "fixtures" / name).string(); }
 
 VerifyReport verified(const std::string& runbook, int depth = 1, std::vector<std::string> params = {})
 {
