@@ -10,7 +10,8 @@ echo "== runbook test runbooks/tests"
 "$RUNBOOK" test runbooks/tests
 
 echo "== runbook test tests/scenarios (failure routes, decisions, soft checks and finally: small fixture runbooks)"
-"$RUNBOOK" test tests/scenarios/failure-routes tests/scenarios/decisions tests/scenarios/soft-finally
+"$RUNBOOK" test tests/scenarios/failure-routes tests/scenarios/decisions tests/scenarios/soft-finally \
+   tests/scenarios/ask
 
 echo "== a wrong expectation is a failure"
 set +e

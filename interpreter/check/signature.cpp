@@ -207,6 +207,13 @@ std::string body_source(const Step& step)
               return out + " }";
            },
            [](const ApproveStep& a) { return "approve " + source(*a.prompt); },
+           [](const AskStep& a) {
+              std::string out = "ask " + source(*a.question) + " choices [";
+              for (std::size_t i = 0; i < a.choices.size(); ++i) out += (i ? ", " : "") + quote(a.choices[i]);
+              out += "]";
+              if (a.decision.default_answer) out += " default " + quote(*a.decision.default_answer);
+              return out;
+           },
            [](const WaitStep& w) { return "wait " + source(*w.duration); },
            [](const WatchStep& w) {
               std::string out = "watch " + source(*w.duration) + optional_source(w.every, " every ") + " {";
@@ -258,7 +265,7 @@ std::string condition_source(const ast::Condition& c, const NameSubstitution& na
 
 std::string step_keyword(const ast::Step& step)
 {
-   static const char* const names[] = {"sh",     "http",     "checklist", "approve", "wait",   "watch",
+   static const char* const names[] = {"sh",     "http",     "checklist", "approve", "ask",    "wait",   "watch",
                                        "await",  "assert",   "rollback",  "abort",   "log",    "notify",
                                        "let",    "if",       "for",       "call",    "return", "undo all",
                                        "after"};

@@ -547,6 +547,7 @@ Flow Interpreter::Impl::dispatch_step(const ast::Step& step, Frame& frame, const
    if (const auto* checklist = std::get_if<ast::ChecklistStep>(&step.node))
       return run_checklist(step, *checklist, frame, id);
    if (const auto* approve = std::get_if<ast::ApproveStep>(&step.node)) return run_approve(step, *approve, frame, id);
+   if (const auto* question = std::get_if<ast::AskStep>(&step.node)) return run_ask(step, *question, frame, id);
    if (const auto* wait = std::get_if<ast::WaitStep>(&step.node)) return run_wait(step, *wait, frame, id);
    if (const auto* watch = std::get_if<ast::WatchStep>(&step.node)) return run_watch(step, *watch, frame, id);
    if (const auto* await = std::get_if<ast::AwaitStep>(&step.node)) return run_await(step, *await, frame, id);

@@ -5,7 +5,7 @@
 //   step_journal.cpp    the write-ahead protocol around every step, resume
 //                       decisions (skip done, settle in-doubt), retries
 //   step_effects.cpp    sh and http steps, metric resolution and probes
-//   step_prompts.cpp    checklist, approve, in-doubt questions
+//   step_prompts.cpp    checklist, approve, ask, in-doubt questions
 //   step_time.cpp       wait, watch, await, assert: conditions over time
 //   supervisor.cpp      what runs beside every step: triggers, Ctrl-C,
 //                       remote requests, the lease heartbeat, worker threads
@@ -66,6 +66,7 @@ struct Stop {
    std::string rollback;   ///< Kind::Rollback: the target.
    std::string reason;     ///< In words, redacted.
    std::string who;        ///< Kind::Approved: who approved remotely.
+   std::string choice = {};   ///< Kind::Approved: the answer given (`runbook approve --answer`); empty: the first choice.
    explicit operator bool() const { return kind != Kind::None; }
 };
 
@@ -194,6 +195,7 @@ struct Interpreter::Impl : EvalHooks {
    // ------------------------------------------------------------ step_prompts.cpp
    Flow run_checklist(const ast::Step& step, const ast::ChecklistStep& checklist, Frame& frame, const std::string& id);
    Flow run_approve(const ast::Step& step, const ast::ApproveStep& approve, Frame& frame, const std::string& id);
+   Flow run_ask(const ast::Step& step, const ast::AskStep& ask_step, Frame& frame, const std::string& id);
    /// Asks the operator beside the supervisor (remote approvals count when `remote_approve`).
    /// Nobody answering by `deadline` (runbook time) gives an Answer with `timed_out` set.
    Answer ask(const Question& question, Stop& stop, bool remote_approve, TimeMs deadline = forever);

@@ -63,7 +63,8 @@ std::string Interpreter::Impl::record_mismatch(const StepRecord& record, const R
    if (record.kind != resolved.kind) return fmt::format("was {}, is now {}", was, now);
    // A question still open is asked again when its wording changed (below):
    // its record applies nothing that the new wording would not ask for.
-   const bool open_question = !is_done(record.outcome) && (record.kind == "approve" || record.kind == "checklist");
+   const bool open_question =
+       !is_done(record.outcome) && (record.kind == "approve" || record.kind == "checklist" || record.kind == "ask");
    if (open_question) return "";
    const std::string old_identity = identity_of(record.def_hash);
    if (!old_identity.empty() && old_identity != identity_of(hash))
@@ -246,7 +247,8 @@ Flow Interpreter::Impl::journaled(const ast::Step& step, Frame& frame, const std
       if (resolved.kind == "watch")
          emit(RunEvent::Kind::Log, id,
               "watch restarts its window: the time while the run was stopped was not observed");
-      if ((resolved.kind == "approve" || resolved.kind == "checklist") && in_doubt.def_hash != hash) {
+      if ((resolved.kind == "approve" || resolved.kind == "checklist" || resolved.kind == "ask") &&
+          in_doubt.def_hash != hash) {
          answers_.erase(id);
          emit(RunEvent::Kind::Log, id, "its definition changed since it was answered: asking again");
       }

@@ -158,6 +158,16 @@ struct Decision {
 };
 struct ChecklistStep { ExprPtr title; std::vector<ChecklistItem> items; Decision decision; };
 struct ApproveStep { ExprPtr prompt; Decision decision; };
+/// `ask "question" choices ["a", "b"] timeout D default "a" as NAME`: the
+/// operator picks one of fixed choices; `as NAME` captures it as a string.
+/// Nobody answering within the timeout takes the default; without one it is
+/// a failure of the step (docs/language.md, "Decisions").
+struct AskStep {
+   ExprPtr question;
+   std::vector<std::string> choices;
+   Location choices_loc;
+   Decision decision;                     ///< Only `default`: an ask has no "no" for an `else`.
+};
 struct WaitStep { ExprPtr duration; };
 struct WatchStep { ExprPtr duration; ExprPtr every; std::vector<Condition> conditions; };
 struct AwaitStep { Condition condition; ExprPtr timeout; ExprPtr every; };
@@ -187,7 +197,7 @@ struct AfterStep {
 
 struct Step {
    Location loc;
-   std::variant<ShStep, HttpStep, ChecklistStep, ApproveStep, WaitStep, WatchStep, AwaitStep,
+   std::variant<ShStep, HttpStep, ChecklistStep, ApproveStep, AskStep, WaitStep, WatchStep, AwaitStep,
                 AssertStep, RollbackStep, AbortStep, LogStep, NotifyStep, LetStep, IfStep,
                 ForStep, CallStep, ReturnStep, UndoAllStep, AfterStep>
        node;
