@@ -11,7 +11,7 @@ echo "== runbook test runbooks/tests"
 
 echo "== runbook test tests/scenarios (failure routes, decisions, soft checks and finally: small fixture runbooks)"
 "$RUNBOOK" test tests/scenarios/failure-routes tests/scenarios/decisions tests/scenarios/soft-finally \
-   tests/scenarios/ask
+   tests/scenarios/ask tests/scenarios/undo-step
 
 echo "== a wrong expectation is a failure"
 set +e

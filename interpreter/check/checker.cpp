@@ -21,6 +21,7 @@
 #include "check/signature.hpp"
 #include "check/static_value.hpp"
 #include "check/step_ids.hpp"
+#include "check/undo_targets.hpp"
 #include "syntax/suggest.hpp"
 
 namespace runbook {
@@ -115,6 +116,7 @@ public:
       for_each_file([&](File& file, const std::string& module) { check_bodies(file, module); });
       check_reachability();
       assign_step_ids(program_, diags_);
+      resolve_undo_targets(program_, diags_);   // `undo "ID"` names a step by its id
    }
 
 private:
@@ -400,6 +402,7 @@ private:
                            diags_.error(step.loc, "misplaced-step", "'undo all' is only allowed in a rollback block");
                      },
                      [&](const AfterStep& s) { check_after(s, scope, context); },
+                     [&](const UndoStep&) {},   // Its target is resolved once every step has its id.
                  },
                  step.node);
       check_options(step, scope, context);

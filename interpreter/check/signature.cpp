@@ -237,6 +237,7 @@ std::string body_source(const Step& step)
            [](const CallStep& c) { return source(*c.call); },
            [](const ReturnStep& r) { return r.value ? "return " + source(*r.value) : std::string("return"); },
            [](const UndoAllStep&) { return std::string("undo all"); },
+           [](const UndoStep& u) { return "undo " + quote(u.target); },
            [](const AfterStep& a) {
               return "after " + source(*a.delay) + (a.signal.empty() ? "" : " unless " + a.signal);
            },
@@ -268,7 +269,7 @@ std::string step_keyword(const ast::Step& step)
    static const char* const names[] = {"sh",     "http",     "checklist", "approve", "ask",    "wait",   "watch",
                                        "await",  "assert",   "rollback",  "abort",   "log",    "notify",
                                        "let",    "if",       "for",       "call",    "return", "undo all",
-                                       "after"};
+                                       "after",  "undo step"};
    static_assert(std::variant_size_v<decltype(ast::Step::node)> == std::size(names));
    return names[step.node.index()];
 }

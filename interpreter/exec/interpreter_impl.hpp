@@ -97,6 +97,7 @@ struct UndoEntry {
    const ast::Block* block = nullptr;
    std::shared_ptr<Scope> scope;   ///< The variables as they were when the step completed.
    Frame frame;                    ///< Ids: the undo steps are journaled under the origin's ids.
+   std::string static_id;          ///< The step's id as written (what `undo "ID"` names).
 };
 
 /// What an armed `after` timer runs, and where (ids, variables as they were when it was armed).
@@ -178,6 +179,9 @@ struct Interpreter::Impl : EvalHooks {
    /// `result_out` receives the result (performed now or journaled before).
    Flow journaled(const ast::Step& step, Frame& frame, const std::string& id, Resolved resolved,
                   const Performer& perform, json* result_out = nullptr);
+   /// `undo all` and `undo "ID"`: runs the undo blocks of the completed steps `which` picks, newest first.
+   Flow run_undo(const ast::Step& step, Frame& frame, const std::string& id, Resolved resolved,
+                 const std::function<bool(const UndoEntry&)>& which);
    /// In-doubt settlement for a step not safe to repeat: "redo", "done", "abort".
    std::string settle_in_doubt(const std::string& id, const Resolved& resolved);
    void restore_capture(const ast::Step& step, Frame& frame, const json& result);
@@ -319,6 +323,7 @@ struct Interpreter::Impl : EvalHooks {
 
    FailureRoutes failure_routes_;      ///< exec/failure_router.hpp sends failures where `on fail` says.
    std::vector<UndoEntry> undo_stack_;
+   std::set<std::string> undone_;      ///< Origin ids whose undo ran (`undo "ID"`, `undo all`): never twice.
    std::vector<ArmedTrigger> triggers_;
    std::vector<std::pair<const ast::Trigger*, std::string>> pending_actions_;   ///< Calls run at the next boundary.
    int pending_action_seq_ = 0;

@@ -199,7 +199,7 @@ Flow Interpreter::Impl::journaled(const ast::Step& step, Frame& frame, const std
       }
       restore_capture(step, frame, result);
       if (step.options.has_undo)
-         undo_stack_.push_back({id, &step.options.undo, std::make_shared<Scope>(*frame.scope), frame});
+         undo_stack_.push_back({id, &step.options.undo, std::make_shared<Scope>(*frame.scope), frame, step.id});
       if (result_out != nullptr) *result_out = result;
       if (!replay_only_)
          emit(RunEvent::Kind::StepSkipped, id, fmt::format("{} already done", resolved.kind),
@@ -217,7 +217,7 @@ Flow Interpreter::Impl::journaled(const ast::Step& step, Frame& frame, const std
    }
    if (replay_only_) {
       // Containers are walked into: their inner steps may be done.
-      const bool container = resolved.kind == "call" || resolved.kind == "undo_all";
+      const bool container = resolved.kind == "call" || resolved.kind == "undo_all" || resolved.kind == "undo";
       if (!container) return Flow::ReplayEnd;
       const Performed p = perform(resolved);
       if (result_out != nullptr) *result_out = p.result;
@@ -375,7 +375,7 @@ Flow Interpreter::Impl::journaled(const ast::Step& step, Frame& frame, const std
       if (p.flow == Flow::Next) {
          restore_capture(step, frame, p.result);
          if (step.options.has_undo)
-            undo_stack_.push_back({id, &step.options.undo, std::make_shared<Scope>(*frame.scope), frame});
+            undo_stack_.push_back({id, &step.options.undo, std::make_shared<Scope>(*frame.scope), frame, step.id});
       }
       if (result_out != nullptr) *result_out = p.result;
       return p.flow;

@@ -430,6 +430,11 @@ private:
                         p.text = "undo all";
                         p.details.push_back("runs the undo of every completed step, newest first");
                      },
+                     [&](const UndoStep& s) {
+                        p.text = "undo \"" + s.target + "\"";
+                        p.details.push_back("runs the undo of step " + s.step_id +
+                                            " if it completed and was not undone yet; else nothing");
+                     },
                      [&](const AfterStep& s) {
                         p.text = "after " + show_value(evaluate_static(*s.delay, scope)) +
                                  (s.signal.empty() ? "" : " unless " + s.signal);

@@ -182,6 +182,13 @@ struct ForStep { std::string variable; Location variable_loc; ExprPtr items; Blo
 struct CallStep { ExprPtr call; };       ///< An Expr holding a Call.
 struct ReturnStep { ExprPtr value; };
 struct UndoAllStep {};
+/// `undo "full-rollout/update-dns"`: runs the `undo` block of that one step,
+/// only if it completed in this run and was not undone yet.
+struct UndoStep {
+   std::string target;                    ///< As written.
+   Location target_loc;
+   std::string step_id;                   ///< Filled by the checker: the static id of the step it names.
+};
 
 // ---------------------------------------------------------------- timed actions (signals, timers)
 
@@ -199,7 +206,7 @@ struct Step {
    Location loc;
    std::variant<ShStep, HttpStep, ChecklistStep, ApproveStep, AskStep, WaitStep, WatchStep, AwaitStep,
                 AssertStep, RollbackStep, AbortStep, LogStep, NotifyStep, LetStep, IfStep,
-                ForStep, CallStep, ReturnStep, UndoAllStep, AfterStep>
+                ForStep, CallStep, ReturnStep, UndoAllStep, AfterStep, UndoStep>
        node;
    StepOptions options;
    /// Filled by the checker: the static part of the step's stable id, e.g.

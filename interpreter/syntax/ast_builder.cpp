@@ -698,6 +698,9 @@ ast::StepPtr AstBuilder::step(std::size_t index)
    case NodeKind::undo_all_step:
       result->node = ast::UndoAllStep{};
       break;
+   case NodeKind::undo_step:
+      result->node = ast::UndoStep{text(*it, "a step id"), loc(*it), ""};
+      break;
    case NodeKind::after_step: {
       ast::AfterStep after;
       after.delay = expression(*it++);

@@ -639,6 +639,9 @@ struct return_step : seq< word< kw_return >, sp_inline, opt< not_at< one< '\n', 
 
 // undo all: in a rollback block, run the undo of every completed step.
 struct undo_all_step : seq< word< kw_undo >, sp, kw_all > {};
+// undo "STEP-ID": run the undo of that one step, if it completed.
+struct undo_target : text {};
+struct undo_step : seq< word< kw_undo >, sp, at< one< '"', '\'' > >, must< undo_target > > {};
 
 // A call as a step: `traffic.route(api, token, "green", pct)`.
 struct callee : name {};
@@ -655,7 +658,7 @@ struct timer_unless : if_must< word< kw_unless >, sp, unless_signal > {};
 struct timer_block : block< timer_owner > {};
 struct after_step : if_must< word< kw_after >, sp, after_delay, sp, opt< timer_unless, sp >, timer_block > {};
 
-struct step : sor< guarded< kw_after, after_step >, guarded< kw_sh, sh_step >, guarded< kw_http, http_step >, guarded< kw_checklist, checklist_step >, guarded< kw_approve, approve_step >, guarded< kw_ask, ask_step >, guarded< kw_wait, wait_step >, guarded< kw_watch, watch_step >, guarded< kw_await, await_step >, guarded< kw_assert, assert_step >, guarded< kw_rollback, rollback_step >, guarded< kw_abort, abort_step >, guarded< kw_log, log_step >, guarded< kw_notify, notify_step >, guarded< kw_let, let_step >, guarded< kw_if, nesting< if_step > >, guarded< kw_for, for_step >, guarded< kw_return, return_step >, guarded< kw_undo, undo_all_step >, guarded< identifier_first, call_step > > {};
+struct step : sor< guarded< kw_after, after_step >, guarded< kw_sh, sh_step >, guarded< kw_http, http_step >, guarded< kw_checklist, checklist_step >, guarded< kw_approve, approve_step >, guarded< kw_ask, ask_step >, guarded< kw_wait, wait_step >, guarded< kw_watch, watch_step >, guarded< kw_await, await_step >, guarded< kw_assert, assert_step >, guarded< kw_rollback, rollback_step >, guarded< kw_abort, abort_step >, guarded< kw_log, log_step >, guarded< kw_notify, notify_step >, guarded< kw_let, let_step >, guarded< kw_if, nesting< if_step > >, guarded< kw_for, for_step >, guarded< kw_return, return_step >, guarded< kw_undo, sor< undo_all_step, undo_step > >, guarded< identifier_first, call_step > > {};
 
 // ---------------------------------------------------------------- declarations
 
@@ -746,7 +749,7 @@ struct fn_block : block< fn_owner > {};
 struct fn_decl : if_must< kw_fn, sp, fn_name, sp, fn_open, sp, fn_params, sp, fn_block > {};
 
 // phase "title" [arms all | arms NAME, ...] { steps }
-struct phase_owner { static constexpr const char* what = "phase"; static constexpr const char* item_hint = "a step"; static constexpr const char* item_note = "steps are: sh, http, checklist, approve, ask, wait, watch, await, assert, rollback, abort, log, notify, let, if, for, return, undo all, after, or a call such as traffic.route(...)"; static constexpr bool separated = true; using item = step; };
+struct phase_owner { static constexpr const char* what = "phase"; static constexpr const char* item_hint = "a step"; static constexpr const char* item_note = "steps are: sh, http, checklist, approve, ask, wait, watch, await, assert, rollback, abort, log, notify, let, if, for, return, undo all, undo \"STEP-ID\", after, or a call such as traffic.route(...)"; static constexpr bool separated = true; using item = step; };
 struct phase_title : text {};
 struct armed_all : kw_all {};
 struct armed_name : name {};
@@ -869,6 +872,7 @@ RUNBOOK_ERROR( ask_choices, "expected 'choices' and the answers in brackets afte
 RUNBOOK_ERROR( ask_choices_open, "expected '[' and the answers after 'choices', as in choices [\"wait\", \"roll back\"]" );
 RUNBOOK_ERROR( ask_choice, "expected a choice as a string, as in choices [\"wait\", \"roll back\"]" );
 RUNBOOK_ERROR( ask_choices_close, "expected ',' and another choice, or ']' to close the choices" );
+RUNBOOK_ERROR( undo_target, "expected the id of the step to undo as a string, as in undo \"full-rollout/update-dns\"" );
 RUNBOOK_ERROR( wait_duration, "expected a duration such as 30s or 5m after 'wait'" );
 RUNBOOK_ERROR( watch_duration, "expected a duration such as 30m after 'watch'" );
 RUNBOOK_ERROR( watch_every_word, "expected 'every' and a sampling interval, as in 'watch 30m every 30s'" );

@@ -213,6 +213,7 @@ RUNBOOK_NODE(signal_name, word);
 // operator decisions with choices, compensating one step
 RUNBOOK_SAME_NODE(ask_step);
 RUNBOOK_SAME_NODE(ask_choices);
+RUNBOOK_SAME_NODE(undo_step);
 
 #undef RUNBOOK_SAME_NODE
 #undef RUNBOOK_NODE

@@ -267,7 +267,7 @@ TEST_CASE("a missing '}' is reported once and the next phase still parses", "[sy
          "phase \"B\" {\n"
          "^\n"
          "  note: steps are: sh, http, checklist, approve, ask, wait, watch, await, assert, rollback, abort, log, notify, "
-         "let, if, for, return, undo all, after, or a call such as traffic.route(...)\n");
+         "let, if, for, return, undo all, undo \"STEP-ID\", after, or a call such as traffic.route(...)\n");
    REQUIRE(result->file->phases.size() == 1);
    CHECK(result->file->phases[0].title == "B");
 }
@@ -289,7 +289,7 @@ TEST_CASE("a misspelled keyword gets a suggestion", "[syntax]")
          "  ^\n"
          "  note: did you mean 'approve'?\n"
          "  note: steps are: sh, http, checklist, approve, ask, wait, watch, await, assert, rollback, abort, log, notify, "
-         "let, if, for, return, undo all, after, or a call such as traffic.route(...)\n");
+         "let, if, for, return, undo all, undo \"STEP-ID\", after, or a call such as traffic.route(...)\n");
    CHECK(errors("phasee \"A\" {\n}\n") ==
          "bad.rb:1:1: error: expected a declaration: runbook, use, param, secret, metric, trigger, warning, signal, fn, phase, rollback or on fail\n"
          "phasee \"A\" {\n"
