@@ -21,6 +21,7 @@
 #include "check/signature.hpp"
 #include "check/static_value.hpp"
 #include "check/step_ids.hpp"
+#include "check/undo_targets.hpp"
 #include "syntax/suggest.hpp"
 
 namespace runbook {
@@ -115,6 +116,7 @@ public:
       for_each_file([&](File& file, const std::string& module) { check_bodies(file, module); });
       check_reachability();
       assign_step_ids(program_, diags_);
+      resolve_undo_targets(program_, diags_);   // `undo "ID"` names a step by its id
    }
 
 private:
@@ -362,6 +364,10 @@ private:
                         output(*s.prompt, scope, "the approval prompt");
                         check_decision(s.decision, step, scope, context);
                      },
+                     [&](const AskStep& s) {
+                        output(*s.question, scope, "the question");
+                        check_choices(s, step);
+                     },
                      [&](const WaitStep& s) { duration(*s.duration, scope, "'wait'"); },
                      [&](const WatchStep& s) { check_watch(s, scope); },
                      [&](const AwaitStep& s) { check_await(s, scope); },
@@ -396,6 +402,7 @@ private:
                            diags_.error(step.loc, "misplaced-step", "'undo all' is only allowed in a rollback block");
                      },
                      [&](const AfterStep& s) { check_after(s, scope, context); },
+                     [&](const UndoStep&) {},   // Its target is resolved once every step has its id.
                  },
                  step.node);
       check_options(step, scope, context);
@@ -410,7 +417,8 @@ private:
       if (o.retry_every_ms) positive_duration(*o.retry_every_ms, step.loc, "'retry ... every'");
       if (!o.capture.empty()) {
          Typed captured;
-         captured.type = Type::Map;
+         // An ask captures the chosen answer; every other step a map of its result.
+         captured.type = std::holds_alternative<AskStep>(step.node) ? Type::String : Type::Map;
          define(scope, o.capture, Variable::Kind::Capture, captured, step.loc);
       }
       if (!o.undo.empty()) check_block(o.undo, scope, context);
@@ -424,10 +432,37 @@ private:
          diags_.error(d.default_loc, "bad-default",
                       fmt::format("'default {}': an approval or a checklist item is answered yes or no",
                                   *d.default_answer));
+      default_needs_timeout(d, step);
+      check_route(d.otherwise, scope, context, "'else'");
+   }
+
+   void default_needs_timeout(const Decision& d, const Step& step)
+   {
       if (d.default_answer && !step.options.timeout_ms && !step.options.timeout_param)
          diags_.error(d.default_loc, "bad-default", "'default' needs a 'timeout': it is the answer when nobody answers in time",
                       {"write for example: timeout 30m default no"});
-      check_route(d.otherwise, scope, context, "'else'");
+   }
+
+   /// An ask's choices are distinct, non-empty texts, and its default is one of them.
+   void check_choices(const AskStep& s, const Step& step)
+   {
+      std::set<std::string> seen;
+      for (const auto& choice : s.choices) {
+         if (choice.empty())
+            diags_.error(s.choices_loc, "bad-choice", "a choice cannot be empty: nobody could tell it from no answer");
+         else if (!seen.insert(choice).second)
+            diags_.error(s.choices_loc, "duplicate-choice", fmt::format("the choice \"{}\" is offered twice", choice),
+                         {"each choice must lead somewhere different; remove one"});
+      }
+      const auto& d = s.decision;
+      if (d.default_answer && !seen.count(*d.default_answer)) {
+         std::string offered;
+         for (const auto& choice : s.choices) offered += (offered.empty() ? "\"" : ", \"") + choice + "\"";
+         diags_.error(d.default_loc, "bad-default",
+                      fmt::format("'default \"{}\"' is not one of the choices ({})", *d.default_answer, offered),
+                      did_you_mean(*d.default_answer, s.choices));
+      }
+      default_needs_timeout(d, step);
    }
 
    /// `finally { }`: `failed` (bool) and `failures` (list of strings) are in scope.

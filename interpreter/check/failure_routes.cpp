@@ -34,6 +34,8 @@ bool can_fail(const Step& step)
          if (!c.on_fail) return true;
       return false;
    }
+   // A question nobody answers fails only when it has no default to take.
+   if (const auto* ask = std::get_if<AskStep>(&step.node)) return !ask->decision.default_answer;
    return std::holds_alternative<ShStep>(step.node) || std::holds_alternative<HttpStep>(step.node) ||
           std::holds_alternative<ChecklistStep>(step.node) || std::holds_alternative<ApproveStep>(step.node) ||
           std::holds_alternative<AwaitStep>(step.node) || std::holds_alternative<AssertStep>(step.node) ||

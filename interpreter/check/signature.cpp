@@ -207,6 +207,13 @@ std::string body_source(const Step& step)
               return out + " }";
            },
            [](const ApproveStep& a) { return "approve " + source(*a.prompt); },
+           [](const AskStep& a) {
+              std::string out = "ask " + source(*a.question) + " choices [";
+              for (std::size_t i = 0; i < a.choices.size(); ++i) out += (i ? ", " : "") + quote(a.choices[i]);
+              out += "]";
+              if (a.decision.default_answer) out += " default " + quote(*a.decision.default_answer);
+              return out;
+           },
            [](const WaitStep& w) { return "wait " + source(*w.duration); },
            [](const WatchStep& w) {
               std::string out = "watch " + source(*w.duration) + optional_source(w.every, " every ") + " {";
@@ -230,6 +237,7 @@ std::string body_source(const Step& step)
            [](const CallStep& c) { return source(*c.call); },
            [](const ReturnStep& r) { return r.value ? "return " + source(*r.value) : std::string("return"); },
            [](const UndoAllStep&) { return std::string("undo all"); },
+           [](const UndoStep& u) { return "undo " + quote(u.target); },
            [](const AfterStep& a) {
               return "after " + source(*a.delay) + (a.signal.empty() ? "" : " unless " + a.signal);
            },
@@ -258,10 +266,10 @@ std::string condition_source(const ast::Condition& c, const NameSubstitution& na
 
 std::string step_keyword(const ast::Step& step)
 {
-   static const char* const names[] = {"sh",     "http",     "checklist", "approve", "wait",   "watch",
+   static const char* const names[] = {"sh",     "http",     "checklist", "approve", "ask",    "wait",   "watch",
                                        "await",  "assert",   "rollback",  "abort",   "log",    "notify",
                                        "let",    "if",       "for",       "call",    "return", "undo all",
-                                       "after"};
+                                       "after",  "undo step"};
    static_assert(std::variant_size_v<decltype(ast::Step::node)> == std::size(names));
    return names[step.node.index()];
 }

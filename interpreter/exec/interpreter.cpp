@@ -340,6 +340,7 @@ std::vector<std::string> Interpreter::Impl::verify_done_steps()
    verifying_ = false;
    main_scope_ = Scope(&globals_);
    undo_stack_.clear();
+   undone_.clear();
    std::vector<std::string> problems = changed_done_;
    for (const auto& [id, record] : records_)
       if (record.outcome != step_outcome::Failed && !visited_done_.count(id))
@@ -546,6 +547,7 @@ Flow Interpreter::Impl::dispatch_step(const ast::Step& step, Frame& frame, const
    if (const auto* checklist = std::get_if<ast::ChecklistStep>(&step.node))
       return run_checklist(step, *checklist, frame, id);
    if (const auto* approve = std::get_if<ast::ApproveStep>(&step.node)) return run_approve(step, *approve, frame, id);
+   if (const auto* question = std::get_if<ast::AskStep>(&step.node)) return run_ask(step, *question, frame, id);
    if (const auto* wait = std::get_if<ast::WaitStep>(&step.node)) return run_wait(step, *wait, frame, id);
    if (const auto* watch = std::get_if<ast::WatchStep>(&step.node)) return run_watch(step, *watch, frame, id);
    if (const auto* await = std::get_if<ast::AwaitStep>(&step.node)) return run_await(step, *await, frame, id);
@@ -709,26 +711,51 @@ Flow Interpreter::Impl::run_control(const ast::Step& step, Frame& frame, const s
    }
    if (std::holds_alternative<ast::UndoAllStep>(step.node)) {
       Resolved r{"undo_all", {{"summary", fmt::format("{} compensations", undo_stack_.size())}}, true, {}};
-      return journaled(step, frame, id, r, [&](const Resolved&) {
-         Performed p;
-         // Newest first: undo in the reverse order of doing.
-         for (auto it = undo_stack_.rbegin(); it != undo_stack_.rend(); ++it) {
-            Frame undo_frame = it->frame;
-            undo_frame.scope = it->scope.get();
-            undo_frame.outer = id + "/";
-            emit(RunEvent::Kind::Log, id, "undoing " + it->origin_id);
-            p.flow = run_block(*it->block, undo_frame);
-            if (p.flow != Flow::Next) {
-               p.outcome = is_failure(p.flow) ? step_outcome::Failed : step_outcome::Interrupted;
-               p.message = fmt::format("undo of {} failed: {}", it->origin_id, stop_message_);
-               break;
-            }
-         }
-         return p;
-      });
+      return run_undo(step, frame, id, r, [](const UndoEntry&) { return true; });
+   }
+   if (const auto* undo = std::get_if<ast::UndoStep>(&step.node)) {
+      Resolved r{"undo", {{"summary", undo->step_id}, {"target", undo->step_id}}, true, {}};
+      return run_undo(step, frame, id, r, [undo](const UndoEntry& e) { return e.static_id == undo->step_id; });
    }
    stop_message_ = "internal error: unknown step kind";
    return Flow::Failed;
+}
+
+Flow Interpreter::Impl::run_undo(const ast::Step& step, Frame& frame, const std::string& id, Resolved resolved,
+                                 const std::function<bool(const UndoEntry&)>& which)
+{
+   json result;
+   const Flow flow = journaled(step, frame, id, resolved, [&](const Resolved&) {
+      Performed p;
+      p.result["undone"] = json::array();
+      // Newest first: undo in the reverse order of doing. A step's undo runs
+      // once per run, whichever `undo` step gets to it first.
+      for (auto it = undo_stack_.rbegin(); it != undo_stack_.rend(); ++it) {
+         if (!which(*it) || undone_.count(it->origin_id)) continue;
+         Frame undo_frame = it->frame;
+         undo_frame.scope = it->scope.get();
+         undo_frame.outer = id + "/";
+         emit(RunEvent::Kind::Log, id, "undoing " + it->origin_id);
+         p.flow = run_block(*it->block, undo_frame);
+         if (p.flow != Flow::Next) {
+            p.outcome = is_failure(p.flow) ? step_outcome::Failed : step_outcome::Interrupted;
+            p.message = fmt::format("undo of {} failed: {}", it->origin_id, stop_message_);
+            break;
+         }
+         undone_.insert(it->origin_id);
+         p.result["undone"].push_back(it->origin_id);
+      }
+      if (p.flow == Flow::Next && p.result["undone"].empty() && resolved.kind == "undo")
+         emit(RunEvent::Kind::Log, id,
+              fmt::format("nothing to undo: step {} did not complete in this run, or was undone already",
+                          resolved.inputs.value("target", "")));
+      return p;
+   }, &result);
+   // A done record (resume) says which undos ran: they are not run again.
+   if (flow == Flow::Next && result.is_object() && result.contains("undone"))
+      for (const auto& origin : result["undone"])
+         if (origin.is_string()) undone_.insert(origin.get<std::string>());
+   return flow;
 }
 
 Flow Interpreter::Impl::call_steps(const ast::Function& fn, std::vector<Value> args, const std::string& call_id,

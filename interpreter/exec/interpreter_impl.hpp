@@ -5,7 +5,7 @@
 //   step_journal.cpp    the write-ahead protocol around every step, resume
 //                       decisions (skip done, settle in-doubt), retries
 //   step_effects.cpp    sh and http steps, metric resolution and probes
-//   step_prompts.cpp    checklist, approve, in-doubt questions
+//   step_prompts.cpp    checklist, approve, ask, in-doubt questions
 //   step_time.cpp       wait, watch, await, assert: conditions over time
 //   supervisor.cpp      what runs beside every step: triggers, Ctrl-C,
 //                       remote requests, the lease heartbeat, worker threads
@@ -66,6 +66,7 @@ struct Stop {
    std::string rollback;   ///< Kind::Rollback: the target.
    std::string reason;     ///< In words, redacted.
    std::string who;        ///< Kind::Approved: who approved remotely.
+   std::string choice = {};   ///< Kind::Approved: the answer given (`runbook approve --answer`); empty: the first choice.
    explicit operator bool() const { return kind != Kind::None; }
 };
 
@@ -96,6 +97,7 @@ struct UndoEntry {
    const ast::Block* block = nullptr;
    std::shared_ptr<Scope> scope;   ///< The variables as they were when the step completed.
    Frame frame;                    ///< Ids: the undo steps are journaled under the origin's ids.
+   std::string static_id;          ///< The step's id as written (what `undo "ID"` names).
 };
 
 /// What an armed `after` timer runs, and where (ids, variables as they were when it was armed).
@@ -177,6 +179,9 @@ struct Interpreter::Impl : EvalHooks {
    /// `result_out` receives the result (performed now or journaled before).
    Flow journaled(const ast::Step& step, Frame& frame, const std::string& id, Resolved resolved,
                   const Performer& perform, json* result_out = nullptr);
+   /// `undo all` and `undo "ID"`: runs the undo blocks of the completed steps `which` picks, newest first.
+   Flow run_undo(const ast::Step& step, Frame& frame, const std::string& id, Resolved resolved,
+                 const std::function<bool(const UndoEntry&)>& which);
    /// In-doubt settlement for a step not safe to repeat: "redo", "done", "abort".
    std::string settle_in_doubt(const std::string& id, const Resolved& resolved);
    void restore_capture(const ast::Step& step, Frame& frame, const json& result);
@@ -194,6 +199,7 @@ struct Interpreter::Impl : EvalHooks {
    // ------------------------------------------------------------ step_prompts.cpp
    Flow run_checklist(const ast::Step& step, const ast::ChecklistStep& checklist, Frame& frame, const std::string& id);
    Flow run_approve(const ast::Step& step, const ast::ApproveStep& approve, Frame& frame, const std::string& id);
+   Flow run_ask(const ast::Step& step, const ast::AskStep& ask_step, Frame& frame, const std::string& id);
    /// Asks the operator beside the supervisor (remote approvals count when `remote_approve`).
    /// Nobody answering by `deadline` (runbook time) gives an Answer with `timed_out` set.
    Answer ask(const Question& question, Stop& stop, bool remote_approve, TimeMs deadline = forever);
@@ -319,6 +325,7 @@ struct Interpreter::Impl : EvalHooks {
 
    FailureRoutes failure_routes_;      ///< exec/failure_router.hpp sends failures where `on fail` says.
    std::vector<UndoEntry> undo_stack_;
+   std::set<std::string> undone_;      ///< Origin ids whose undo ran (`undo "ID"`, `undo all`): never twice.
    std::vector<ArmedTrigger> triggers_;
    std::vector<std::pair<const ast::Trigger*, std::string>> pending_actions_;   ///< Calls run at the next boundary.
    int pending_action_seq_ = 0;

@@ -63,7 +63,8 @@ std::string Interpreter::Impl::record_mismatch(const StepRecord& record, const R
    if (record.kind != resolved.kind) return fmt::format("was {}, is now {}", was, now);
    // A question still open is asked again when its wording changed (below):
    // its record applies nothing that the new wording would not ask for.
-   const bool open_question = !is_done(record.outcome) && (record.kind == "approve" || record.kind == "checklist");
+   const bool open_question =
+       !is_done(record.outcome) && (record.kind == "approve" || record.kind == "checklist" || record.kind == "ask");
    if (open_question) return "";
    const std::string old_identity = identity_of(record.def_hash);
    if (!old_identity.empty() && old_identity != identity_of(hash))
@@ -198,7 +199,7 @@ Flow Interpreter::Impl::journaled(const ast::Step& step, Frame& frame, const std
       }
       restore_capture(step, frame, result);
       if (step.options.has_undo)
-         undo_stack_.push_back({id, &step.options.undo, std::make_shared<Scope>(*frame.scope), frame});
+         undo_stack_.push_back({id, &step.options.undo, std::make_shared<Scope>(*frame.scope), frame, step.id});
       if (result_out != nullptr) *result_out = result;
       if (!replay_only_)
          emit(RunEvent::Kind::StepSkipped, id, fmt::format("{} already done", resolved.kind),
@@ -216,7 +217,7 @@ Flow Interpreter::Impl::journaled(const ast::Step& step, Frame& frame, const std
    }
    if (replay_only_) {
       // Containers are walked into: their inner steps may be done.
-      const bool container = resolved.kind == "call" || resolved.kind == "undo_all";
+      const bool container = resolved.kind == "call" || resolved.kind == "undo_all" || resolved.kind == "undo";
       if (!container) return Flow::ReplayEnd;
       const Performed p = perform(resolved);
       if (result_out != nullptr) *result_out = p.result;
@@ -246,7 +247,8 @@ Flow Interpreter::Impl::journaled(const ast::Step& step, Frame& frame, const std
       if (resolved.kind == "watch")
          emit(RunEvent::Kind::Log, id,
               "watch restarts its window: the time while the run was stopped was not observed");
-      if ((resolved.kind == "approve" || resolved.kind == "checklist") && in_doubt.def_hash != hash) {
+      if ((resolved.kind == "approve" || resolved.kind == "checklist" || resolved.kind == "ask") &&
+          in_doubt.def_hash != hash) {
          answers_.erase(id);
          emit(RunEvent::Kind::Log, id, "its definition changed since it was answered: asking again");
       }
@@ -373,7 +375,7 @@ Flow Interpreter::Impl::journaled(const ast::Step& step, Frame& frame, const std
       if (p.flow == Flow::Next) {
          restore_capture(step, frame, p.result);
          if (step.options.has_undo)
-            undo_stack_.push_back({id, &step.options.undo, std::make_shared<Scope>(*frame.scope), frame});
+            undo_stack_.push_back({id, &step.options.undo, std::make_shared<Scope>(*frame.scope), frame, step.id});
       }
       if (result_out != nullptr) *result_out = p.result;
       return p.flow;

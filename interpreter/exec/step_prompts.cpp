@@ -2,6 +2,9 @@
 //
 // Answers are facts: each one is journaled with who gave it and when, and a
 // resumed run never asks it again unless the step's definition changed.
+#include <algorithm>
+#include <cctype>
+
 #include <fmt/core.h>
 
 #include "exec/decisions.hpp"
@@ -15,14 +18,56 @@ void Interpreter::Impl::journal_answer(const std::string& id, const json& data)
    answers_.emplace(id, redactor_.redact_json(data));
 }
 
+namespace {
+
+bool same_choice(const std::string& a, const std::string& b)
+{
+   return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](unsigned char x, unsigned char y) {
+      return std::tolower(x) == std::tolower(y);
+   });
+}
+
+/// The choice a `runbook approve [--answer X]` gives, or "" and why it gives none.
+std::string remote_choice(const Question& question, const Stop& stop, std::string& why)
+{
+   std::string offered;
+   for (const auto& choice : question.choices) offered += (offered.empty() ? "" : ", ") + choice;
+   if (stop.choice.empty()) {
+      // An approval's first choice is its "yes"; an ask has no such choice.
+      if (question.kind != Question::Kind::Ask) return question.choices.front();
+      why = fmt::format("this question needs --answer with one of: {}", offered);
+      return "";
+   }
+   for (const auto& choice : question.choices)
+      if (same_choice(choice, stop.choice)) return choice;
+   why = fmt::format("'{}' is not one of the choices: {}", stop.choice, offered);
+   return "";
+}
+
+}  // namespace
+
 Answer Interpreter::Impl::ask(const Question& question, Stop& stop, bool remote_approve, TimeMs deadline)
 {
    emit(RunEvent::Kind::Question, question.step_id, question.text,
         {{"choices", question.choices}, {"default", question.default_choice}});
    Answer answer;
    const TimeMs asked_at = world_.clock().now();
-   stop = blocking([&](const std::atomic<bool>* cancel) { answer = world_.ask(question, cancel); }, remote_approve,
-                   deadline);
+   for (;;) {
+      stop = blocking([&](const std::atomic<bool>* cancel) { answer = world_.ask(question, cancel); }, remote_approve,
+                      deadline);
+      if (stop.kind != Stop::Kind::Approved) break;
+      // An answer from another terminal counts only when it is one of the choices.
+      std::string why;
+      const std::string given = remote_choice(question, stop, why);
+      if (!given.empty()) {
+         answer.choice = given;
+         answer.who = stop.who;
+         answer.interrupted = false;
+         stop = Stop{};
+         break;
+      }
+      emit(RunEvent::Kind::Log, question.step_id, fmt::format("runbook approve from {}: {}; still waiting", stop.who, why));
+   }
    // A simulated operator's thinking time passes here, supervised, so that
    // triggers keep being sampled while the question is pending.
    const bool late = answer.elapsed_ms > deadline - asked_at;
@@ -35,12 +80,6 @@ Answer Interpreter::Impl::ask(const Question& question, Stop& stop, bool remote_
       nobody.timed_out = true;
       return nobody;
    }
-   if (stop.kind == Stop::Kind::Approved) {
-      answer.choice = question.choices.empty() ? "yes" : question.choices.front();
-      answer.who = stop.who;
-      answer.interrupted = false;
-      stop = Stop{};
-   }
    if (stop.kind == Stop::Kind::Defaulted) {
       answer.choice = stop.reason;
       answer.who = stop.who;
@@ -51,9 +90,14 @@ Answer Interpreter::Impl::ask(const Question& question, Stop& stop, bool remote_
    if (stop) return answer;
    if (answer.choice.empty() ||
        std::find(question.choices.begin(), question.choices.end(), answer.choice) == question.choices.end()) {
-      // Nobody could be asked: the choice that fails closed.
+      // Nobody could be asked: the choice that fails closed (an ask has none: its step decides).
       answer.choice = question.fail_closed_choice;
       if (answer.who.empty()) answer.who = "nobody to ask (fails closed)";
+      if (answer.choice.empty()) {
+         emit(RunEvent::Kind::Answer, question.step_id, fmt::format("no answer ({})", answer.who),
+              {{"choice", ""}, {"who", answer.who}});
+         return answer;
+      }
    }
    emit(RunEvent::Kind::Answer, question.step_id, fmt::format("{} (by {})", answer.choice, answer.who),
         {{"choice", answer.choice}, {"who", answer.who}});
@@ -90,6 +134,57 @@ Flow Interpreter::Impl::run_approve(const ast::Step& step, const ast::ApproveSte
       if (answer.choice != "yes") return rules.declined(answer, "not approved");
       p.result["approved_by"] = answer.who;
       return p;
+   });
+}
+
+Flow Interpreter::Impl::run_ask(const ast::Step& step, const ast::AskStep& ask_step, Frame& frame,
+                                const std::string& id)
+{
+   const std::string text = evaluator(frame).text(*ask_step.question, Splice::Message);
+   Resolved r{"ask", {{"summary", redact(text)}, {"question", redact(text)}, {"choices", ask_step.choices}}, true, {}};
+   return journaled(step, frame, id, r, [&, text](const Resolved&) {
+      Performed p;
+      auto answered = [&](const std::string& choice, const std::string& who) {
+         p.result["answer"] = choice;
+         p.result["answered_by"] = who;
+         p.result["capture"] = Value(choice).to_typed_json();   // `as NAME` is the chosen text.
+         return p;
+      };
+      // An answer journaled before an interruption stands.
+      for (auto [it, end] = answers_.equal_range(id); it != end; ++it) {
+         const std::string choice = it->second.value("choice", "");
+         if (std::find(ask_step.choices.begin(), ask_step.choices.end(), choice) == ask_step.choices.end()) continue;
+         emit(RunEvent::Kind::Log, id,
+              fmt::format("already answered {} by {} before the interruption", choice, it->second.value("who", "?")));
+         return answered(choice, it->second.value("who", ""));
+      }
+      Question q;
+      q.kind = Question::Kind::Ask;
+      q.step_id = id;
+      q.text = redact(text);
+      q.choices = ask_step.choices;
+      q.default_choice = ask_step.decision.default_answer.value_or("");   // --yes takes the default, if any.
+      Stop stop;
+      const DecisionRules rules(*this, step, ask_step.decision);
+      Answer answer = rules.settle(ask(q, stop, true, rules.deadline()));
+      if (stop) return stop_to_performed(stop, json::object());
+      if (answer.choice.empty() && !answer.timed_out && ask_step.decision.default_answer) {
+         // Nobody can be asked (no terminal, no --yes): the runbook said what nobody answering means.
+         answer.choice = *ask_step.decision.default_answer;
+         answer.who = fmt::format("{}: the default", answer.who);
+         emit(RunEvent::Kind::Answer, id, fmt::format("{} (the default: {})", answer.choice, answer.who),
+              {{"choice", answer.choice}, {"who", answer.who}});
+      }
+      if (answer.choice.empty()) {
+         if (answer.timed_out) return rules.declined(answer, "the question was not answered");
+         Performed failed;
+         failed.flow = Flow::Failed;
+         failed.outcome = step_outcome::Failed;
+         failed.message = fmt::format("the question was not answered ({}) and has no default", answer.who);
+         return failed;
+      }
+      journal_answer(id, rules.record(answer));
+      return answered(answer.choice, answer.who);
    });
 }
 

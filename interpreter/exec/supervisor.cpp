@@ -214,7 +214,7 @@ Stop Interpreter::Impl::poll_requests(bool remote_approve)
       } else if (kind == "approve") {
          const std::string step = data.value("step", "");
          if (remote_approve && (step.empty() || step == current_step_)) {
-            result = Stop{Stop::Kind::Approved, "", "", who + " (runbook approve)"};
+            result = Stop{Stop::Kind::Approved, "", "", who + " (runbook approve)", data.value("answer", "")};
          } else {
             emit(RunEvent::Kind::Log, current_step_,
                  fmt::format("runbook approve {} from {}: no such approval is pending (now at {})",

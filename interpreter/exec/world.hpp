@@ -23,13 +23,14 @@ namespace runbook {
 
 /// Something the operator must decide.
 struct Question {
-   enum class Kind { ChecklistItem, Approve, InDoubt, Decision, MonitoringLost } kind = Kind::Approve;
+   enum class Kind { ChecklistItem, Approve, InDoubt, Decision, MonitoringLost, Ask } kind = Kind::Approve;
    std::string step_id;
    std::string text;                        ///< Redacted.
    std::vector<std::string> choices;        ///< e.g. {"yes","no"} or {"continue","rollback","abort"}.
-   std::string default_choice;              ///< What --yes answers.
+   std::string default_choice;              ///< What --yes answers (an ask without a default: none).
    /// What is chosen when nobody can be asked (no terminal, no --yes answer
    /// that applies): always the choice that fails closed ("no", "abort", "fail").
+   /// Empty for an ask: none of its choices is safe by itself; the step decides.
    std::string fail_closed_choice;
 };
 

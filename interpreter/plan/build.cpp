@@ -287,6 +287,21 @@ private:
       show_route(p, d.otherwise, "on no", p.id + "/on-no", scope, frame);
    }
 
+   /// An ask: its question, its choices, and what nobody answering in time means.
+   void ask(PlanStep& p, const AskStep& s, const Step& step, StaticScope& scope)
+   {
+      p.text = "ask " + shown_value(*s.question, scope);
+      p.timing.operator_steps = 1;
+      std::string choices;
+      for (const auto& choice : s.choices) choices += (choices.empty() ? "\"" : ", \"") + choice + "\"";
+      p.details.push_back("choices " + choices);
+      const auto& d = s.decision;
+      if (step.options.timeout_ms)
+         p.details.push_back(fmt::format("unanswered after {}: {}", format_duration(*step.options.timeout_ms),
+                                         d.default_answer ? "\"" + *d.default_answer + "\" by default"
+                                                          : std::string("fails")));
+   }
+
    // ------------------------------------------------------------ blocks
 
    PlanPhase build_phase(const Phase& phase, std::size_t number, const File& file)
@@ -363,6 +378,7 @@ private:
                         p.timing.operator_steps = 1;
                         decision(p, s.decision, step, scope, frame);
                      },
+                     [&](const AskStep& s) { ask(p, s, step, scope); },
                      [&](const WaitStep& s) {
                         const StaticValue d = evaluate_static(*s.duration, scope);
                         p.text = "wait " + show_value(d);
@@ -413,6 +429,11 @@ private:
                      [&](const UndoAllStep&) {
                         p.text = "undo all";
                         p.details.push_back("runs the undo of every completed step, newest first");
+                     },
+                     [&](const UndoStep& s) {
+                        p.text = "undo \"" + s.target + "\"";
+                        p.details.push_back("runs the undo of step " + s.step_id +
+                                            " if it completed and was not undone yet; else nothing");
                      },
                      [&](const AfterStep& s) {
                         p.text = "after " + show_value(evaluate_static(*s.delay, scope)) +

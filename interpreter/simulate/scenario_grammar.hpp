@@ -406,7 +406,7 @@ template <> inline constexpr const char* message<rules::from_call_number> = "exp
 template <> inline constexpr const char* message<rules::effect_from_target> =
    "expected 'call N' or when: T+DURATION, DURATION after EVENT, or an EVENT";
 template <> inline constexpr const char* message<rules::answer_kind> =
-   "expected what is answered: checklist, approve, decision, in-doubt, monitoring-lost or '*'";
+   "expected what is answered: checklist, approve, ask, decision, in-doubt, monitoring-lost or '*'";
 template <> inline constexpr const char* message<rules::answer_pattern> = "expected the question's text to match, as a string (globs: * and ?) or '*'";
 template <> inline constexpr const char* message<rules::answer_choice> = "expected the answer: yes, no, never, or a choice such as rollback";
 template <> inline constexpr const char* message<rules::answer_delay> = "expected how long the operator takes, e.g. after 10m";

@@ -596,12 +596,12 @@ template <> struct action<kw_answer> {
 template <> struct action<answer_kind> {
    template <typename Input> static void apply(const Input& in, LineBuilder& b)
    {
-      static const char* const known[] = {"*", "checklist", "approve", "decision", "in-doubt", "monitoring-lost"};
+      static const char* const known[] = {"*", "checklist", "approve", "ask", "decision", "in-doubt", "monitoring-lost"};
       const std::string kind = in.string();
       bool ok = false;
       for (const char* k : known) ok = ok || kind == k;
       if (!ok)
-         fail(in, fmt::format("unknown question kind '{}': expected checklist, approve, decision, in-doubt, monitoring-lost or '*'", kind));
+         fail(in, fmt::format("unknown question kind '{}': expected checklist, approve, ask, decision, in-doubt, monitoring-lost or '*'", kind));
       b.answer.kind = kind;
       b.answer.loc = b.location(in);
    }

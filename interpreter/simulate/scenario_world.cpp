@@ -38,6 +38,7 @@ const char* question_kind_word(Question::Kind kind)
    case Question::Kind::InDoubt: return "in-doubt";
    case Question::Kind::Decision: return "decision";
    case Question::Kind::MonitoringLost: return "monitoring-lost";
+   case Question::Kind::Ask: return "ask";
    }
    return "approve";
 }
@@ -340,7 +341,7 @@ Sample ScenarioWorld::sample(const ResolvedMetric& metric)
 Answer ScenarioWorld::ask(const Question& question, const std::atomic<bool>* cancel)
 {
    const std::string kind = question_kind_word(question.kind);
-   AskedQuestion asked{clock_.now(), kind, question.step_id, question.text, "", ""};
+   AskedQuestion asked{clock_.now(), kind, question.step_id, question.text, "", "", question.choices};
 
    // The first rule that matches answers: specific answers go before a catch-all.
    // A catch-all (`answer * ...`) whose choice the question does not offer is

@@ -48,6 +48,7 @@ struct AskedQuestion {
    std::string text;
    std::string answer;           ///< Empty: nobody answered.
    std::string who;
+   std::vector<std::string> choices = {};   ///< What the question offered (verify tries each choice of an ask).
 };
 
 class ScenarioWorld;

@@ -159,6 +159,16 @@ struct Decision {
 };
 struct ChecklistStep { ExprPtr title; std::vector<ChecklistItem> items; Decision decision; };
 struct ApproveStep { ExprPtr prompt; Decision decision; };
+/// `ask "question" choices ["a", "b"] timeout D default "a" as NAME`: the
+/// operator picks one of fixed choices; `as NAME` captures it as a string.
+/// Nobody answering within the timeout takes the default; without one it is
+/// a failure of the step (docs/language.md, "Decisions").
+struct AskStep {
+   ExprPtr question;
+   std::vector<std::string> choices;
+   Location choices_loc;
+   Decision decision;                     ///< Only `default`: an ask has no "no" for an `else`.
+};
 struct WaitStep { ExprPtr duration; };
 struct WatchStep { ExprPtr duration; ExprPtr every; std::vector<Condition> conditions; };
 struct AwaitStep { Condition condition; ExprPtr timeout; ExprPtr every; };
@@ -173,6 +183,13 @@ struct ForStep { std::string variable; Location variable_loc; ExprPtr items; Blo
 struct CallStep { ExprPtr call; };       ///< An Expr holding a Call.
 struct ReturnStep { ExprPtr value; };
 struct UndoAllStep {};
+/// `undo "full-rollout/update-dns"`: runs the `undo` block of that one step,
+/// only if it completed in this run and was not undone yet.
+struct UndoStep {
+   std::string target;                    ///< As written.
+   Location target_loc;
+   std::string step_id;                   ///< Filled by the checker: the static id of the step it names.
+};
 
 // ---------------------------------------------------------------- timed actions (signals, timers)
 
@@ -188,9 +205,9 @@ struct AfterStep {
 
 struct Step {
    Location loc;
-   std::variant<ShStep, HttpStep, ChecklistStep, ApproveStep, WaitStep, WatchStep, AwaitStep,
+   std::variant<ShStep, HttpStep, ChecklistStep, ApproveStep, AskStep, WaitStep, WatchStep, AwaitStep,
                 AssertStep, RollbackStep, AbortStep, LogStep, NotifyStep, LetStep, IfStep,
-                ForStep, CallStep, ReturnStep, UndoAllStep, AfterStep>
+                ForStep, CallStep, ReturnStep, UndoAllStep, AfterStep, UndoStep>
        node;
    StepOptions options;
    /// Filled by the checker: the static part of the step's stable id, e.g.

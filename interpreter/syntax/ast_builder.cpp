@@ -599,6 +599,15 @@ ast::StepPtr AstBuilder::step(std::size_t index)
       result->node = std::move(approve);
       break;
    }
+   case NodeKind::ask_step: {
+      ast::AskStep ask;
+      ask.question = expression(*it++);
+      ask.choices_loc = loc(*it);
+      for (const std::size_t choice : tree_.children(*it++)) ask.choices.push_back(text(choice, "a choice"));
+      rest([&](std::size_t clause) { decision_clause(clause, ask.decision); });
+      result->node = std::move(ask);
+      break;
+   }
    case NodeKind::wait_step:
       result->node = ast::WaitStep{expression(*it++)};
       rest(no_clause);
@@ -689,6 +698,9 @@ ast::StepPtr AstBuilder::step(std::size_t index)
       break;
    case NodeKind::undo_all_step:
       result->node = ast::UndoAllStep{};
+      break;
+   case NodeKind::undo_step:
+      result->node = ast::UndoStep{text(*it, "a step id"), loc(*it), ""};
       break;
    case NodeKind::after_step: {
       ast::AfterStep after;

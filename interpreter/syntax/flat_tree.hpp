@@ -51,6 +51,8 @@ enum class NodeKind : std::uint8_t {
    soft_option, finally_clause,
    // signals, timers, rollback deadlines, manual triggers, P2 decisions
    after_step, decide_clause, decide_choice, trigger_manual, rollback_within, signal_decl,
+   // operator decisions with choices, compensating one step
+   ask_step, ask_choices, undo_step,
 };
 
 /// Precedence levels that stand for their single operand when they have no

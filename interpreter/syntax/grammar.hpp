@@ -176,6 +176,9 @@ struct kw_unless : TAO_PEGTL_KEYWORD( "unless" ) {};
 struct kw_within : TAO_PEGTL_KEYWORD( "within" ) {};
 struct kw_manual : TAO_PEGTL_KEYWORD( "manual" ) {};
 struct kw_decide : TAO_PEGTL_KEYWORD( "decide" ) {};
+// Operator decisions with choices, and compensating one step.
+struct kw_ask : TAO_PEGTL_KEYWORD( "ask" ) {};
+struct kw_choices : TAO_PEGTL_KEYWORD( "choices" ) {};
 
 // A word that starts a step or a clause, unless it is immediately followed by
 // `.` or `(`: then it names a module or a function (`notify.team(...)`).
@@ -560,6 +563,15 @@ struct checklist_step : if_must< word< kw_checklist >, sp, checklist_title, sp, 
 struct approve_prompt : seq< expr > {};
 struct approve_step : if_must< word< kw_approve >, sp, approve_prompt, star< sp, sor< decision_clause, step_option > > > {};
 
+// ask "question" choices ["a", "b"] [timeout D default "a"] [as NAME]
+// The choices are fixed strings: `check` compares the default with them.
+struct ask_question : seq< expr > {};
+struct ask_choice : text {};
+struct ask_choices_open : one< '[' > {};
+struct ask_choices_close : seq< opt< one< ',' >, sp >, one< ']' > > {};
+struct ask_choices : if_must< word< kw_choices >, sp, ask_choices_open, sp, ask_choice, star< sp, one< ',' >, sp, ask_choice >, sp, ask_choices_close > {};
+struct ask_step : if_must< word< kw_ask >, sp, ask_question, sp, ask_choices, star< sp, sor< guarded< kw_default, default_clause >, step_option > > > {};
+
 // wait DURATION
 struct wait_duration : seq< expr > {};
 struct wait_step : if_must< word< kw_wait >, sp, wait_duration, star< sp, step_option > > {};
@@ -628,6 +640,9 @@ struct return_step : seq< word< kw_return >, sp_inline, opt< not_at< one< '\n', 
 
 // undo all: in a rollback block, run the undo of every completed step.
 struct undo_all_step : seq< word< kw_undo >, sp, kw_all > {};
+// undo "STEP-ID": run the undo of that one step, if it completed.
+struct undo_target : text {};
+struct undo_step : seq< word< kw_undo >, sp, at< one< '"', '\'' > >, must< undo_target > > {};
 
 // A call as a step: `traffic.route(api, token, "green", pct)`.
 struct callee : name {};
@@ -644,7 +659,7 @@ struct timer_unless : if_must< word< kw_unless >, sp, unless_signal > {};
 struct timer_block : block< timer_owner > {};
 struct after_step : if_must< word< kw_after >, sp, after_delay, sp, opt< timer_unless, sp >, timer_block > {};
 
-struct step : sor< guarded< kw_after, after_step >, guarded< kw_sh, sh_step >, guarded< kw_http, http_step >, guarded< kw_checklist, checklist_step >, guarded< kw_approve, approve_step >, guarded< kw_wait, wait_step >, guarded< kw_watch, watch_step >, guarded< kw_await, await_step >, guarded< kw_assert, assert_step >, guarded< kw_rollback, rollback_step >, guarded< kw_abort, abort_step >, guarded< kw_log, log_step >, guarded< kw_notify, notify_step >, guarded< kw_let, let_step >, guarded< kw_if, nesting< if_step > >, guarded< kw_for, for_step >, guarded< kw_return, return_step >, guarded< kw_undo, undo_all_step >, guarded< identifier_first, call_step > > {};
+struct step : sor< guarded< kw_after, after_step >, guarded< kw_sh, sh_step >, guarded< kw_http, http_step >, guarded< kw_checklist, checklist_step >, guarded< kw_approve, approve_step >, guarded< kw_ask, ask_step >, guarded< kw_wait, wait_step >, guarded< kw_watch, watch_step >, guarded< kw_await, await_step >, guarded< kw_assert, assert_step >, guarded< kw_rollback, rollback_step >, guarded< kw_abort, abort_step >, guarded< kw_log, log_step >, guarded< kw_notify, notify_step >, guarded< kw_let, let_step >, guarded< kw_if, nesting< if_step > >, guarded< kw_for, for_step >, guarded< kw_return, return_step >, guarded< kw_undo, sor< undo_all_step, undo_step > >, guarded< identifier_first, call_step > > {};
 
 // ---------------------------------------------------------------- declarations
 
@@ -735,7 +750,7 @@ struct fn_block : block< fn_owner > {};
 struct fn_decl : if_must< kw_fn, sp, fn_name, sp, fn_open, sp, fn_params, sp, fn_block > {};
 
 // phase "title" [arms all | arms NAME, ...] { steps }
-struct phase_owner { static constexpr const char* what = "phase"; static constexpr const char* item_hint = "a step"; static constexpr const char* item_note = "steps are: sh, http, checklist, approve, wait, watch, await, assert, rollback, abort, log, notify, let, if, for, return, undo all, after, or a call such as traffic.route(...)"; static constexpr bool separated = true; using item = step; };
+struct phase_owner { static constexpr const char* what = "phase"; static constexpr const char* item_hint = "a step"; static constexpr const char* item_note = "steps are: sh, http, checklist, approve, ask, wait, watch, await, assert, rollback, abort, log, notify, let, if, for, return, undo all, undo \"STEP-ID\", after, or a call such as traffic.route(...)"; static constexpr bool separated = true; using item = step; };
 struct phase_title : text {};
 struct armed_all : kw_all {};
 struct armed_name : name {};
@@ -853,6 +868,12 @@ RUNBOOK_ERROR( checklist_title, "expected the checklist's title as a string afte
 RUNBOOK_ERROR( checklist_text, "expected the item's text as a string after '-'" );
 RUNBOOK_ERROR( checklist_block, "expected '{' and the checklist's items" );
 RUNBOOK_ERROR( approve_prompt, "expected a question after 'approve', such as approve \"Proceed?\"" );
+RUNBOOK_ERROR( ask_question, "expected a question after 'ask', such as ask \"DNS is not resolving yet. What now?\"" );
+RUNBOOK_ERROR( ask_choices, "expected 'choices' and the answers in brackets after the question, as in choices [\"wait\", \"roll back\"]" );
+RUNBOOK_ERROR( ask_choices_open, "expected '[' and the answers after 'choices', as in choices [\"wait\", \"roll back\"]" );
+RUNBOOK_ERROR( ask_choice, "expected a choice as a string, as in choices [\"wait\", \"roll back\"]" );
+RUNBOOK_ERROR( ask_choices_close, "expected ',' and another choice, or ']' to close the choices" );
+RUNBOOK_ERROR( undo_target, "expected the id of the step to undo as a string, as in undo \"full-rollout/update-dns\"" );
 RUNBOOK_ERROR( wait_duration, "expected a duration such as 30s or 5m after 'wait'" );
 RUNBOOK_ERROR( watch_duration, "expected a duration such as 30m after 'watch'" );
 RUNBOOK_ERROR( watch_every_word, "expected 'every' and a sampling interval, as in 'watch 30m every 30s'" );

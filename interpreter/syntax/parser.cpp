@@ -210,6 +210,10 @@ RUNBOOK_SAME_NODE(trigger_manual);
 RUNBOOK_SAME_NODE(rollback_within);
 RUNBOOK_SAME_NODE(signal_decl);
 RUNBOOK_NODE(signal_name, word);
+// operator decisions with choices, compensating one step
+RUNBOOK_SAME_NODE(ask_step);
+RUNBOOK_SAME_NODE(ask_choices);
+RUNBOOK_SAME_NODE(undo_step);
 
 #undef RUNBOOK_SAME_NODE
 #undef RUNBOOK_NODE
@@ -238,7 +242,7 @@ struct never_fails_impl<pegtl::internal::seq<Rules...>> : std::bool_constant<(ne
 /// The words that start a step (for "did you mean" and hints).
 const std::vector<std::string>& step_words()
 {
-   static const std::vector<std::string> words = {"sh",     "http",  "checklist", "approve", "wait",   "watch",
+   static const std::vector<std::string> words = {"sh",     "http",  "checklist", "approve", "ask", "wait",   "watch",
                                                   "await",  "assert", "rollback", "abort",   "log",    "notify",
                                                   "let",    "if",    "for",       "return",  "undo",   "after"};
    return words;

@@ -84,6 +84,14 @@ void question_faults(const sim::SimulationResult& run, bool rollback, std::vecto
          f.answers = {selector + " no"};
          out.push_back(f);
       }
+      // An ask: every choice the healthy run did not take is a path of its own.
+      for (const auto& choice : q.kind == "ask" ? q.choices : std::vector<std::string>{}) {
+         if (choice == q.answer) continue;
+         f.cls = fault_class::OtherChoice;
+         f.what = "\"" + q.text + "\" answered " + choice;
+         f.answers = {selector + " " + quoted(choice)};
+         out.push_back(f);
+      }
       f.cls = fault_class::NeverAnswered;
       f.what = "nobody answers \"" + q.text + "\"";
       f.answers = {selector + " never"};

@@ -20,6 +20,7 @@ namespace fault_class {
 inline constexpr const char* StepFails = "step fails";
 inline constexpr const char* AnsweredNo = "answered no";
 inline constexpr const char* NeverAnswered = "never answered";
+inline constexpr const char* OtherChoice = "other choice";
 inline constexpr const char* TriggerBreached = "trigger breached";
 inline constexpr const char* MetricLost = "metric unreachable";
 inline constexpr const char* CrashBefore = "crash before effect";

@@ -266,8 +266,8 @@ TEST_CASE("a missing '}' is reported once and the next phase still parses", "[sy
          "bad.rb:3:1: error: expected a step or '}' to close the phase started at line 1\n"
          "phase \"B\" {\n"
          "^\n"
-         "  note: steps are: sh, http, checklist, approve, wait, watch, await, assert, rollback, abort, log, notify, "
-         "let, if, for, return, undo all, after, or a call such as traffic.route(...)\n");
+         "  note: steps are: sh, http, checklist, approve, ask, wait, watch, await, assert, rollback, abort, log, notify, "
+         "let, if, for, return, undo all, undo \"STEP-ID\", after, or a call such as traffic.route(...)\n");
    REQUIRE(result->file->phases.size() == 1);
    CHECK(result->file->phases[0].title == "B");
 }
@@ -288,8 +288,8 @@ TEST_CASE("a misspelled keyword gets a suggestion", "[syntax]")
          "  aprove \"ok?\"\n"
          "  ^\n"
          "  note: did you mean 'approve'?\n"
-         "  note: steps are: sh, http, checklist, approve, wait, watch, await, assert, rollback, abort, log, notify, "
-         "let, if, for, return, undo all, after, or a call such as traffic.route(...)\n");
+         "  note: steps are: sh, http, checklist, approve, ask, wait, watch, await, assert, rollback, abort, log, notify, "
+         "let, if, for, return, undo all, undo \"STEP-ID\", after, or a call such as traffic.route(...)\n");
    CHECK(errors("phasee \"A\" {\n}\n") ==
          "bad.rb:1:1: error: expected a declaration: runbook, use, param, secret, metric, trigger, warning, signal, fn, phase, rollback or on fail\n"
          "phasee \"A\" {\n"

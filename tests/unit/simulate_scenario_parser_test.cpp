@@ -174,7 +174,7 @@ TEST_CASE("scenario syntax errors point at the column with the exact message", "
          "metric x = 1 from traffic green reaches 120%\n"
          "                                        ^\n");
    CHECK(errors_of("runbook \"a.rb\"\nanswer question * yes\n") ==
-         "t.scenario:2:8: error: unknown question kind 'question': expected checklist, approve, decision, in-doubt, monitoring-lost or '*'\n"
+         "t.scenario:2:8: error: unknown question kind 'question': expected checklist, approve, ask, decision, in-doubt, monitoring-lost or '*'\n"
          "answer question * yes\n"
          "       ^\n");
    CHECK(errors_of("runbook \"a.rb\"\nmetric x = ramp 1% to 5ms over 1m\n") ==
