@@ -327,17 +327,23 @@ phase "Full production rollout" arms all on fail rollback emergency {
   approve "Route 100% of traffic to green (${version})?" timeout answer_timeout default no else rollback emergency
   traffic.shift(lb, lb_token, api, "green", 100, verify_samples)
 
-  # "Update DNS records (if applicable)"; undone by the step_back rollback.
-  # (Not yet: the emergency rollback reverts it once `undo "STEP-ID"` exists.)
+  # "Update DNS records (if applicable)"; undone by both rollbacks (the
+  # emergency one with `undo "full-production-rollout/update-dns"`).
+  # Leaving DNS as it is does not fail the rollout: green serves either way.
   if update_dns {
-    approve "Apply ${dns_change_batch} to hosted zone ${zone_id}? DNS changes take 5-10 minutes to propagate." timeout answer_timeout default no
-    dns.change(aws, zone_id, dns_change_batch) id "update-dns"
-      undo {
-        dns.change(aws, zone_id, dns_rollback_batch)
-        dns.show(dig, nslookup, api_host, track_host)
-      }
-    dns.show(dig, nslookup, api_host, track_host)
-    approve "Do ${api_host} and ${track_host} resolve to the green environment?" timeout answer_timeout default no else rollback emergency
+    ask "Apply ${dns_change_batch} to hosted zone ${zone_id}? DNS changes take 5-10 minutes to propagate."
+        choices ["apply", "leave DNS unchanged"] timeout answer_timeout default "leave DNS unchanged" as dns_choice
+    if dns_choice == "apply" {
+      dns.change(aws, zone_id, dns_change_batch) id "update-dns"
+        undo {
+          dns.change(aws, zone_id, dns_rollback_batch)
+          dns.show(dig, nslookup, api_host, track_host)
+        }
+      dns.show(dig, nslookup, api_host, track_host)
+      approve "Do ${api_host} and ${track_host} resolve to the green environment?" timeout answer_timeout default no else rollback emergency
+    } else {
+      notify.slack("${slack}/${slack_webhook}", notify.deployment_message(system, version, "DNS left unchanged: ${api_host} and ${track_host} still point where they did"))
+    }
   }
 
   # "Monitor all systems for 2 hours": the armed triggers are the monitoring.
@@ -382,8 +388,8 @@ phase "Full production rollout" arms all on fail rollback emergency {
 # message, and the rollback ends failed (exit 4). Bounded to 5 minutes;
 # escalation runs on its timetable until `runbook resolve RUN`.
 # The same procedure on its own is runbooks/emergency-rollback.rb.
-# (Not yet: DNS changed in Phase 4 is reverted only by step_back, until
-# `undo "full-production-rollout/update-dns"` exists.)
+# DNS changed in Phase 4 goes back too (`undo` of that one step), without
+# walking the canary back.
 rollback emergency within rollback_budget
     -> notify.slack("${slack}/${slack_webhook}", notify.rollback_overrun_message(system, rollback_budget, incident_commander)) {
   # "Alert Acknowledgment"
@@ -403,6 +409,8 @@ rollback emergency within rollback_budget
 
   # "Traffic Rollback"
   traffic.route_persistently(lb, lb_token, "blue", 100)
+  # "DNS Rollback", only if Phase 4 changed it (nothing otherwise).
+  undo "full-production-rollout/update-dns"
 
   # "Health Verification"
   traffic.verify_split(api, "blue", verify_samples) soft
