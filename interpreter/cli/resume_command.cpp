@@ -233,7 +233,10 @@ void add_resume_command(CLI::App& app, int& exit_code)
    cmd->add_flag("--use-current", flags->use_current,
                  "Adopt the runbook file as it is now, if the steps already done are unchanged in it");
    add_run_flags(cmd, flags->run);
-   cmd->callback([flags, &exit_code] { exit_code = run_resume(*flags); });
+   cmd->callback([flags, &exit_code] {
+      install_interrupt_handler();   // as `runbook run` does: before the journal is read
+      exit_code = run_resume(*flags);
+   });
 }
 
 }  // namespace runbook::cli

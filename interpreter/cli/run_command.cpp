@@ -37,7 +37,12 @@ void add_run_command(CLI::App& app, int& exit_code)
    auto* cmd = app.add_subcommand("run", "Run a runbook for real; every step is journaled so it can be resumed");
    cmd->add_option("file", *file, "The runbook")->required()->check(CLI::ExistingFile);
    add_run_flags(cmd, *flags);
-   cmd->callback([file, flags, &exit_code] { exit_code = run_run(*file, *flags); });
+   cmd->callback([file, flags, &exit_code] {
+      // Before anything else: a hang-up or Ctrl-C while the runbook loads is
+      // seen by the run when it starts (exit 130), not a death by signal.
+      install_interrupt_handler();
+      exit_code = run_run(*file, *flags);
+   });
 }
 
 }  // namespace runbook::cli

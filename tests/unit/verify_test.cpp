@@ -105,15 +105,13 @@ TEST_CASE("verify: a failing step, a declined approval and an unanswered one sto
    REQUIRE(lost);
    CHECK(green(*lost) == 50);
 
-   // The P0 trigger rolls back to blue when breached from the start; breached
-   // from the last step, its `for 1m` is still pending when the run completes.
+   // The P0 trigger rolls back to blue when breached from the start, and from
+   // the last step too: the run samples once more before it ends and waits
+   // its `for 1m` out (it used to complete with the breach pending).
    const auto* breached = tally(report, fault_class::TriggerBreached);
    REQUIRE(breached);
    CHECK(breached->explored >= 2);
-   CHECK(breached->safe >= 1);
-   const auto* pending = unsafe_path(report, [](const PathVerdict& v) { return v.path.fault.trigger == "high_errors"; });
-   REQUIRE(pending);
-   CHECK(broke(*pending, property::ActedOn));
+   CHECK(breached->safe == breached->explored);
 
    // Dying right after an effect and resuming is safe whatever the in-doubt
    // answer (the traffic POST carries an idempotency key). Dying before the
