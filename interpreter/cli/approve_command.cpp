@@ -27,7 +27,8 @@ void add_approve_command(CLI::App& app, int& exit_code)
    cmd->callback([=, &exit_code] {
       nlohmann::json request{{"step", *step}};
       if (!answer->empty()) request["answer"] = *answer;
-      exit_code = post_run_request(*journal_path, *run_id, "approve", request, "; nothing is waiting for an approval");
+      exit_code = post_run_request(*journal_path, *run_id,
+                                   {"approve", "approve", request, "; nothing is waiting for an approval", nullptr});
       if (exit_code == exit_code::Completed)
          fmt::print("{} sent to run {}{}\n", answer->empty() ? "approval" : "answer '" + *answer + "'", *run_id,
                     step->empty() ? "" : " for step " + *step);

@@ -5,7 +5,7 @@
 #include <fmt/core.h>
 
 #include "cli/commands.hpp"
-#include "cli/remote_request.hpp"
+#include "cli/run_request.hpp"
 #include "cli/run_support.hpp"
 #include "exec/exit_codes.hpp"
 
@@ -21,7 +21,8 @@ void add_fire_command(CLI::App& app, int& exit_code)
    cmd->add_option("trigger", *trigger, "The trigger's name")->required();
    add_journal_flag(cmd, *journal_path);
    cmd->callback([=, &exit_code] {
-      exit_code = post_to_running_run(*journal_path, *run_id, "fire", "fire", {{"trigger", *trigger}});
+      exit_code = post_run_request(*journal_path, *run_id,
+                                   {"fire", "fire", {{"trigger", *trigger}}, resume_first(*run_id), nullptr});
       if (exit_code == exit_code::Completed) fmt::print("trigger {} fired on run {}\n", *trigger, *run_id);
    });
 }

@@ -1,7 +1,6 @@
 #include "cli/run_request.hpp"
 
 #include <fmt/core.h>
-#include <nlohmann/json.hpp>
 
 #include "cli/run_support.hpp"
 #include "exec/exit_codes.hpp"
@@ -9,36 +8,35 @@
 
 namespace runbook::cli {
 
-int post_run_request(const std::string& journal_path, const std::string& run_id, const char* kind, nlohmann::json data,
-                     const char* not_running_note)
+std::string resume_first(const std::string& run_id)
 {
-   return post_run_request(journal_path, run_id, kind, std::move(data), not_running_note, nullptr);
+   return fmt::format("; resume it first (runbook resume {})", run_id);
 }
 
-int post_run_request(const std::string& journal_path, const std::string& run_id, const char* kind, nlohmann::json data,
-                     const char* not_running_note, const BeforeRequest& before)
+int post_run_request(const std::string& journal_path, const std::string& run_id, RunRequest request)
 {
-   auto journal = open_journal_or_report(journal_path, kind);
+   auto journal = open_journal_or_report(journal_path, request.command);
    if (!journal) return exit_code::Invalid;
    try {
       journal->runs();   // Marks a dead run interrupted, so we can say so.
       const auto run = journal->run(run_id);
       if (!run) {
-         fmt::print(stderr, "runbook {}: no run {} in {}\n", kind, run_id, journal->path());
+         fmt::print(stderr, "runbook {}: no run {} in {}\n", request.command, run_id, journal->path());
          return exit_code::Invalid;
       }
-      if (before) {
-         if (const auto settled = before(*journal, *run)) return *settled;
+      if (request.before) {
+         if (const auto settled = request.before(*journal, *run)) return *settled;
       }
       if (run->status != run_status::Running) {
-         fmt::print(stderr, "runbook {}: run {} is {}, not running{}\n", kind, run_id, run->status, not_running_note);
+         fmt::print(stderr, "runbook {}: run {} is {}, not running{}\n", request.command, run_id, run->status,
+                    request.not_running_note);
          return exit_code::Invalid;
       }
-      data["who"] = operator_identity();
-      journal->post_request(run_id, kind, data.dump());
+      request.data["who"] = operator_identity();
+      journal->post_request(run_id, request.kind, request.data.dump());
       return exit_code::Completed;
    } catch (const JournalError& e) {
-      fmt::print(stderr, "runbook {}: {}\n", kind, e.what());
+      fmt::print(stderr, "runbook {}: {}\n", request.command, e.what());
       return exit_code::Invalid;
    }
 }

@@ -1,25 +1,17 @@
 // Requests to a running run from another terminal (`runbook approve`,
-// `runbook abort`): the run polls its journal for them.
+// `abort`, `signal`, `resolve`, `fire`): each is posted to the journal, and
+// the run picks it up between two looks at the world (exec/supervisor.cpp).
 #pragma once
 
 #include <functional>
 #include <optional>
 #include <string>
 
-#include <nlohmann/json_fwd.hpp>
+#include <nlohmann/json.hpp>
 
 #include "journal/journal.hpp"
 
 namespace runbook::cli {
-
-/// Posts a request of `kind` ("approve", "abort") with `data` (the operator's
-/// name is added as "who") to run `run_id` in the journal at `journal_path`.
-/// Returns the exit code; when nothing could be sent it has said why on
-/// stderr ("runbook KIND: ..."): no such run, a run not running (then
-/// `not_running_note` follows the status, e.g. "; nothing is waiting for an
-/// approval"), or a journal that cannot be read.
-int post_run_request(const std::string& journal_path, const std::string& run_id, const char* kind, nlohmann::json data,
-                     const char* not_running_note = "");
 
 /// Looks at the run before anything is sent. It may settle the request
 /// itself (say why, return the exit code: nothing is posted), e.g. an abort of
@@ -27,8 +19,23 @@ int post_run_request(const std::string& journal_path, const std::string& run_id,
 /// back in the journal; or return nothing for the usual checks and the post.
 using BeforeRequest = std::function<std::optional<int>(Journal&, const RunInfo&)>;
 
-/// As above, with `before` asked first.
-int post_run_request(const std::string& journal_path, const std::string& run_id, const char* kind, nlohmann::json data,
-                     const char* not_running_note, const BeforeRequest& before);
+struct RunRequest {
+   const char* command;                 ///< The command's word, for messages: "resolve".
+   const char* kind;                    ///< What the run reads: "signal" (`resolve` is a signal).
+   nlohmann::json data;                 ///< The operator's name is added as "who".
+   /// Follows "run R is S, not running" when it is not: what to do about it.
+   std::string not_running_note;
+   BeforeRequest before;                ///< Optional: see above.
+};
+
+/// The note for a request that only a running run can take (a signal, a
+/// manual trigger): "; resume it first (runbook resume RUN)".
+std::string resume_first(const std::string& run_id);
+
+/// Posts `request` to run `run_id` in the journal at `journal_path`. Returns
+/// the exit code; when nothing could be sent it has said why on stderr
+/// ("runbook COMMAND: ..."): no such run, a run not running, or a journal
+/// that cannot be read.
+int post_run_request(const std::string& journal_path, const std::string& run_id, RunRequest request);
 
 }  // namespace runbook::cli

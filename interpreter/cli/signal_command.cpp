@@ -4,7 +4,7 @@
 #include <fmt/core.h>
 
 #include "cli/commands.hpp"
-#include "cli/remote_request.hpp"
+#include "cli/run_request.hpp"
 #include "cli/run_support.hpp"
 #include "exec/exit_codes.hpp"
 
@@ -15,7 +15,7 @@ namespace {
 int send_signal(const std::string& journal_path, const std::string& run_id, const std::string& signal,
                 const char* command)
 {
-   const int code = post_to_running_run(journal_path, run_id, command, "signal", {{"signal", signal}});
+   const int code = post_run_request(journal_path, run_id, {command, "signal", {{"signal", signal}}, resume_first(run_id), nullptr});
    if (code == exit_code::Completed) fmt::print("signal {} sent to run {}\n", signal, run_id);
    return code;
 }
