@@ -162,6 +162,22 @@ void ShellCommand::scan(char c)
    }
 }
 
+bool ShellCommand::opens_after_dollar(char c)
+{
+   if (c == '(') {
+      // $( starts a new command: its first word may be a keyword.
+      stack_.push_back({Frame::Bare});
+      word_.clear();
+      word_start_ = true;
+      return true;
+   }
+   if (c == '{') {
+      stack_.push_back({Frame::Param});
+      return true;
+   }
+   return false;
+}
+
 void ShellCommand::scan_double(char c)
 {
    if (escaped_) {
@@ -170,14 +186,7 @@ void ShellCommand::scan_double(char c)
    }
    if (after_dollar_) {
       after_dollar_ = false;
-      if (c == '(') {
-         // $( starts a new command: its first word may be a keyword.
-         stack_.push_back({Frame::Bare});
-         word_.clear();
-         word_start_ = true;
-         return;
-      }
-      if (c == '{') return stack_.push_back({Frame::Param});
+      if (opens_after_dollar(c)) return;
    }
    switch (c) {
       case '\\': escaped_ = true; break;
@@ -200,14 +209,7 @@ void ShellCommand::scan_bare(char c)
    }
    if (after_dollar_) {
       after_dollar_ = false;
-      if (c == '(') {
-         // $( starts a new command: its first word may be a keyword.
-         stack_.push_back({Frame::Bare});
-         word_.clear();
-         word_start_ = true;
-         return;
-      }
-      if (c == '{') return stack_.push_back({Frame::Param});
+      if (opens_after_dollar(c)) return;
       if (c == '\'') return stack_.push_back({Frame::AnsiC});   // bash's $'...' (backslash escapes).
    }
    switch (c) {

@@ -71,6 +71,8 @@ private:
    void refuse_here() const;
    void scan(char c);
    void scan_bare(char c);
+   /// After a `$`: `(` opens a command, `{` a parameter. True when it did.
+   bool opens_after_dollar(char c);
    void scan_double(char c);
    void end_word();
    Frame top() const { return stack_.back().frame; }
