@@ -34,7 +34,7 @@ else
    # Configure only a fresh build directory: re-configuring an existing one with
    # another build type would rebuild everything, and the build there is reused.
    if [ ! -f build/CMakeCache.txt ]; then
-      cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+      cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_UNITY_BUILD=ON >/dev/null
    fi
    cmake --build build -j"$(nproc)" --target runbook runbook-sandbox
    runbook=$PWD/build/interpreter/runbook

@@ -23,15 +23,13 @@
 #include "check/step_ids.hpp"
 #include "check/undo_targets.hpp"
 #include "syntax/suggest.hpp"
+#include "syntax/overloaded.hpp"
 
 namespace runbook {
 
 namespace {
 
 using namespace ast;
-
-template <class... Ts> struct overloaded : Ts... { using Ts::operator()...; };
-template <class... Ts> overloaded(Ts...) -> overloaded<Ts...>;
 
 /// The static type of an expression, and the secret whose value it may carry.
 struct Typed {

@@ -5,15 +5,13 @@
 #include <fmt/core.h>
 
 #include "check/quantity.hpp"
+#include "syntax/overloaded.hpp"
 
 namespace runbook {
 
 namespace {
 
 using namespace ast;
-
-template <class... Ts> struct overloaded : Ts... { using Ts::operator()...; };
-template <class... Ts> overloaded(Ts...) -> overloaded<Ts...>;
 
 /// Binding strength of binary operators; higher binds tighter.
 int precedence(const std::string& op)

@@ -4,6 +4,7 @@
 
 #include "check/quantity.hpp"
 #include "check/signature.hpp"
+#include "syntax/overloaded.hpp"
 
 namespace runbook {
 
@@ -12,8 +13,6 @@ namespace {
 using namespace ast;
 using Kind = StaticValue::Kind;
 
-template <class... Ts> struct overloaded : Ts... { using Ts::operator()...; };
-template <class... Ts> overloaded(Ts...) -> overloaded<Ts...>;
 
 /// An Unknown standing for `expr` (with the values known so far filled in),
 /// carrying the secret mark of its inputs.

@@ -1,4 +1,5 @@
 #include "check/step_ids.hpp"
+#include "syntax/overloaded.hpp"
 
 #include <cctype>
 #include <map>
@@ -8,9 +9,6 @@ namespace runbook {
 namespace {
 
 using namespace ast;
-
-template <class... Ts> struct overloaded : Ts... { using Ts::operator()...; };
-template <class... Ts> overloaded(Ts...) -> overloaded<Ts...>;
 
 bool all_digits(const std::string& text)
 {

@@ -6,15 +6,13 @@
 #include <fmt/format.h>
 
 #include "syntax/suggest.hpp"
+#include "syntax/overloaded.hpp"
 
 namespace runbook {
 
 namespace {
 
 using namespace ast;
-
-template <class... Ts> struct overloaded : Ts... { using Ts::operator()...; };
-template <class... Ts> overloaded(Ts...) -> overloaded<Ts...>;
 
 /// Calls `visit` on every step of `block` and of the blocks inside its steps.
 void walk(const Block& block, const std::function<void(const Step&)>& visit)

@@ -11,15 +11,13 @@
 #include "check/static_value.hpp"
 #include "io/shell_splice.hpp"
 #include "plan/plan.hpp"
+#include "syntax/overloaded.hpp"
 
 namespace runbook::plan {
 
 namespace {
 
 using namespace ast;
-
-template <class... Ts> struct overloaded : Ts... { using Ts::operator()...; };
-template <class... Ts> overloaded(Ts...) -> overloaded<Ts...>;
 
 /// Function calls nested deeper than this are shown but not expanded (it is
 /// almost certainly recursion, which a plan cannot unroll).

@@ -35,7 +35,7 @@ std::string shown_id(const std::string& id)
    return frame == std::string::npos ? id : id.substr(frame + 1);
 }
 
-void steps(std::string& out, const std::vector<PlanStep>& list, int depth)
+void markdown_steps(std::string& out, const std::vector<PlanStep>& list, int depth)
 {
    const std::string indent(depth * 2, ' ');
    for (const auto& step : list) {
@@ -53,7 +53,7 @@ void steps(std::string& out, const std::vector<PlanStep>& list, int depth)
          for (const auto& detail : step.details) out += fmt::format("{}  - {}\n", indent, code(detail));
          for (const auto& item : step.items) out += fmt::format("{}  - [ ] {}\n", indent, item);
       }
-      steps(out, step.children, depth + 1);
+      markdown_steps(out, step.children, depth + 1);
    }
 }
 
@@ -103,12 +103,12 @@ std::string render_markdown(const Plan& plan)
       if (!phase.on_fail.text.empty()) {
          const std::string origin = phase.on_fail.origin.empty() ? "" : " (" + phase.on_fail.origin + ")";
          out += fmt::format("On fail: {}{}\n\n", phase.on_fail.text, origin);
-         if (phase.on_fail.origin.empty()) steps(out, phase.on_fail.steps, 1);
+         if (phase.on_fail.origin.empty()) markdown_steps(out, phase.on_fail.steps, 1);
       }
-      steps(out, phase.steps, 0);
+      markdown_steps(out, phase.steps, 0);
       if (!phase.finally.empty()) {
          out += "\nFinally (runs whether the steps above succeeded or failed):\n\n";
-         steps(out, phase.finally, 0);
+         markdown_steps(out, phase.finally, 0);
       }
    }
    for (const auto& rollback : plan.rollbacks) {
@@ -118,10 +118,10 @@ std::string render_markdown(const Plan& plan)
                                                      : fmt::format("{}", fmt::join(rollback.reached_by, ", ")),
                          timing_summary(rollback.timing));
       if (!rollback.deadline.empty()) out += fmt::format("Deadline: {}\n\n", cell(code(rollback.deadline)));
-      steps(out, rollback.steps, 0);
+      markdown_steps(out, rollback.steps, 0);
       if (!rollback.finally.empty()) {
          out += "\nFinally (runs whether the steps above succeeded or failed):\n\n";
-         steps(out, rollback.finally, 0);
+         markdown_steps(out, rollback.finally, 0);
       }
    }
    return out;

@@ -9,7 +9,7 @@ namespace {
 /// Steps that act themselves (as opposed to calls and loops that contain them).
 bool is_leaf_kind(const std::string& kind) { return kind == "sh" || kind == "http" || kind == "notify"; }
 
-void steps(std::string& out, const std::vector<PlanStep>& list, int depth)
+void text_steps(std::string& out, const std::vector<PlanStep>& list, int depth)
 {
    const std::string indent(2 + depth * 2, ' ');
    for (const auto& step : list) {
@@ -29,7 +29,7 @@ void steps(std::string& out, const std::vector<PlanStep>& list, int depth)
          for (const auto& detail : step.details) out += fmt::format("{}    {}\n", indent, detail);
          for (const auto& item : step.items) out += fmt::format("{}    [ ] {}\n", indent, item);
       }
-      steps(out, step.children, depth + 1);
+      text_steps(out, step.children, depth + 1);
    }
 }
 
@@ -52,14 +52,14 @@ void route(std::string& out, const PlanRoute& route)
 {
    if (route.text.empty()) return;
    out += fmt::format("  on fail: {}{}\n", route.text, route.origin.empty() ? "" : " (" + route.origin + ")");
-   if (route.origin.empty()) steps(out, route.steps, 1);
+   if (route.origin.empty()) text_steps(out, route.steps, 1);
 }
 
 void finally(std::string& out, const std::vector<PlanStep>& list)
 {
    if (list.empty()) return;
    out += "  finally (runs whether the steps above succeeded or failed):\n";
-   steps(out, list, 1);
+   text_steps(out, list, 1);
 }
 
 std::string render_text(const Plan& plan)
@@ -102,7 +102,7 @@ std::string render_text(const Plan& plan)
       out += fmt::format("  arms: {}\n", phase.arms.empty() ? "(nothing)" : fmt::format("{}", fmt::join(phase.arms, ", ")));
       route(out, phase.on_fail);
       out += fmt::format("  {}\n", timing_summary(phase.timing));
-      steps(out, phase.steps, 0);
+      text_steps(out, phase.steps, 0);
       finally(out, phase.finally);
    }
    for (const auto& rollback : plan.rollbacks) {
@@ -112,7 +112,7 @@ std::string render_text(const Plan& plan)
                                                      : fmt::format("{}", fmt::join(rollback.reached_by, ", ")));
       if (!rollback.deadline.empty()) out += fmt::format("  deadline: {}\n", rollback.deadline);
       out += fmt::format("  {}\n", timing_summary(rollback.timing));
-      steps(out, rollback.steps, 0);
+      text_steps(out, rollback.steps, 0);
       finally(out, rollback.finally);
    }
    return out;

@@ -20,9 +20,12 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include "support/temp_dir.hpp"
+
 namespace {
 
 using namespace std::chrono_literals;
+using runbook::testing::TempDir;
 
 /// A traffic API that counts requests and can be told to be slow.
 class CountingServer {
@@ -86,25 +89,6 @@ private:
    std::map<int, int> posts_;
    std::vector<std::string> keys_;
    std::atomic<int> gets_{0};
-};
-
-class TempDir {
-public:
-   TempDir()
-   {
-      std::string pattern = (std::filesystem::temp_directory_path() / "runbook-it-XXXXXX").string();
-      path_ = ::mkdtemp(pattern.data());
-   }
-   ~TempDir()
-   {
-      std::error_code ec;
-      std::filesystem::remove_all(path_, ec);
-   }
-   std::string file(const std::string& name) const { return path_ + "/" + name; }
-   const std::string& path() const { return path_; }
-
-private:
-   std::string path_;
 };
 
 void write_file(const std::string& path, const std::string& text)

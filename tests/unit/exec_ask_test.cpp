@@ -27,16 +27,6 @@ phase "DNS" on fail rollback back {
 rollback back { sh "restore" }
 )";
 
-/// An operator who takes `minutes` to answer `choice`.
-std::function<Answer(const Question&)> answers_after(double minutes, std::string choice)
-{
-   return [minutes, choice](const Question&) {
-      Answer a{choice, "slow operator", false};
-      a.elapsed_ms = minutes * 60'000;
-      return a;
-   };
-}
-
 /// The diagnostics of `check` on a runbook, as "LINE:COL: code: message".
 std::vector<std::string> diagnostics_of(const std::string& text)
 {

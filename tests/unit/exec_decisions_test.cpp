@@ -7,20 +7,6 @@
 using namespace runbook;
 using namespace runbook::testing;
 
-namespace {
-
-/// An operator who takes `minutes` to answer `choice`.
-std::function<Answer(const Question&)> answers_after(double minutes, std::string choice)
-{
-   return [minutes, choice](const Question&) {
-      Answer a{choice, "slow operator", false};
-      a.elapsed_ms = minutes * 60'000;
-      return a;
-   };
-}
-
-}  // namespace
-
 TEST_CASE("approve else ROUTE: a no goes to the route, not to the step's failure", "[exec][decisions]")
 {
    Harness h(R"(runbook "t"

@@ -8,7 +8,7 @@ using namespace runbook::testing;
 
 namespace {
 
-std::function<ShellResult(const std::string&)> failing_shell(std::vector<std::string> failing)
+std::function<ShellResult(const std::string&)> shell_failing_exactly(std::vector<std::string> failing)
 {
    return [failing](const std::string& command) {
       ShellResult r;
@@ -32,7 +32,7 @@ phase "Two" {
   sh "never"
 }
 )");
-   h.world.on_shell = failing_shell({"a", "b"});
+   h.world.on_shell = shell_failing_exactly({"a", "b"});
    const RunOutcome out = h.run();
    CHECK(out.exit_code == exit_code::Failed);
    CHECK(h.world.commands() == std::vector<std::string>{"a", "b", "c"});
@@ -50,7 +50,7 @@ phase "One" {
 }
 rollback back { sh "restore" }
 )");
-   h.world.on_shell = failing_shell({"a"});
+   h.world.on_shell = shell_failing_exactly({"a"});
    CHECK(h.run().exit_code == exit_code::RolledBack);
    CHECK(h.world.commands() == std::vector<std::string>{"a", "b", "restore"});
 }
@@ -69,7 +69,7 @@ rollback back {
   notify failed ? "rollback failed: ${failures}" : "rollback verified"
 }
 )");
-   h.world.on_shell = failing_shell({"check", "verify"});
+   h.world.on_shell = shell_failing_exactly({"check", "verify"});
    const RunOutcome out = h.run();
    CHECK(out.exit_code == exit_code::RollbackFailed);
    CHECK(h.observer.has(RunEvent::Kind::Notify, "failed: ["));

@@ -224,6 +224,16 @@ public:
    bool crashed = false;
 };
 
+/// An operator who takes `minutes` to answer `choice`.
+inline std::function<Answer(const Question&)> answers_after(double minutes, std::string choice)
+{
+   return [minutes, choice](const Question&) {
+      Answer a{choice, "slow operator", false};
+      a.elapsed_ms = minutes * 60'000;
+      return a;
+   };
+}
+
 inline Sample value(double v) { return Sample::of(v, 0); }
 inline Sample failed(const std::string& why) { return Sample::failed(why, 0); }
 

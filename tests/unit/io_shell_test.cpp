@@ -65,14 +65,14 @@ std::set<std::string> open_pipes(const std::string& fd_dir)
    return pipes;
 }
 
-struct TempDir {
+struct ShellDir {
    std::filesystem::path path;
-   TempDir()
+   ShellDir()
    {
       path = std::filesystem::temp_directory_path() / ("runbook-shell-" + std::to_string(::getpid()) + "-" + std::to_string(counter()++));
       std::filesystem::create_directories(path);
    }
-   ~TempDir() { std::filesystem::remove_all(path); }
+   ~ShellDir() { std::filesystem::remove_all(path); }
    static int& counter()
    {
       static int n = 0;
@@ -188,7 +188,7 @@ TEST_CASE("shell: a flood of output keeps memory bounded", "[io][shell][hostile]
 
 TEST_CASE("shell: a timeout kills the whole process group, grandchildren included", "[io][shell][hostile]")
 {
-   TempDir dir;
+   ShellDir dir;
    const std::string pid_file = dir.file("background.pid");
    ShellOptions options;
    options.timeout_ms = 300;
@@ -217,7 +217,7 @@ TEST_CASE("shell: a timeout kills the whole process group, grandchildren include
 
 TEST_CASE("shell: a group that ignores SIGTERM gets SIGKILL after the grace", "[io][shell][hostile]")
 {
-   TempDir dir;
+   ShellDir dir;
    const std::string pid_file = dir.file("stubborn.pid");
    ShellOptions options;
    options.timeout_ms = 200;
@@ -272,7 +272,7 @@ TEST_CASE("shell: cancel interrupts the group with SIGINT, then SIGKILL", "[io][
 
 TEST_CASE("shell: background children do not hold the step open", "[io][shell]")
 {
-   TempDir dir;
+   ShellDir dir;
    const std::string pid_file = dir.file("daemon.pid");
    const auto started = std::chrono::steady_clock::now();
    const ShellResult result = run("sleep 3 & echo $! > " + shell_quote(pid_file) + "; echo started");
@@ -334,7 +334,7 @@ TEST_CASE("shell_quote: any value is one harmless word", "[io][shell][hostile]")
    CHECK(shell_quote("") == "''");
    CHECK(shell_quote("it's") == "'it'\\''s'");
 
-   TempDir dir;
+   ShellDir dir;
    const std::string marker = dir.file("pwned");
    const std::string hostile[] = {
       "$(touch " + marker + ")",

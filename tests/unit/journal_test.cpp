@@ -36,15 +36,15 @@ namespace fs = std::filesystem;
 namespace {
 
 /// A fresh folder for one test, removed (permissions restored first) at the end.
-class TempDir {
+class JournalDir {
 public:
-   TempDir()
+   JournalDir()
    {
       std::string pattern = (fs::temp_directory_path() / "runbook-journal-test-XXXXXX").string();
       if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
       path_ = pattern;
    }
-   ~TempDir()
+   ~JournalDir()
    {
       std::error_code ignored;
       for (auto it = fs::recursive_directory_iterator(path_, ignored); it != fs::recursive_directory_iterator();
@@ -319,7 +319,7 @@ TEST_CASE("the default journal lives in .runbook/ under the working directory", 
 
 TEST_CASE("opening creates the folders and the schema, and reopening keeps the runs", "[journal]")
 {
-   TempDir dir;
+   JournalDir dir;
    const std::string path = dir.file("deep/er/journal.db");
    std::string id;
    {
@@ -343,7 +343,7 @@ TEST_CASE("opening creates the folders and the schema, and reopening keeps the r
 
 TEST_CASE("a new run keeps its sources, parameters, hash, clock and lease", "[journal]")
 {
-   TempDir dir;
+   JournalDir dir;
    auto journal = Journal::open(dir.file("journal.db"));
    const std::string id = journal->create_run(sample_run());
    CHECK(std::regex_match(id, std::regex(R"(r\d{8}-\d{6}-[0-9a-f]{4})")));
@@ -381,7 +381,7 @@ TEST_CASE("a new run keeps its sources, parameters, hash, clock and lease", "[jo
 
 TEST_CASE("status and mode transitions are stored and told as events", "[journal]")
 {
-   TempDir dir;
+   JournalDir dir;
    auto journal = Journal::open(dir.file("journal.db"));
    const std::string id = journal->create_run(sample_run());
 
@@ -407,7 +407,7 @@ TEST_CASE("status and mode transitions are stored and told as events", "[journal
 
 TEST_CASE("steps: attempts, in-doubt starts, deadlines and first-start order", "[journal]")
 {
-   TempDir dir;
+   JournalDir dir;
    auto journal = Journal::open(dir.file("journal.db"));
    const std::string id = journal->create_run(sample_run());
 
@@ -450,7 +450,7 @@ TEST_CASE("steps: attempts, in-doubt starts, deadlines and first-start order", "
 TEST_CASE("deferred flushes: the records of a step without side effects are written, and flushing comes back",
           "[journal]")
 {
-   TempDir dir;
+   JournalDir dir;
    std::string id;
    {
       auto journal = Journal::open(dir.file("journal.db"));
@@ -478,7 +478,7 @@ TEST_CASE("deferred flushes: the records of a step without side effects are writ
 
 TEST_CASE("events come back in the order they were journaled", "[journal]")
 {
-   TempDir dir;
+   JournalDir dir;
    auto journal = Journal::open(dir.file("journal.db"));
    const std::string a = journal->create_run(sample_run());
    const std::string b = journal->create_run(sample_run());
@@ -503,7 +503,7 @@ TEST_CASE("events come back in the order they were journaled", "[journal]")
 
 TEST_CASE("requests from other terminals are taken once, in order", "[journal]")
 {
-   TempDir dir;
+   JournalDir dir;
    const std::string path = dir.file("journal.db");
    auto journal = Journal::open(path);
    const std::string id = journal->create_run(sample_run());
@@ -523,7 +523,7 @@ TEST_CASE("requests from other terminals are taken once, in order", "[journal]")
 
 TEST_CASE("leases: reacquire, live holder refused, dead holder taken over", "[journal]")
 {
-   TempDir dir;
+   JournalDir dir;
    const std::string path = dir.file("journal.db");
    auto journal = Journal::open(path);
 
@@ -588,7 +588,7 @@ TEST_CASE("leases: reacquire, live holder refused, dead holder taken over", "[jo
 
 TEST_CASE("two processes racing for a dead run's lease: exactly one wins", "[journal]")
 {
-   TempDir dir;
+   JournalDir dir;
    const std::string path = dir.file("journal.db");
    for (int round = 0; round < 3; ++round) {
       std::string id;
@@ -646,7 +646,7 @@ TEST_CASE("two processes racing for a dead run's lease: exactly one wins", "[jou
 
 TEST_CASE("a run whose process died is marked interrupted when anyone looks", "[journal]")
 {
-   TempDir dir;
+   JournalDir dir;
    const std::string path = dir.file("journal.db");
    auto journal = Journal::open(path);
    const std::string finished = journal->create_run(sample_run());
@@ -677,7 +677,7 @@ TEST_CASE("a run whose process died is marked interrupted when anyone looks", "[
 
 TEST_CASE("a read-only journal or folder is refused with a clear message", "[journal]")
 {
-   TempDir dir;
+   JournalDir dir;
    fs::permissions(dir.path(), fs::perms::all, fs::perm_options::replace);   // let the unprivileged child in
 
    SECTION("read-only database file") {
@@ -717,7 +717,7 @@ TEST_CASE("a read-only journal or folder is refused with a clear message", "[jou
 
 TEST_CASE("a journal written by a newer runbook is refused", "[journal]")
 {
-   TempDir dir;
+   JournalDir dir;
    const std::string path = dir.file("journal.db");
    Journal::open(path);
    RawDb(path).exec("PRAGMA user_version = 7");
@@ -728,7 +728,7 @@ TEST_CASE("a journal written by a newer runbook is refused", "[journal]")
 
 TEST_CASE("a corrupt file or a foreign database is refused", "[journal]")
 {
-   TempDir dir;
+   JournalDir dir;
    const std::string path = dir.file("journal.db");
 
    SECTION("garbage") {
@@ -763,7 +763,7 @@ TEST_CASE("a corrupt file or a foreign database is refused", "[journal]")
 
 TEST_CASE("a full disk stops the step and loses nothing already journaled", "[journal]")
 {
-   TempDir dir;
+   JournalDir dir;
    const std::string path = dir.file("journal.db");
    std::string id;
    int started = 0;
@@ -807,7 +807,7 @@ TEST_CASE("a full disk stops the step and loses nothing already journaled", "[jo
 
 TEST_CASE("a disk that fills up in the middle of a WAL write loses nothing", "[journal]")
 {
-   TempDir dir;
+   JournalDir dir;
    const std::string path = dir.file("journal.db");
    std::string id;
    int started = 0;
@@ -846,7 +846,7 @@ TEST_CASE("a disk that fills up in the middle of a WAL write loses nothing", "[j
 
 TEST_CASE("a journal locked past the timeout refuses the step", "[journal]")
 {
-   TempDir dir;
+   JournalDir dir;
    const std::string path = dir.file("journal.db");
    auto journal = Journal::open(path);
    const std::string id = journal->create_run(sample_run());
@@ -864,7 +864,7 @@ TEST_CASE("a journal locked past the timeout refuses the step", "[journal]")
 
 TEST_CASE("SIGKILL at random points never loses a committed step", "[journal]")
 {
-   TempDir dir;
+   JournalDir dir;
    const std::string path = dir.file("journal.db");
    std::mt19937 random(20261126);
    INFO("seed 20261126");
@@ -926,7 +926,7 @@ TEST_CASE("SIGKILL at random points never loses a committed step", "[journal]")
 
 TEST_CASE("a journal path that cannot be a file is refused clearly", "[journal]")
 {
-   TempDir dir;
+   JournalDir dir;
    SECTION("a folder") {
       const std::string path = dir.file("folder.db");
       fs::create_directory(path);

@@ -56,7 +56,7 @@ ResolvedMetric shell_metric(const std::string& command)
    return metric;
 }
 
-void json(httplib::Response& res, const std::string& body, int status = 200)
+void reply_json(httplib::Response& res, const std::string& body, int status = 200)
 {
    res.status = status;
    res.set_content(body, "application/json");
@@ -68,18 +68,18 @@ TEST_CASE("metric source: HTTP GET and a JSON path", "[metrics][source]")
 {
    TestServer server;
    auto& s = server.server();
-   s.Get("/value", [](const httplib::Request&, httplib::Response& res) { json(res, R"({"value": 0.25})"); });
-   s.Get("/nested", [](const httplib::Request&, httplib::Response& res) { json(res, R"({"data": {"cpu": [10, 72.5]}})"); });
-   s.Get("/string", [](const httplib::Request&, httplib::Response& res) { json(res, R"({"value": "0.25"})"); });
-   s.Get("/null", [](const httplib::Request&, httplib::Response& res) { json(res, R"({"value": null})"); });
-   s.Get("/huge", [](const httplib::Request&, httplib::Response& res) { json(res, R"({"value": 1e400})"); });
+   s.Get("/value", [](const httplib::Request&, httplib::Response& res) { reply_json(res, R"({"value": 0.25})"); });
+   s.Get("/nested", [](const httplib::Request&, httplib::Response& res) { reply_json(res, R"({"data": {"cpu": [10, 72.5]}})"); });
+   s.Get("/string", [](const httplib::Request&, httplib::Response& res) { reply_json(res, R"({"value": "0.25"})"); });
+   s.Get("/null", [](const httplib::Request&, httplib::Response& res) { reply_json(res, R"({"value": null})"); });
+   s.Get("/huge", [](const httplib::Request&, httplib::Response& res) { reply_json(res, R"({"value": 1e400})"); });
    s.Get("/html", [](const httplib::Request&, httplib::Response& res) { res.set_content("<html>Bad Gateway</html>", "text/html"); });
-   s.Get("/down", [](const httplib::Request&, httplib::Response& res) { json(res, R"({"value": 0})", 503); });
+   s.Get("/down", [](const httplib::Request&, httplib::Response& res) { reply_json(res, R"({"value": 0})", 503); });
    s.Get("/auth", [](const httplib::Request& req, httplib::Response& res) {
-      if (req.get_header_value("Authorization") != "Bearer s3cret") return json(res, R"({"error": "unauthorized"})", 401);
-      json(res, R"({"value": 7})");
+      if (req.get_header_value("Authorization") != "Bearer s3cret") return reply_json(res, R"({"error": "unauthorized"})", 401);
+      reply_json(res, R"({"value": 7})");
    });
-   s.Get("/port", [](const httplib::Request& req, httplib::Response& res) { json(res, "{\"value\": " + std::to_string(req.remote_port) + "}"); });
+   s.Get("/port", [](const httplib::Request& req, httplib::Response& res) { reply_json(res, "{\"value\": " + std::to_string(req.remote_port) + "}"); });
    server.start();
    MetricSampler sampler;
 
@@ -160,7 +160,7 @@ TEST_CASE("metric source: a timeout is an error sample", "[metrics][source][host
    TestServer server;
    server.server().Get("/slow", [&server](const httplib::Request&, httplib::Response& res) {
       server.sleep_unless_stopping(3000);
-      json(res, R"({"value": 1})");
+      reply_json(res, R"({"value": 1})");
    });
    server.start();
    auto metric = http_metric(server.url("/slow"), ".value");
@@ -177,20 +177,20 @@ TEST_CASE("metric source: Prometheus instant queries", "[metrics][source][promet
    server.server().Get("/api/v1/query", [&](const httplib::Request& req, httplib::Response& res) {
       const std::string q = req.get_param_value("query");
       received_query = q;
-      if (q == "scalar") return json(res, R"({"status":"success","data":{"resultType":"scalar","result":[1700000000.123,"0.42"]}})");
-      if (q == "one") return json(res, R"({"status":"success","data":{"resultType":"vector","result":[{"metric":{"env":"green"},"value":[1700000000,"1.5"]}]}})");
-      if (q == "empty") return json(res, R"({"status":"success","data":{"resultType":"vector","result":[]}})");
+      if (q == "scalar") return reply_json(res, R"({"status":"success","data":{"resultType":"scalar","result":[1700000000.123,"0.42"]}})");
+      if (q == "one") return reply_json(res, R"({"status":"success","data":{"resultType":"vector","result":[{"metric":{"env":"green"},"value":[1700000000,"1.5"]}]}})");
+      if (q == "empty") return reply_json(res, R"({"status":"success","data":{"resultType":"vector","result":[]}})");
       if (q == "three") {
-         return json(res, R"({"status":"success","data":{"resultType":"vector","result":[
+         return reply_json(res, R"({"status":"success","data":{"resultType":"vector","result":[
             {"metric":{"env":"blue"},"value":[1,"1"]},{"metric":{"env":"green"},"value":[1,"2"]},{"metric":{},"value":[1,"3"]}]}})");
       }
-      if (q == "nan") return json(res, R"({"status":"success","data":{"resultType":"vector","result":[{"metric":{},"value":[1,"NaN"]}]}})");
-      if (q == "inf") return json(res, R"({"status":"success","data":{"resultType":"scalar","result":[1,"+Inf"]}})");
-      if (q == "matrix") return json(res, R"({"status":"success","data":{"resultType":"matrix","result":[]}})");
-      if (q == "garbage") return json(res, R"({"status":"success","data":{"resultType":"scalar","result":[1,"fast"]}})");
-      if (q == "unavailable") return json(res, "service unavailable", 503);
-      if (q == "timeout") return json(res, R"({"status":"error","errorType":"timeout","error":"query timed out in expression evaluation"})", 503);
-      json(res, R"({"status":"error","errorType":"bad_data","error":"1:6: parse error: unexpected <op:*>"})", 400);
+      if (q == "nan") return reply_json(res, R"({"status":"success","data":{"resultType":"vector","result":[{"metric":{},"value":[1,"NaN"]}]}})");
+      if (q == "inf") return reply_json(res, R"({"status":"success","data":{"resultType":"scalar","result":[1,"+Inf"]}})");
+      if (q == "matrix") return reply_json(res, R"({"status":"success","data":{"resultType":"matrix","result":[]}})");
+      if (q == "garbage") return reply_json(res, R"({"status":"success","data":{"resultType":"scalar","result":[1,"fast"]}})");
+      if (q == "unavailable") return reply_json(res, "service unavailable", 503);
+      if (q == "timeout") return reply_json(res, R"({"status":"error","errorType":"timeout","error":"query timed out in expression evaluation"})", 503);
+      reply_json(res, R"({"status":"error","errorType":"bad_data","error":"1:6: parse error: unexpected <op:*>"})", 400);
    });
    server.start();
    MetricSampler sampler;
