@@ -11,6 +11,18 @@ namespace runbook::cli {
 
 namespace {
 
+// A step with a start and no outcome is only "in progress" while a live
+// process holds the run; once the run stopped without recording the outcome
+// (the process died: SIGKILL, power loss) nobody knows whether it took effect.
+std::string step_state_text(const RunInfo& run, const StepRecord& step)
+{
+   if (!step.outcome.empty()) return step.outcome;
+   if (run.status == run_status::Running) return "in progress";
+   return fmt::format("in doubt: started, but the process running it is gone before recording an outcome; "
+                      "`runbook resume {}` settles it",
+                      run.id);
+}
+
 int run_status_command(const std::string& run_id, const std::string& journal_path)
 {
    auto journal = open_journal_or_report(journal_path, "status");
@@ -49,9 +61,8 @@ int run_status_command(const std::string& run_id, const std::string& journal_pat
             if (s.step_id != run->current_step) continue;
             nlohmann::json inputs = nlohmann::json::parse(s.inputs_json, nullptr, false);
             const std::string summary = inputs.is_object() ? inputs.value("summary", "") : "";
-            fmt::print("step:    {} ({}: {}) {}\n", s.step_id, s.kind, summary,
-                       s.outcome.empty() ? "in progress" : s.outcome);
-            if (s.outcome.empty()) {
+            fmt::print("step:    {} ({}: {}) {}\n", s.step_id, s.kind, summary, step_state_text(*run, s));
+            if (s.outcome.empty() && run->status == run_status::Running) {
                // What it waits for.
                if (s.kind == "wait" && s.deadline_ms) {
                   fmt::print("waiting: until {} UTC (runbook time)\n", wall_time_text(*s.deadline_ms));
