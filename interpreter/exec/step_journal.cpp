@@ -121,6 +121,17 @@ json parse_or_empty(const std::string& text)
    return parsed.is_discarded() ? json::object() : parsed;
 }
 
+// Why an unfinished step is being redone, as the journal tells it: a clean
+// stop (Ctrl-C, a trigger, an abort) journaled its interruption and reason;
+// a start with no outcome at all means the process died mid-step.
+std::string why_unfinished_text(const StepRecord& record)
+{
+   if (record.outcome != step_outcome::Interrupted) return "was in doubt (its process died before recording an outcome)";
+   const std::string reason = parse_or_empty(record.result_json).value("error", "");
+   if (reason == "interrupted (Ctrl-C)") return "was interrupted by Ctrl-C";
+   return reason.empty() ? "was interrupted" : fmt::format("was stopped ({})", reason);
+}
+
 }  // namespace
 
 std::string Interpreter::Impl::settle_in_doubt(const std::string& id, const Resolved& resolved)
@@ -275,7 +286,8 @@ Flow Interpreter::Impl::journaled(const ast::Step& step, Frame& frame, const std
          }
       } else {
          emit(RunEvent::Kind::Log, id,
-              fmt::format("step {} was in doubt; redoing it ({} is safe to repeat)", id, resolved.kind));
+              fmt::format("step {} {}; redoing it ({} is safe to repeat)", id, why_unfinished_text(in_doubt),
+                          resolved.kind));
       }
    }
 

@@ -152,6 +152,53 @@ TEST_CASE("a step stopped by Ctrl-C is in doubt and can be marked done on resume
    }
 }
 
+TEST_CASE("a redone step says why it was unfinished: Ctrl-C or a dead process (issue 13)", "[exec][resume]")
+{
+   const std::string source = R"(runbook "t"
+phase "One" {
+  sh "first"
+  sh "crash" idempotent
+  sh "third"
+}
+)";
+   SECTION("stopped cleanly by Ctrl-C: the journal says so, and so does the resume")
+   {
+      Harness h(source);
+      int crash_runs = 0;
+      h.world.on_shell = [&](const std::string& command) {
+         ShellResult r;
+         r.started = true;
+         r.exit_code = 0;
+         if (command == "crash" && ++crash_runs == 1) {
+            h.interrupt = true;
+            r.interrupted = true;
+            r.exit_code = -1;
+            r.signal = 2;
+         }
+         return r;
+      };
+      const RunOutcome first = h.run();
+      REQUIRE(first.exit_code == exit_code::Interrupted);
+      CHECK(h.resume(first.run_id).exit_code == exit_code::Completed);
+      INFO(h.observer.all_text());
+      CHECK(h.observer.has(RunEvent::Kind::Log, "step one/2 was interrupted by Ctrl-C; redoing it"));
+      CHECK_FALSE(h.observer.has(RunEvent::Kind::Log, "in doubt"));
+   }
+   SECTION("the process died mid-step: in doubt")
+   {
+      Harness h(source);
+      bool crashed = false;
+      crash_once_on(h.world, "crash", crashed);
+      h.run();
+      REQUIRE(h.crashed);
+      CHECK(h.resume(h.latest_run_id()).exit_code == exit_code::Completed);
+      INFO(h.observer.all_text());
+      CHECK(h.observer.has(RunEvent::Kind::Log,
+                           "step one/2 was in doubt (its process died before recording an outcome); redoing it"));
+      CHECK_FALSE(h.observer.has(RunEvent::Kind::Log, "Ctrl-C"));
+   }
+}
+
 TEST_CASE("in-doubt GET requests are redone, POSTs are not without a decision", "[exec][resume]")
 {
    Harness h(R"(runbook "t"
