@@ -37,7 +37,9 @@ nlohmann::json run_json(const RunInfo& run)
            {"lease", {{"host", run.lease_host}, {"pid", run.lease_pid}, {"heartbeat_at", run.heartbeat_at}}}};
 }
 
-std::string event_text(const JournalEvent& event)
+bool has_two_clocks(const RunInfo& run) { return run.time_scale != 1; }
+
+std::string event_text(const JournalEvent& event, bool two_clocks)
 {
    const nlohmann::json data = nlohmann::json::parse(event.data_json.empty() ? "{}" : event.data_json, nullptr, false);
    auto field = [&](const char* key) -> std::string {
@@ -59,8 +61,13 @@ std::string event_text(const JournalEvent& event)
    } else {
       what = data.is_object() && !data.empty() ? data.dump() : event.data_json;
    }
-   return fmt::format("{}  {:<14} {:<32} {}", wall_time_text(event.wall_at > 0 ? event.wall_at : event.at), event.kind,
-                      event.step_id, what);
+   const std::string wall = wall_time_text(event.wall_at > 0 ? event.wall_at : event.at);
+   // The journal writes the run's own events (status, mode, lease) itself and
+   // knows only the wall clock: they have no runbook time to show.
+   const bool wall_only = event.kind == "run" || event.kind == "mode" || event.kind == "lease_takeover";
+   const std::string runbook_time = wall_only ? "-" : wall_time_text(event.at);
+   const std::string when = two_clocks ? fmt::format("runbook {:<19}  wall {}", runbook_time, wall) : wall;
+   return fmt::format("{}  {:<14} {:<32} {}", when, event.kind, event.step_id, what);
 }
 
 }  // namespace runbook::cli

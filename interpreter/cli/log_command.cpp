@@ -67,8 +67,14 @@ int run_log(const std::string& wanted_run_id, const std::string& journal_path, b
       }
       fmt::print("run {}: {} ({})\nstatus: {}{}\n\n", run->id, run->title, run->runbook_path, status_text(*run),
                  run->detail.empty() ? "" : " - " + run->detail);
+      // Under --time-scale the live view showed runbook time; the trail
+      // shows it too, next to the wall time an operator's other logs use.
+      const bool two_clocks = has_two_clocks(*run);
+      if (two_clocks)
+         fmt::print("times: runbook time (--time-scale {}: what the live view showed) and wall time, UTC\n\n",
+                    run->time_scale);
       for (const auto& e : events) {
-         std::string line = event_text(e);
+         std::string line = event_text(e, two_clocks);
          if (e.kind == "step_started") {
             auto it = steps.find(e.step_id);
             if (it != steps.end()) {
