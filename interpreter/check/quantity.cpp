@@ -1,6 +1,7 @@
 #include "check/quantity.hpp"
 
 #include <cmath>
+#include <cstdlib>
 #include <variant>
 
 #include <fmt/core.h>
@@ -33,22 +34,56 @@ std::string format_duration(double ms)
    return text;
 }
 
-std::string format_quantity(double value, ast::Unit unit)
+std::string format_number_for_people(double value)
+{
+   if (!std::isfinite(value) || value == std::floor(value)) return format_number(value);
+   if (std::fabs(value) < 0.005) return fmt::format("{:.2g}", value);
+   std::string text = fmt::format("{:.2f}", value);
+   text.erase(text.find_last_not_of('0') + 1);   // "3.20" -> "3.2", "3.00" -> "3."
+   if (text.back() == '.') text.pop_back();
+   return text == "-0" ? "0" : text;
+}
+
+std::string respell_for_people(const std::string& text)
+{
+   const char* begin = text.c_str();
+   char* end = nullptr;
+   const double value = std::strtod(begin, &end);
+   const std::string number(begin, static_cast<std::size_t>(end - begin));
+   const auto dot = number.find('.');
+   if (end == begin || dot == std::string::npos || number.size() - dot - 1 <= 2 ||
+       number.find_first_of("eExXnN") != std::string::npos)
+      return text;
+   return format_number_for_people(value) + std::string(end);
+}
+
+namespace {
+
+std::string format_quantity_with(double value, ast::Unit unit, std::string (*number)(double))
 {
    switch (unit) {
-   case ast::Unit::Percent: return format_number(value) + "%";
+   case ast::Unit::Percent: return number(value) + "%";
    case ast::Unit::Duration: return format_duration(value);
    case ast::Unit::Bytes: {
       const struct { double size; const char* suffix; } sizes[] = {
          {1024.0 * 1024 * 1024, "GB"}, {1024.0 * 1024, "MB"}, {1024.0, "KB"}};
       for (const auto& size : sizes)
          if (value >= size.size && std::fmod(value, size.size) == 0)
-            return format_number(value / size.size) + size.suffix;
-      return format_number(value) + "B";
+            return number(value / size.size) + size.suffix;
+      return number(value) + "B";
    }
    case ast::Unit::None: break;
    }
-   return format_number(value);
+   return number(value);
+}
+
+}  // namespace
+
+std::string format_quantity(double value, ast::Unit unit) { return format_quantity_with(value, unit, format_number); }
+
+std::string format_quantity_for_people(double value, ast::Unit unit)
+{
+   return format_quantity_with(value, unit, format_number_for_people);
 }
 
 std::string type_name(ast::Type type)

@@ -21,6 +21,19 @@ std::string format_number(double value);
 /// A quantity as a literal of its unit: (0.1, Percent) -> "0.1%", (300000, Duration) -> "5m".
 std::string format_quantity(double value, ast::Unit unit);
 
+/// A number for people to read, not to compute with: at most two decimals,
+/// trailing zeros dropped (3.237184907301121 -> "3.24", 56.199999999999996 ->
+/// "56.2"); a small non-zero value keeps two significant digits (0.00423 ->
+/// "0.0042") rather than reading as 0. Never for splices: a value spliced
+/// into a command or a request body keeps format_number's exact spelling.
+std::string format_number_for_people(double value);
+/// format_quantity with format_number_for_people: (3.237184907301121, Percent) -> "3.24%".
+std::string format_quantity_for_people(double value, ast::Unit unit);
+/// A value already spelled ("3.237184907301121%", "56.199999999999996%")
+/// respelled for people ("3.24%", "56.2%"): a leading number with more than
+/// two decimals is rounded, its unit kept; anything else is returned as is.
+std::string respell_for_people(const std::string& text);
+
 /// "a duration", "a percent", "a string"... for messages.
 std::string describe_type(ast::Type type);
 /// "string", "duration"... as written in `param x: TYPE`.

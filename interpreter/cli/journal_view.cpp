@@ -4,6 +4,8 @@
 
 #include <fmt/core.h>
 
+#include "check/quantity.hpp"
+
 namespace runbook::cli {
 
 std::string wall_time_text(double wall_ms)
@@ -51,7 +53,12 @@ std::string event_text(const JournalEvent& event, bool two_clocks)
       const std::string item = field("text");
       what = fmt::format("{} answered {}{}", field("who"), field("choice"), item.empty() ? "" : " to \"" + item + "\"");
    } else if (event.kind == "sample") {
-      what = data.is_object() ? data.dump() : event.data_json;
+      // Values rounded for people; `runbook log --json` keeps them whole.
+      nlohmann::json shown = data;
+      if (shown.is_object() && shown.contains("values") && shown["values"].is_object())
+         for (auto& value : shown["values"])
+            if (value.is_string()) value = respell_for_people(value.get<std::string>());
+      what = shown.is_object() ? shown.dump() : event.data_json;
    } else if (event.kind == "step_started" || event.kind == "step_finished") {
       what = field("outcome").empty() ? field("kind") : field("outcome");
       const std::string error = data.is_object() && data.contains("result") && data["result"].is_object()

@@ -84,7 +84,8 @@ Interpreter::Impl::ConditionSample Interpreter::Impl::evaluate_condition(const a
 std::string Interpreter::Impl::describe_observations(const std::vector<Observation>& observations) const
 {
    std::string out;
-   for (const auto& o : observations) out += (out.empty() ? "" : ", ") + o.name + " = " + o.value.display();
+   // For people: rounded ("error_rate = 3.24%"); the events' "values" keep the full value.
+   for (const auto& o : observations) out += (out.empty() ? "" : ", ") + o.name + " = " + o.value.display_for_people();
    return redact(out);
 }
 

@@ -71,28 +71,40 @@ std::string Value::type_name() const
    return "a map";
 }
 
-std::string Value::display() const
+namespace {
+
+// display() and display_for_people() differ only in how a number reads.
+std::string display_value(const Value& value, std::string (*quantity)(double, ast::Unit))
 {
-   if (is_null()) return "null";
-   if (is_string()) return as_string();
-   if (is_number()) return format_quantity(as_number().value, as_number().unit);
-   if (is_bool()) return as_bool() ? "true" : "false";
+   if (value.is_null()) return "null";
+   if (value.is_string()) return value.as_string();
+   if (value.is_number()) return quantity(value.as_number().value, value.as_number().unit);
+   if (value.is_bool()) return value.as_bool() ? "true" : "false";
+   auto item_text = [quantity](const Value& item) {
+      return item.is_string() ? quoted(item.as_string()) : display_value(item, quantity);
+   };
    std::string out;
-   if (is_list()) {
+   if (value.is_list()) {
       out = "[";
-      for (const auto& item : as_list()) {
+      for (const auto& item : value.as_list()) {
          if (out.size() > 1) out += ", ";
-         out += item.is_string() ? quoted(item.as_string()) : item.display();
+         out += item_text(item);
       }
       return out + "]";
    }
    out = "{";
-   for (const auto& [key, item] : as_map()) {
+   for (const auto& entry : value.as_map()) {
       if (out.size() > 1) out += ", ";
-      out += quoted(key) + ": " + (item.is_string() ? quoted(item.as_string()) : item.display());
+      out += quoted(entry.first) + ": " + item_text(entry.second);
    }
    return out + "}";
 }
+
+}  // namespace
+
+std::string Value::display() const { return display_value(*this, format_quantity); }
+
+std::string Value::display_for_people() const { return display_value(*this, format_quantity_for_people); }
 
 nlohmann::json Value::to_json() const
 {

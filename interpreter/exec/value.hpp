@@ -67,6 +67,10 @@ public:
    /// How the value reads in the language: 5m, 0.1%, 1.5MB, true, [1, 2], {"a": 1}.
    /// Strings are shown bare (as when spliced into text).
    std::string display() const;
+   /// display() for a person to read in a message, a log line or a view:
+   /// numbers rounded (format_quantity_for_people: "3.24%", not
+   /// "3.237184907301121%"). Never spliced into a command or a request body.
+   std::string display_for_people() const;
 
    /// JSON: quantities become their base number (ms, percent, bytes).
    nlohmann::json to_json() const;

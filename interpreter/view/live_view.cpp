@@ -6,6 +6,8 @@
 
 #include <fmt/core.h>
 
+#include "check/quantity.hpp"
+
 namespace runbook {
 
 namespace {
@@ -36,19 +38,8 @@ std::string sanitized(const std::string& text)
 }
 
 /// "56.199999999999996%" as "56.2%": binary floating point noise is not
-/// worth a column at 3 a.m. Only long fractions are touched; the unit stays.
-std::string tidy_number(const std::string& text)
-{
-   const char* begin = text.c_str();
-   char* end = nullptr;
-   const double value = std::strtod(begin, &end);
-   const std::string number(begin, static_cast<std::size_t>(end - begin));
-   const auto dot = number.find('.');
-   if (end == begin || dot == std::string::npos || number.size() - dot - 1 <= 6 ||
-       number.find_first_of("eExXnN") != std::string::npos)
-      return text;
-   return fmt::format("{:.6g}", value) + std::string(end);
-}
+/// worth a column at 3 a.m. (the JSON output keeps the full value).
+std::string tidy_number(const std::string& text) { return respell_for_people(text); }
 
 /// Where the current step's timer ends, from its StepStarted event.
 std::optional<double> step_end(const std::string& kind, const RunEvent& e)

@@ -351,6 +351,23 @@ metric error_rate = http get "http://127.0.0.1:1/m" json ".value" unit %
       CHECK(out.exit_code == exit_code::Failed);
       CHECK(out.summary.find("error_rate = 0.5%") != std::string::npos);
    }
+   SECTION("a failed assert rounds the value for people; the journal keeps it whole (issue 13)")
+   {
+      Harness h(head + R"(phase "One" {
+  assert error_rate < 1%
+}
+)");
+      h.world.metrics["error_rate"] = [](double) { return value(3.237184907301121); };
+      const RunOutcome out = h.run();
+      CHECK(out.exit_code == exit_code::Failed);
+      INFO(out.summary);
+      CHECK(out.summary.find("error_rate = 3.24%") != std::string::npos);
+      CHECK(out.summary.find("3.2371") == std::string::npos);
+      bool whole = false;
+      for (const auto& e : h.journal->events(out.run_id))
+         whole = whole || (e.kind == "sample" && e.data_json.find("3.237184907301121%") != std::string::npos);
+      CHECK(whole);
+   }
    SECTION("assert on a failed sample fails")
    {
       Harness h(head + R"(phase "One" {

@@ -1,6 +1,7 @@
 // Runtime values: units, arithmetic, display, JSON; the redactor.
 #include <catch2/catch.hpp>
 
+#include "check/quantity.hpp"
 #include "exec/redact.hpp"
 #include "exec/value.hpp"
 
@@ -14,6 +15,32 @@ TEST_CASE("values display as the language writes them", "[exec][value]")
    CHECK(Value(25.0).display() == "25");
    CHECK(Value(true).display() == "true");
    CHECK(Value(ValueList{Value(1), Value("a")}).display() == "[1, \"a\"]");
+}
+
+TEST_CASE("numbers for people are rounded; splices keep the exact value (issue 13)", "[exec][value]")
+{
+   CHECK(format_number_for_people(3.237184907301121) == "3.24");
+   CHECK(format_number_for_people(56.199999999999996) == "56.2");
+   CHECK(format_number_for_people(2.999) == "3");
+   CHECK(format_number_for_people(-1.005001) == "-1.01");
+   CHECK(format_number_for_people(25) == "25");
+   CHECK(format_number_for_people(0.25) == "0.25");
+   CHECK(format_number_for_people(0.0042317) == "0.0042");   // Small, not zero: two significant digits.
+   CHECK(format_number_for_people(-0.0001) == "-0.0001");
+
+   const Value pct(3.237184907301121, Unit::Percent);
+   CHECK(pct.display_for_people() == "3.24%");
+   CHECK(pct.display() == "3.237184907301121%");   // What a command or a request body gets.
+   CHECK(Value(ValueMap{{"p", pct}}).display_for_people() == "{\"p\": 3.24%}");
+   CHECK(Value(ValueList{pct, Value("a")}).display() == "[3.237184907301121%, \"a\"]");
+   CHECK(Value(90000.0, Unit::Duration).display_for_people() == "1m30s");
+
+   CHECK(respell_for_people("3.237184907301121%") == "3.24%");
+   CHECK(respell_for_people("0.020000000000000004%") == "0.02%");
+   CHECK(respell_for_people("250ms") == "250ms");
+   CHECK(respell_for_people("1.25") == "1.25");
+   CHECK(respell_for_people("1e-07") == "1e-07");
+   CHECK(respell_for_people("healthy") == "healthy");
 }
 
 TEST_CASE("arithmetic and comparison check units", "[exec][value]")
