@@ -17,7 +17,7 @@ TEST_CASE("values display as the language writes them", "[exec][value]")
    CHECK(Value(ValueList{Value(1), Value("a")}).display() == "[1, \"a\"]");
 }
 
-TEST_CASE("numbers for people are rounded; splices keep the exact value (issue 13)", "[exec][value]")
+TEST_CASE("numbers for people are rounded, splices keep the exact value (issue 13)", "[exec][value]")
 {
    CHECK(format_number_for_people(3.237184907301121) == "3.24");
    CHECK(format_number_for_people(56.199999999999996) == "56.2");
