@@ -7,6 +7,7 @@
 #include <fmt/core.h>
 
 #include "check/quantity.hpp"
+#include "view/step_label.hpp"
 
 namespace runbook {
 
@@ -398,7 +399,7 @@ std::vector<std::string> render_live_status(const LiveState& s, double now, cons
 
    if (!s.steps.empty()) {
       const LiveState::Step& current = s.steps.back();
-      lines.push_back(fmt::format("{} {} {}", o.unicode ? "\u25b6" : ">", paint(bold, "[" + sanitized(current.id) + "]"),
+      lines.push_back(fmt::format("{} {} {}", o.unicode ? "\u25b6" : ">", paint(bold, "[" + sanitized(short_step_label(current.id)) + "]"),
                                   sanitized(current.text)));
       // The innermost step with a timer (a wait inside a call shows its bar).
       for (auto it = s.steps.rbegin(); it != s.steps.rend(); ++it)

@@ -8,6 +8,8 @@
 
 #include <fmt/core.h>
 
+#include "view/step_label.hpp"
+
 namespace runbook {
 
 bool use_color(std::FILE* out)
@@ -52,7 +54,7 @@ std::string plain_text(const RunEvent& e, bool color)
    if (quiet.count(kind) && (e.kind == K::StepStarted || e.kind == K::StepSkipped ||
                              (e.kind == K::StepFinished && e.data.value("outcome", "") == "done")))
       return "";
-   const std::string step = e.step_id.empty() ? "" : "[" + e.step_id + "] ";
+   const std::string step = e.step_id.empty() ? "" : "[" + short_step_label(e.step_id) + "] ";
    switch (e.kind) {
    case K::RunStarted:
    case K::RunResumed: return paint(color, "1", "== " + e.text);

@@ -6,6 +6,8 @@
 #include <vector>
 
 #include "view/live_view.hpp"
+#include "view/observers.hpp"
+#include "view/step_label.hpp"
 
 using runbook::LiveRenderOptions;
 using runbook::LiveState;
@@ -429,4 +431,28 @@ TEST_CASE("live view: a run resumed in rollback mode says which rollback", "[liv
    const auto lines = render_live_status(s, t0, plain());
    INFO(joined(lines));
    CHECK(lines[0].find("Rollout  ROLLING BACK via emergency") != std::string::npos);
+}
+
+TEST_CASE("step labels: a deep step id reads short on the terminal, the full id stays in JSON (issue 13)", "[live]")
+{
+   using runbook::short_step_label;
+   const std::string deep = "canary-deployment/1[pct=5]/2/fn:traffic.shift/2/else/1/fn:traffic.check_split/2";
+   CHECK(short_step_label(deep) == "canary-deployment[pct=5]/.../traffic.check_split/2");
+   CHECK(short_step_label("deploy/3") == "deploy/3");                        // Short ids as they are.
+   CHECK(short_step_label("deploy/1[host=a]/2") == "deploy/1[host=a]/2");
+   CHECK(short_step_label("deploy/1/then/2/3") == "deploy/.../2/3");          // No call: the last two parts.
+   CHECK(short_step_label("deploy/1[path=a/b/c]/2/then/4/5") == "deploy[path=a/b/c]/.../4/5");   // A slash in a label.
+   CHECK(short_step_label("deploy/fn:x/1/2") == "deploy/fn:x/1/2");           // Nothing to gain.
+
+   const RunEvent e = event(K::StepStarted, t0, deep, "sh curl", {{"kind", "sh"}});
+   const auto line = runbook::plain_line(e, false);
+   REQUIRE(line);
+   CHECK(line->find("[canary-deployment[pct=5]/.../traffic.check_split/2] sh curl") != std::string::npos);
+   CHECK(runbook::event_json(e)["step"] == deep);
+
+   LiveState s;
+   s.apply(e);
+   const auto lines = render_live_status(s, t0, plain());
+   INFO(joined(lines));
+   CHECK(has_line_containing(lines, "> [canary-deployment[pct=5]/.../traffic.check_split/2] sh curl"));
 }
