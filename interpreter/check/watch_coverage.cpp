@@ -166,7 +166,7 @@ private:
    void short_soak(const ast::Step& step, const ast::Expr& duration, const char* keyword)
    {
       const auto soak = coverage_duration(duration, context_.params);
-      if (!soak) return;
+      if (!soak || *soak <= 0) return;   // not a soak; a zero or negative one is already an error
       std::vector<const ast::Trigger*> longer;
       double longest = 0;
       for (const ast::Trigger* trigger : armed_) {
