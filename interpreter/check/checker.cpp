@@ -22,6 +22,7 @@
 #include "check/static_value.hpp"
 #include "check/step_ids.hpp"
 #include "check/undo_targets.hpp"
+#include "check/watch_coverage.hpp"
 #include "syntax/suggest.hpp"
 #include "syntax/overloaded.hpp"
 
@@ -293,6 +294,7 @@ private:
       check_route(phase.on_fail, run_scope_, context, "the phase's 'on fail'");
       check_finally(phase.finally, run_scope_, context);
       if (!phase.on_fail && !program_.root->on_fail) warn_unrouted_failure(phase, diags_);
+      warn_watch_coverage(phase, {names_, static_params_, program_.root->on_fail, options_.default_every_ms}, diags_);
       if (!arms_any && contains_watch(phase.body))
          diags_.warning(phase.loc, "unarmed-watch",
                         fmt::format("phase \"{}\" has watch steps but arms no triggers", phase.title),

@@ -9,6 +9,7 @@
 #include "check/quantity.hpp"
 #include "check/signature.hpp"
 #include "check/static_value.hpp"
+#include "check/watch_coverage.hpp"
 #include "io/shell_splice.hpp"
 #include "plan/plan.hpp"
 #include "syntax/overloaded.hpp"
@@ -309,9 +310,7 @@ private:
       p.title = phase.title;
       p.slug = phase.slug;
       for (auto& trigger : plan_.triggers) {
-         bool armed = phase.arms_all;
-         for (const auto& [name, loc] : phase.arms) armed = armed || name == trigger.name;
-         if (!armed) continue;
+         if (!phase_arms(phase, trigger.name)) continue;
          p.arms.push_back(trigger.name);
          trigger.armed_in.push_back(phase.slug);
       }

@@ -7,7 +7,7 @@ trigger high_errors when error_rate > 5% for 1m -> rollback emergency
 phase "Canary" arms high_errors {
   log "routing ${share}% to green"
   watch 5m every 30s {
-    error_rate < 1%
+    error_rate < 1% on fail rollback emergency
   }
 }
 rollback emergency {

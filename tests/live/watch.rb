@@ -6,7 +6,7 @@ param window: duration = 12s
 
 metric error_rate = sh "cat ${metrics_dir}/error_rate" unit %
 
-trigger high_errors "High error rate" when error_rate > 5% for 1m every 2s severity P0 -> rollback back
+trigger high_errors "High error rate" when error_rate > 5% for 4s every 2s severity P0 -> rollback back
 
 phase "Canary" arms all {
   log "watching for ${window}"

@@ -86,7 +86,7 @@ phase "Canary" arms all on fail stop {
   for pct in [1, 5, 10] {
     http post "${api}/traffic" header "Authorization" = "Bearer ${token}" body {"percentage": pct} expect status 200
     watch soak every 30s {
-      error_rate < 0.1%
+      error_rate < 0.1% for 6m
       api_p99 < 100ms for 2m
     }
   }
