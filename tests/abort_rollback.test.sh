@@ -4,13 +4,7 @@
 # block with the forward path's undo stack, ending rolled back (exit 3).
 # Without --rollback a stopped run is still refused ("not running").
 set -uo pipefail
-: "${RUNBOOK:?set RUNBOOK to the runbook binary}"
-
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cd "$work"
-failures=0
-fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
+source "$(dirname "${BASH_SOURCE[0]}")/support/scratch.sh"
 
 cat >deploy.rb <<'EOF2'
 runbook "Deploy that fails"

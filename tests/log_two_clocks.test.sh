@@ -3,13 +3,7 @@
 # time, so the audit trail shows it too, labelled, next to the wall time;
 # at real speed only the one time; --json keeps both fields.
 set -uo pipefail
-: "${RUNBOOK:?set RUNBOOK to the runbook binary}"
-
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cd "$work"
-failures=0
-fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
+source "$(dirname "${BASH_SOURCE[0]}")/support/scratch.sh"
 
 cat >wait.rb <<'EOF2'
 runbook "Wait a while"

@@ -3,13 +3,7 @@
 # "3.24%" in the run's output and in `runbook log`; `--output json`,
 # `runbook log --json` and a command the value is spliced into keep it whole.
 set -uo pipefail
-: "${RUNBOOK:?set RUNBOOK to the runbook binary}"
-
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cd "$work"
-failures=0
-fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
+source "$(dirname "${BASH_SOURCE[0]}")/support/scratch.sh"
 
 cat >rate.rb <<'EOF2'
 runbook "Error rate"

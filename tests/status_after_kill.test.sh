@@ -3,14 +3,9 @@
 # the step is not "in progress" (nobody runs it) but in doubt until
 # `runbook resume` settles it; while the run is alive it is in progress.
 set -uo pipefail
-: "${RUNBOOK:?set RUNBOOK to the runbook binary}"
-
-work=$(mktemp -d)
+source "$(dirname "${BASH_SOURCE[0]}")/support/scratch.sh"
 run_pid=
-trap '[ -n "$run_pid" ] && kill -KILL "$run_pid" 2>/dev/null; rm -rf "$work"' EXIT
-cd "$work"
-failures=0
-fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
+cleanup_extra='[ -n "$run_pid" ] && kill -KILL "$run_pid" 2>/dev/null'
 
 cat >slow.rb <<'EOF2'
 runbook "Slow step"
