@@ -9,6 +9,7 @@
 
 #include "check/quantity.hpp"
 #include "check/signature.hpp"
+#include "syntax/phase_arms.hpp"
 
 namespace runbook {
 
@@ -254,14 +255,6 @@ private:
 };
 
 }  // namespace
-
-bool phase_arms(const ast::Phase& phase, const std::string& trigger)
-{
-   if (phase.arms_all) return true;
-   for (const auto& armed : phase.arms)
-      if (armed.first == trigger) return true;
-   return false;
-}
 
 void warn_watch_coverage(const ast::Phase& phase, const WatchCoverageContext& context, Diagnostics& diags)
 {

@@ -27,10 +27,6 @@
 
 namespace runbook {
 
-/// True when `phase` arms the trigger (or warning) called `trigger`:
-/// `arms all`, or its name in `arms NAME, ...`.
-bool phase_arms(const ast::Phase& phase, const std::string& trigger);
-
 /// What the watch coverage rules need to know besides the phase.
 struct WatchCoverageContext {
    const GlobalNames& names;          ///< Triggers and metrics, by name.

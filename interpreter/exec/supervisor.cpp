@@ -16,6 +16,7 @@
 #include <fmt/core.h>
 
 #include "exec/interpreter_impl.hpp"
+#include "syntax/phase_arms.hpp"
 
 namespace runbook {
 
@@ -253,9 +254,7 @@ void Interpreter::Impl::arm_triggers(const ast::Phase& phase)
    if (!program_.root) return;
    const TimeMs now = world_.clock().now();
    for (const auto& trigger : program_.root->triggers) {
-      bool armed = phase.arms_all;
-      for (const auto& [name, _] : phase.arms) armed = armed || name == trigger.name;
-      if (!armed) continue;
+      if (!phase_arms(phase, trigger.name)) continue;
       auto kept = std::find_if(previous.begin(), previous.end(),
                                [&](const ArmedTrigger& t) { return t.trigger == &trigger; });
       if (kept != previous.end()) {

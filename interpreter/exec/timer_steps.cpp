@@ -12,6 +12,7 @@
 #include <fmt/core.h>
 
 #include "exec/interpreter_impl.hpp"
+#include "syntax/phase_arms.hpp"
 
 namespace runbook {
 
@@ -153,9 +154,7 @@ Stop Interpreter::Impl::fire_manual(const std::string& name, const std::string& 
    std::vector<std::string> phases;
    if (program_.root)
       for (const auto& phase : program_.root->phases) {
-         bool arms = phase.arms_all;
-         for (const auto& [armed_name, _] : phase.arms) arms = arms || armed_name == name;
-         if (arms) phases.push_back("\"" + phase.title + "\"");
+         if (phase_arms(phase, name)) phases.push_back("\"" + phase.title + "\"");
       }
    std::string where;
    for (const auto& p : phases) where += (where.empty() ? "" : ", ") + p;

@@ -9,10 +9,10 @@
 #include "check/quantity.hpp"
 #include "check/signature.hpp"
 #include "check/static_value.hpp"
-#include "check/watch_coverage.hpp"
 #include "io/shell_splice.hpp"
 #include "plan/plan.hpp"
 #include "syntax/overloaded.hpp"
+#include "syntax/phase_arms.hpp"
 
 namespace runbook::plan {
 

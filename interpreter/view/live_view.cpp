@@ -38,10 +38,6 @@ std::string sanitized(const std::string& text)
    return out;
 }
 
-/// "56.199999999999996%" as "56.2%": binary floating point noise is not
-/// worth a column at 3 a.m. (the JSON output keeps the full value).
-std::string tidy_number(const std::string& text) { return respell_for_people(text); }
-
 /// Where the current step's timer ends, from its StepStarted event.
 std::optional<double> step_end(const std::string& kind, const RunEvent& e)
 {
@@ -63,7 +59,7 @@ LiveState::Condition condition_of(const RunEvent& e)
    c.condition = text_of(e.data, "condition");
    c.metric = text_of(e.data, "metric");
    c.op = text_of(e.data, "op");
-   c.threshold = tidy_number(text_of(e.data, "threshold"));
+   c.threshold = respell_for_people(text_of(e.data, "threshold"));
    c.verdict = text_of(e.data, "verdict");
    c.error = text_of(e.data, "error");
    c.for_ms = number_of(e.data, "for_ms");
@@ -72,11 +68,11 @@ LiveState::Condition condition_of(const RunEvent& e)
    c.at = e.at;
    const json values = e.data.is_object() ? e.data.value("values", json::object()) : json::object();
    if (!c.metric.empty() && values.is_object() && values.contains(c.metric)) {
-      c.value = tidy_number(text_of(values, c.metric.c_str()));
+      c.value = respell_for_people(text_of(values, c.metric.c_str()));
    } else if (values.is_object()) {
       for (const auto& [name, value] : values.items())
          c.value += (c.value.empty() ? "" : ", ") + name + " = " +
-                    tidy_number(value.is_string() ? value.get<std::string>() : value.dump());
+                    respell_for_people(value.is_string() ? value.get<std::string>() : value.dump());
    }
    if (c.value.empty() && e.data.is_object() && e.data.contains("seen")) c.value = text_of(e.data, "seen");
    if (c.error.empty() && c.verdict != "holding" && c.verdict != "pending" && c.verdict != "breached" && c.value.empty())
@@ -189,7 +185,7 @@ void LiveState::apply_sample(const RunEvent& e)
          // capture a structured binding in the lambda below.
          const std::string& name = item.key();
          const json& value = item.value();
-         const std::string shown = tidy_number(value.is_string() ? value.get<std::string>() : value.dump());
+         const std::string shown = respell_for_people(value.is_string() ? value.get<std::string>() : value.dump());
          auto it = std::find_if(metrics.begin(), metrics.end(), [&](const auto& m) { return m.first == name; });
          if (it == metrics.end()) metrics.emplace_back(name, shown);
          else it->second = shown;
