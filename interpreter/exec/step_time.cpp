@@ -223,6 +223,7 @@ Flow Interpreter::Impl::run_watch(const ast::Step& step, const ast::WatchStep& w
                       {"at", now}};
             if (!cs.ok) data["error"] = cs.error;
             json shown = data;
+            shown["role"] = "watch";   // a scenario's fault is the first sample that makes a watch or trigger bad
             shown.update(condition_progress(c, a, frame));
             emit(RunEvent::Kind::Sample, id,
                  fmt::format("{}: {} ({})", what, cs.ok ? (cs.value ? "ok" : "failing") : "no sample", seen), shown);
@@ -324,7 +325,10 @@ Flow Interpreter::Impl::run_await(const ast::Step& step, const ast::AwaitStep& a
          const TimeMs now = world_.clock().now();
          const Assessment a = tracker.observe(cs.ok ? reading_for_trigger(cs.value) : Reading::Error, now);
          last = cs.ok ? describe_observations(cs.observations) : cs.error;
-         json shown{{"condition", what}, {"values", observations_json(cs.observations)}, {"verdict", verdict_name(a.verdict)}};
+         json shown{{"condition", what},
+                    {"values", observations_json(cs.observations)},
+                    {"verdict", verdict_name(a.verdict)},
+                    {"role", "await"}};
          shown.update(condition_progress(await.condition, a, frame));
          emit(RunEvent::Kind::Sample, id, fmt::format("{}: {} ({})", what, cs.ok ? (cs.value ? "true" : "false") : "no sample", last),
               shown);

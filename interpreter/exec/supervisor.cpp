@@ -327,6 +327,7 @@ Stop Interpreter::Impl::sample_triggers()
                 {"seen", seen},
                 {"at", now}};
       json shown = data;
+      shown["role"] = "trigger";
       shown["values"] = json::object();
       for (const auto& o : cs.observations) shown["values"][o.name] = o.value.display();
       shown.update(condition_progress(trigger.condition, a, main_frame_));

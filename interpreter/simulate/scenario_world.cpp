@@ -180,6 +180,19 @@ void ScenarioWorld::note_fault(double at)
    if (!fault_at_ || at < *fault_at_) fault_at_ = at;
 }
 
+void ScenarioWorld::note_bad_sample(const nlohmann::json& data)
+{
+   const std::string role = data.value("role", "");
+   const std::string verdict = data.value("verdict", "");
+   // An await's condition being true is what it waits for, not a fault.
+   if (role != "watch" && role != "trigger") return;
+   if (verdict != "pending" && verdict != "breached") return;
+   if (!data.contains("values") || !data["values"].is_object()) return;
+   for (const auto& observed : data["values"].items()) {
+      if (const auto since = windowed_since_.find(observed.key()); since != windowed_since_.end()) note_fault(since->second);
+   }
+}
+
 const EffectRule* ScenarioWorld::effect_rule(EffectRule::Target target, const std::string& method, const std::string& text)
 {
    // Every rule that matches the call counts it (so "on call 2" means the
@@ -332,8 +345,15 @@ Sample ScenarioWorld::sample(const ResolvedMetric& metric)
    if (!metrics_.describes(metric.name) &&
        std::find(undescribed_metrics_.begin(), undescribed_metrics_.end(), metric.name) == undescribed_metrics_.end())
       undescribed_metrics_.push_back(metric.name);
+   // A rule with a window is a fault only once a sample it gives makes some
+   // watch or trigger condition bad (note_bad_sample): a scripted change that
+   // stays healthy is not the fault. A source made unreachable is one at once.
+   windowed_since_.erase(metric.name);
    if (const MetricRule* rule = metrics_.deciding_rule(metric.name, now); rule != nullptr && !rule->window.always()) {
-      if (const auto span = facts_.span(rule->window)) note_fault(span->opens);
+      if (const auto span = facts_.span(rule->window)) {
+         windowed_since_[metric.name] = span->opens;
+         if (rule->shape == MetricRule::Shape::Unreachable) note_fault(span->opens);
+      }
    }
    return metrics_.sample(metric.name, now);
 }
@@ -410,6 +430,9 @@ void ScenarioWorld::observe(const RunEvent& event)
    switch (event.kind) {
    case RunEvent::Kind::StepStarted: facts_.step_started(event.step_id, event.at); break;
    case RunEvent::Kind::StepFinished: facts_.step_finished(event.step_id, event.at); break;
+   case RunEvent::Kind::Sample:
+      if (event.data.is_object()) note_bad_sample(event.data);
+      break;
    case RunEvent::Kind::PhaseStarted: {
       std::string title = event_field(event, {"title", "phase"});
       facts_.phase_started(title.empty() ? event.text : title, event.at);

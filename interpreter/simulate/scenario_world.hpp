@@ -120,6 +120,8 @@ public:
 private:
    const EffectRule* effect_rule(EffectRule::Target target, const std::string& method, const std::string& text);
    void note_fault(double at);
+   /// A watch or trigger sample went bad: the windowed rules that gave its values are the fault.
+   void note_bad_sample(const nlohmann::json& data);
    /// `crashes`: marks the run interrupted right after the call took effect; returns true.
    bool crash_after(const EffectRule& rule, SideEffect& effect);
 
@@ -138,6 +140,9 @@ private:
    std::vector<SideEffect> side_effects_;
    std::vector<AskedQuestion> questions_;
    std::optional<double> fault_at_;
+   /// Per metric: when the window of the rule that gave its last sample opened
+   /// (absent: the last sample came from a rule without `from`, or from none).
+   std::map<std::string, double> windowed_since_;
    std::vector<std::string> scenario_errors_;
    std::vector<std::string> undescribed_metrics_;
    bool in_rollback_ = false;
