@@ -18,7 +18,7 @@
 fn slack(webhook_url, text) {
   http post webhook_url
        body {"text": text}
-       expect status 200
+       expect status 2xx
        retry 3 every 10s
 }
 
@@ -36,7 +36,7 @@ fn statuspage_incident(base, page, token, name, status, body) {
   http post "${base}/v1/pages/${page}/incidents"
        header "Authorization" = "OAuth ${token}"
        body {"incident": {"name": name, "status": status, "body": body}}
-       expect status 201
+       expect status 2xx
        retry 3 every 10s
 }
 
@@ -51,7 +51,7 @@ fn statuspage_incident(base, page, token, name, status, body) {
 fn pagerduty_ack(base, incident, token) {
   http post "${base}/incidents/${incident}/acknowledge"
        header "Authorization" = "Token token=${token}"
-       expect status 200
+       expect status 2xx
        retry 3 every 10s
 }
 

@@ -172,7 +172,7 @@ std::string expectations_source(const std::vector<Expectation>& expects)
       const auto& e = expects[i];
       out += i == 0 ? " expect " : ", ";
       switch (e.kind) {
-      case Expectation::Kind::Status: out += "status " + (e.value ? source(*e.value) : ""); break;
+      case Expectation::Kind::Status: out += "status " + (e.value ? source(*e.value) : e.status_class_word()); break;
       case Expectation::Kind::Exit: out += "exit " + (e.value ? source(*e.value) : ""); break;
       case Expectation::Kind::Json:
          out += "json " + quote(e.json_path) + " " + e.op + " " + (e.value ? source(*e.value) : "");

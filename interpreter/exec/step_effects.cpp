@@ -185,6 +185,29 @@ std::optional<json> parse_body(const std::string& body)
    return parse_json_text(body, error);
 }
 
+/// The answers `expect status` accepts: codes and classes (`2xx`); none
+/// given means any status below 400.
+struct AcceptedStatuses {
+   std::vector<long> codes;
+   std::vector<int> classes;
+
+   bool accept(long status) const
+   {
+      if (codes.empty() && classes.empty()) return status < 400;
+      return std::find(codes.begin(), codes.end(), status) != codes.end() ||
+             std::find(classes.begin(), classes.end(), status / 100) != classes.end();
+   }
+
+   std::string describe() const
+   {
+      if (codes.empty() && classes.empty()) return "a status below 400";
+      std::vector<std::string> each;
+      for (const long code : codes) each.push_back(std::to_string(code));
+      for (const int c : classes) each.push_back(std::to_string(c) + "xx");
+      return fmt::format("{}", fmt::join(each, " or "));
+   }
+};
+
 }  // namespace
 
 Flow Interpreter::Impl::run_http(const ast::Step& step, const ast::HttpStep& http, Frame& frame,
@@ -219,7 +242,7 @@ Flow Interpreter::Impl::run_http(const ast::Step& step, const ast::HttpStep& htt
    if (step.options.timeout_ms) request.total_timeout_ms = static_cast<long>(*step.options.timeout_ms);
 
    // Expectations, resolved now so that they are part of the definition.
-   std::vector<long> statuses;
+   AcceptedStatuses statuses;
    struct JsonExpect {
       std::string path, op;
       Value value;
@@ -227,12 +250,15 @@ Flow Interpreter::Impl::run_http(const ast::Step& step, const ast::HttpStep& htt
    std::vector<JsonExpect> json_expects;
    json shown_expects = json::array();
    for (const auto& expect : http.expects) {
-      if (expect.kind == ast::Expectation::Kind::Status && expect.value) {
+      if (expect.kind == ast::Expectation::Kind::Status && expect.status_class) {
+         statuses.classes.push_back(expect.status_class);
+         shown_expects.push_back("status " + expect.status_class_word());
+      } else if (expect.kind == ast::Expectation::Kind::Status && expect.value) {
          const Value v = ev.eval(*expect.value);
          if (v.is_list())
-            for (const auto& item : v.as_list()) statuses.push_back(static_cast<long>(item.as_double()));
+            for (const auto& item : v.as_list()) statuses.codes.push_back(static_cast<long>(item.as_double()));
          else
-            statuses.push_back(static_cast<long>(v.as_double()));
+            statuses.codes.push_back(static_cast<long>(v.as_double()));
          shown_expects.push_back("status " + v.display());
       } else if (expect.kind == ast::Expectation::Kind::Json && expect.value) {
          json_expects.push_back({expect.json_path, expect.op, ev.eval(*expect.value)});
@@ -297,11 +323,9 @@ Flow Interpreter::Impl::run_http(const ast::Step& step, const ast::HttpStep& htt
          fail(fmt::format("{} {}: {}", request.method, request.display_url, res.error), true);
          return p;
       }
-      const bool status_ok = statuses.empty() ? res.status < 400
-                                              : std::find(statuses.begin(), statuses.end(), res.status) != statuses.end();
-      if (!status_ok) {
+      if (!statuses.accept(res.status)) {
          fail(fmt::format("{} {} answered HTTP {} (expected {}): {}", request.method, request.display_url, res.status,
-                          statuses.empty() ? std::string("a status below 400") : fmt::format("{}", fmt::join(statuses, " or ")),
+                          statuses.describe(),
                           tail(res.body, 300)),
               res.status >= 500 || res.status == 429 || res.status == 408);
          return p;

@@ -645,7 +645,7 @@ private:
       std::string text;
       for (const auto& e : expects) {
          text += text.empty() ? "expect " : ", ";
-         const std::string value = e.value ? show_value(evaluate_static(*e.value, scope)) : "";
+         const std::string value = e.value ? show_value(evaluate_static(*e.value, scope)) : e.status_class_word();
          switch (e.kind) {
          case Expectation::Kind::Status: text += "status " + value; break;
          case Expectation::Kind::Exit: text += "exit " + value; break;

@@ -138,6 +138,10 @@ struct Expectation {
    std::string json_path;                 ///< Kind::Json.
    std::string op = "==";                 ///< Kind::Json: comparison operator.
    ExprPtr value;                         ///< Status code, exit code or expected JSON value.
+   int status_class = 0;                  ///< Kind::Status `2xx`: 2 (and no value).
+
+   /// `2xx` for status_class 2.
+   std::string status_class_word() const { return std::to_string(status_class) + "xx"; }
 };
 
 struct ShStep { ExprPtr command; std::vector<Expectation> expects; };

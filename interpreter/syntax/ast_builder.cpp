@@ -517,7 +517,10 @@ void AstBuilder::expectations(std::size_t index, std::vector<ast::Expectation>& 
       switch (tree_.nodes[item].kind) {
       case NodeKind::expect_status:
          expectation.kind = ast::Expectation::Kind::Status;
-         expectation.value = expression(item + 1);
+         if (tree_.nodes[item + 1].kind == NodeKind::status_class)
+            expectation.status_class = tree_.content(item + 1).front() - '0';
+         else
+            expectation.value = expression(item + 1);
          break;
       case NodeKind::expect_exit:
          expectation.kind = ast::Expectation::Kind::Exit;

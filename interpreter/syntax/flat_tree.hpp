@@ -32,7 +32,7 @@ enum class NodeKind : std::uint8_t {
    on_lost_fail, on_lost_rollback,
    // step options and clauses
    timeout_option, retry_option, idempotent_option, id_option, capture_option, undo_option,
-   expect_clause, expect_status, expect_exit, expect_json, body_clause, http_method,
+   expect_clause, expect_status, status_class, expect_exit, expect_json, body_clause, http_method,
    checklist_item, await_timeout, await_every, assert_message,
    // steps
    sh_step, http_step, checklist_step, approve_step, wait_step, watch_step, await_step,

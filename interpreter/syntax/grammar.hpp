@@ -526,7 +526,10 @@ struct undo_option : seq< word< kw_undo >, sp, at< one< '{' > >, must< undo_bloc
 struct step_option : sor< guarded< kw_timeout, timeout_option >, guarded< kw_retry, retry_option >, guarded< kw_idempotent, idempotent_option >, guarded< kw_id, id_option >, guarded< kw_as, capture_option >, guarded< kw_undo, undo_option >, guarded< on_fail_guard, on_fail_clause >, guarded< kw_soft, soft_option > > {};
 
 // `expect status 200, json ".ok" == true` (http) or `expect exit 0` (sh).
-struct expect_status_value : seq< additive > {};
+// `2xx`: any status of that class (Slack answers 200, Statuspage 201).
+struct status_class : seq< range< '1', '5' >, string< 'x', 'x' >, not_at< identifier_other > > {};
+struct bad_status_class : success {};
+struct expect_status_value : sor< status_class, seq< at< digit, one< 'x', 'X' > >, raise< bad_status_class > >, additive > {};
 struct expect_status : if_must< word< kw_status >, sp, expect_status_value > {};
 struct expect_exit_value : seq< additive > {};
 struct expect_exit : if_must< word< kw_exit >, sp, expect_exit_value > {};
@@ -797,6 +800,7 @@ struct file : seq< sp, star< top_item, sp >, eof > {};
    template <>                       \
    inline constexpr const char* error_message< rule > = text
 
+RUNBOOK_ERROR( bad_status_class, "a class of statuses is 1xx, 2xx, 3xx, 4xx or 5xx" );
 RUNBOOK_ERROR( unknown_unit, "unknown unit after the number: use ms, s, m, h or d for durations, % for percent, or KB, MB, GB for sizes" );
 RUNBOOK_ERROR( escape_code, "unknown escape sequence: use \\\", \\\\, \\n, \\t, \\r or \\$" );
 RUNBOOK_ERROR( interpolation_expr, "expected an expression inside '${...}'" );

@@ -135,6 +135,7 @@ RUNBOOK_SAME_NODE(capture_option);
 RUNBOOK_SAME_NODE(undo_option);
 RUNBOOK_SAME_NODE(expect_clause);
 RUNBOOK_SAME_NODE(expect_status);
+RUNBOOK_SAME_NODE(status_class);
 RUNBOOK_SAME_NODE(expect_exit);
 RUNBOOK_SAME_NODE(expect_json);
 RUNBOOK_SAME_NODE(body_clause);
