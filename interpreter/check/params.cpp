@@ -1,5 +1,10 @@
 #include "check/params.hpp"
 
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <regex>
+
 #include <fmt/core.h>
 
 #include "check/quantity.hpp"
@@ -114,6 +119,45 @@ bool apply_param_flags(Program& program, const std::vector<std::string>& flags, 
       relocate(*value, param->loc);
       param->default_value = std::move(value);
       if (given) given->insert(name);
+   }
+   return true;
+}
+
+bool params_file_flags(Program& program, const std::string& path, std::vector<std::string>& flags, std::string& error)
+{
+   std::ifstream in(path);
+   if (!in) {
+      error = fmt::format("--params {}: cannot read the file ({})", path, std::strerror(errno));
+      return false;
+   }
+   static const std::regex entry(R"(^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$)");
+   std::string line;
+   for (int number = 1; std::getline(in, line); ++number) {
+      line = line.substr(0, line.find('#'));
+      if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+      std::smatch m;
+      if (!std::regex_match(line, m, entry) || m[2].length() == 0) {
+         error = fmt::format("{}:{}: expected `name = value` (or a # comment), got `{}`", path, number, line);
+         return false;
+      }
+      const std::string name = m[1];
+      const std::string text = m[2];
+      if (is_secret(program, name)) {
+         error = fmt::format("{}:{}: '{}' is a secret; secrets are read from the environment, never from a params file",
+                             path, number, name);
+         return false;
+      }
+      // A profile describes an environment, not one runbook: a name this
+      // runbook does not declare is not for it.
+      const ast::Param* param = find_param(program, name);
+      if (!param) continue;
+      std::string parse_error;
+      if (!parse_literal(text, param_value_type(*param), parse_error)) {
+         error = fmt::format("{}:{}: {} = {}: {}", path, number, name, text,
+                             parse_error.empty() ? "not a valid value" : parse_error);
+         return false;
+      }
+      flags.push_back(name + "=" + text);
    }
    return true;
 }

@@ -4,10 +4,17 @@
 
 namespace runbook::cli {
 
+void add_params_file_flag(CLI::App* cmd, std::string& file)
+{
+   cmd->add_option("--params", file, "Read param values from a profile of `name = value` lines; -p wins")
+       ->type_name("FILE");
+}
+
 void add_load_flags(CLI::App* cmd, LoadFlags& flags)
 {
    cmd->add_option("-p,--param", flags.params, "Give a param its value: -p name=value (repeatable)")
        ->type_name("NAME=VALUE");
+   add_params_file_flag(cmd, flags.params_file);
    cmd->add_option("--stdlib", flags.stdlib_dirs, "Also look for 'use'd modules in DIR (repeatable)")
        ->type_name("DIR");
 }
@@ -24,7 +31,11 @@ LoadedRunbook load_and_check(const std::string& path, const LoadFlags& flags, co
       loaded.diags.sort();
       return loaded;
    }
-   if (!apply_param_flags(loaded.program, flags.params, loaded.usage_error, &loaded.given_params)) return loaded;
+   std::vector<std::string> params;
+   if (!flags.params_file.empty() && !params_file_flags(loaded.program, flags.params_file, params, loaded.usage_error))
+      return loaded;
+   params.insert(params.end(), flags.params.begin(), flags.params.end());
+   if (!apply_param_flags(loaded.program, params, loaded.usage_error, &loaded.given_params)) return loaded;
    // After a syntax error the tree lacks whatever did not parse, and checking
    // it would report every use of a dropped declaration as undefined: show
    // the syntax errors alone, the semantic ones come once the file parses.

@@ -16,9 +16,13 @@ namespace runbook::cli {
 struct LoadFlags {
    std::vector<std::string> params;          ///< -p name=value, in order.
    std::vector<std::string> stdlib_dirs;     ///< --stdlib DIR, searched after the defaults.
+   std::string params_file;                  ///< --params FILE: a profile, applied before -p.
 };
 
-/// Adds `-p name=value` (repeatable) and `--stdlib DIR` (repeatable) to `cmd`.
+/// Adds `--params FILE` (runbooks/profiles/*.params) to `cmd`.
+void add_params_file_flag(CLI::App* cmd, std::string& file);
+
+/// Adds `-p name=value` (repeatable), `--params FILE` and `--stdlib DIR` (repeatable) to `cmd`.
 void add_load_flags(CLI::App* cmd, LoadFlags& flags);
 
 struct LoadedRunbook {

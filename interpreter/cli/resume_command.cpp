@@ -137,7 +137,15 @@ int load_journaled(Journal& journal, const RunInfo& run, const ResumeFlags& flag
    Diagnostics diags;
    program = load_program(sources.front().path, memory, options, diags);
    std::string error;
-   if (program.root && !apply_param_flags(program, param_flags(run, flags.run.load.params), error)) {
+   // The journaled values, then a profile given now, then -p (which wins).
+   std::vector<std::string> params = param_flags(run, {});
+   if (program.root && !flags.run.load.params_file.empty() &&
+       !params_file_flags(program, flags.run.load.params_file, params, error)) {
+      fmt::print(stderr, "runbook resume: {}\n", error);
+      return exit_code::Invalid;
+   }
+   params.insert(params.end(), flags.run.load.params.begin(), flags.run.load.params.end());
+   if (program.root && !apply_param_flags(program, params, error)) {
       fmt::print(stderr, "runbook resume: {}\n", error);
       return exit_code::Invalid;
    }

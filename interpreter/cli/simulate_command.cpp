@@ -10,6 +10,7 @@
 #include <fmt/core.h>
 
 #include "cli/commands.hpp"
+#include "cli/load.hpp"
 #include "exec/exit_codes.hpp"
 #include "journal/journal.hpp"
 #include "simulate/expectations.hpp"
@@ -29,6 +30,7 @@ struct SimulateFlags {
    std::string journal;
    std::string format = "text";
    std::vector<std::string> params;
+   std::string params_file;
    std::vector<std::string> stdlib_dirs;
 };
 
@@ -68,6 +70,7 @@ int run_simulate(const SimulateFlags& flags)
    sim::SimulationOptions options;
    options.runbook_path = flags.file;
    options.params = flags.params;
+   options.params_file = flags.params_file;
    options.stdlib_dirs = flags.stdlib_dirs;
    std::optional<sim::SimulationResult> result;
    try {
@@ -97,6 +100,7 @@ void add_simulate_command(CLI::App& app, int& exit_code)
    cmd->add_option("--format", flags->format, "text, markdown (for a review comment) or json")
        ->check(CLI::IsMember({"text", "markdown", "json"}));
    cmd->add_option("-p,--param", flags->params, "Give a param its value: -p name=value (repeatable)")->type_name("NAME=VALUE");
+   add_params_file_flag(cmd, flags->params_file);
    cmd->add_option("--stdlib", flags->stdlib_dirs, "Also look for 'use'd modules in DIR (repeatable)")->type_name("DIR");
    cmd->callback([flags, &exit_code] { exit_code = run_simulate(*flags); });
 }

@@ -12,6 +12,7 @@
 #include <fmt/core.h>
 
 #include "cli/commands.hpp"
+#include "cli/load.hpp"
 #include "exec/exit_codes.hpp"
 #include "verify/report.hpp"
 #include "verify/verify.hpp"
@@ -24,6 +25,7 @@ struct VerifyFlags {
    std::string file;
    std::string scenario;
    std::vector<std::string> params;
+   std::string params_file;
    std::vector<std::string> stdlib_dirs;
    int depth = 1;
    int jobs = 0;
@@ -39,6 +41,7 @@ int run_verify(const VerifyFlags& flags)
    options.runbook_path = flags.file;
    options.scenario_path = flags.scenario;
    options.params = flags.params;
+   options.params_file = flags.params_file;
    options.stdlib_dirs = flags.stdlib_dirs;
    options.depth = flags.depth;
    options.jobs = flags.jobs > 0 ? flags.jobs : std::max(1u, std::thread::hardware_concurrency());
@@ -74,6 +77,7 @@ void add_verify_command(CLI::App& app, int& exit_code)
    cmd->add_option("--scenario", flags->scenario, "The healthy base world (default: derived from the runbook)")
        ->check(CLI::ExistingFile);
    cmd->add_option("-p,--param", flags->params, "Give a param its value: -p name=value (repeatable)")->type_name("NAME=VALUE");
+   add_params_file_flag(cmd, flags->params_file);
    cmd->add_option("--depth", flags->depth, "1: every single fault; 2: also a second fault inside each rollback")
        ->check(CLI::IsMember({1, 2}));
    cmd->add_option("--jobs", flags->jobs, "Paths simulated at once (default: one per core)")->check(CLI::Range(1, 256));

@@ -237,13 +237,15 @@ std::optional<SimulationResult> simulate(const Scenario& original, const Simulat
    Program& program = *kept_program;
    if (diags.has_errors() || !program.root) return std::nullopt;
 
-   // The scenario's params, then -p flags (which win), applied as `runbook run -p` would.
+   // The scenario's params, then a --params profile, then -p flags (which
+   // win), applied as `runbook run -p` would.
    RunSettings settings;
    std::vector<std::string> flags;
    for (const auto& [name, value] : scenario.params) flags.push_back(name + "=" + value);
-   for (const auto& flag : options.params) flags.push_back(flag);
    std::string param_error;
-   if (!apply_param_flags(program, flags, param_error)) {
+   bool params_ok = options.params_file.empty() || params_file_flags(program, options.params_file, flags, param_error);
+   for (const auto& flag : options.params) flags.push_back(flag);
+   if (!params_ok || !apply_param_flags(program, flags, param_error)) {
       diags.error(scenario.runbook_loc.valid() ? scenario.runbook_loc : Location{scenario.source.get(), 1, 1, 0},
                   "scenario-param", param_error);
       return std::nullopt;

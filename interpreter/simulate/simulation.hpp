@@ -23,6 +23,8 @@ struct SimulationOptions {
    std::string runbook_path;
    /// `-p name=value` from the command line; they win over the scenario's params.
    std::vector<std::string> params;
+   /// `--params FILE`: a profile, between the scenario's params and -p.
+   std::string params_file;
    /// `--stdlib DIR`: more folders for `use`d modules.
    std::vector<std::string> stdlib_dirs;
    /// Where the temporary journal goes; empty: a fresh folder under the system's temp dir.

@@ -23,7 +23,10 @@ constexpr double patience_ms = 6 * 3600 * 1000.0;
 /// reasons with. The runbook's diagnostics (a warning of the checker) point
 /// into its source text, which the Program owns: the last one loaded on this
 /// thread is kept until the next call, so the caller can render them.
-const Program* load_checked(const VerifyOptions& options, Diagnostics& diags, std::string& error_out)
+/// `params` receives the param flags every path runs with: the --params
+/// profile's, then -p.
+const Program* load_checked(const VerifyOptions& options, std::vector<std::string>& params, Diagnostics& diags,
+                            std::string& error_out)
 {
    thread_local std::unique_ptr<Program> kept;
    FileSystemSources files;
@@ -33,7 +36,10 @@ const Program* load_checked(const VerifyOptions& options, Diagnostics& diags, st
    kept = std::make_unique<Program>(load_program(options.runbook_path, files, load, diags));
    Program* program = kept.get();
    if (diags.has_errors() || !program->root) return nullptr;
-   if (!apply_param_flags(*program, options.params, error_out)) return nullptr;
+   if (!options.params_file.empty() && !params_file_flags(*program, options.params_file, params, error_out))
+      return nullptr;
+   params.insert(params.end(), options.params.begin(), options.params.end());
+   if (!apply_param_flags(*program, params, error_out)) return nullptr;
    CheckOptions check;
    check.require_param_values = true;
    check_program(*program, diags, check);
@@ -93,7 +99,8 @@ std::vector<const PathVerdict*> judge(const RunbookFacts& facts, bool traffic, s
 std::optional<VerifyReport> verify(const VerifyOptions& options, Diagnostics& diags, std::string& error)
 {
    const auto started = std::chrono::steady_clock::now();
-   const Program* program = load_checked(options, diags, error);
+   std::vector<std::string> params;
+   const Program* program = load_checked(options, params, diags, error);
    if (!program) return std::nullopt;
    const RunbookFacts facts = read_facts(*program);
 
@@ -104,7 +111,7 @@ std::optional<VerifyReport> verify(const VerifyOptions& options, Diagnostics& di
 
    PathSetup setup;
    setup.runbook_path = options.runbook_path;
-   setup.params = split_params(options.params);
+   setup.params = split_params(params);
    setup.stdlib_dirs = options.stdlib_dirs;
    if (!options.scenario_path.empty()) {
       std::ifstream in(options.scenario_path);

@@ -24,6 +24,7 @@ struct VerifyOptions {
    std::string runbook_path;
    std::string scenario_path;              ///< --scenario: the base world; empty: derive it.
    std::vector<std::string> params;        ///< -p name=value.
+   std::string params_file;                ///< --params FILE, applied before -p.
    std::vector<std::string> stdlib_dirs;
    int depth = 1;
    int jobs = 1;
