@@ -21,6 +21,7 @@ use "std/notify"
 param system = "SmartLead Email Tracking System"
 param reason = "planned rollback"
 param expected_duration: duration = 30m
+param answer_timeout: duration = 15m                  # an unanswered checklist item counts as "no" (the seed: 15-30 minutes in all)
 param technical_lead = "Senior DevOps Engineer"       # seed: Incident Response Team
 param api = "https://api.mailsender.app"
 param track = "https://track.mailsender.app"
@@ -62,7 +63,7 @@ phase "Pre-rollback checklist" on fail stop {
     - "Update status page with maintenance notice"
     - "Backup current state for analysis"
     - "Prepare rollback scripts and procedures"
-  }
+  } timeout answer_timeout default no
   notify.slack("${slack}/${slack_webhook}",
               notify.planned_rollback_message(system, reason, expected_duration, 1, technical_lead))
   notify.statuspage_incident(statuspage, statuspage_page, status_token, "Planned maintenance: rollback", "identified",
@@ -112,8 +113,8 @@ phase "Post-rollback analysis" {
     - "Generate rollback report"
     - "Schedule post-mortem meeting"
     - "Update documentation based on learnings"
-  } else {
-    notify.slack("${slack}/${slack_webhook}", "📢 ${system}: post-rollback analysis not complete: follow up on the items answered no")
+  } timeout answer_timeout default no else {
+    notify.slack("${slack}/${slack_webhook}", "📢 ${system}: post-rollback analysis not complete: follow up on the items answered no or left unanswered")
   }
 }
 

@@ -53,7 +53,8 @@ param rollback_verify_timeout: duration = 3m               # how long the rollba
 param engineering_at: duration = 15m                       # Escalation Path, Level 2
 param management_at: duration = 30m                        # Level 3
 param executives_at: duration = 1h                         # Level 4
-param answer_timeout: duration = 30m                       # an unanswered gate during the canary counts as "no"
+param answer_timeout: duration = 30m                       # from the canary on, an unanswered question counts as "no"
+param prep_answer_timeout: duration = 4h                   # Phases 1-2: an unanswered item stops the rollout (blue keeps 100%)
 param p2_decision: duration = 1h                           # P2: "Monitor and decide (< 1 hour)"
 
 # Tools the seed's commands call; a profile can replace them (the sandbox
@@ -203,7 +204,10 @@ signal resolved "The incident is resolved"
 
 # Seed: "Phase 1: Pre-Production Validation (Duration: 1-2 days)". No
 # production traffic moves, so no trigger is armed, and a failure stops the
-# run where it is: all traffic is still on blue.
+# run where it is: all traffic is still on blue. A checklist item nobody
+# answers within prep_answer_timeout is a "no": the rollout stops and Slack
+# is told why (the seed gives the phase 1-2 days, but an unanswered gate is
+# an abandoned rollout, not a slow one).
 phase "Pre-production validation" on fail stop {
   checklist "Staging environment deployment" {
     - "Deploy to staging environment with production-like configuration"
@@ -213,7 +217,7 @@ phase "Pre-production validation" on fail stop {
     - "Validate monitoring and alerting systems"
     - "Test backup and restore procedures"
     - "Verify all integrations (OAuth2, email providers, etc.)"
-  }
+  } timeout prep_answer_timeout default no
 
   # Validation checklist: health checks
   http get "${staging}/health/detailed" expect status 200 retry 2 every 10s
@@ -229,7 +233,7 @@ phase "Pre-production validation" on fail stop {
     - "Zero security vulnerabilities"
     - "All monitoring dashboards operational"
     - "Load testing completed successfully at 10x capacity"
-  }
+  } timeout prep_answer_timeout default no
 } finally {
   if failed {
     notify.slack("${slack}/${slack_webhook}", notify.deployment_message(system, version, "rollout stopped before any traffic moved: ${failures}"))
@@ -247,7 +251,7 @@ phase "Blue-green deployment setup" on fail stop {
     - "Setup monitoring for both environments"
     - "Prepare database migration scripts (if needed)"
     - "Configure feature flags for gradual rollout"
-  }
+  } timeout prep_answer_timeout default no
 
   # Environment verification
   health.validate_environment(green, "green")      # curl -f https://green.internal.mailsender.app/health/detailed
@@ -267,7 +271,7 @@ phase "Blue-green deployment setup" on fail stop {
     - "Team notification sent to all stakeholders"
     - "Status page prepared for updates"
     - "Emergency contacts confirmed and available"
-  }
+  } timeout prep_answer_timeout default no
   notify.slack("${slack}/${slack_webhook}", notify.deployment_message(system, version, "canary deployment starting"))
 } finally {
   if failed {
@@ -357,7 +361,9 @@ phase "Full production rollout" arms all on fail rollback emergency {
   health.validate(api, track, max_api_p99)
 
   # A "no" here leaves an item open on a finished deployment: green keeps
-  # its traffic, and the team is told what is left to do.
+  # its traffic, and the team is told what is left to do. Nobody answering
+  # an item within answer_timeout counts as that "no" (the triggers armed by
+  # this phase watch green meanwhile), so the run never waits here for ever.
   checklist "Post-rollout checklist" {
     - "System health validated for 2+ hours"
     - "Performance metrics reviewed and documented"
@@ -368,8 +374,8 @@ phase "Full production rollout" arms all on fail rollback emergency {
     - "Documentation updated with lessons learned"
     - "Old environment safely decommissioned"
     - "Success metrics documented for future reference"
-  } else {
-    notify.slack("${slack}/${slack_webhook}", notify.deployment_message(system, version, "post-rollout checklist not complete: follow up on the items answered no"))
+  } timeout answer_timeout default no else {
+    notify.slack("${slack}/${slack_webhook}", notify.deployment_message(system, version, "post-rollout checklist not complete: follow up on the items answered no or left unanswered"))
   }
   # Success is announced only while the SLA holds: a P1 open at this point
   # (breach begun, or in its grace period) either clears first, or rolls the

@@ -246,7 +246,8 @@ journal_query() { sqlite3 -cmd ".timeout 5000" "$1" "$2" 2>/dev/null; }
 finished_steps() { journal_query "$1" "SELECT COUNT(*) FROM events WHERE kind = 'step_finished'"; }
 
 # Where the interruptions land is chosen in progress terms, not wall time: a
-# `watch` restarts its window on resume (the gap was not observed), so kills
+# `watch` restarts its window on resume (the gap was not observed; it keeps
+# the bad samples it journaled, so its budget is not reset), so kills
 # at random wall moments can land inside the same watch for ever (the first
 # version of this test livelocked so after 48 kills). Most interruptions
 # wait until the journal shows at least one more finished step than when the

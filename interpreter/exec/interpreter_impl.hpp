@@ -208,6 +208,9 @@ struct Interpreter::Impl : EvalHooks {
    // ------------------------------------------------------------ step_time.cpp
    Flow run_wait(const ast::Step& step, const ast::WaitStep& wait, Frame& frame, const std::string& id);
    Flow run_watch(const ast::Step& step, const ast::WatchStep& watch, Frame& frame, const std::string& id);
+   /// Resumed inside this watch: its trackers replay the journaled samples, then skip the unobserved gap.
+   void restore_watch(const std::string& id, const json& conditions, std::vector<ConditionTracker>& trackers,
+                      TimeMs unobserved_ms);
    Flow run_await(const ast::Step& step, const ast::AwaitStep& await, Frame& frame, const std::string& id);
    Flow run_assert(const ast::Step& step, const ast::AssertStep& assert_step, Frame& frame, const std::string& id);
    /// Evaluates a condition's expression: Clear/Deciding per `reading_of`, or Error.
@@ -333,6 +336,13 @@ struct Interpreter::Impl : EvalHooks {
    /// Resumed: the runbook time of the last journaled event, when monitoring
    /// stopped. The first in-doubt wait with armed triggers extends by the gap.
    std::optional<TimeMs> unwatched_since_;
+   /// Resumed inside a watch: its id and the time nobody sampled it. The
+   /// watch restores its trackers from its journaled samples (exec/watch_resume.hpp).
+   struct ResumedWatch {
+      std::string id;
+      TimeMs unobserved_ms = 0;
+   };
+   std::optional<ResumedWatch> resumed_watch_;
    TimerQueue timers_;
    TimerHistory timer_history_;         ///< Resume: timers the journal says fired or settled.
    std::map<std::string, TimerBody> timer_bodies_;

@@ -255,9 +255,18 @@ Flow Interpreter::Impl::journaled(const ast::Step& step, Frame& frame, const std
             emit(RunEvent::Kind::Log, id, "wait keeps its deadline from before the interruption");
          }
       }
-      if (resolved.kind == "watch")
+      if (resolved.kind == "watch") {
+         // Its window restarts, but what it saw before is kept: run_watch
+         // replays the journaled samples and skips the time nobody sampled.
+         const TimeMs now = world_.clock().now();
+         const TimeMs gap = unwatched_since_ ? std::max(0.0, now - *unwatched_since_) : 0;
+         unwatched_since_.reset();
+         resumed_watch_ = ResumedWatch{id, gap};
          emit(RunEvent::Kind::Log, id,
-              "watch restarts its window: the time while the run was stopped was not observed");
+              fmt::format("watch restarts its window and keeps the samples it journaled before the interruption; "
+                          "the {} while the run was stopped were not observed and count for nothing",
+                          format_duration(gap)));
+      }
       if ((resolved.kind == "approve" || resolved.kind == "checklist" || resolved.kind == "ask") &&
           in_doubt.def_hash != hash) {
          answers_.erase(id);

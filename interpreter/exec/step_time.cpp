@@ -8,6 +8,7 @@
 #include <fmt/core.h>
 
 #include "exec/interpreter_impl.hpp"
+#include "exec/watch_resume.hpp"
 
 namespace runbook {
 
@@ -201,11 +202,27 @@ Flow Interpreter::Impl::run_watch(const ast::Step& step, const ast::WatchStep& w
    return journaled(step, frame, id, r, [&, window, every](const Resolved&) {
       std::vector<ConditionTracker> trackers;
       for (const auto& c : watch.conditions) trackers.emplace_back(rules_for_watch(c, lost_default(c)));
+      if (resumed_watch_ && resumed_watch_->id == id) {
+         restore_watch(id, conditions, trackers, resumed_watch_->unobserved_ms);
+         resumed_watch_.reset();
+      }
       const TimeMs start = world_.clock().now();
       const TimeMs end = start + window;
       TimeMs tick = start;
       int samples = 0;
       Performed p;
+      // The journal may already hold the breach (the process died before the
+      // step's failure was written): a breach seen is not forgotten.
+      for (std::size_t i = 0; i < watch.conditions.size(); ++i) {
+         if (trackers[i].verdict() != Verdict::Breached) continue;
+         failure_routes_.blame(watch.conditions[i].on_fail);
+         p.flow = Flow::Failed;
+         p.outcome = step_outcome::Failed;
+         p.message = fmt::format("watch condition `{}` failed before the interruption ({})",
+                                 describe(*watch.conditions[i].expr), trackers[i].last().explanation);
+         p.result = {{"samples", 0}};
+         return p;
+      }
       for (;;) {
          if (const Stop stop = supervise(tick)) return stop_to_performed(stop, {{"samples", samples}});
          in_round_ = true;
@@ -218,6 +235,7 @@ Flow Interpreter::Impl::run_watch(const ast::Step& step, const ast::WatchStep& w
             const std::string what = describe(*c.expr);
             const std::string seen = cs.ok ? describe_observations(cs.observations) : cs.error;
             json data{{"condition", what},
+                      {"index", i},
                       {"verdict", verdict_name(a.verdict)},
                       {"values", observations_json(cs.observations)},
                       {"at", now}};
@@ -227,9 +245,11 @@ Flow Interpreter::Impl::run_watch(const ast::Step& step, const ast::WatchStep& w
             shown.update(condition_progress(c, a, frame));
             emit(RunEvent::Kind::Sample, id,
                  fmt::format("{}: {} ({})", what, cs.ok ? (cs.value ? "ok" : "failing") : "no sample", seen), shown);
-            // Journal the samples that decide something, not every sample.
-            if (a.changed || a.verdict == Verdict::Breached || a.verdict == Verdict::MonitoringLost)
-               record("sample", id, data);
+            // Journal the samples that decide something, and every bad one or
+            // error: a resumed watch rebuilds its trackers from them
+            // (exec/watch_resume.hpp). A clear sample that changes nothing is
+            // not needed.
+            if (a.changed || a.verdict != Verdict::Holding) record("sample", id, data);
             if (a.verdict == Verdict::Breached) {
                in_round_ = false;
                failure_routes_.blame(c.on_fail);
@@ -287,6 +307,18 @@ Flow Interpreter::Impl::run_watch(const ast::Step& step, const ast::WatchStep& w
       p.result = {{"samples", samples}, {"window_ms", window}};
       return p;
    });
+}
+
+void Interpreter::Impl::restore_watch(const std::string& id, const json& conditions,
+                                      std::vector<ConditionTracker>& trackers, TimeMs unobserved_ms)
+{
+   std::vector<std::string> written;
+   for (const auto& c : conditions) written.push_back(c.get<std::string>());
+   const int replayed = replay_watch_samples(journal_.events(run_id_), id, written, trackers);
+   for (auto& tracker : trackers) tracker.skip_unobserved(unobserved_ms);
+   if (replayed > 0)
+      emit(RunEvent::Kind::Log, id, fmt::format("watch keeps {} journaled sample{} from before the interruption", replayed,
+                                                replayed == 1 ? "" : "s"));
 }
 
 // ---------------------------------------------------------------- await

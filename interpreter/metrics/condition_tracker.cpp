@@ -56,6 +56,14 @@ void ConditionTracker::reset()
    last_ = Assessment{};
 }
 
+void ConditionTracker::skip_unobserved(double gap_ms)
+{
+   if (gap_ms <= 0) return;
+   if (deciding_since_) *deciding_since_ += gap_ms;
+   if (last_.deciding_since) *last_.deciding_since += gap_ms;
+   for (double& at : failure_times_) at += gap_ms;
+}
+
 double ConditionTracker::held_ms(double at) const
 {
    const double span = deciding_since_ ? at - *deciding_since_ : 0;

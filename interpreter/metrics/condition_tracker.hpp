@@ -112,8 +112,14 @@ public:
    /// assessment stands. Changes nothing.
    Assessment close_window(double at) const;
 
-   /// Forgets everything (a watch restarting its window after a resume).
+   /// Forgets everything (the operator chose to keep watching after monitoring was lost).
    void reset();
+
+   /// Time nobody sampled (the process was dead before a resume) is neither
+   /// deciding nor clear: an open span and the budget's failure times move
+   /// forward by it, so the deciding time and the budget count what was seen
+   /// before and after the gap, and nothing for the gap itself.
+   void skip_unobserved(double gap_ms);
 
 private:
    Verdict decide(Reading reading, double at);

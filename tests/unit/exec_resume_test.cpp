@@ -411,3 +411,91 @@ phase "One" {
       CHECK(h.world.commands().size() == 2);
    }
 }
+
+namespace {
+
+/// A watch of a failure budget or a `for` total, killed mid-window: the
+/// sampler plays the kill (the process dies while sampling at `kill_at`).
+Harness& killed_during_watch(Harness& h, double kill_at, std::function<bool(double)> bad_before)
+{
+   h.world.metrics["m"] = [kill_at, bad_before](double minutes) {
+      if (minutes >= kill_at) throw Crash{};
+      return value(bad_before(minutes) ? 200 : 1);
+   };
+   h.run();
+   REQUIRE(h.crashed);
+   return h;
+}
+
+double last_sample_minute(const Harness& h)
+{
+   REQUIRE(!h.world.samples.empty());
+   return (h.world.samples.back().second - t0) / 60000.0;
+}
+
+}  // namespace
+
+TEST_CASE("a watch resumed after a kill keeps its failure budget: bad samples before and after add up (issue 12)",
+          "[exec][resume][watch]")
+{
+   Harness h(R"(runbook "t"
+metric m = http get "http://127.0.0.1:1/m" json ".v" unit count
+phase "One" {
+  watch 10m every 1m {
+    m < 100 after 5 failures
+  }
+  sh "after"
+}
+)");
+   // Bad at minutes 0, 1 and 2; the process dies sampling minute 3.
+   killed_during_watch(h, 3, [](double) { return true; });
+   const std::string id = h.latest_run_id();
+   // Resumed at minute 5: two more bad samples (5 and 6), then clear for good.
+   // Alone they are within the budget of 5; with the three from before the
+   // kill they are the fifth failing sample.
+   h.world.metrics["m"] = [](double minutes) { return value(minutes < 6.5 ? 200 : 1); };
+   const RunOutcome out = h.resume(id, t0 + 5 * 60000);
+   CHECK(out.exit_code == exit_code::Failed);
+   CHECK(h.world.commands().empty());
+   CHECK(last_sample_minute(h) == 6);
+   CHECK(h.steps(id).at("one/1").outcome == step_outcome::Failed);
+}
+
+TEST_CASE("a watch resumed after a kill keeps its `for` total, and the time it was dead counts for nothing (issue 12)",
+          "[exec][resume][watch]")
+{
+   const std::string source = R"(runbook "t"
+metric m = http get "http://127.0.0.1:1/m" json ".v" unit count
+phase "One" {
+  watch 20m every 1m {
+    m < 100 for 3m
+  }
+  sh "after"
+}
+)";
+   SECTION("1m bad before the kill and 3m after reach the 3m: it fails at minute 12, not at once")
+   {
+      Harness h(source);
+      // Bad from minute 1 (the sample at 2 is the last before the kill at 3).
+      killed_during_watch(h, 3, [](double minutes) { return minutes >= 1; });
+      const std::string id = h.latest_run_id();
+      // Resumed at minute 10, bad until 12, then clear. The dead time (the
+      // last journaled sample at 2 to the resume at 10) is not deciding time:
+      // 1m before (1 to 2) + 2m after (10 to 12) = 3m at minute 12.
+      h.world.metrics["m"] = [](double minutes) { return value(minutes < 12.5 ? 200 : 1); };
+      const RunOutcome out = h.resume(id, t0 + 10 * 60000);
+      CHECK(out.exit_code == exit_code::Failed);
+      CHECK(h.world.commands().empty());
+      CHECK(last_sample_minute(h) == 12);
+   }
+   SECTION("1m bad before the kill and 1m after stay under the 3m: the window passes")
+   {
+      Harness h(source);
+      killed_during_watch(h, 3, [](double minutes) { return minutes >= 1; });
+      const std::string id = h.latest_run_id();
+      h.world.metrics["m"] = [](double minutes) { return value(minutes < 10.5 ? 200 : 1); };
+      const RunOutcome out = h.resume(id, t0 + 10 * 60000);
+      CHECK(out.exit_code == exit_code::Completed);
+      CHECK(h.world.commands() == std::vector<std::string>{"after"});
+   }
+}

@@ -346,3 +346,33 @@ TEST_CASE("condition tracker: only a watch counts for W in total, and `for W con
    CHECK_FALSE(runbook::rules_for_watch(condition).for_total);
    CHECK_FALSE(runbook::rules_for(condition).for_total);
 }
+
+TEST_CASE("condition tracker: time nobody sampled counts for nothing (a resumed watch)", "[metrics][condition]")
+{
+   SECTION("an open span moves forward by the gap: deciding time before and after adds up, the gap does not")
+   {
+      ConditionTracker tracker(rules(60000));
+      CHECK(tracker.observe(Reading::Deciding, 0).verdict == Verdict::Pending);
+      CHECK(tracker.observe(Reading::Deciding, 30000).verdict == Verdict::Pending);
+      tracker.skip_unobserved(600000);   // Dead from 30s to 10m30s.
+      REQUIRE(tracker.last().deciding_since);
+      CHECK(*tracker.last().deciding_since == 600000);
+      // 30s seen before the gap, so 30s more after it (to 11m) make the minute.
+      CHECK(tracker.observe(Reading::Deciding, 659999).verdict == Verdict::Pending);
+      CHECK(tracker.observe(Reading::Deciding, 660000).verdict == Verdict::Breached);
+   }
+   SECTION("a budget window's failures move too: the gap does not age them out")
+   {
+      ConditionTracker tracker(rules(0, 2, false, 3, 60000));
+      CHECK(tracker.observe(Reading::Deciding, 0).verdict == Verdict::Pending);
+      tracker.skip_unobserved(600000);
+      CHECK(tracker.observe(Reading::Deciding, 610000).verdict == Verdict::Breached);
+   }
+   SECTION("no gap, nothing moves")
+   {
+      ConditionTracker tracker(rules(60000));
+      tracker.observe(Reading::Deciding, 1000);
+      tracker.skip_unobserved(0);
+      CHECK(*tracker.last().deciding_since == 1000);
+   }
+}
