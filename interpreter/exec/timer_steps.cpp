@@ -107,7 +107,7 @@ void Interpreter::Impl::arm_timer(const ast::AfterStep& after, const Frame& fram
    if (timer_history_.fired.count(id)) return;   // Resumed mid-fire: it fires again at once, quietly armed.
    record("timer", id, {{"event", "armed"}, {"due", due}, {"signal", after.signal}});
    const double in_ms = std::max(0.0, due - world_.clock().now());
-   emit(RunEvent::Kind::Log, id, fmt::format("{} armed: its steps run in {}", what, Value(in_ms, ast::Unit::Duration).display()),
+   emit(RunEvent::Kind::Log, id, fmt::format("{} armed: its steps run in {}", what, measured_duration_text(in_ms)),
         {{"timer", id}, {"event", "armed"}, {"due", due}, {"signal", after.signal},
          {"does", redact(timer_gist(after.body))}});
 }
@@ -224,7 +224,7 @@ void Interpreter::Impl::end_rollback_deadline(const ast::RollbackBlock& block, F
    if (flow != Flow::Next) return;
    const TimeMs began = timer_history_.rollback_began_at.value_or(rollback_began_at_);
    const double took = world_.clock().now() - began;
-   std::string text = fmt::format("rollback {} completed in {}", block.name, Value(took, ast::Unit::Duration).display());
+   std::string text = fmt::format("rollback {} completed in {}", block.name, measured_duration_text(took));
    if (block.within_ms)
       text += took <= *block.within_ms ? fmt::format(" (within its {})", Value(*block.within_ms, ast::Unit::Duration).display())
                                        : fmt::format(" (over its {})", Value(*block.within_ms, ast::Unit::Duration).display());
