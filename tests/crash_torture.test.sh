@@ -28,6 +28,20 @@
 #            with --use-current: refused (exit 2) whenever a journal record
 #            would land on a different step, then resumed with the journaled
 #            source; exactly-once must hold through it all
+#   fault    the failure path: green made to fail (the sandbox's fault
+#            injection, 30% errors) before each run, so the canary's error
+#            criterion fails and the rollout goes to its emergency rollback,
+#            whose escalation timers (Level 2/3/4; the profile's 2m/3m/4m)
+#            fire while nobody resolves. SIGKILL, SIGINT and SIGHUP at random
+#            moments, some aimed at a moment when timers are pending (and
+#            then, half the time, the process stays dead past the next
+#            deadline, which must fire on resume). At --time-scale 60 (a
+#            timer minute is a second), so that there is time to strike
+#            between the timers. Checked as the others, against an
+#            uninterrupted failing run (exit 3, rolled back), and: blue 100,
+#            each escalation level's Slack message arrived once (more only
+#            as the journal's redos say), each timer done once, none
+#            cancelled. RUNBOOK_TORTURE_MODES=fault runs this mode alone.
 #
 # In-doubt policy, drawn per run: `redo` (--in-doubt redo on every resume),
 # or `informed`: before each resume the test looks, as an operator would, in
@@ -45,7 +59,11 @@ source "$SOURCE_DIR/tests/support/rollout_env.sh"
 seed=${RUNBOOK_TORTURE_SEED:-$(( $(date +%s) % 100000 ))}
 long=${RUNBOOK_TORTURE_LONG:-0}
 min_kills=${RUNBOOK_TORTURE_KILLS:-50}; min_ints=5; min_restarts=4; min_hups=2; min_steps=2; min_edits=2
-if [ "$long" = 1 ]; then min_kills=500; min_ints=50; min_restarts=40; min_hups=20; min_steps=20; min_edits=20; fi
+min_fault_kills=12; min_fault_ints=2; min_fault_hups=2
+if [ "$long" = 1 ]; then
+   min_kills=500; min_ints=50; min_restarts=40; min_hups=20; min_steps=20; min_edits=20
+   min_fault_kills=120; min_fault_ints=20; min_fault_hups=20
+fi
 RANDOM=$seed
 echo "crash torture: seed $seed (RUNBOOK_TORTURE_SEED=$seed replays it)"
 
@@ -86,31 +104,98 @@ other_arrivals()
       sort | uniq -c | awk '{print $2, $1}'
 }
 
-# ---- the uninterrupted run: what every tortured run must end like
-reset_sandbox
-t0=$(now_ms)
-"$RUNBOOK" run "${rollout[@]}" --journal "$work/baseline.db" --yes --time-scale "$scale" >baseline.out 2>&1
-rc=$?
-full_ms=$(( $(now_ms) - t0 ))
-if [ "$rc" -ne 0 ]; then
-   echo "the uninterrupted rollout did not complete (exit $rc):" >&2
-   tail -30 baseline.out >&2
-   exit 1
-fi
-baseline_split=$(split)
-traffic_steps >baseline.traffic
-other_arrivals >baseline.other
-echo "uninterrupted run: ${full_ms} ms at --time-scale $scale, final split $baseline_split," \
-     "$(wc -l <baseline.traffic) traffic changes"
-# The baseline is what every tortured run is compared with, so it must itself
-# be the rollout: all traffic on green, reached through the canary shares
-# (at least one share and the final 100%), the team told. An empty or
-# shortened baseline would make every comparison below pass.
-jq -e '.green == 100 and .blue == 0' <<<"$baseline_split" >/dev/null ||
-   { echo "the uninterrupted rollout did not end on green 100: $baseline_split" >&2; exit 1; }
-[ "$(wc -l <baseline.traffic)" -ge 2 ] ||
-   { echo "the uninterrupted rollout made $(wc -l <baseline.traffic) traffic changes, expected the canary shares and 100%" >&2; exit 1; }
-[ -s baseline.other ] || { echo "the uninterrupted rollout sent no other request (notifications)" >&2; exit 1; }
+# What the sandbox is made to do before each run: nothing (the happy path),
+# or, in the fault mode, green failing (FAULT_JSON).
+fault_json=""
+fault_ms=0
+reset_world()
+{
+   reset_sandbox
+   [ -z "$fault_json" ] || curl -sf -X POST "$SANDBOX_URL/sandbox/faults" -d "$fault_json" >/dev/null
+}
+
+# ---- an uninterrupted run: what every tortured run must end like.
+# uninterrupted NAME EXIT: runs the rollout once, expects exit EXIT, and
+# keeps NAME.split, NAME.traffic, NAME.other and NAME.status for check_run.
+uninterrupted()
+{
+   local name=$1 want_rc=$2
+   reset_world
+   local t0 rc
+   t0=$(now_ms)
+   "$RUNBOOK" run "${rollout[@]}" --journal "$work/$name.db" --yes --time-scale "$scale" >"$name.out" 2>&1
+   rc=$?
+   full_ms=$(( $(now_ms) - t0 ))
+   if [ "$rc" -ne "$want_rc" ]; then
+      echo "the uninterrupted rollout ($name) exited $rc, expected $want_rc:" >&2
+      tail -30 "$name.out" >&2
+      exit 1
+   fi
+   split >"$name.split"
+   traffic_steps >"$name.traffic"
+   other_arrivals >"$name.other"
+   sqlite3 "$work/$name.db" "SELECT status FROM runs" >"$name.status"
+   unfinished_steps "$work/$name.db" "$(sqlite3 "$work/$name.db" "SELECT id FROM runs")" >"$name.unfinished"
+   echo "uninterrupted run ($name): ${full_ms} ms at --time-scale $scale, exit $rc, $(cat "$name.status"), final split" \
+        "$(cat "$name.split"), $(wc -l <"$name.traffic") traffic changes"
+   [ -s "$name.other" ] || { echo "the uninterrupted rollout ($name) sent no other request (notifications)" >&2; exit 1; }
+}
+
+# The steps whose last attempt is not done (failed, in doubt), with the outcome.
+unfinished_steps()
+{
+   sqlite3 "$1" "SELECT step_id || ' ' || IFNULL(outcome, 'in doubt') FROM attempts a
+      WHERE run_id = '$2' AND attempt = (SELECT MAX(attempt) FROM attempts b WHERE b.run_id = a.run_id AND b.step_id = a.step_id)
+        AND IFNULL(outcome, '') NOT IN ('done', 'marked_done', 'skipped') ORDER BY step_id"
+}
+
+# run_baseline: the happy path. The baseline is what every tortured run is
+# compared with, so it must itself be the rollout: all traffic on green,
+# reached through the canary shares (at least one share and the final 100%),
+# the team told. An empty or shortened baseline would make every comparison
+# below pass.
+run_baseline()
+{
+   fault_json=""; base=baseline; expected_rc=0
+   uninterrupted baseline 0
+   jq -e '.green == 100 and .blue == 0' baseline.split >/dev/null ||
+      { echo "the uninterrupted rollout did not end on green 100: $(cat baseline.split)" >&2; exit 1; }
+   [ ! -s baseline.unfinished ] || { echo "the uninterrupted rollout left steps not done: $(cat baseline.unfinished)" >&2; exit 1; }
+   [ "$(wc -l <baseline.traffic)" -ge 2 ] ||
+      { echo "the uninterrupted rollout made $(wc -l <baseline.traffic) traffic changes, expected the canary shares and 100%" >&2; exit 1; }
+}
+
+# The escalation levels of the emergency rollback: the Slack POSTs of its
+# `after` timers (rollback:emergency/N/...), one per level.
+escalation_steps() { grep -E '^rollback:emergency/[0-9]+/1/fn:notify\.slack/1 ' "$1" | awk '{print $1}'; }
+
+# fault_baseline: the failure path, uninterrupted. It must go where the
+# rollout's failure routing says: canary traffic moved, then blue 100 by the
+# emergency rollback (exit 3), all three escalation levels sent.
+fault_baseline()
+{
+   fault_json='{"green": {"error_rate": 30.0}}'; base=fault-baseline; expected_rc=3
+   uninterrupted fault-baseline 3
+   fault_ms=$full_ms
+   jq -e '.green == 0 and .blue == 100' fault-baseline.split >/dev/null ||
+      { echo "the failing rollout did not end on blue 100: $(cat fault-baseline.split)" >&2; exit 1; }
+   [ "$(cat fault-baseline.status)" = rolled_back ] ||
+      { echo "the failing rollout ended $(cat fault-baseline.status), expected rolled_back" >&2; exit 1; }
+   [ "$(escalation_steps fault-baseline.other | wc -l)" = 3 ] ||
+      { echo "the failing rollout did not send the three escalation levels:" >&2; cat fault-baseline.other >&2; exit 1; }
+   local level
+   for level in 2 3 4; do
+      [ "$(slack_bodies_matching "ESCALATION LEVEL $level ")" = 1 ] ||
+         { echo "the failing rollout sent Level $level $(slack_bodies_matching "ESCALATION LEVEL $level ") times, expected once" >&2; exit 1; }
+   done
+}
+
+# How many Slack messages' bodies contain TEXT.
+slack_bodies_matching()
+{
+   curl -sf "$SANDBOX_URL/sandbox/requests" |
+      jq --arg text "$1" '[.requests[] | select((.path | startswith("/hooks/slack/")) and .status < 300 and (.body | tostring | contains($text)))] | length'
+}
 
 # ---- checks on one finished run
 check_run()
@@ -118,7 +203,7 @@ check_run()
    local label=$1 db=$2 run=$3
    local got
    got=$(split)
-   [ "$got" = "$baseline_split" ] || fail "$label: final split $got, expected $baseline_split"
+   [ "$got" = "$(cat "$base.split")" ] || fail "$label: final split $got, expected $(cat "$base.split")"
 
    local ok
    ok=$(sqlite3 "$db" "PRAGMA integrity_check")
@@ -153,7 +238,7 @@ check_run()
    while read -r step; do
       if [ "$(skipped "$step")" -gt 0 ] && ! grep -Fqx "$step" "$label.traffic"; then continue; fi
       expected_traffic+=("$step")
-   done <baseline.traffic
+   done <"$base.traffic"
    if [ "$(printf '%s\n' "${expected_traffic[@]}")" != "$(cat "$label.traffic")" ]; then
       fail "$label: traffic steps differ from the uninterrupted run's:"
       diff <(printf '%s\n' "${expected_traffic[@]}") "$label.traffic" >&2
@@ -170,18 +255,18 @@ check_run()
       if [ "$arrived" -lt "$count" ] && [ "$(skipped "$step")" -eq 0 ]; then
          fail "$label: $step arrived $arrived times, expected $count, and it was not settled in doubt"
       fi
-   done <baseline.other
+   done <"$base.other"
 
    # One continuous story: gapless event seqs, every step's last attempt done,
    # each step once in the log, in the order they first started.
    local gaps
    gaps=$(sqlite3 "$db" "SELECT COUNT(*) - (MAX(seq) - MIN(seq) + 1) FROM events WHERE run_id = '$run'")
    [ "$gaps" = 0 ] || fail "$label: the event sequence has gaps ($gaps)"
+   # (The failure path's failing step stays failed: as in the uninterrupted run.)
    local unfinished
-   unfinished=$(sqlite3 "$db" "SELECT step_id || ' ' || IFNULL(outcome, 'in doubt') FROM attempts a
-      WHERE run_id = '$run' AND attempt = (SELECT MAX(attempt) FROM attempts b WHERE b.run_id = a.run_id AND b.step_id = a.step_id)
-        AND IFNULL(outcome, '') NOT IN ('done', 'marked_done', 'skipped')")
-   [ -z "$unfinished" ] || fail "$label: steps not done at the end: $unfinished"
+   unfinished=$(unfinished_steps "$db" "$run")
+   [ "$unfinished" = "$(cat "$base.unfinished")" ] ||
+      fail "$label: steps not done at the end: ${unfinished:-none}; the uninterrupted run's: $(cat "$base.unfinished")"
    "$RUNBOOK" log "$run" --journal "$db" --json >"$label.log.json" 2>"$label.log.err" ||
       fail "$label: runbook log --json failed: $(cat "$label.log.err")"
    local listed distinct
@@ -189,15 +274,52 @@ check_run()
    # but only one attempt of a step may be done).
    listed=$(jq -r '.steps[] | select(.outcome == "done" or .outcome == "marked_done" or .outcome == "skipped") | .id' "$label.log.json" | wc -l)
    distinct=$(jq -r '.steps[].id' "$label.log.json" | sort -u | wc -l)
+   distinct=$(( distinct - $(grep -c . "$base.unfinished") ))
    [ "$listed" = "$distinct" ] || fail "$label: runbook log shows $listed done attempts for $distinct steps"
    local status
    status=$(sqlite3 "$db" "SELECT status FROM runs WHERE id = '$run'")
-   [ "$status" = completed ] || fail "$label: run status $status, expected completed"
+   [ "$status" = "$(cat "$base.status")" ] || fail "$label: run status $status, expected $(cat "$base.status")"
+   [ -z "$fault_json" ] || check_escalation "$label" "$db" "$run"
    "$RUNBOOK" log "$run" --journal "$db" >"$label.log.txt" 2>&1 || fail "$label: runbook log failed"
+}
+
+# The failure path's timers: every escalation level's message arrived once,
+# or once more per redo in doubt of its POST (never 0 unless settled "done"
+# in doubt, and then it did arrive: checked above); each timer's steps
+# finished once, none cancelled (nobody resolved). Counts the timers that
+# fired on a resume after their deadline passed while runbook was dead.
+check_escalation()
+{
+   local label=$1 db=$2 run=$3 level step arrived
+   for level in 2 3 4; do
+      step=rollback:emergency/$level/1/fn:notify.slack/1
+      arrived=$(slack_bodies_matching "ESCALATION LEVEL $level ")
+      local max=$(( 1 + $(grep -Fxc "$step redo" "$label.doubt") ))
+      if [ "$arrived" -gt "$max" ] || [ "$arrived" -lt 1 ]; then
+         fail "$label: escalation Level $level arrived $arrived times, expected 1 (at most $max with the redos in doubt)"
+      fi
+   done
+   local timers
+   timers=$(sqlite3 "$db" "SELECT step_id || ' ' || json_extract(data_json, '$.event') || ' ' || COUNT(*) FROM events
+      WHERE run_id = '$run' AND kind = 'timer' AND step_id GLOB 'rollback:emergency/[0-9]*'
+        AND json_extract(data_json, '$.event') IN ('done', 'cancelled')
+      GROUP BY step_id, json_extract(data_json, '$.event') ORDER BY step_id")
+   local want
+   want=$(printf 'rollback:emergency/%s done 1\n' 2 3 4)
+   [ "$timers" = "$want" ] || fail "$label: timers settled as: ${timers//$'\n'/; } (expected each of Level 2, 3, 4 done once)"
+   # Fired more than 5 runbook seconds (83 ms at --time-scale 60) after its
+   # deadline: it fell due while no process was running and fired on resume
+   # (a live run fires it within one supervisor pass, 50 ms).
+   local late
+   late=$(sqlite3 "$db" "SELECT COUNT(*) FROM events WHERE run_id = '$run' AND kind = 'timer'
+      AND step_id GLOB 'rollback:emergency/[0-9]*' AND json_extract(data_json, '$.event') = 'fired'
+      AND at - json_extract(data_json, '$.due') > 5000")
+   late_fires=$((late_fires + late))
 }
 
 # ---- one tortured run: start, interrupt at random moments, resume until it ends
 run_pid=""
+timer_strikes=0; dead_past_deadline=0; late_fires=0; fault_runs=0
 kills=0; ints=0; hups=0; clock_steps=0; edits=0; edit_refusals=0; restarts=0; runs=0; attempts_total=0; redone_total=0; skipped_total=0
 start_or_resume()
 {
@@ -272,6 +394,29 @@ wait_for_progress()
    done
 }
 
+# The escalation timers armed and not yet fired, done or cancelled (a condition on events e).
+pending_timer="e.kind = 'timer' AND json_extract(e.data_json, '$.event') = 'armed'
+   AND NOT EXISTS (SELECT 1 FROM events d WHERE d.run_id = e.run_id AND d.step_id = e.step_id AND d.kind = 'timer'
+                   AND json_extract(d.data_json, '$.event') IN ('fired', 'done', 'cancelled'))"
+# The wall-clock moment (ms) at which the earliest pending timer falls due;
+# nothing when none is pending. (A scaled clock counts the wall time since
+# its origin, the gap while no process ran included: runbook time = origin +
+# (wall - origin) x scale.)
+next_timer_due_wall()
+{
+   journal_query "$1" "SELECT CAST(r.clock_origin_ms + (MIN(json_extract(e.data_json, '$.due')) - r.clock_origin_ms) / r.time_scale AS INTEGER)
+      FROM runs r JOIN events e ON e.run_id = r.id WHERE $pending_timer"
+}
+# Waits (at most 30 s) until a timer is armed and pending, or the run ends.
+wait_for_pending_timer()
+{
+   local db=$1 deadline=$(( $(now_ms) + 30000 ))
+   while kill -0 "$run_pid" 2>/dev/null && [ "$(now_ms)" -lt "$deadline" ]; do
+      [ "$(journal_query "$db" "SELECT COUNT(*) FROM events e WHERE $pending_timer")" -gt 0 ] 2>/dev/null && return 0
+      sleep 0.02
+   done
+}
+
 # Follows this attempt's output until runbook prints a POST step's start;
 # gives up after 5 s (the run may have no POST left).
 wait_for_post()
@@ -301,7 +446,7 @@ torture_one()
 {
    local mode=$1 label=$2 policy=$3
    local db="$work/$label.db"
-   reset_sandbox
+   reset_world
    local rc=-1 attempts=0 before
    while :; do
       attempts=$((attempts + 1)); attempts_total=$((attempts_total + 1))
@@ -319,11 +464,14 @@ torture_one()
       # delay after a step more has finished.
       local moment=$((RANDOM % 5))
       [ "$mode" = int ] && [ "$moment" = 0 ] && moment=2
+      # The failure path: one in three aims at the escalation timers.
+      [ -n "$fault_json" ] && [ $((RANDOM % 3)) = 0 ] && moment=timers
       eager=0; [ "$moment" = 2 ] && eager=1
       case $moment in
          0) random_sleep ;;
          1) wait_for_post "$db.attempt.out" ;;
          2) wait_for_progress "$db" "$before" || return ;;
+         timers) wait_for_pending_timer "$db"; random_sleep ;;
          *) wait_for_progress "$db" "$before" || return; random_sleep ;;
       esac
       sent_int=""
@@ -372,6 +520,20 @@ torture_one()
       fi
       { wait "$run_pid"; } 2>/dev/null; rc=$?    # (no "Killed" line per kill)
       run_pid=""
+      # (Read once the process is gone: the journal cannot change any more.)
+      local pending_due=""
+      [ -n "$fault_json" ] && pending_due=$(next_timer_due_wall "$db")
+      if [ -n "$pending_due" ] && [ "$rc" != "$expected_rc" ]; then
+         # Struck while escalation timers were pending.
+         timer_strikes=$((timer_strikes + 1))
+         # Half the time nobody resumes until the next deadline has passed:
+         # the timer falls due while no process runs, and must fire on resume.
+         if [ $((RANDOM % 2)) = 0 ]; then
+            local dead_ms=$(( pending_due - $(now_ms) + 100 ))
+            [ "$dead_ms" -gt 0 ] && sleep "$(printf '%d.%03d' $((dead_ms / 1000)) $((dead_ms % 1000)))"
+            dead_past_deadline=$((dead_past_deadline + 1))
+         fi
+      fi
       cat "$db.attempt.out" >>"$db.out"
       if [ "$mode" = edit ] && [ "$rc" != 0 ]; then
          # Resume the edited file; a refusal names what changed, and the
@@ -390,19 +552,19 @@ torture_one()
       if [ -n "$sent_int" ]; then
          if [ "$rc" = 130 ]; then
             ints=$((ints + 1))
-         elif [ "$rc" = 0 ] && [ "$(( $(finished_steps "$db") - sent_int ))" -gt 3 ]; then
+         elif [ "$rc" = "$expected_rc" ] && [ "$(( $(finished_steps "$db") - sent_int ))" -gt 3 ]; then
             # The run may end normally if the signal came during its last
             # step; carrying on for several more steps is ignoring Ctrl-C.
-            fail "$label: runbook ignored SIGINT: $(( $(finished_steps "$db") - sent_int )) more steps finished, then it exited 0"
+            fail "$label: runbook ignored SIGINT: $(( $(finished_steps "$db") - sent_int )) more steps finished, then it exited $rc"
             return
          fi
       fi
       # Struck after it journaled the end, before it exited: nothing to resume.
-      if [ "$rc" != 0 ] && [ "$(journal_query "$db" "SELECT status FROM runs")" = completed ]; then
-         rc=0
+      if [ "$rc" != "$expected_rc" ] && [ "$(journal_query "$db" "SELECT status FROM runs")" = "$(cat "$work/$base.status")" ]; then
+         rc=$expected_rc
       fi
+      [ "$rc" = "$expected_rc" ] && break
       case $rc in
-         0) break ;;
          130|137) continue ;;     # interrupted / killed: resume
          *)
             fail "$label: runbook exited $rc (policy $policy); its output ends:"
@@ -422,31 +584,75 @@ policies=(redo informed)
 eager=0
 t_start=$(now_ms)
 n=0
-while [ "$kills" -lt "$min_kills" ]; do
-   n=$((n + 1)); torture_one kill "kill-$n" "${policies[RANDOM % 2]}"
-   [ "$failures" -eq 0 ] || break
-done
-while [ "$failures" -eq 0 ] && [ "$ints" -lt "$min_ints" ]; do
-   n=$((n + 1)); torture_one int "int-$n" "${policies[RANDOM % 2]}"
-done
-while [ "$failures" -eq 0 ] && [ "$restarts" -lt "$min_restarts" ]; do
-   n=$((n + 1)); torture_one sandbox "sandbox-$n" "${policies[RANDOM % 2]}"
-done
-while [ "$failures" -eq 0 ] && [ "$hups" -lt "$min_hups" ]; do
-   n=$((n + 1)); torture_one hup "hup-$n" "${policies[RANDOM % 2]}"
-done
-while [ "$failures" -eq 0 ] && [ "$clock_steps" -lt "$min_steps" ]; do
-   n=$((n + 1)); torture_one clock "clock-$n" "${policies[RANDOM % 2]}"
-done
-while [ "$failures" -eq 0 ] && [ "$edits" -lt "$min_edits" ]; do
-   n=$((n + 1)); cp "$SOURCE_DIR/runbooks/rollout.rb" "$work/edited-rollout.rb"
-   torture_one edit "edit-$n" "${policies[RANDOM % 2]}"
-done
-resume_flags=()
+modes=${RUNBOOK_TORTURE_MODES:-happy fault}
+if [[ " $modes " == *" happy "* ]]; then
+   run_baseline
+   while [ "$kills" -lt "$min_kills" ]; do
+      n=$((n + 1)); torture_one kill "kill-$n" "${policies[RANDOM % 2]}"
+      [ "$failures" -eq 0 ] || break
+   done
+   while [ "$failures" -eq 0 ] && [ "$ints" -lt "$min_ints" ]; do
+      n=$((n + 1)); torture_one int "int-$n" "${policies[RANDOM % 2]}"
+   done
+   while [ "$failures" -eq 0 ] && [ "$restarts" -lt "$min_restarts" ]; do
+      n=$((n + 1)); torture_one sandbox "sandbox-$n" "${policies[RANDOM % 2]}"
+   done
+   while [ "$failures" -eq 0 ] && [ "$hups" -lt "$min_hups" ]; do
+      n=$((n + 1)); torture_one hup "hup-$n" "${policies[RANDOM % 2]}"
+   done
+   while [ "$failures" -eq 0 ] && [ "$clock_steps" -lt "$min_steps" ]; do
+      n=$((n + 1)); torture_one clock "clock-$n" "${policies[RANDOM % 2]}"
+   done
+   while [ "$failures" -eq 0 ] && [ "$edits" -lt "$min_edits" ]; do
+      n=$((n + 1)); cp "$SOURCE_DIR/runbooks/rollout.rb" "$work/edited-rollout.rb"
+      torture_one edit "edit-$n" "${policies[RANDOM % 2]}"
+   done
+   resume_flags=()
+fi
+happy_s=$(( ($(now_ms) - t_start) / 1000 ))
+
+# The failure path, at --time-scale 60: the emergency rollback's timers are a
+# second apart, room for a kill between two of them.
+t_fault=$(now_ms)
+fault_kills=0; fault_ints=0; fault_hups=0
+if [ "$failures" -eq 0 ] && [[ " $modes " == *" fault "* ]]; then
+   scale=${RUNBOOK_TORTURE_FAULT_SCALE:-60}
+   fault_baseline
+   for mode in kill int hup; do
+      case $mode in
+         kill) want=$min_fault_kills ;;
+         int) want=$min_fault_ints ;;
+         hup) want=$min_fault_hups ;;
+      esac
+      while [ "$failures" -eq 0 ]; do
+         case $mode in
+            kill) [ "$fault_kills" -lt "$want" ] || break ;;
+            int) [ "$fault_ints" -lt "$want" ] || break ;;
+            hup) [ "$fault_hups" -lt "$want" ] || break ;;
+         esac
+         before_kills=$kills; before_ints=$ints; before_hups=$hups
+         n=$((n + 1)); torture_one "$mode" "fault-$mode-$n" "${policies[RANDOM % 2]}"
+         fault_kills=$((fault_kills + kills - before_kills))
+         # (A SIGHUP also ends the run with exit 130 and counts in $ints.)
+         [ "$mode" = int ] && fault_ints=$((fault_ints + ints - before_ints))
+         fault_hups=$((fault_hups + hups - before_hups))
+         fault_runs=$((fault_runs + 1))
+      done
+   done
+   [ "$failures" -gt 0 ] || [ "$timer_strikes" -gt 0 ] ||
+      fail "the failure path was never struck while escalation timers were pending"
+   [ "$failures" -gt 0 ] || [ "$dead_past_deadline" = 0 ] || [ "$late_fires" -gt 0 ] ||
+      fail "$dead_past_deadline times runbook stayed dead past a timer's deadline, but no timer fired late on resume"
+fi
+fault_s=$(( ($(now_ms) - t_fault) / 1000 ))
 elapsed=$(( ($(now_ms) - t_start) / 1000 ))
 
 echo "crash torture (seed $seed): $hups SIGHUPs, $clock_steps wall-clock steps, $edits edits between crash and" \
      "resume ($edit_refusals --use-current refused)"
+echo "crash torture (seed $seed): failure path (emergency rollback, escalation timers): $fault_runs runs after" \
+     "$fault_kills SIGKILLs, $fault_ints SIGINTs, $fault_hups SIGHUPs; $timer_strikes struck with timers pending," \
+     "$dead_past_deadline stayed dead past a deadline, $late_fires timers fired late on resume; ${fault_s} s" \
+     "(the rest: ${happy_s} s)"
 echo "crash torture (seed $seed): $runs runs completed after $kills SIGKILLs, $ints SIGINTs and" \
      "$restarts sandbox restarts ($attempts_total starts and resumes; in-doubt steps: $redone_total redone," \
      "$skipped_total marked done), in ${elapsed} s; $failures failures"

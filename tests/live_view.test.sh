@@ -106,6 +106,22 @@ has "$work/pipe.out" '^\d\d:\d\d:\d\d -- phase: Canary$' || fail "piped output l
 has "$work/pipe.out" '^\d\d:\d\d:\d\d    ~ \[.*\] error_rate < 1%: ok' || fail "piped output lacks the sample lines"
 has "$work/pipe.out" '^\d\d:\d\d:\d\d == completed$' || fail "piped output lacks the summary"
 
+# ---- a pending timer and a question nobody answers (issue 12): the block
+# says what the timer will do, when, and what cancels it; the question says
+# its choices, its deadline and what nobody answering decides, in words.
+pty_run "$work/timer.out" 160 "$RUNBOOK" run "$SOURCE_DIR/tests/live/timer_ask.rb" --journal "$work/timer.db" --time-scale 6
+rc=$?
+[ "$rc" = 0 ] || fail "timer/ask run exited $rc: $(tail -c 2000 "$work/timer.out")"
+out="$work/timer.out"
+has "$out" 'timer in \d+s \(~\d+s real\): escalate\("Level 2", "Engineering team"\), unless resolved' ||
+   fail "the status block does not show the pending timer, when it is due and what it does"
+has "$out" 'What now\? \[wait/roll back\] \(unanswered by \d\d:\d\d:\d\d, in 6s: "roll back" by default\)' ||
+   fail "the prompt does not say when nobody answering decides, and what"
+has "$out" '\?  \[.*\] DNS records are not resolving yet\. What now\?  \(choices: wait \| roll back; unanswered by' ||
+   fail "the question's line does not list the ask's choices and its deadline"
+has "$out" 'chose roll back' || fail "nobody answered, but the default was not taken"
+has "$out" 'Level 2: bringing in Engineering team' || fail "the timer did not fire"
+
 if [ "$failures" -gt 0 ]; then
    echo "$failures failure(s); outputs in $work" >&2
    trap - EXIT

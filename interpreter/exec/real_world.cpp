@@ -5,10 +5,12 @@
 
 #include <cstdlib>
 #include <cstdio>
+#include <limits>
 #include <mutex>
 
 #include <fmt/core.h>
 
+#include "exec/question_terms.hpp"
 #include "metrics/metric_source.hpp"
 
 namespace runbook {
@@ -90,8 +92,12 @@ public:
       if (!options_.interactive) return Answer{"", "nobody to ask (no terminal and no --yes)", false};
       std::string choices;
       for (const auto& c : question.choices) choices += (choices.empty() ? "" : "/") + c;
+      // A timed question says what nobody answering decides, and when.
+      const std::string terms = question.deadline < std::numeric_limits<double>::infinity()
+                                   ? " (" + unanswered_terms(question.deadline, clock_->now(), question.timeout_default) + ")"
+                                   : "";
       for (;;) {
-         std::fprintf(stderr, "\n? %s [%s] ", question.text.c_str(), choices.c_str());
+         std::fprintf(stderr, "\n? %s [%s]%s ", question.text.c_str(), choices.c_str(), terms.c_str());
          std::fflush(stderr);
          std::string line;
          if (!read_line(line, cancel)) {

@@ -107,7 +107,7 @@ Flow Interpreter::Impl::settle_triggers_at_end()
       if (!announced) {
          announced = true;
          const std::string text = fmt::format("all phases done; waiting (at most {}) before the run ends: {}",
-                                              Value(until - now, ast::Unit::Duration).display(), join(waiting));
+                                              measured_duration_text(until - now), join(waiting));
          emit(RunEvent::Kind::Log, current_step_, text, {{"waiting_for", waiting}, {"until", until}});
          record("waiting_at_end", current_step_, {{"triggers", waiting}, {"until", until}});
       }
@@ -131,7 +131,7 @@ Flow Interpreter::Impl::wait_for_timers()
          for (const auto& t : waiting) {
             list.push_back({{"timer", t.id}, {"due", t.due}, {"signal", t.signal}, {"what", t.what}});
             words.push_back(fmt::format("{} ({}, in {})", t.id, t.what,
-                                        Value(std::max(0.0, t.due - world_.clock().now()), ast::Unit::Duration).display()));
+                                        measured_duration_text(t.due - world_.clock().now())));
          }
          emit(RunEvent::Kind::Log, "",
               fmt::format("waiting for {} pending timer{} before the run ends: {}", waiting.size(),

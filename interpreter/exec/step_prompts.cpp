@@ -46,10 +46,18 @@ std::string remote_choice(const Question& question, const Stop& stop, std::strin
 
 }  // namespace
 
-Answer Interpreter::Impl::ask(const Question& question, Stop& stop, bool remote_approve, TimeMs deadline)
+Answer Interpreter::Impl::ask(const Question& asked, Stop& stop, bool remote_approve, TimeMs deadline)
 {
-   emit(RunEvent::Kind::Question, question.step_id, question.text,
-        {{"choices", question.choices}, {"default", question.default_choice}});
+   // The deadline goes with the question: the terminal and the live view say
+   // when nobody answering decides, and what it decides.
+   Question question = asked;
+   question.deadline = deadline;
+   json shown{{"choices", question.choices}, {"default", question.default_choice}};
+   if (deadline < forever) {
+      shown["deadline"] = deadline;
+      shown["timeout_default"] = question.timeout_default;
+   }
+   emit(RunEvent::Kind::Question, question.step_id, question.text, shown);
    Answer answer;
    const TimeMs asked_at = world_.clock().now();
    for (;;) {
@@ -126,6 +134,7 @@ Flow Interpreter::Impl::run_approve(const ast::Step& step, const ast::ApproveSte
       q.choices = {"yes", "no"};
       q.default_choice = "yes";
       q.fail_closed_choice = "no";
+      q.timeout_default = approve.decision.default_answer.value_or("");
       Stop stop;
       const DecisionRules rules(*this, step, approve.decision);
       const Answer answer = rules.settle(ask(q, stop, true, rules.deadline()));
@@ -164,6 +173,7 @@ Flow Interpreter::Impl::run_ask(const ast::Step& step, const ast::AskStep& ask_s
       q.text = redact(text);
       q.choices = ask_step.choices;
       q.default_choice = ask_step.decision.default_answer.value_or("");   // --yes takes the default, if any.
+      q.timeout_default = q.default_choice;
       Stop stop;
       const DecisionRules rules(*this, step, ask_step.decision);
       Answer answer = rules.settle(ask(q, stop, true, rules.deadline()));
@@ -219,6 +229,7 @@ Flow Interpreter::Impl::run_checklist(const ast::Step& step, const ast::Checklis
          q.choices = {"yes", "no"};
          q.default_choice = "yes";
          q.fail_closed_choice = "no";
+         q.timeout_default = checklist.decision.default_answer.value_or("");
          Stop stop;
          const DecisionRules rules(*this, step, checklist.decision);
          const Answer answer = rules.settle(ask(q, stop, true, rules.deadline()));

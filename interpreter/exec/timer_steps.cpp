@@ -24,6 +24,44 @@ std::string timer_words(const ast::AfterStep& after, double delay_ms)
                       after.signal.empty() ? "" : " unless " + after.signal);
 }
 
+/// An expression's gist for people: calls and literals only. A name or a
+/// spliced string says nothing without its value, and a value may be secret.
+std::string timer_gist_of(const ast::Expr& expr)
+{
+   if (const auto* call = std::get_if<ast::Call>(&expr.node)) {
+      std::string args;
+      for (const auto& arg : call->args) {
+         const std::string shown = timer_gist_of(*arg);
+         if (!shown.empty()) args += (args.empty() ? "" : ", ") + shown;
+      }
+      return callee_name(*call->callee) + "(" + args + ")";
+   }
+   if (const auto* lit = std::get_if<ast::StringLit>(&expr.node)) {
+      if (lit->parts.size() != 1 || lit->parts.front().expr) return "";
+      return "\"" + lit->parts.front().text + "\"";
+   }
+   if (std::holds_alternative<ast::NumberLit>(expr.node) || std::holds_alternative<ast::BoolLit>(expr.node))
+      return describe(expr);
+   return "";
+}
+
+/// What a timer's steps do, in a few words for the live view: its first
+/// step, e.g. `notify.slack(notify.escalation_message(3, "Management"))`,
+/// and how many more there are.
+std::string timer_gist(const ast::Block& body)
+{
+   if (body.empty()) return "nothing";
+   const ast::Step& first = *body.front();
+   std::string gist;
+   if (const auto* call = std::get_if<ast::CallStep>(&first.node)) gist = timer_gist_of(*call->call);
+   else if (const auto* notify = std::get_if<ast::NotifyStep>(&first.node)) gist = "notify " + timer_gist_of(*notify->message);
+   else if (const auto* log = std::get_if<ast::LogStep>(&first.node)) gist = "log " + timer_gist_of(*log->message);
+   else if (const auto* rollback = std::get_if<ast::RollbackStep>(&first.node)) gist = "rollback " + rollback->target;
+   else gist = "its steps";
+   if (body.size() > 1) gist += fmt::format(" and {} more steps", body.size() - 1);
+   return gist;
+}
+
 const ast::Signal* find_signal(const Program& program, const std::string& name)
 {
    if (!program.root) return nullptr;
@@ -69,8 +107,9 @@ void Interpreter::Impl::arm_timer(const ast::AfterStep& after, const Frame& fram
    if (timer_history_.fired.count(id)) return;   // Resumed mid-fire: it fires again at once, quietly armed.
    record("timer", id, {{"event", "armed"}, {"due", due}, {"signal", after.signal}});
    const double in_ms = std::max(0.0, due - world_.clock().now());
-   emit(RunEvent::Kind::Log, id, fmt::format("{} armed: its steps run in {}", what, Value(in_ms, ast::Unit::Duration).display()),
-        {{"timer", id}, {"event", "armed"}, {"due", due}, {"signal", after.signal}});
+   emit(RunEvent::Kind::Log, id, fmt::format("{} armed: its steps run in {}", what, measured_duration_text(in_ms)),
+        {{"timer", id}, {"event", "armed"}, {"due", due}, {"signal", after.signal},
+         {"does", redact(timer_gist(after.body))}});
 }
 
 // ---------------------------------------------------------------- firing
@@ -185,7 +224,7 @@ void Interpreter::Impl::end_rollback_deadline(const ast::RollbackBlock& block, F
    if (flow != Flow::Next) return;
    const TimeMs began = timer_history_.rollback_began_at.value_or(rollback_began_at_);
    const double took = world_.clock().now() - began;
-   std::string text = fmt::format("rollback {} completed in {}", block.name, Value(took, ast::Unit::Duration).display());
+   std::string text = fmt::format("rollback {} completed in {}", block.name, measured_duration_text(took));
    if (block.within_ms)
       text += took <= *block.within_ms ? fmt::format(" (within its {})", Value(*block.within_ms, ast::Unit::Duration).display())
                                        : fmt::format(" (over its {})", Value(*block.within_ms, ast::Unit::Duration).display());

@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <functional>
+#include <limits>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -32,6 +33,12 @@ struct Question {
    /// that applies): always the choice that fails closed ("no", "abort", "fail").
    /// Empty for an ask: none of its choices is safe by itself; the step decides.
    std::string fail_closed_choice;
+   /// Runbook time at which nobody answering ends the question (the step's
+   /// `timeout`); infinity: it waits. Set by the interpreter when it asks.
+   double deadline = std::numeric_limits<double>::infinity();
+   /// What nobody answering by the deadline means: the step's `default`
+   /// ("" : the step fails). Shown with the question, so the operator knows.
+   std::string timeout_default;
 };
 
 struct Answer {

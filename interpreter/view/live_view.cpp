@@ -7,6 +7,7 @@
 #include <fmt/core.h>
 
 #include "check/quantity.hpp"
+#include "exec/question_terms.hpp"
 #include "view/step_label.hpp"
 
 namespace runbook {
@@ -163,16 +164,42 @@ void LiveState::apply(const RunEvent& e)
          conditions.clear();
       }
       break;
-   case K::Question: asking = true; break;
-   case K::Answer: asking = false; break;
+   case K::Question: {
+      asking = true;
+      Question q{e.step_id, e.text, {}, number_of(e.data, "deadline"), text_of(e.data, "timeout_default")};
+      if (e.data.is_object() && e.data.contains("choices") && e.data["choices"].is_array())
+         for (const auto& choice : e.data["choices"])
+            if (choice.is_string()) q.choices.push_back(choice.get<std::string>());
+      question = std::move(q);
+      break;
+   }
+   case K::Answer:
+      asking = false;
+      question.reset();
+      break;
    case K::RunFinished:
       finished = true;
       steps.clear();
+      timers.clear();
+      question.reset();
       break;
+   case K::Log: apply_timer(e); break;
    case K::StepOutput:
-   case K::Log:
    case K::Notify: break;
    }
+}
+
+void LiveState::apply_timer(const RunEvent& e)
+{
+   const std::string id = text_of(e.data, "timer");
+   if (id.empty()) return;
+   timers.erase(std::remove_if(timers.begin(), timers.end(), [&](const Timer& t) { return t.id == id; }), timers.end());
+   // Fired: its steps are the current steps now. Cancelled: gone.
+   if (text_of(e.data, "event") != "armed") return;
+   const auto due = number_of(e.data, "due");
+   if (!due) return;
+   timers.push_back(Timer{id, text_of(e.data, "does"), text_of(e.data, "signal"), *due});
+   std::stable_sort(timers.begin(), timers.end(), [](const Timer& a, const Timer& b) { return a.due < b.due; });
 }
 
 void LiveState::apply_sample(const RunEvent& e)
@@ -385,7 +412,26 @@ std::string trigger_detail(const LiveState::Trigger& t, double now, const Painte
    return paint(colour, line + "  " + state);
 }
 
+/// "  timer in 12m00s (~12s real): notify.slack(...), unless resolved  [rollback:emergency/3]"
+std::string timer_line(const LiveState::Timer& t, double now, const LiveState& s, const Painter& paint)
+{
+   const double left = t.due - now;
+   std::string line = left > 0 ? "  timer in " + short_duration(left, true) : "  timer due now";
+   if (left > 0 && s.time_scale > 1) line += fmt::format(" (~{} real)", short_duration(left / s.time_scale, true));
+   line += ": " + sanitized(t.does.empty() ? "its steps" : t.does);
+   if (!t.signal.empty()) line += ", unless " + sanitized(t.signal);
+   return paint(yellow, line) + paint(dim, "  [" + sanitized(short_step_label(t.id)) + "]");
+}
+
 }  // namespace
+
+std::string question_detail(const LiveState::Question& q, double now)
+{
+   std::string text = "choices: " + sanitized(choice_list(q.choices));
+   if (q.deadline) text += "; " + sanitized(unanswered_terms(*q.deadline, now, q.timeout_default));
+   else text += "; no deadline: it waits for an answer";
+   return text;
+}
 
 std::vector<std::string> render_live_status(const LiveState& s, double now, const LiveRenderOptions& o)
 {
@@ -454,6 +500,18 @@ std::vector<std::string> render_live_status(const LiveState& s, double now, cons
          }
          lines.push_back(trigger_detail(t, now, paint));
       }
+   }
+
+   // Timers: what the clock will do next, earliest first, in words.
+   constexpr std::size_t max_timers = 4;
+   for (std::size_t i = 0; i < s.timers.size() && i < max_timers; ++i) lines.push_back(timer_line(s.timers[i], now, s, paint));
+   if (s.timers.size() > max_timers)
+      lines.push_back(paint(dim, fmt::format("  ... and {} more timers", s.timers.size() - max_timers)));
+
+   // The question waiting for an answer: its choices, and what nobody answering decides.
+   if (s.question) {
+      lines.push_back(paint(cyan, "  ? waiting for an answer: " + sanitized(s.question->text)));
+      lines.push_back(paint(cyan, "    " + question_detail(*s.question, now)));
    }
 
    for (auto& line : lines) line = fit_to_width(line, o.width - 1, o.unicode);

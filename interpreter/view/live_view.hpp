@@ -53,6 +53,23 @@ public:
       std::optional<double> grace_until;   ///< P1 fired: the rollback starts then unless it clears.
    };
 
+   /// A pending `after` timer (an escalation level, say), armed and not yet due.
+   struct Timer {
+      std::string id;
+      std::string does;            ///< "notify.slack(notify.escalation_message(3, \"Management\"))".
+      std::string signal;          ///< Cancels it when given ("resolved"); empty: nothing does.
+      double due = 0;
+   };
+
+   /// The question waiting for an answer.
+   struct Question {
+      std::string step_id;
+      std::string text;
+      std::vector<std::string> choices;
+      std::optional<double> deadline;   ///< When nobody answering decides.
+      std::string timeout_default;      ///< What it decides then ("": the step fails).
+   };
+
    void apply(const RunEvent& event);
 
    // What the renderer reads.
@@ -71,11 +88,14 @@ public:
    std::vector<Trigger> triggers;
    /// Latest value of every metric seen in a sample, in first-seen order.
    std::vector<std::pair<std::string, std::string>> metrics;
+   std::vector<Timer> timers;     ///< Pending, earliest first.
+   std::optional<Question> question;
    bool asking = false;           ///< A question is on the terminal: do not draw over it.
    bool finished = false;
 
 private:
    void apply_sample(const RunEvent& event);
+   void apply_timer(const RunEvent& event);
    Trigger* find_trigger(const std::string& name);
 };
 
@@ -87,6 +107,10 @@ struct LiveRenderOptions {
 
 /// The status block at runbook time `now`: a few lines, none wider than the terminal.
 std::vector<std::string> render_live_status(const LiveState& state, double now, const LiveRenderOptions& options);
+
+/// A question's choices and what nobody answering decides, at runbook time `now`:
+/// "choices: wait | roll back; unanswered by 10:42:00, in 30m0s: \"roll back\" by default".
+std::string question_detail(const LiveState::Question& question, double now);
 
 /// `line` cut to at most `columns` visible characters (ANSI colour sequences
 /// take no room; a cut line ends in "…" or "~" and resets the colour).

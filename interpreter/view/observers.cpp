@@ -5,9 +5,11 @@
 #include <cstdlib>
 #include <ctime>
 #include <set>
+#include <vector>
 
 #include <fmt/core.h>
 
+#include "exec/question_terms.hpp"
 #include "view/step_label.hpp"
 
 namespace runbook {
@@ -43,6 +45,25 @@ std::string paint(bool color, const char* sgr, const std::string& text)
    return color ? fmt::format("\x1b[{}m{}\x1b[0m", sgr, text) : text;
 }
 
+/// After a question: its choices unless they are yes and no, and what nobody
+/// answering decides when it has a deadline, e.g.
+/// "  (choices: wait | roll back; unanswered by 10:42:00, in 30m0s: "roll back" by default)".
+std::string question_terms(const RunEvent& e)
+{
+   if (!e.data.is_object()) return "";
+   std::vector<std::string> choices;
+   if (e.data.contains("choices") && e.data["choices"].is_array())
+      for (const auto& choice : e.data["choices"])
+         if (choice.is_string()) choices.push_back(choice.get<std::string>());
+   std::vector<std::string> terms;
+   if (!choices.empty() && choices != std::vector<std::string>{"yes", "no"}) terms.push_back("choices: " + choice_list(choices));
+   if (e.data.contains("deadline") && e.data["deadline"].is_number())
+      terms.push_back(unanswered_terms(e.data["deadline"].get<double>(), e.at, e.data.value("timeout_default", "")));
+   std::string out;
+   for (const auto& term : terms) out += (out.empty() ? "" : "; ") + term;
+   return out.empty() ? "" : "  (" + out + ")";
+}
+
 /// The text of an event's line, without its time; empty: not shown.
 std::string plain_text(const RunEvent& e, bool color)
 {
@@ -69,7 +90,7 @@ std::string plain_text(const RunEvent& e, bool color)
    case K::Sample: return paint(color, "2", "   ~ " + step + e.text);
    case K::TriggerFired: return paint(color, "33;1", "!! " + e.text);
    case K::TriggerCleared: return paint(color, "32", "ok " + e.text);
-   case K::Question: return paint(color, "36", "?  " + step + e.text);
+   case K::Question: return paint(color, "36", "?  " + step + e.text + question_terms(e));
    case K::Answer: return paint(color, "36", "   answered: " + e.text);
    case K::Log: return step + e.text;
    case K::Notify: return paint(color, "35", "notify: " + e.text);

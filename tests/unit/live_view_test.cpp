@@ -287,6 +287,104 @@ TEST_CASE("live view: a question pauses the view until it is answered, and the e
    CHECK(s.steps.empty());
 }
 
+/// The emergency rollback with its three escalation timers armed (as the
+/// interpreter's "armed" log events carry them), 2 minutes in.
+LiveState rollback_with_timers()
+{
+   LiveState s;
+   s.apply(event(K::RunStarted, t0, "", "run r1 of Rollout started",
+                 {{"run_id", "r1"}, {"title", "Rollout"}, {"time_scale", 60}}));
+   s.apply(event(K::ModeChanged, t0, "", "rolling back via emergency", {{"mode", "rollback"}, {"rollback", "emergency"}}));
+   const std::vector<std::pair<int, double>> levels{{2, 15}, {3, 30}, {4, 60}};
+   for (const auto& level : levels)
+      s.apply(event(K::Log, t0, "rollback:emergency/" + std::to_string(level.first), "timer unless resolved armed",
+                    {{"timer", "rollback:emergency/" + std::to_string(level.first)},
+                     {"event", "armed"},
+                     {"due", t0 + level.second * minute},
+                     {"signal", "resolved"},
+                     {"does", "notify.slack(notify.escalation_message(" + std::to_string(level.first) + ", \"Level\"))"}}));
+   return s;
+}
+
+TEST_CASE("live view: pending timers say what they do, when, and what cancels them", "[live]")
+{
+   LiveState s = rollback_with_timers();
+   REQUIRE(s.timers.size() == 3);
+   const auto lines = runbook::render_live_status(s, t0 + 18 * minute, plain(160));
+   INFO(joined(lines));
+   // Earliest first, time left in words and in real time on a fast clock.
+   CHECK(has_line_containing(lines, "timer in 12m00s (~12s real): notify.slack(notify.escalation_message(3, \"Level\"))",
+                             "unless resolved"));
+   CHECK(has_line_containing(lines, "timer in 42m00s (~42s real)", "escalation_message(4"));
+   CHECK(has_line_containing(lines, "timer due now", "escalation_message(2"));
+   CHECK(joined(lines).find("escalation_message(3") < joined(lines).find("escalation_message(4"));
+
+   // Fired: its steps are the current step now; cancelled: gone.
+   s.apply(event(K::Log, t0 + 15 * minute, "rollback:emergency/2", "due, running its steps",
+                 {{"timer", "rollback:emergency/2"}, {"event", "fired"}, {"due", t0 + 15 * minute}}));
+   s.apply(event(K::Log, t0 + 16 * minute, "rollback:emergency/4", "cancelled: signal resolved was given",
+                 {{"timer", "rollback:emergency/4"}, {"event", "cancelled"}}));
+   REQUIRE(s.timers.size() == 1);
+   CHECK(s.timers.front().id == "rollback:emergency/3");
+   const auto after = runbook::render_live_status(s, t0 + 18 * minute, plain(160));
+   CHECK_FALSE(has_line_containing(after, "escalation_message(2"));
+   CHECK_FALSE(has_line_containing(after, "escalation_message(4"));
+
+   // An ordinary log line is not a timer.
+   s.apply(event(K::Log, t0, "canary/1", "hello"));
+   CHECK(s.timers.size() == 1);
+   s.apply(event(K::RunFinished, t0 + 20 * minute, "", "rolled back", {{"exit_code", 3}}));
+   CHECK(s.timers.empty());
+}
+
+TEST_CASE("live view: a waiting question shows its choices, its deadline and what nobody answering decides", "[live]")
+{
+   LiveState s = canary_watch();
+   s.apply(event(K::Question, t0, "full/dns", "Apply the DNS change?",
+                 {{"choices", {"apply", "leave DNS unchanged"}},
+                  {"default", "leave DNS unchanged"},
+                  {"deadline", t0 + 30 * minute},
+                  {"timeout_default", "leave DNS unchanged"}}));
+   REQUIRE(s.question);
+   const auto lines = runbook::render_live_status(s, t0 + 18 * minute, plain(200));
+   INFO(joined(lines));
+   CHECK(has_line_containing(lines, "? waiting for an answer: Apply the DNS change?"));
+   CHECK(has_line_containing(lines, "choices: apply | leave DNS unchanged",
+                             "unanswered by 22:43:20, in 12m0s: \"leave DNS unchanged\" by default"));
+
+   // Without a default, nobody answering fails the step; without a timeout it waits.
+   LiveState::Question strict{"s", "Roll back?", {"yes", "no"}, t0 + minute, ""};
+   CHECK(runbook::question_detail(strict, t0) == "choices: yes | no; unanswered by 22:14:20, in 1m0s: the step fails");
+   LiveState::Question open{"s", "Roll back?", {"yes", "no"}, std::nullopt, ""};
+   CHECK(runbook::question_detail(open, t0) == "choices: yes | no; no deadline: it waits for an answer");
+
+   s.apply(event(K::Answer, t0 + minute, "full/dns", "apply (by alice)"));
+   CHECK_FALSE(s.question);
+}
+
+TEST_CASE("plain lines: a question shows an ask's choices and its deadline with the default", "[live]")
+{
+   const auto ask = runbook::plain_line(event(K::Question, t0, "full/dns", "Apply the DNS change?",
+                                              {{"choices", {"apply", "leave DNS unchanged"}},
+                                               {"default", "leave DNS unchanged"},
+                                               {"deadline", t0 + 30 * minute},
+                                               {"timeout_default", "leave DNS unchanged"}}),
+                                        false);
+   REQUIRE(ask);
+   CHECK(*ask == "22:13:20 ?  [full/dns] Apply the DNS change?  (choices: apply | leave DNS unchanged; "
+                 "unanswered by 22:43:20, in 30m0s: \"leave DNS unchanged\" by default)");
+   // An approval's yes/no goes without saying; its deadline does not.
+   const auto approve = runbook::plain_line(
+       event(K::Question, t0, "full/1", "Route 100%?",
+             {{"choices", {"yes", "no"}}, {"default", "yes"}, {"deadline", t0 + 5 * minute}, {"timeout_default", "no"}}),
+       false);
+   REQUIRE(approve);
+   CHECK(*approve == "22:13:20 ?  [full/1] Route 100%?  (unanswered by 22:18:20, in 5m0s: \"no\" by default)");
+   const auto untimed = runbook::plain_line(event(K::Question, t0, "full/1", "Route 100%?", {{"choices", {"yes", "no"}}}), false);
+   REQUIRE(untimed);
+   CHECK(*untimed == "22:13:20 ?  [full/1] Route 100%?");
+}
+
 TEST_CASE("live view: short durations and bars", "[live]")
 {
    CHECK(runbook::short_duration(0) == "0s");
