@@ -4,10 +4,26 @@
 
 namespace runbook {
 
-TimeMs DecisionRules::deadline() const
+std::optional<TimeMs> DecisionRules::first_deadline(const ast::Step& step, TimeMs asked_at)
+{
+   if (!step.options.timeout_ms) return std::nullopt;
+   return asked_at + *step.options.timeout_ms;
+}
+
+TimeMs DecisionRules::deadline(const Interpreter::Impl::Resolved& settled) const
+{
+   return settled.deadline_ms.value_or(forever);
+}
+
+TimeMs DecisionRules::item_deadline(const Interpreter::Impl::Resolved& settled, const std::string& id) const
 {
    if (!step_.options.timeout_ms) return forever;
-   return run_.world_.clock().now() + *step_.options.timeout_ms;
+   std::optional<TimeMs> last_answer;
+   for (auto [it, end] = run_.answers_.equal_range(id); it != end; ++it) {
+      const TimeMs at = it->second.value("at", 0.0);
+      if (!last_answer || at > *last_answer) last_answer = at;
+   }
+   return last_answer ? *last_answer + *step_.options.timeout_ms : deadline(settled);
 }
 
 Answer DecisionRules::settle(Answer answer) const

@@ -19,8 +19,15 @@ public:
    {
    }
 
-   /// When a question asked now stops waiting: the step's timeout from now, or never.
-   TimeMs deadline() const;
+   /// When a question first asked at `asked_at` stops waiting: the step's
+   /// timeout from then, or nothing. Journaled with the step's start, so a
+   /// resumed question keeps it (the time the process was dead counts).
+   static std::optional<TimeMs> first_deadline(const ast::Step& step, TimeMs asked_at);
+   /// When the step's question stops waiting: its journaled deadline, or never.
+   TimeMs deadline(const Interpreter::Impl::Resolved& settled) const;
+   /// A checklist's next item is asked when the one before was answered:
+   /// its deadline runs from the step's last journaled answer, if any.
+   TimeMs item_deadline(const Interpreter::Impl::Resolved& settled, const std::string& id) const;
    /// A timed-out answer becomes the default, when there is one.
    Answer settle(Answer answer) const;
    /// The journal's record of an answer (with how it came about).

@@ -255,6 +255,16 @@ Flow Interpreter::Impl::journaled(const ast::Step& step, Frame& frame, const std
             emit(RunEvent::Kind::Log, id, "wait keeps its deadline from before the interruption");
          }
       }
+      const bool question = resolved.kind == "approve" || resolved.kind == "ask" || resolved.kind == "checklist";
+      if (question && in_doubt.deadline_ms) {
+         // A question's timeout runs from when it was first asked: the time
+         // the process was dead counts, as it does for the people not answering.
+         resolved.deadline_ms = in_doubt.deadline_ms;
+         const TimeMs left = std::max(0.0, *resolved.deadline_ms - world_.clock().now());
+         emit(RunEvent::Kind::Log, id,
+              fmt::format("the question keeps its deadline from before the interruption: {} left",
+                          format_duration(left)));
+      }
       if (resolved.kind == "watch") {
          // Its window restarts, but what it saw before is kept: run_watch
          // replays the journaled samples and skips the time nobody sampled.

@@ -116,8 +116,9 @@ Flow Interpreter::Impl::run_approve(const ast::Step& step, const ast::ApproveSte
                                     const std::string& id)
 {
    const std::string prompt = approve.prompt ? evaluator(frame).text(*approve.prompt, Splice::Message) : "Proceed?";
-   Resolved r{"approve", {{"summary", redact(prompt)}, {"prompt", redact(prompt)}}, true, {}};
-   return journaled(step, frame, id, r, [&, prompt](const Resolved&) {
+   Resolved r{"approve", {{"summary", redact(prompt)}, {"prompt", redact(prompt)}}, true,
+              DecisionRules::first_deadline(step, world_.clock().now())};
+   return journaled(step, frame, id, r, [&, prompt](const Resolved& settled) {
       Performed p;
       // An answer journaled before an interruption stands.
       for (auto [it, end] = answers_.equal_range(id); it != end; ++it) {
@@ -137,7 +138,7 @@ Flow Interpreter::Impl::run_approve(const ast::Step& step, const ast::ApproveSte
       q.timeout_default = approve.decision.default_answer.value_or("");
       Stop stop;
       const DecisionRules rules(*this, step, approve.decision);
-      const Answer answer = rules.settle(ask(q, stop, true, rules.deadline()));
+      const Answer answer = rules.settle(ask(q, stop, true, rules.deadline(settled)));
       if (stop) return stop_to_performed(stop, json::object());
       if (!answer.choice.empty()) journal_answer(id, rules.record(answer));
       if (answer.choice != "yes") return rules.declined(answer, "not approved");
@@ -150,8 +151,9 @@ Flow Interpreter::Impl::run_ask(const ast::Step& step, const ast::AskStep& ask_s
                                 const std::string& id)
 {
    const std::string text = evaluator(frame).text(*ask_step.question, Splice::Message);
-   Resolved r{"ask", {{"summary", redact(text)}, {"question", redact(text)}, {"choices", ask_step.choices}}, true, {}};
-   return journaled(step, frame, id, r, [&, text](const Resolved&) {
+   Resolved r{"ask", {{"summary", redact(text)}, {"question", redact(text)}, {"choices", ask_step.choices}}, true,
+              DecisionRules::first_deadline(step, world_.clock().now())};
+   return journaled(step, frame, id, r, [&, text](const Resolved& settled) {
       Performed p;
       auto answered = [&](const std::string& choice, const std::string& who) {
          p.result["answer"] = choice;
@@ -176,7 +178,7 @@ Flow Interpreter::Impl::run_ask(const ast::Step& step, const ast::AskStep& ask_s
       q.timeout_default = q.default_choice;
       Stop stop;
       const DecisionRules rules(*this, step, ask_step.decision);
-      Answer answer = rules.settle(ask(q, stop, true, rules.deadline()));
+      Answer answer = rules.settle(ask(q, stop, true, rules.deadline(settled)));
       if (stop) return stop_to_performed(stop, json::object());
       if (answer.choice.empty() && !answer.timed_out && ask_step.decision.default_answer) {
          // Nobody can be asked (no terminal, no --yes): the runbook said what nobody answering means.
@@ -207,8 +209,9 @@ Flow Interpreter::Impl::run_checklist(const ast::Step& step, const ast::Checklis
    for (const auto& item : checklist.items) items.push_back(ev.text(*item.text, Splice::Message));
    json shown_items = json::array();
    for (const auto& item : items) shown_items.push_back(redact(item));
-   Resolved r{"checklist", {{"summary", redact(title)}, {"title", redact(title)}, {"items", shown_items}}, true, {}};
-   return journaled(step, frame, id, r, [&, title, items](const Resolved&) {
+   Resolved r{"checklist", {{"summary", redact(title)}, {"title", redact(title)}, {"items", shown_items}}, true,
+              DecisionRules::first_deadline(step, world_.clock().now())};
+   return journaled(step, frame, id, r, [&, title, items](const Resolved& settled) {
       Performed p;
       p.result["items"] = json::array();
       for (std::size_t i = 0; i < items.size(); ++i) {
@@ -232,7 +235,7 @@ Flow Interpreter::Impl::run_checklist(const ast::Step& step, const ast::Checklis
          q.timeout_default = checklist.decision.default_answer.value_or("");
          Stop stop;
          const DecisionRules rules(*this, step, checklist.decision);
-         const Answer answer = rules.settle(ask(q, stop, true, rules.deadline()));
+         const Answer answer = rules.settle(ask(q, stop, true, rules.item_deadline(settled, id)));
          if (stop) return stop_to_performed(stop, p.result);
          const double at = world_.clock().now();
          json answered = rules.record(answer);
