@@ -582,31 +582,28 @@ torture_one()
 
 policies=(redo informed)
 eager=0
+# Tortures runs in MODE until the counter named COUNTER reaches MIN, or until
+# something failed. An edit run starts from a fresh copy of the runbook.
+torture_until() {
+   local mode=$1 counter=$2 min=$3
+   while [ "$failures" -eq 0 ] && [ "${!counter}" -lt "$min" ]; do
+      n=$((n + 1))
+      [ "$mode" = edit ] && cp "$SOURCE_DIR/runbooks/rollout.rb" "$work/edited-rollout.rb"
+      torture_one "$mode" "$mode-$n" "${policies[RANDOM % 2]}"
+   done
+}
+
 t_start=$(now_ms)
 n=0
 modes=${RUNBOOK_TORTURE_MODES:-happy fault}
 if [[ " $modes " == *" happy "* ]]; then
    run_baseline
-   while [ "$kills" -lt "$min_kills" ]; do
-      n=$((n + 1)); torture_one kill "kill-$n" "${policies[RANDOM % 2]}"
-      [ "$failures" -eq 0 ] || break
-   done
-   while [ "$failures" -eq 0 ] && [ "$ints" -lt "$min_ints" ]; do
-      n=$((n + 1)); torture_one int "int-$n" "${policies[RANDOM % 2]}"
-   done
-   while [ "$failures" -eq 0 ] && [ "$restarts" -lt "$min_restarts" ]; do
-      n=$((n + 1)); torture_one sandbox "sandbox-$n" "${policies[RANDOM % 2]}"
-   done
-   while [ "$failures" -eq 0 ] && [ "$hups" -lt "$min_hups" ]; do
-      n=$((n + 1)); torture_one hup "hup-$n" "${policies[RANDOM % 2]}"
-   done
-   while [ "$failures" -eq 0 ] && [ "$clock_steps" -lt "$min_steps" ]; do
-      n=$((n + 1)); torture_one clock "clock-$n" "${policies[RANDOM % 2]}"
-   done
-   while [ "$failures" -eq 0 ] && [ "$edits" -lt "$min_edits" ]; do
-      n=$((n + 1)); cp "$SOURCE_DIR/runbooks/rollout.rb" "$work/edited-rollout.rb"
-      torture_one edit "edit-$n" "${policies[RANDOM % 2]}"
-   done
+   torture_until kill kills "$min_kills"
+   torture_until int ints "$min_ints"
+   torture_until sandbox restarts "$min_restarts"
+   torture_until hup hups "$min_hups"
+   torture_until clock clock_steps "$min_steps"
+   torture_until edit edits "$min_edits"
    resume_flags=()
 fi
 happy_s=$(( ($(now_ms) - t_start) / 1000 ))
