@@ -1,9 +1,10 @@
 #include "check/params.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
-#include <regex>
 
 #include <fmt/core.h>
 
@@ -79,6 +80,22 @@ void relocate(ast::Expr& expr, const Location& loc)
    if (auto* unary = std::get_if<ast::Unary>(&expr.node)) relocate(*unary->operand, loc);
 }
 
+/// `text` without the blanks around it.
+std::string trim_blanks(const std::string& text)
+{
+   const auto first = text.find_first_not_of(" \t\r");
+   if (first == std::string::npos) return "";
+   return text.substr(first, text.find_last_not_of(" \t\r") - first + 1);
+}
+
+/// A param's name: a letter or `_`, then letters, digits and `_`.
+bool is_param_name(const std::string& name)
+{
+   if (name.empty() || std::isdigit(static_cast<unsigned char>(name[0]))) return false;
+   return std::all_of(name.begin(), name.end(),
+                      [](unsigned char c) { return std::isalnum(c) || c == '_'; });
+}
+
 }  // namespace
 
 ast::Type param_value_type(const ast::Param& param)
@@ -130,18 +147,17 @@ bool params_file_flags(Program& program, const std::string& path, std::vector<st
       error = fmt::format("--params {}: cannot read the file ({})", path, std::strerror(errno));
       return false;
    }
-   static const std::regex entry(R"(^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$)");
    std::string line;
    for (int number = 1; std::getline(in, line); ++number) {
       line = line.substr(0, line.find('#'));
-      if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-      std::smatch m;
-      if (!std::regex_match(line, m, entry) || m[2].length() == 0) {
-         error = fmt::format("{}:{}: expected `name = value` (or a # comment), got `{}`", path, number, line);
+      if (trim_blanks(line).empty()) continue;
+      const auto equals = line.find('=');
+      const std::string name = equals == std::string::npos ? "" : trim_blanks(line.substr(0, equals));
+      const std::string text = equals == std::string::npos ? "" : trim_blanks(line.substr(equals + 1));
+      if (!is_param_name(name) || text.empty()) {
+         error = fmt::format("{}:{}: expected `name = value` (or a # comment), got `{}`", path, number, trim_blanks(line));
          return false;
       }
-      const std::string name = m[1];
-      const std::string text = m[2];
       if (is_secret(program, name)) {
          error = fmt::format("{}:{}: '{}' is a secret; secrets are read from the environment, never from a params file",
                              path, number, name);
