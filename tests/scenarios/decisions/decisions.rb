@@ -1,6 +1,7 @@
 # A small runbook for the decision scenarios next to it: a checklist whose
-# "no" rolls back (`else`), and an approval that nobody answering for 30
-# minutes declines (`timeout 30m default no`). See docs/language.md, "Decisions".
+# "no" (or nobody for 15 minutes) rolls back (`else`), and an approval that
+# nobody answering for 30 minutes declines (`timeout 30m default no`). See
+# docs/language.md, "Decisions".
 runbook "Decisions"
 
 use "std/traffic"
@@ -12,7 +13,7 @@ phase "Canary" on fail stop {
   traffic.route(lb, lb_token, "green", 50)
   checklist "Canary looks right" {
     - "Error rate normal"
-  } else rollback back_to_blue
+  } timeout 15m default no else rollback back_to_blue
   approve "Route 100% of traffic to green?" timeout 30m default no else rollback back_to_blue
   traffic.route(lb, lb_token, "green", 100)
 }
