@@ -247,7 +247,8 @@ Flow Interpreter::Impl::journaled(const ast::Step& step, Frame& frame, const std
          if (gap > 0) {
             *resolved.deadline_ms += gap;
             const std::string text = fmt::format(
-                "wait extends by {}: its armed triggers were not sampled while the run was stopped", format_duration(gap));
+                "wait extends by {}: its armed triggers were not sampled while the run was stopped",
+                measured_duration_text(gap));
             emit(RunEvent::Kind::Log, id, text);
             record("unwatched_gap", id,
                    json{{"gap_ms", gap}, {"from", now - gap}, {"deadline_ms", *resolved.deadline_ms}, {"text", text}});
@@ -260,10 +261,9 @@ Flow Interpreter::Impl::journaled(const ast::Step& step, Frame& frame, const std
          // A question's timeout runs from when it was first asked: the time
          // the process was dead counts, as it does for the people not answering.
          resolved.deadline_ms = in_doubt.deadline_ms;
-         const TimeMs left = std::max(0.0, *resolved.deadline_ms - world_.clock().now());
          emit(RunEvent::Kind::Log, id,
               fmt::format("the question keeps its deadline from before the interruption: {} left",
-                          format_duration(left)));
+                          measured_duration_text(*resolved.deadline_ms - world_.clock().now())));
       }
       if (resolved.kind == "watch") {
          // Its window restarts, but what it saw before is kept: run_watch
@@ -275,10 +275,9 @@ Flow Interpreter::Impl::journaled(const ast::Step& step, Frame& frame, const std
          emit(RunEvent::Kind::Log, id,
               fmt::format("watch restarts its window and keeps the samples it journaled before the interruption; "
                           "the {} while the run was stopped were not observed and count for nothing",
-                          format_duration(gap)));
+                          measured_duration_text(gap)));
       }
-      if ((resolved.kind == "approve" || resolved.kind == "checklist" || resolved.kind == "ask") &&
-          in_doubt.def_hash != hash) {
+      if (question && in_doubt.def_hash != hash) {
          answers_.erase(id);
          emit(RunEvent::Kind::Log, id, "its definition changed since it was answered: asking again");
       }
