@@ -10,6 +10,15 @@
 
 namespace runbook {
 
+std::vector<std::string> question_choices(const nlohmann::json& data)
+{
+   std::vector<std::string> choices;
+   if (!data.is_object() || !data.contains("choices") || !data["choices"].is_array()) return choices;
+   for (const auto& choice : data["choices"])
+      if (choice.is_string()) choices.push_back(choice.get<std::string>());
+   return choices;
+}
+
 std::string choice_list(const std::vector<std::string>& choices)
 {
    std::string out;

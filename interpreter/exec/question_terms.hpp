@@ -7,7 +7,12 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 namespace runbook {
+
+/// A Question event's choices (its data's "choices"), in order; none if absent.
+std::vector<std::string> question_choices(const nlohmann::json& data);
 
 /// "yes | no", "wait | roll back | skip DNS".
 std::string choice_list(const std::vector<std::string>& choices);

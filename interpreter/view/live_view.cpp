@@ -166,11 +166,8 @@ void LiveState::apply(const RunEvent& e)
       break;
    case K::Question: {
       asking = true;
-      Question q{e.step_id, e.text, {}, number_of(e.data, "deadline"), text_of(e.data, "timeout_default")};
-      if (e.data.is_object() && e.data.contains("choices") && e.data["choices"].is_array())
-         for (const auto& choice : e.data["choices"])
-            if (choice.is_string()) q.choices.push_back(choice.get<std::string>());
-      question = std::move(q);
+      question = Question{e.step_id, e.text, question_choices(e.data), number_of(e.data, "deadline"),
+                          text_of(e.data, "timeout_default")};
       break;
    }
    case K::Answer:

@@ -51,10 +51,7 @@ std::string paint(bool color, const char* sgr, const std::string& text)
 std::string question_terms(const RunEvent& e)
 {
    if (!e.data.is_object()) return "";
-   std::vector<std::string> choices;
-   if (e.data.contains("choices") && e.data["choices"].is_array())
-      for (const auto& choice : e.data["choices"])
-         if (choice.is_string()) choices.push_back(choice.get<std::string>());
+   const std::vector<std::string> choices = question_choices(e.data);
    std::vector<std::string> terms;
    if (!choices.empty() && choices != std::vector<std::string>{"yes", "no"}) terms.push_back("choices: " + choice_list(choices));
    if (e.data.contains("deadline") && e.data["deadline"].is_number())
