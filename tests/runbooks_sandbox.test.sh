@@ -5,7 +5,7 @@
 # (runbooks/profiles/sandbox.params) at it, and runs, with a fast clock:
 #   - rollout.rb to green 100, with the team told;
 #   - rollout.rb with a fault injected on green mid-canary: the P0 trigger
-#     fires and the emergency block ends at blue 100, Slack and the status
+#     (or the canary's error-rate criterion) fires and the emergency block ends at blue 100, Slack and the status
 #     page notified with the filled-in template;
 #   - emergency-rollback.rb (PagerDuty acknowledged, blue 100, escalation);
 #   - planned-rollback.rb (100 -> 50 -> 25 -> 10 -> 0);
@@ -137,7 +137,15 @@ expect_count "fault: Emergency Rollback Notification on Slack" 1 \
    "$(requests POST '^/hooks/slack/services/' 'EMERGENCY ROLLBACK.*Team: Lead Engineer on-call')"
 expect_count "fault: status page incident" 1 "$(requests POST '^/statuspage/v1/pages/mailsender/incidents$' 'Emergency Rollback Completed')"
 expect_count "fault: no 100% switch to green" 0 "$(requests POST '^/api/traffic$' '"percentage": 100.*green|green.*"percentage": 100')"
-grep -q 'P0 high_error_rate' "$work/fault.out" || fail "fault: the output does not name the P0 trigger high_error_rate"
+# The fault lands somewhere in the 5% step's two-minute window (one real
+# second at this time scale, so where depends on the machine's load). Early
+# in the window the P0 trigger fires first; late in it the window ends while
+# the canary's own error-rate criterion is failing. Both are the runbook's
+# declared answer to this fault; the output must name one of them.
+if ! grep -qE 'P0 high_error_rate|watch condition `error_rate < max_error_rate` failed' "$work/fault.out"; then
+   fail "fault: the output names neither the P0 trigger high_error_rate nor the error-rate criterion"
+   grep -n -m8 -iE "P0|P1|lost|fail|breach" "$work/fault.out"
+fi
 
 # ---------------------------------------------------------------- emergency rollback
 
