@@ -14,6 +14,9 @@
 
 runbook "Planned rollback: green back to blue"
 
+# Not while a rollout moves the same traffic (rollout.rb names this lock too).
+lock "mailsender-traffic"
+
 use "std/traffic"
 use "std/health"
 use "std/notify"

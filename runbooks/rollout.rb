@@ -26,6 +26,13 @@
 
 runbook "SmartLead Email Tracking System: production rollout"
 
+# One change to the production traffic split at a time: a planned rollback
+# (planned-rollback.rb) waits while this rollout holds the lock, and the other
+# way round. emergency-rollback.rb takes no lock on purpose: in an emergency
+# nobody should be told to wait (abort this run with `--rollback emergency`
+# instead, which the refusal would say anyway).
+lock "mailsender-traffic"
+
 use "std/traffic"
 use "std/health"
 use "std/dns"

@@ -5,7 +5,9 @@
 #      same runbook (other parameters too) is refused, naming the holder;
 #   2. when the holder dies (kill -9), its lease is dead and the next run
 #      takes the lock over;
-#   3. a run that ended released the lock: the next one starts.
+#   3. a run that ended released the lock: the next one starts;
+#   4. two runbooks naming one lock (`lock "name"`) exclude each other, and a
+#      runbook naming another lock is not held back.
 set -uo pipefail
 : "${RUNBOOK:?set RUNBOOK to the runbook binary}"
 
@@ -58,5 +60,56 @@ rc=$?
 rc=$?
 [ "$rc" -eq 0 ] || fail "the lock was not released when the run ended (exit $rc): $(cat fourth.txt)"
 
-echo "rollout lock: refused while held, taken over from a dead holder, released at the end; $failures failures"
+# 4. Named locks: a rollout and a planned rollback of one service.
+cat >rollout.rb <<'EOF2'
+runbook "Service rollout"
+lock "mailsender-traffic"
+param hold = "0"
+phase "Shift" {
+  sh "echo $$ > sh.pid; touch started; sleep ${hold}"
+}
+EOF2
+cat >rollback.rb <<'EOF2'
+runbook "Service planned rollback"
+lock "mailsender-traffic"
+phase "Shift back" {
+  sh "touch rolled-back"
+}
+EOF2
+cat >other.rb <<'EOF2'
+runbook "Another service"
+lock "billing-traffic"
+phase "Shift" {
+  sh "touch other-ran"
+}
+EOF2
+rm -f started
+"$RUNBOOK" run rollout.rb -p hold=60 --journal j.db --yes </dev/null >rollout.txt 2>&1 &
+first=$!
+for _ in $(seq 200); do [ -f started ] && break; sleep 0.1; done
+[ -f started ] || { fail "the named-lock rollout never started its step"; cat rollout.txt >&2; exit 1; }
+
+"$RUNBOOK" run rollback.rb --journal j.db --yes </dev/null >rollback.txt 2>&1
+rc=$?
+[ "$rc" -ne 0 ] || fail "the planned rollback ran while the rollout held the lock"
+[ ! -f rolled-back ] || fail "the refused rollback ran its step"
+grep -q 'holds the lock "mailsender-traffic"' rollback.txt || fail "the refusal does not name the lock: $(cat rollback.txt)"
+grep -q "pid $first " rollback.txt || fail "the refusal does not name the holder (pid $first): $(cat rollback.txt)"
+
+"$RUNBOOK" run other.rb --journal j.db --yes </dev/null >other.txt 2>&1
+rc=$?
+[ "$rc" -eq 0 ] || fail "a runbook naming another lock was held back (exit $rc): $(cat other.txt)"
+[ -f other-ran ] || fail "the runbook naming another lock did not run its step"
+
+kill -9 "$first"
+wait "$first" 2>/dev/null
+first=
+kill -9 -- "-$(cat sh.pid)" 2>/dev/null
+rm -f sh.pid
+"$RUNBOOK" run rollback.rb --journal j.db --yes </dev/null >rollback2.txt 2>&1
+rc=$?
+[ "$rc" -eq 0 ] || fail "the lock of a dead rollout was not taken over by the rollback (exit $rc): $(cat rollback2.txt)"
+[ -f rolled-back ] || fail "the rollback did not run its step after the holder died"
+
+echo "rollout lock: refused while held, taken over from a dead holder, released at the end, named locks; $failures failures"
 [ "$failures" -eq 0 ]

@@ -191,6 +191,11 @@ private:
       for (auto& param : file.params) check_param(param);
       for (auto& metric : file.metrics) check_metric(metric);
       for (auto& trigger : file.triggers) check_trigger(trigger);
+      // The lock says which runs exclude each other; a module is shared by
+      // runbooks that need not exclude each other, so it cannot decide that.
+      if (!module.empty() && !file.lock.empty())
+         diags_.error(file.lock_loc, "lock-in-module", "a module cannot name a lock",
+                      {"declare 'lock \"" + file.lock + "\"' in each runbook that takes it"});
       current_context_ = nullptr;
    }
 

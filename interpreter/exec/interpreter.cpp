@@ -206,6 +206,7 @@ RunOutcome Interpreter::Impl::start(const std::string& runbook_path)
    NewRun run;
    run.runbook_path = runbook_path;
    run.title = program_.root ? program_.root->title : "";
+   run.lock_name = program_.root ? program_.root->lock : "";
    // The runbook first, then every module under the path it was read from,
    // so the run can be resumed with exactly this text.
    const SourceFile* root_source = program_.root ? program_.root->source : nullptr;
@@ -230,12 +231,13 @@ RunOutcome Interpreter::Impl::start(const std::string& runbook_path)
    run.time_scale = world_.clock().scale();
    run.clock_origin_ms = world_.clock().now();
    try {
-      if (auto holder = rollout_lock_holder(journal_, run.runbook_path, run.title))
-         return RunOutcome{exit_code::Invalid, "", "", rollout_lock_refusal(*holder)};
+      const RolloutLock lock{run.runbook_path, run.title, run.lock_name};
+      if (auto holder = rollout_lock_holder(journal_, lock))
+         return RunOutcome{exit_code::Invalid, "", "", rollout_lock_refusal(*holder, lock)};
       run_id_ = journal_.create_run(run);
       // Two starts at the same moment: the later one gives way (exec/rollout_lock.hpp).
-      if (auto holder = rollout_lock_holder(journal_, run.runbook_path, run.title, run_id_, true)) {
-         const std::string refusal = rollout_lock_refusal(*holder);
+      if (auto holder = rollout_lock_holder(journal_, lock, run_id_, true)) {
+         const std::string refusal = rollout_lock_refusal(*holder, lock);
          journal_.set_status(run_id_, run_status::Failed, refusal);
          journal_.release_lease(run_id_);
          return RunOutcome{exit_code::Invalid, run_id_, run_status::Failed, refusal};
@@ -260,9 +262,10 @@ RunOutcome Interpreter::Impl::resume(const std::string& run_id)
          return RunOutcome{exit_code::Invalid, run_id, info->status,
                            fmt::format("run {} already ended ({}); there is nothing to resume", run_id, info->status)};
       journal_.acquire_lease(run_id);
-      if (auto holder = rollout_lock_holder(journal_, info->runbook_path, info->title, run_id)) {
+      const RolloutLock lock = RolloutLock::of(*info);
+      if (auto holder = rollout_lock_holder(journal_, lock, run_id)) {
          journal_.release_lease(run_id);
-         return RunOutcome{exit_code::Invalid, run_id, "", rollout_lock_refusal(*holder)};
+         return RunOutcome{exit_code::Invalid, run_id, "", rollout_lock_refusal(*holder, lock)};
       }
    } catch (const LeaseHeld& e) {
       return RunOutcome{exit_code::Invalid, run_id, "", e.what()};

@@ -25,12 +25,19 @@ bool started_before(const RunInfo& a, const RunInfo& b)
    return a.started_at < b.started_at || (a.started_at == b.started_at && a.id < b.id);
 }
 
+/// Two runs exclude each other when they run one runbook or name one lock.
+bool wants_same_lock(const RunInfo& run, const RolloutLock& lock, const std::string& lock_file)
+{
+   if (!lock.name.empty() && run.lock_name == lock.name) return true;
+   return run.title == lock.title && same_file_key(run.runbook_path) == lock_file;
+}
+
 }  // namespace
 
-std::optional<RunInfo> rollout_lock_holder(Journal& journal, const std::string& runbook_path, const std::string& title,
+std::optional<RunInfo> rollout_lock_holder(Journal& journal, const RolloutLock& lock,
                                            const std::string& self_run_id, bool only_earlier)
 {
-   const std::string key = same_file_key(runbook_path);
+   const std::string lock_file = same_file_key(lock.runbook_path);
    // runs() first marks the runs whose lease holder is gone as interrupted:
    // what is still running has a live holder.
    const std::vector<RunInfo> runs = journal.runs();
@@ -44,23 +51,26 @@ std::optional<RunInfo> rollout_lock_holder(Journal& journal, const std::string& 
    for (const auto& run : runs) {
       if (run.id == self_run_id || run.status != run_status::Running) continue;
       if (run.lease_pid == me.pid && run.lease_host == me.host) continue;
-      if (run.title != title || same_file_key(run.runbook_path) != key) continue;
+      if (!wants_same_lock(run, lock, lock_file)) continue;
       if (only_earlier && self && !started_before(run, *self)) continue;
       if (!holder || started_before(run, *holder)) holder = run;
    }
    return holder;
 }
 
-std::string rollout_lock_refusal(const RunInfo& holder)
+std::string rollout_lock_refusal(const RunInfo& holder, const RolloutLock& wanted)
 {
    LeaseHolder lease;
    lease.host = holder.lease_host;
    lease.pid = holder.lease_pid;
    lease.since = holder.lease_since;
    lease.heartbeat_at = holder.heartbeat_at;
-   return fmt::format("run {} of \"{}\" ({}) is in progress, held by {}: one rollout at a time. Wait for it to "
+   const bool by_name = !wanted.name.empty() && holder.lock_name == wanted.name;
+   const std::string what = by_name ? fmt::format(" holds the lock \"{}\"", wanted.name) : " is in progress";
+   return fmt::format("run {} of \"{}\" ({}){}, held by {}: one rollout at a time. Wait for it to "
                       "end, or stop it (runbook abort {}); a holder that died gives the lock up by itself",
-                      holder.id, holder.title, holder.runbook_path, describe_holder(lease, wall_now_ms()), holder.id);
+                      holder.id, holder.title, holder.runbook_path, what, describe_holder(lease, wall_now_ms()),
+                      holder.id);
 }
 
 }  // namespace runbook

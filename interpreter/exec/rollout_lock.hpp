@@ -1,7 +1,10 @@
 // One rollout at a time.
 //
 // Two `runbook run` of one runbook on one journal must not both change
-// production. The lock is the runbook (its path and title): a run holds it
+// production. The lock is the runbook (its path and title) and, when it
+// declares `lock "name"`, that name too: two runbooks that touch one service
+// (the rollout and its planned rollback) name one lock and exclude each
+// other. A run holds its lock
 // while it is running with a live lease holder (journal/lease.hpp). It is
 // released when the run ends, and taken over only when the holder's lease is
 // dead: Journal::runs() marks a run whose holder is gone as interrupted, and
@@ -19,12 +22,21 @@
 
 namespace runbook {
 
-/// The run, other than `self_run_id`, that holds the lock of this runbook;
-/// with `only_earlier`, only one that started before `self_run_id`.
-std::optional<RunInfo> rollout_lock_holder(Journal& journal, const std::string& runbook_path, const std::string& title,
+/// What a run holds while it runs.
+struct RolloutLock {
+   std::string runbook_path;
+   std::string title;
+   std::string name;   ///< From `lock "name"`; empty when the runbook declares none.
+
+   static RolloutLock of(const RunInfo& run) { return {run.runbook_path, run.title, run.lock_name}; }
+};
+
+/// The run, other than `self_run_id`, that holds `lock`; with
+/// `only_earlier`, only one that started before `self_run_id`.
+std::optional<RunInfo> rollout_lock_holder(Journal& journal, const RolloutLock& lock,
                                            const std::string& self_run_id = "", bool only_earlier = false);
 
 /// Why a run cannot start or resume: who holds the lock and what to do.
-std::string rollout_lock_refusal(const RunInfo& holder);
+std::string rollout_lock_refusal(const RunInfo& holder, const RolloutLock& wanted);
 
 }  // namespace runbook

@@ -60,6 +60,7 @@ struct JournalSource { std::string path; std::string text; };
 struct NewRun {
    std::string runbook_path;
    std::string title;
+   std::string lock_name;                ///< From `lock "name"`; empty: the runbook is its own lock.
    std::vector<JournalSource> sources;   ///< The runbook first, then every module.
    std::string params_json;              ///< Redacted: secrets never appear.
    double time_scale = 1;
@@ -70,6 +71,7 @@ struct RunInfo {
    std::string id;
    std::string runbook_path;
    std::string title;
+   std::string lock_name;                ///< From `lock "name"`; empty: the runbook is its own lock.
    std::string source_hash;
    std::string params_json;
    std::string status;

@@ -94,6 +94,11 @@ const char* const migrations[] = {
    ) STRICT;
    CREATE INDEX requests_pending ON requests (run_id) WHERE taken_at IS NULL;
    )sql",
+   // 1 -> 2: `lock "name"`, so runbooks naming one lock exclude each other's
+   // runs. Runs from before have none: each is its runbook's own lock.
+   R"sql(
+   ALTER TABLE runs ADD COLUMN lock_name TEXT NOT NULL DEFAULT '';
+   )sql",
 };
 
 constexpr int known_version = static_cast<int>(std::size(migrations));

@@ -80,6 +80,7 @@ public:
       const File& root = *program_.root;
       plan_.title = root.title;
       plan_.file = root.source ? root.source->path : "";
+      plan_.lock = root.lock;
       for_each_file([&](const File& file) { declarations(file); });
       for_each_file([&](const File& file) { collect_rollback_sources(file); });
       std::size_t number = 0;

@@ -101,6 +101,7 @@ struct PlanRollback {
 struct Plan {
    std::string title;
    std::string file;
+   std::string lock;              ///< `lock "name"`; "" when the runbook is its own lock.
    std::vector<PlanParam> params;
    std::vector<PlanSecret> secrets;
    std::vector<PlanMetric> metrics;

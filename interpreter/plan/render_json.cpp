@@ -34,6 +34,7 @@ json steps_json(const std::vector<PlanStep>& steps)
 std::string render_json(const Plan& plan)
 {
    json doc = {{"title", plan.title}, {"file", plan.file}, {"timing", timing_json(plan.timing)}};
+   if (!plan.lock.empty()) doc["lock"] = plan.lock;
    doc["params"] = json::array();
    for (const auto& p : plan.params)
       doc["params"].push_back({{"name", p.name}, {"type", p.type}, {"value", p.value}, {"source", p.source}});

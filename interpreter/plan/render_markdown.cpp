@@ -70,7 +70,9 @@ std::string names(const std::vector<std::string>& list)
 std::string render_markdown(const Plan& plan)
 {
    std::string out = fmt::format("## Plan: {}\n\n", plan.title);
-   out += fmt::format("**File:** {}  \n**Duration:** {}\n", code(plan.file), timing_summary(plan.timing));
+   out += fmt::format("**File:** {}  \n", code(plan.file));
+   if (!plan.lock.empty()) out += fmt::format("**Lock:** {} (runs of runbooks naming it exclude each other)  \n", code(plan.lock));
+   out += fmt::format("**Duration:** {}\n", timing_summary(plan.timing));
    if (!plan.params.empty()) {
       out += "\n### Params\n\n| name | type | value | source |\n| --- | --- | --- | --- |\n";
       for (const auto& p : plan.params)

@@ -64,7 +64,9 @@ void finally(std::string& out, const std::vector<PlanStep>& list)
 
 std::string render_text(const Plan& plan)
 {
-   std::string out = fmt::format("Plan: {}\nFile: {}\nDuration: {}\n", plan.title, plan.file, timing_summary(plan.timing));
+   std::string out = fmt::format("Plan: {}\nFile: {}\n", plan.title, plan.file);
+   if (!plan.lock.empty()) out += fmt::format("Lock: \"{}\" (runs of runbooks naming it exclude each other)\n", plan.lock);
+   out += fmt::format("Duration: {}\n", timing_summary(plan.timing));
    if (!plan.params.empty()) {
       out += "\nParams\n";
       for (const auto& p : plan.params)

@@ -314,6 +314,10 @@ struct File {
    const SourceFile* source = nullptr;
    std::string title;                     ///< From `runbook "title"`; empty for modules.
    Location title_loc;
+   /// From `lock "name"`: runbooks naming one lock exclude each other's
+   /// runs. Empty: the lock is the runbook itself (its path and title).
+   std::string lock;
+   Location lock_loc;
    std::vector<Use> uses;
    std::vector<Param> params;
    std::vector<Secret> secrets;

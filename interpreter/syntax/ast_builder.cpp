@@ -897,6 +897,12 @@ void AstBuilder::add_declaration(std::size_t index, ast::File& file)
       file.title = text(*it, "the runbook's title");
       file.title_loc = loc(index);
       break;
+   case NodeKind::lock_decl:
+      if (!file.lock.empty()) error(index, "the runbook already names a lock", {"a runbook holds one lock: name it once"});
+      file.lock = text(*it, "the lock's name");
+      file.lock_loc = loc(index);
+      if (file.lock.empty()) error(index, "the lock's name is empty", {"name the service the lock protects, as in 'lock \"mailsender-traffic\"'"});
+      break;
    case NodeKind::use_decl: {
       ast::Use use;
       use.loc = loc(index);

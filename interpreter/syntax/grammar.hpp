@@ -172,6 +172,7 @@ struct kw_soft : TAO_PEGTL_KEYWORD( "soft" ) {};
 struct kw_finally : TAO_PEGTL_KEYWORD( "finally" ) {};
 // Signals, timers, rollback deadlines, manual triggers and P2 decisions.
 struct kw_signal : TAO_PEGTL_KEYWORD( "signal" ) {};
+struct kw_lock : TAO_PEGTL_KEYWORD( "lock" ) {};
 struct kw_unless : TAO_PEGTL_KEYWORD( "unless" ) {};
 struct kw_within : TAO_PEGTL_KEYWORD( "within" ) {};
 struct kw_manual : TAO_PEGTL_KEYWORD( "manual" ) {};
@@ -669,6 +670,10 @@ struct step : sor< guarded< kw_after, after_step >, guarded< kw_sh, sh_step >, g
 // runbook "title"
 struct runbook_title : text {};
 struct runbook_header : if_must< kw_runbook, sp, runbook_title > {};
+// `lock "mailsender-traffic"`: runbooks that name one lock exclude each
+// other's runs, as two runs of one runbook always do (exec/rollout_lock.hpp).
+struct lock_name : text {};
+struct lock_decl : if_must< kw_lock, sp, lock_name > {};
 
 // use "std/traffic" [as alias]
 struct use_path : text {};
@@ -782,7 +787,7 @@ struct signal_decl : if_must< kw_signal, sp, signal_name, sp, signal_title > {};
 
 // One top-level declaration.  parser.cpp parses them one at a time, so that
 // an error in one does not hide the next.
-struct declaration : sor< guarded< kw_runbook, runbook_header >, guarded< kw_use, use_decl >, guarded< kw_param, param_decl >, guarded< kw_secret, secret_decl >, guarded< kw_metric, metric_decl >, guarded< kw_trigger, trigger_decl >, guarded< kw_warning, warning_decl >, guarded< kw_fn, fn_decl >, guarded< kw_phase, phase_decl >, guarded< kw_rollback, rollback_decl >, guarded< kw_signal, signal_decl >, guarded< on_fail_guard, on_fail_clause > > {};
+struct declaration : sor< guarded< kw_runbook, runbook_header >, guarded< kw_lock, lock_decl >, guarded< kw_use, use_decl >, guarded< kw_param, param_decl >, guarded< kw_secret, secret_decl >, guarded< kw_metric, metric_decl >, guarded< kw_trigger, trigger_decl >, guarded< kw_warning, warning_decl >, guarded< kw_fn, fn_decl >, guarded< kw_phase, phase_decl >, guarded< kw_rollback, rollback_decl >, guarded< kw_signal, signal_decl >, guarded< on_fail_guard, on_fail_clause > > {};
 // After a declaration, only a comment may follow on its line.
 struct declaration_end : sor< one< '\n', ';' >, eof > {};
 struct top_item : seq< declaration, sp_inline, must< declaration_end > > {};
@@ -903,6 +908,7 @@ RUNBOOK_ERROR( loop_items, "expected a list to loop over after 'in'" );
 RUNBOOK_ERROR( loop_block, "expected '{' and the steps of the loop" );
 RUNBOOK_ERROR( return_value, "expected a value after 'return'" );
 RUNBOOK_ERROR( runbook_title, "expected the runbook's title as a string after 'runbook'" );
+RUNBOOK_ERROR( lock_name, "expected the lock's name as a string after 'lock', as in 'lock \"mailsender-traffic\"'" );
 RUNBOOK_ERROR( use_path, "expected a module path as a string after 'use', such as use \"std/traffic\"" );
 RUNBOOK_ERROR( use_alias, "expected a name after 'as'" );
 RUNBOOK_ERROR( param_name, "expected the param's name after 'param'" );

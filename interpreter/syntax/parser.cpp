@@ -167,6 +167,7 @@ RUNBOOK_SAME_NODE(call_step);
 RUNBOOK_SAME_NODE(call_member);
 // declarations
 RUNBOOK_SAME_NODE(runbook_header);
+RUNBOOK_SAME_NODE(lock_decl);
 RUNBOOK_SAME_NODE(use_decl);
 RUNBOOK_SAME_NODE(param_decl);
 RUNBOOK_SAME_NODE(param_type);
@@ -440,7 +441,7 @@ private:
    }
    bool starts_declaration(std::size_t pos) const
    {
-      static constexpr std::string_view words[] = {"runbook", "use", "param", "secret", "metric",
+      static constexpr std::string_view words[] = {"runbook", "lock", "use", "param", "secret", "metric",
                                                    "trigger", "warning", "fn", "phase", "signal", "on"};
       const std::string_view word = word_at(pos);
       for (const auto candidate : words) {

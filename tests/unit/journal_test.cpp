@@ -5,9 +5,11 @@
 
 #include "journal/journal.hpp"
 #include "journal/lease.hpp"
+#include "journal/schema.hpp"
 #include "journal/sha256.hpp"
 #include "journal/testing.hpp"
 
+#include <fmt/core.h>
 #include <sqlite3.h>
 
 #include <algorithm>
@@ -331,7 +333,7 @@ TEST_CASE("opening creates the folders and the schema, and reopening keeps the r
    REQUIRE(fs::exists(path));
    {
       RawDb raw(path);
-      CHECK(raw.integer("PRAGMA user_version") == 1);
+      CHECK(raw.integer("PRAGMA user_version") == journal_schema_version());
       CHECK(raw.text("PRAGMA journal_mode") == "wal");
       CHECK(raw.integer("SELECT count(*) FROM sqlite_schema WHERE type = 'table'") == 5);
    }
@@ -715,6 +717,33 @@ TEST_CASE("a read-only journal or folder is refused with a clear message", "[jou
    }
 }
 
+TEST_CASE("a journal from before named locks is migrated and keeps its runs", "[journal]")
+{
+   JournalDir dir;
+   const std::string path = dir.file("journal.db");
+   std::string id;
+   {
+      auto journal = Journal::open(path);
+      id = journal->create_run(sample_run());
+      journal->release_lease(id);
+   }
+   // Make it the schema-1 journal an older runbook wrote.
+   RawDb(path).exec("ALTER TABLE runs DROP COLUMN lock_name; PRAGMA user_version = 1");
+
+   auto journal = Journal::open(path);
+   CHECK(RawDb(path).integer("PRAGMA user_version") == journal_schema_version());
+   const auto old_run = journal->run(id);
+   REQUIRE(old_run);
+   CHECK(old_run->title == "Roll out checkout v2");
+   CHECK(old_run->lock_name.empty());
+
+   NewRun locked = sample_run();
+   locked.lock_name = "mailsender-traffic";
+   const auto new_run = journal->run(journal->create_run(locked));
+   REQUIRE(new_run);
+   CHECK(new_run->lock_name == "mailsender-traffic");
+}
+
 TEST_CASE("a journal written by a newer runbook is refused", "[journal]")
 {
    JournalDir dir;
@@ -722,7 +751,8 @@ TEST_CASE("a journal written by a newer runbook is refused", "[journal]")
    Journal::open(path);
    RawDb(path).exec("PRAGMA user_version = 7");
    CHECK_THAT(error_of([&] { Journal::open(path); }),
-              Catch::Contains(path) && Catch::Contains("newer runbook (schema 7, this build knows 1)") &&
+              Catch::Contains(path) &&
+                 Catch::Contains(fmt::format("newer runbook (schema 7, this build knows {})", journal_schema_version())) &&
                  Catch::Contains("upgrade runbook"));
 }
 

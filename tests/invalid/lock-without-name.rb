@@ -1,0 +1,6 @@
+# `lock` needs the lock's name as a string.
+runbook "Lock without a name"
+lock mailsender
+phase "Deploy" {
+  log "hello"
+}
