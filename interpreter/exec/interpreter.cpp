@@ -465,8 +465,9 @@ Flow Interpreter::Impl::run_phases()
 {
    if (!program_.root) return Flow::Next;
    const std::size_t phases = program_.root->phases.size();
+   const auto& all = program_.root->phases;
    std::size_t number = 0;
-   for (const auto& phase : program_.root->phases) {
+   for (const auto& phase : all) {
       ++number;
       if (!replay_only_) {
          // Armed first so the event can say which triggers watch this phase.
@@ -478,17 +479,19 @@ Flow Interpreter::Impl::run_phases()
       }
       FailureRouter router(*this);
       const std::size_t mark = failure_routes_.mark();
-      const Flow flow = router.finally(phase.finally, router.after_phase(run_block(phase.body, main_frame_), phase), mark);
-      // Triggers stay armed into the next phase until arm_triggers() decides
-      // which of them it keeps, so a breach does not restart its count there.
+      Flow flow = router.finally(phase.finally, router.after_phase(run_block(phase.body, main_frame_), phase), mark);
+      // Triggers the next phase does not arm are settled before they are
+      // disarmed; the ones it arms stay armed into it, so a breach does not
+      // restart its count there (arm_triggers()).
+      const ast::Phase* next = number < phases ? &all[number] : nullptr;
+      if (flow == Flow::Next && !replay_only_) flow = settle_leaving_triggers(phase, next);
       if (flow != Flow::Next) {
          disarm_triggers();
          return flow;
       }
    }
-   const Flow settled = replay_only_ ? Flow::Next : settle_triggers_at_end();
    disarm_triggers();
-   return settled;
+   return Flow::Next;
 }
 
 Flow Interpreter::Impl::run_block(const ast::Block& block, Frame& frame)

@@ -283,7 +283,8 @@ struct Interpreter::Impl : EvalHooks {
    // ------------------------------------------------------------ run_end.cpp
    /// After the last phase, while triggers are still armed: waits for
    /// pending triggers and P1 grace periods to clear or act.
-   Flow settle_triggers_at_end();
+   /// After `done`, before `next` (nullptr: the run's end): see exec/run_end.cpp.
+   Flow settle_leaving_triggers(const ast::Phase& done, const ast::Phase* next);
    /// Before the run ends (completed or rolled back): waits for pending timers.
    Flow wait_for_timers();
    /// After a rollback block: waits for pending timers whether it succeeded or failed.

@@ -3,7 +3,8 @@
 // elapsed, or an escalation timer still pending would otherwise be dropped
 // with the process, and the run would say "completed" while nothing watches.
 //
-//   settle_triggers_at_end   after the last phase, triggers still armed:
+//   settle_leaving_triggers  after a phase, the triggers the next phase does
+//                            not arm (after the last phase: all of them):
 //                            samples them once more, then waits for each
 //                            pending breach to clear or act,
 //                            bounded by its window (P1: its grace period)
@@ -15,6 +16,7 @@
 #include <fmt/core.h>
 
 #include "exec/interpreter_impl.hpp"
+#include "syntax/phase_arms.hpp"
 
 namespace runbook {
 
@@ -71,15 +73,20 @@ std::optional<PendingTrigger> pending_of(const ArmedTrigger& armed)
 
 }  // namespace
 
-Flow Interpreter::Impl::settle_triggers_at_end()
+Flow Interpreter::Impl::settle_leaving_triggers(const ast::Phase& done, const ast::Phase* next)
 {
+   // A trigger the next phase arms goes on watching there with its state; the
+   // others are disarmed when this phase ends, so what they were deciding is
+   // decided first.
+   const auto leaving = [&](const ArmedTrigger& armed) { return next == nullptr || !phase_arms(*next, armed.trigger->name); };
    // A breach that began after the last sample has not been seen: one more
-   // round now, so the run never ends under a breach nobody sampled.
-   const TimeMs phases_done = world_.clock().now();
+   // round now, so no phase ends under a breach nobody sampled.
+   const TimeMs phase_done = world_.clock().now();
    for (auto& armed : triggers_)
-      if (!armed.trigger->manual) armed.next_due = std::min(armed.next_due, phases_done);   // manual: nothing to sample
+      if (!armed.trigger->manual && leaving(armed)) armed.next_due = std::min(armed.next_due, phase_done);   // manual: nothing to sample
    if (const Stop stop = sample_triggers()) return flow_of(stop);
 
+   const std::string what = next == nullptr ? "the run ends" : fmt::format("phase \"{}\" ends", done.title);
    bool announced = false;
    std::vector<std::string> waiting;
    TimeMs until = 0;
@@ -87,6 +94,7 @@ Flow Interpreter::Impl::settle_triggers_at_end()
       waiting.clear();
       until = 0;
       for (const auto& armed : triggers_) {
+         if (!leaving(armed)) continue;
          if (const auto p = pending_of(armed)) {
             waiting.push_back(p->text);
             until = std::max(until, p->until);
@@ -98,18 +106,18 @@ Flow Interpreter::Impl::settle_triggers_at_end()
       if (look()) return Flow::Next;
       const TimeMs now = world_.clock().now();
       if (now >= until) {
-         emit(RunEvent::Kind::Log, current_step_,
-              fmt::format("warning: the run ends with a pending breach: {}", join(waiting)),
+         emit(RunEvent::Kind::Log, current_step_, fmt::format("warning: {} with a pending breach: {}", what, join(waiting)),
               {{"pending_triggers", waiting}});
-         record("pending_at_end", current_step_, {{"triggers", waiting}});
+         record("pending_at_end", current_step_, {{"triggers", waiting}, {"phase", next ? done.title : ""}});
          return Flow::Next;
       }
       if (!announced) {
          announced = true;
-         const std::string text = fmt::format("all phases done; waiting (at most {}) before the run ends: {}",
-                                              measured_duration_text(until - now), join(waiting));
+         const std::string text =
+            fmt::format("{}; waiting (at most {}) before {}: {}", next ? "phase done" : "all phases done",
+                        measured_duration_text(until - now), what, join(waiting));
          emit(RunEvent::Kind::Log, current_step_, text, {{"waiting_for", waiting}, {"until", until}});
-         record("waiting_at_end", current_step_, {{"triggers", waiting}, {"until", until}});
+         record("waiting_at_end", current_step_, {{"triggers", waiting}, {"until", until}, {"phase", next ? done.title : ""}});
       }
       // Ends early when everything settled (a clear, a breach that acted).
       if (const Stop stop = supervise(until, look)) return flow_of(stop);

@@ -208,10 +208,12 @@ Stop Interpreter::Impl::fire_manual(const std::string& name, const std::string& 
 
 void Interpreter::Impl::arm_rollback_deadline(const ast::RollbackBlock& block)
 {
+   // Every rollback says how long it took (end_rollback_deadline), with a
+   // deadline or without one.
+   rollback_began_at_ = world_.clock().now();
    if (!block.within_ms) return;
    const std::string id = "rollback:" + block.name + "/deadline";
    if (timer_history_.settled.count(id)) return;
-   rollback_began_at_ = world_.clock().now();
    const TimeMs began = timer_history_.rollback_began_at.value_or(rollback_began_at_);
    const std::string what = fmt::format("rollback {} within {}", block.name,
                                         Value(*block.within_ms, ast::Unit::Duration).display());

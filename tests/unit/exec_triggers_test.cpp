@@ -180,9 +180,9 @@ phase "Full rollout" arms all {
    CHECK(rollback_time(h.world) <= met + 10000);
 }
 
-TEST_CASE("A trigger the next phase does not arm is disarmed at the boundary", "[exec][triggers]")
+TEST_CASE("A trigger the next phase does not arm settles its pending breach before it is disarmed", "[exec][triggers]")
 {
-   Harness h(head + R"(
+   const std::string runbook = head + R"(
 trigger high when error_rate > 1% for 5m every 10s severity P0 -> rollback emergency
 phase "Canary" arms all {
   wait 10m
@@ -190,10 +190,27 @@ phase "Canary" arms all {
 phase "Quiet" {
   wait 1h
 }
-)" + tail);
-   h.world.metrics["error_rate"] = spike(8);
-   CHECK(h.run().exit_code == exit_code::Completed);
-   CHECK(rollback_time(h.world) < 0);
+)" + tail;
+   SECTION("a breach still going when the phase ends acts when its window is met") {
+      Harness h(runbook);
+      // Breaching from 8m: pending when the canary ends at 10m, met at 13m.
+      h.world.metrics["error_rate"] = spike(8);
+      CHECK(h.run().exit_code == exit_code::RolledBack);
+      CHECK(rollback_time(h.world) >= t0 + 13 * 60000);
+      CHECK(rollback_time(h.world) <= t0 + 13 * 60000 + 10000);
+   }
+   SECTION("a breach that clears while the phase waits lets the next phase run") {
+      Harness h(runbook);
+      h.world.metrics["error_rate"] = spike(8, 11);
+      CHECK(h.run().exit_code == exit_code::Completed);
+      CHECK(rollback_time(h.world) < 0);
+   }
+   SECTION("a breach that begins after the boundary is not watched") {
+      Harness h(runbook);
+      h.world.metrics["error_rate"] = spike(12);
+      CHECK(h.run().exit_code == exit_code::Completed);
+      CHECK(rollback_time(h.world) < 0);
+   }
 }
 
 TEST_CASE("Triggers are armed only by the phases that name them", "[exec][triggers]")
