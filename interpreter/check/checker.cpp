@@ -9,7 +9,6 @@
 
 #include <fmt/format.h>
 
-#include <algorithm>
 #include <functional>
 #include <set>
 
@@ -786,11 +785,13 @@ private:
    /// bounds, when known before the run, make a list of a sensible length.
    void check_builtin_arguments(const Builtin& builtin, const Call& call, const std::vector<Typed>& args)
    {
-      static const char* const ordinals[] = {"first", "second", "third"};
       for (std::size_t i = 0; i < args.size() && i < builtin.arg_types.size(); ++i) {
          const Type wanted = builtin.arg_types[i];
          if (wanted == Type::Any || args[i].type == Type::Any || args[i].type == wanted) continue;
-         const std::string which = builtin.arg_types.size() == 1 ? "its argument" : fmt::format("its {} argument", ordinals[std::min<std::size_t>(i, 2)]);
+         // No builtin takes more than two arguments.
+         const std::string which = builtin.arg_types.size() == 1 ? "its argument"
+                                   : i == 0                      ? "its first argument"
+                                                                 : "its second argument";
          diags_.error(call.args[i]->loc, "type-mismatch",
                       fmt::format("{}() needs {} as {}, but {} is {}", builtin.name, describe_type(wanted), which,
                                   quoted(*call.args[i]), describe_type(args[i].type)),
