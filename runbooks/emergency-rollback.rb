@@ -60,6 +60,9 @@ phase "Emergency rollback" {
 
 rollback emergency within automated_budget
     -> notify.slack("${slack}/${slack_webhook}", notify.rollback_overrun_message(system, automated_budget, incident_commander)) {
+  # The notification's "Downtime" counts from the rollback's start. First,
+  # so that `finally` has it however early the body ends (an abort).
+  let rollback_started = now()
   # Seed step 1: "Alert Acknowledgment", first.
   if incident != "" {
     notify.pagerduty_ack(pagerduty, incident, pd_token) soft
@@ -91,7 +94,7 @@ rollback emergency within automated_budget
   # Seed step 4: "Incident Communication", saying honestly what failed.
   # A webhook that fails is told to the operator and does not fail the
   # rollback (the seed's script ignores curl's errors here).
-  notify.slack("${slack}/${slack_webhook}", notify.rollback_result_message(system, now(), incident_commander, failed, failures))
+  notify.slack("${slack}/${slack_webhook}", notify.rollback_result_message(system, timestamp(now()), since(rollback_started), incident_commander, failed, failures))
     on fail { notify "Slack could not be told about the rollback: post it in the incident channel by hand" }
   notify.statuspage_incident(statuspage, statuspage_page, status_token,
                             failed ? "Emergency Rollback: verification failing" : "Emergency Rollback Completed",

@@ -405,6 +405,9 @@ phase "Full production rollout" arms all on fail rollback emergency {
 # walking the canary back.
 rollback emergency within rollback_budget
     -> notify.slack("${slack}/${slack_webhook}", notify.rollback_overrun_message(system, rollback_budget, incident_commander)) {
+  # The notification's "Downtime" counts from the rollback's start. First,
+  # so that `finally` has it however early the body ends (an abort).
+  let rollback_started = now()
   # "Alert Acknowledgment"
   if incident != "" {
     notify.pagerduty_ack(pagerduty, incident, pd_token) soft
@@ -435,7 +438,7 @@ rollback emergency within rollback_budget
   # "Incident Communication", whatever the verification said.
   # A webhook that fails is told to the operator and does not fail the
   # rollback (the seed's script ignores curl's errors here).
-  notify.slack("${slack}/${slack_webhook}", notify.rollback_result_message(system, now(), incident_commander, failed, failures))
+  notify.slack("${slack}/${slack_webhook}", notify.rollback_result_message(system, timestamp(now()), since(rollback_started), incident_commander, failed, failures))
     on fail { notify "Slack could not be told about the rollback: post it in the incident channel by hand" }
   notify.statuspage_incident(statuspage, statuspage_page, status_token,
                             failed ? "Emergency Rollback: verification failing" : "Emergency Rollback Completed",

@@ -102,20 +102,22 @@ fn deployment_message(system, version, text) {
   return "🚀 ${system} ${version}: ${text}"
 }
 
-# rollback_result_message(system, time, commander, failed, failures)
+# rollback_result_message(system, time, downtime, commander, failed, failures)
 #   What the emergency rollback tells the team when it ends, honestly: the
 #   seed's "Emergency Rollback Notification" when every check passed, and
 #   when some did not, the same header saying which checks are still
 #   failing (the seed's emergency-rollback.sh reports its failed checks and
 #   still communicates).
+#   time      when, as text: timestamp(now()) gives "2026-11-26T15:04:05Z"
+#   downtime  how long users were affected (a duration): since(started)
 #   failed    true when a verification step failed (a rollback's `failed`)
 #   failures  what failed, as a rollback's `failures` (a list of texts)
 #   Returns the text. No side effects.
-fn rollback_result_message(system, time, commander, failed, failures) {
+fn rollback_result_message(system, time, downtime, commander, failed, failures) {
   if failed {
-    return "🚨 EMERGENCY ROLLBACK - ${system}\n\nStatus: NOT VERIFIED, verification still failing\nTime: ${time}\nFailing checks: ${failures}\n\nNext Steps:\n- Investigating why the rollback does not verify (the traffic switch itself may be among the failing checks)\n- Escalating on the incident timetable\n\nTeam: ${commander}"
+    return "🚨 EMERGENCY ROLLBACK - ${system}\n\nStatus: NOT VERIFIED, verification still failing\nTime: ${time}\nDowntime: ${downtime} so far\nFailing checks: ${failures}\n\nNext Steps:\n- Investigating why the rollback does not verify (the traffic switch itself may be among the failing checks)\n- Escalating on the incident timetable\n\nTeam: ${commander}"
   }
-  return "🚨 EMERGENCY ROLLBACK - ${system}\n\nStatus: COMPLETED\nTime: ${time}\nImpact: Service restored to previous stable version\n\nNext Steps:\n- Monitoring system stability\n- Investigating root cause\n- Will provide update in 1 hour\n\nTeam: ${commander}"
+  return emergency_rollback_message(system, time, downtime, commander)
 }
 
 # rollback_overrun_message(system, budget, commander)

@@ -769,7 +769,11 @@ private:
       const Function* function = resolve_call(call, expr, call.args.size(), report, display, module);
       Typed result;
       if (const auto* name = std::get_if<NameRef>(&call.callee->node))
-         if (const Builtin* builtin = find_builtin(name->name); builtin && !function) result.type = builtin->result;
+         if (const Builtin* builtin = find_builtin(name->name); builtin && !function) {
+            result.type = builtin->result;
+            if (builtin->name == "range") result.element = Type::Number;
+            if (report) check_builtin_arguments(*builtin, call, args);
+         }
       for (const auto& arg : args)
          if (!arg.secret.empty() && result.secret.empty() && !function) result.secret = arg.secret;
       if (!function) return result;
@@ -780,6 +784,47 @@ private:
       }
       if (report) follow_secrets_into(*function, module, args, expr, display);
       return result;
+   }
+
+   /// A builtin's arguments have the types its table entry says; range()'s
+   /// bounds, when known before the run, make a list of a sensible length.
+   void check_builtin_arguments(const Builtin& builtin, const Call& call, const std::vector<Typed>& args)
+   {
+      for (std::size_t i = 0; i < args.size() && i < builtin.arg_types.size(); ++i) {
+         const Type wanted = builtin.arg_types[i];
+         if (wanted == Type::Any || args[i].type == Type::Any || args[i].type == wanted) continue;
+         // No builtin takes more than two arguments.
+         const std::string which = builtin.arg_types.size() == 1 ? "its argument"
+                                   : i == 0                      ? "its first argument"
+                                                                 : "its second argument";
+         diags_.error(call.args[i]->loc, "type-mismatch",
+                      fmt::format("{}() needs {} as {}, but {} is {}", builtin.name, describe_type(wanted), which,
+                                  quoted(*call.args[i]), describe_type(args[i].type)),
+                      builtin_argument_notes(builtin));
+      }
+      if (builtin.name != "range" || call.args.size() != 2) return;
+      // Inside a function a name may be a parameter shadowing a runbook param:
+      // only literals are known there.
+      const StaticScope nothing_known;
+      const StaticScope& known = in_function() ? nothing_known : static_params_;
+      const StaticValue first = evaluate_static(*call.args[0], known);
+      const StaticValue last = evaluate_static(*call.args[1], known);
+      const auto whole = [](const StaticValue& v) { return v.known() && v.kind == StaticValue::Kind::Number && v.unit == Unit::None; };
+      if (!whole(first) || !whole(last)) return;
+      if (const auto problem = range_problem(first.number, last.number))
+         diags_.error(call.callee->loc, "bad-range", *problem,
+                      {fmt::format("range(a, b) lists the whole numbers a to b, both included, at most {} of them",
+                                   max_range_length)});
+   }
+
+   static std::vector<std::string> builtin_argument_notes(const Builtin& builtin)
+   {
+      if (builtin.name == "timestamp" || builtin.name == "since")
+         return {fmt::format("{}() takes a time in seconds since the epoch, as now() gives: `let started = now()`, "
+                             "then `{}(started)`",
+                             builtin.name, builtin.name)};
+      if (builtin.name == "range") return {"range(a, b) counts in plain whole numbers: range(1, 10)"};
+      return {};
    }
 
    /// A secret passed to a function must not reach the function's output

@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "check/builtins.hpp"
 #include "check/quantity.hpp"
 #include "check/signature.hpp"
 #include "syntax/overloaded.hpp"
@@ -21,6 +22,17 @@ StaticValue symbolic(const Expr& expr, bool secret, const StaticScope& scope)
    // A secret's value is never known here, so the expression (with secrets by
    // name) is safe to show, and says more than *** would.
    return StaticValue::unknown(expr_source(expr, known_names(scope)), secret);
+}
+
+/// range(a, b) with both bounds known: the list a plan expands a loop over.
+std::optional<StaticValue> static_range(const StaticValue& first, const StaticValue& last)
+{
+   const auto plain = [](const StaticValue& v) { return v.known() && v.kind == Kind::Number && v.unit == Unit::None; };
+   if (!plain(first) || !plain(last) || range_problem(first.number, last.number)) return std::nullopt;
+   StaticValue list;
+   list.kind = Kind::List;
+   for (double i = first.number; i <= last.number; ++i) list.items.push_back(StaticValue::of_number(i));
+   return list;
 }
 
 bool both_numbers(const StaticValue& a, const StaticValue& b)
@@ -174,6 +186,8 @@ StaticValue evaluate(const Expr& expr, const StaticScope& scope)
               }
               if (callee && callee->name == "str" && args.size() == 1 && args[0].known())
                  return StaticValue::of_string(show_interpolated(args[0]));
+              if (callee && callee->name == "range" && args.size() == 2)
+                 if (auto list = static_range(args[0], args[1])) return *list;
               return symbolic(expr, secret, scope);
            },
            [&](const Unary& u) {

@@ -5,6 +5,8 @@
 
 #include <fmt/core.h>
 
+#include "check/builtins.hpp"
+#include "exec/builtin_calls.hpp"
 #include "io/shell_splice.hpp"
 
 namespace runbook {
@@ -158,48 +160,16 @@ Value Evaluator::eval_call(const ast::Call& call, const Location& loc)
    if (name.empty()) throw EvalError(loc, "only named functions can be called");
    std::vector<Value> args;
    for (const auto& arg : call.args) args.push_back(eval(*arg));
-   auto want = [&](std::size_t n) {
-      if (args.size() != n)
-         throw EvalError(loc, fmt::format("{}() takes {} argument{}, got {}", name, n, n == 1 ? "" : "s", args.size()));
-   };
    if (!hooks_.has_function(name)) {
       // Built-ins, unless the runbook defines a function of the same name.
-      // The table of built-ins is check/builtins.hpp; each is implemented here.
-      if (name == "now") {
-         want(0);
-         return Value(hooks_.now_ms() / 1000.0);   // Seconds since the epoch.
-      }
-      if (name == "len") {
-         want(1);
-         if (args[0].is_string()) return Value(static_cast<double>(args[0].as_string().size()));
-         if (args[0].is_map()) return Value(static_cast<double>(args[0].as_map().size()));
-         return Value(static_cast<double>(args[0].as_list().size()));
-      }
-      if (name == "str") {
-         want(1);
-         return Value(args[0].display());
-      }
-      if (name == "number") {
-         want(1);
-         if (args[0].is_number()) return Value(args[0].as_double());
-         const std::string& text = args[0].as_string();
-         char* end = nullptr;
-         const double v = std::strtod(text.c_str(), &end);
-         if (text.empty() || end == nullptr || *end != '\0' || !std::isfinite(v))
-            throw EvalError(loc, fmt::format("number(\"{}\"): not a number", text));
-         return Value(v);
-      }
-      if (name == "trim") {
-         // A command's stdout ends with its newline (real and simulated alike):
-         // trim(r.stdout) is what a comparison usually wants.
-         want(1);
-         const std::string& text = args[0].as_string();
-         const char* space = " \t\r\n\v\f";
-         const auto first = text.find_first_not_of(space);
-         if (first == std::string::npos) return Value(std::string());
-         return Value(text.substr(first, text.find_last_not_of(space) - first + 1));
-      }
-      throw EvalError(loc, fmt::format("no function named '{}'", name));
+      // The table of built-ins is check/builtins.hpp; exec/builtin_calls.cpp implements it.
+      const Builtin* builtin = find_builtin(name);
+      if (builtin == nullptr) throw EvalError(loc, fmt::format("no function named '{}'", name));
+      if (args.size() < builtin->min_args || args.size() > builtin->max_args)
+         throw EvalError(loc, fmt::format("{}() takes {} argument{}, got {}", name, builtin->max_args,
+                                          builtin->max_args == 1 ? "" : "s", args.size()));
+      if (std::optional<Value> result = call_builtin(name, args, hooks_.now_ms())) return *result;
+      throw EvalError(loc, fmt::format("{}() is in the table of builtins but not implemented", name));
    }
    return hooks_.call_function(name, std::move(args), loc);
 }

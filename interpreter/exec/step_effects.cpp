@@ -357,9 +357,13 @@ Flow Interpreter::Impl::run_http(const ast::Step& step, const ast::HttpStep& htt
          }
       }
       if (!step.options.capture.empty()) {
+         // `elapsed` is the request's own time on the wall clock (a scenario's
+         // `takes D` in simulate), never scaled by --time-scale: it says how
+         // fast the server answered, not how much runbook time went by.
          ValueMap capture{{"status", Value(static_cast<double>(res.status))},
                           {"body", Value(res.body)},
-                          {"json", body ? Value::from_json(*body) : Value()}};
+                          {"json", body ? Value::from_json(*body) : Value()},
+                          {"elapsed", Value(res.elapsed_ms, ast::Unit::Duration)}};
          p.result["capture"] = Value(capture).to_typed_json();
       }
       return p;

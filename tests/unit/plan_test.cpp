@@ -221,3 +221,30 @@ rollback emergency {
    CHECK(mermaid.find("gate canary/3[pct=50]/1") != std::string::npos);
    CHECK(mermaid.find("-.->|waits for|") != std::string::npos);
 }
+
+TEST_CASE("a loop over range() known before the run is expanded like a loop over a list", "[plan][range]")
+{
+   const std::string source = R"(runbook "Probe"
+param requests = 3
+phase "Probe" {
+  for i in range(1, requests) {
+    log "probe ${i}"
+  }
+  http get "http://svc/count" as r
+  for j in range(1, r.json.count) {
+    log "probe ${j}"
+  }
+}
+)";
+   const auto p = plan_of(source);
+   const auto& known = p->plan.phases.at(0).steps.at(0);
+   CHECK(known.text == "for i in [1, 2, 3]");
+   REQUIRE(known.children.size() == 3);
+   CHECK(known.children[2].id == "probe/1[i=3]");
+   CHECK(known.children[2].children.at(0).text == "log \"probe 3\"");
+   const auto& later = p->plan.phases.at(0).steps.at(2);
+   CHECK(later.text == "for j in range(1, r.json.count)  (expanded at run time)");
+
+   const auto two = plan_of(source, {"requests=2"});
+   CHECK(two->plan.phases.at(0).steps.at(0).children.size() == 2);
+}
