@@ -163,6 +163,7 @@ private:
       if (!trigger.is_warning && trigger.severity == ast::Severity::P2)
          t.decide = fmt::format("within {} default {}", format_duration(trigger.decide_ms.value_or(60 * 60'000)),
                                 trigger.decide_default.empty() ? "rollback" : trigger.decide_default);
+      t.lost = lost_clauses_source(trigger.condition);
       if (trigger.condition.for_ms) t.window = format_duration(*trigger.condition.for_ms);
       t.every = format_duration(trigger.every_ms.value_or(30'000));
       if (!trigger.is_warning && trigger.severity == ast::Severity::P1)
