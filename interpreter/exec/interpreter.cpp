@@ -701,6 +701,8 @@ Flow Interpreter::Impl::run_control(const ast::Step& step, Frame& frame, const s
          } else {
             p.outcome = is_failure(p.flow) ? step_outcome::Failed : step_outcome::Interrupted;
             p.message = stop_message_;
+            // `retry` on a call tries it again as a whole when the failure inside may be repeated.
+            p.retryable = p.flow == Flow::Failed && last_failure_retryable_;
          }
          return p;
       });
