@@ -226,7 +226,10 @@ struct Interpreter::Impl : EvalHooks {
       std::vector<Observation> observations;
    };
    ConditionSample evaluate_condition(const ast::Condition& condition, Frame& frame);
+   /// For people: "error_rate = 3.24%", rounded (check/quantity.hpp, format_number_for_people).
    std::string describe_observations(const std::vector<Observation>& observations) const;
+   /// For machines (events, the journal): {"error_rate": "3.237184907301121%"}, whole.
+   static json observations_json(const std::vector<Observation>& observations);
    /// For the live view: a condition's `for` window, the start of its pending
    /// span, and for `metric OP threshold` the evaluated threshold (null fields
    /// left out). Added to Sample events only; never journaled.

@@ -325,11 +325,10 @@ Stop Interpreter::Impl::sample_triggers()
                 {"condition", describe(*trigger.condition.expr)},
                 {"verdict", verdict_name(a.verdict)},
                 {"seen", seen},
+                {"values", observations_json(cs.observations)},   // "seen" is for people; these are whole.
                 {"at", now}};
       json shown = data;
       shown["role"] = "trigger";
-      shown["values"] = json::object();
-      for (const auto& o : cs.observations) shown["values"][o.name] = o.value.display();
       shown.update(condition_progress(trigger.condition, a, main_frame_));
       shown["severity"] = trigger.is_warning ? "warning" : severity_name(trigger.severity);
       if (armed.grace_until) shown["grace_until"] = *armed.grace_until;

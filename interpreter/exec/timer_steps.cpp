@@ -208,10 +208,11 @@ Stop Interpreter::Impl::fire_manual(const std::string& name, const std::string& 
 
 void Interpreter::Impl::arm_rollback_deadline(const ast::RollbackBlock& block)
 {
+   // Its start is kept with or without a deadline: "completed in ..." counts from it.
+   rollback_began_at_ = world_.clock().now();
    if (!block.within_ms) return;
    const std::string id = "rollback:" + block.name + "/deadline";
    if (timer_history_.settled.count(id)) return;
-   rollback_began_at_ = world_.clock().now();
    const TimeMs began = timer_history_.rollback_began_at.value_or(rollback_began_at_);
    const std::string what = fmt::format("rollback {} within {}", block.name,
                                         Value(*block.within_ms, ast::Unit::Duration).display());
