@@ -6,6 +6,7 @@
 #include <fmt/core.h>
 
 #include "io/shell_splice.hpp"
+#include "io/trim.hpp"
 
 namespace runbook {
 
@@ -193,11 +194,7 @@ Value Evaluator::eval_call(const ast::Call& call, const Location& loc)
          // A command's stdout ends with its newline (real and simulated alike):
          // trim(r.stdout) is what a comparison usually wants.
          want(1);
-         const std::string& text = args[0].as_string();
-         const char* space = " \t\r\n\v\f";
-         const auto first = text.find_first_not_of(space);
-         if (first == std::string::npos) return Value(std::string());
-         return Value(text.substr(first, text.find_last_not_of(space) - first + 1));
+         return Value(trim(args[0].as_string()));
       }
       throw EvalError(loc, fmt::format("no function named '{}'", name));
    }

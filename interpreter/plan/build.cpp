@@ -13,6 +13,7 @@
 #include "plan/plan.hpp"
 #include "syntax/overloaded.hpp"
 #include "syntax/phase_arms.hpp"
+#include "syntax/severity.hpp"
 
 namespace runbook::plan {
 
@@ -52,16 +53,6 @@ struct Frame {
    bool in_undo = false;
 };
 
-std::string severity_name(ast::Severity s)
-{
-   switch (s) {
-   case ast::Severity::P0: return "P0";
-   case ast::Severity::P1: return "P1";
-   case ast::Severity::P2: return "P2";
-   case ast::Severity::P3: return "P3";
-   }
-   return "P0";
-}
 
 /// retry N every D waits D, 2D, 4D ... between attempts, each capped at 8D.
 double backoff_total(int retries, double every_ms)
