@@ -115,7 +115,7 @@ rc=$?
 out="$work/timer.out"
 has "$out" 'timer in \d+s \(~\d+s real\): escalate\("Level 2", "Engineering team"\), unless resolved' ||
    fail "the status block does not show the pending timer, when it is due and what it does"
-has "$out" 'What now\? \[wait/roll back\] \(unanswered by \d\d:\d\d:\d\d, in 6s: "roll back" by default\)' ||
+has "$out" 'What now\? \[wait \| roll back\] \(unanswered by \d\d:\d\d:\d\d, in 6s: "roll back" by default\)' ||
    fail "the prompt does not say when nobody answering decides, and what"
 has "$out" '\?  \[.*\] DNS records are not resolving yet\. What now\?  \(choices: wait \| roll back; unanswered by' ||
    fail "the question's line does not list the ask's choices and its deadline"

@@ -9,6 +9,7 @@
 #include <fmt/core.h>
 
 #include "check/quantity.hpp"
+#include "io/trim.hpp"
 #include "syntax/suggest.hpp"
 #include "syntax/parser.hpp"
 
@@ -80,14 +81,6 @@ void relocate(ast::Expr& expr, const Location& loc)
    if (auto* unary = std::get_if<ast::Unary>(&expr.node)) relocate(*unary->operand, loc);
 }
 
-/// `text` without the blanks around it.
-std::string trim_blanks(const std::string& text)
-{
-   const auto first = text.find_first_not_of(" \t\r");
-   if (first == std::string::npos) return "";
-   return text.substr(first, text.find_last_not_of(" \t\r") - first + 1);
-}
-
 /// A param's name: a letter or `_`, then letters, digits and `_`.
 bool is_param_name(const std::string& name)
 {
@@ -150,12 +143,12 @@ bool params_file_flags(Program& program, const std::string& path, std::vector<st
    std::string line;
    for (int number = 1; std::getline(in, line); ++number) {
       line = line.substr(0, line.find('#'));
-      if (trim_blanks(line).empty()) continue;
+      if (trim(line).empty()) continue;
       const auto equals = line.find('=');
-      const std::string name = equals == std::string::npos ? "" : trim_blanks(line.substr(0, equals));
-      const std::string text = equals == std::string::npos ? "" : trim_blanks(line.substr(equals + 1));
+      const std::string name = equals == std::string::npos ? "" : trim(line.substr(0, equals));
+      const std::string text = equals == std::string::npos ? "" : trim(line.substr(equals + 1));
       if (!is_param_name(name) || text.empty()) {
-         error = fmt::format("{}:{}: expected `name = value` (or a # comment), got `{}`", path, number, trim_blanks(line));
+         error = fmt::format("{}:{}: expected `name = value` (or a # comment), got `{}`", path, number, trim(line));
          return false;
       }
       if (is_secret(program, name)) {

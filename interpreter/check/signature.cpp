@@ -258,8 +258,16 @@ std::string condition_source(const ast::Condition& c, const NameSubstitution& na
    if (c.for_ms) out += " for " + format_duration(*c.for_ms) + (c.for_consecutive ? " consecutive" : "");
    if (c.after_failures)
       out += fmt::format(" after {}{} failures", *c.after_failures, c.consecutive ? " consecutive" : "");
-   if (c.lost_after_errors) out += fmt::format(" lost after {} errors", *c.lost_after_errors);
-   return out + on_lost_source(c);
+   const std::string lost = lost_clauses_source(c);
+   return lost.empty() ? out : out + " " + lost;
+}
+
+std::string lost_clauses_source(const ast::Condition& c)
+{
+   std::string out = c.lost_after_errors ? fmt::format("lost after {} errors", *c.lost_after_errors) : "";
+   const std::string on_lost = on_lost_source(c);
+   if (on_lost.empty()) return out;
+   return out.empty() ? on_lost.substr(1) : out + on_lost;
 }
 
 std::string step_keyword(const ast::Step& step)

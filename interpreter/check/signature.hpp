@@ -38,6 +38,10 @@ using NameSubstitution = std::function<std::optional<SubstitutedName>(const std:
 std::string expr_source(const ast::Expr& expr, const NameSubstitution& names);
 std::string condition_source(const ast::Condition& condition, const NameSubstitution& names);
 
+/// What a condition does when its metric cannot be read, as written:
+/// `lost after 2 errors on lost rollback emergency`; "" when both are default.
+std::string lost_clauses_source(const ast::Condition& condition);
+
 /// The language keyword of a step: "sh", "http", "checklist", ... "call", "undo all".
 std::string step_keyword(const ast::Step& step);
 

@@ -6,6 +6,7 @@
 #include <fmt/core.h>
 
 #include "check/builtins.hpp"
+#include "io/trim.hpp"
 #include "journal/utc_time.hpp"
 
 namespace runbook {
@@ -39,14 +40,6 @@ Value whole_numbers(const Value& first, const Value& last)
    return Value(std::move(items));
 }
 
-std::string trimmed_text(const std::string& text)
-{
-   const char* space = " \t\r\n\v\f";
-   const auto first = text.find_first_not_of(space);
-   if (first == std::string::npos) return "";
-   return text.substr(first, text.find_last_not_of(space) - first + 1);
-}
-
 }  // namespace
 
 std::string iso8601_utc(double seconds)
@@ -74,7 +67,7 @@ std::optional<Value> call_builtin(const std::string& name, const std::vector<Val
    }
    // A command's stdout ends with its newline (real and simulated alike):
    // trim(r.stdout) is what a comparison usually wants.
-   if (name == "trim") return Value(trimmed_text(args[0].as_string()));
+   if (name == "trim") return Value(trim(args[0].as_string()));
    if (name == "range") return whole_numbers(args[0], args[1]);
    if (name == "timestamp") return Value(iso8601_utc(seconds_since_epoch(name, args[0])));
    // On the run's clock, like now(): deterministic in simulate, and the

@@ -204,7 +204,8 @@ std::string Evaluator::display(const ast::Expr& expr, Splice splice)
 {
    if (splice != Splice::Message) return eval(expr).display();
    try {
-      return eval(expr).display();
+      // A message is read by people: numbers rounded (3.24%), as the plan shows them.
+      return eval(expr).display_for_people();
    } catch (const SampleFailed& e) {
       return "<unavailable: " + e.error + ">";
    }

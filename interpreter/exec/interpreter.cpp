@@ -7,6 +7,7 @@
 
 #include <fmt/core.h>
 
+#include "check/quantity.hpp"
 #include "exec/exit_codes.hpp"
 #include "exec/failure_router.hpp"
 #include "exec/rollout_lock.hpp"
@@ -105,22 +106,6 @@ namespace {
 /// The shortest secret value a run accepts (see prepare_globals).
 constexpr std::size_t min_secret_length = 4;
 
-const char* type_word(ast::Type type)
-{
-   switch (type) {
-   case ast::Type::String: return "string";
-   case ast::Type::Number: return "number";
-   case ast::Type::Bool: return "bool";
-   case ast::Type::Percent: return "percent";
-   case ast::Type::Duration: return "duration";
-   case ast::Type::Bytes: return "bytes";
-   case ast::Type::List: return "list";
-   case ast::Type::Map: return "map";
-   case ast::Type::Any: break;
-   }
-   return "any";
-}
-
 /// A usage error found before any step runs (bad -p, missing secret).
 struct StartupError : std::runtime_error {
    using std::runtime_error::runtime_error;
@@ -145,7 +130,7 @@ void Interpreter::Impl::prepare_globals()
             ast::ExprPtr literal = parse_literal(given->second, param.type, error);
             if (!literal)
                throw StartupError(fmt::format("-p {}={}: {} (the parameter is declared as {})", param.name,
-                                              given->second, error, type_word(param.type)));
+                                              given->second, error, type_name(param.type)));
             globals_.set(param.name, ev.eval(*literal));
          } else if (param.default_value) {
             globals_.set(param.name, ev.eval(*param.default_value));
@@ -707,6 +692,8 @@ Flow Interpreter::Impl::run_control(const ast::Step& step, Frame& frame, const s
          } else {
             p.outcome = is_failure(p.flow) ? step_outcome::Failed : step_outcome::Interrupted;
             p.message = stop_message_;
+            // `retry` on a call tries it again as a whole when the failure inside may be repeated.
+            p.retryable = p.flow == Flow::Failed && last_failure_retryable_;
          }
          return p;
       });

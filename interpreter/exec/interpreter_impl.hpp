@@ -33,6 +33,7 @@
 #include "exec/failure_route.hpp"
 #include "exec/interpreter.hpp"
 #include "exec/redact.hpp"
+#include "exec/retry_history.hpp"
 #include "exec/signals.hpp"
 #include "exec/timers.hpp"
 #include "metrics/condition_tracker.hpp"
@@ -182,6 +183,10 @@ struct Interpreter::Impl : EvalHooks {
    /// `undo all` and `undo "ID"`: runs the undo blocks of the completed steps `which` picks, newest first.
    Flow run_undo(const ast::Step& step, Frame& frame, const std::string& id, Resolved resolved,
                  const std::function<bool(const UndoEntry&)>& which);
+   /// Drops the journal's records of the steps inside `id` (a call retried as a whole redoes them).
+   void forget_inner_records(const std::string& id);
+   /// The same, for the records journaled before the try `retry` resumes.
+   void forget_earlier_tries(const std::string& id, const RetryHistory::Pending& retry);
    /// In-doubt settlement for a step not safe to repeat: "redo", "done", "abort".
    std::string settle_in_doubt(const std::string& id, const Resolved& resolved);
    void restore_capture(const ast::Step& step, Frame& frame, const json& result);
@@ -221,7 +226,10 @@ struct Interpreter::Impl : EvalHooks {
       std::vector<Observation> observations;
    };
    ConditionSample evaluate_condition(const ast::Condition& condition, Frame& frame);
+   /// For people: "error_rate = 3.24%", rounded (check/quantity.hpp, format_number_for_people).
    std::string describe_observations(const std::vector<Observation>& observations) const;
+   /// For machines (events, the journal): {"error_rate": "3.237184907301121%"}, whole.
+   static json observations_json(const std::vector<Observation>& observations);
    /// For the live view: a condition's `for` window, the start of its pending
    /// span, and for `metric OP threshold` the evaluated threshold (null fields
    /// left out). Added to Sample events only; never journaled.
@@ -345,6 +353,10 @@ struct Interpreter::Impl : EvalHooks {
    };
    std::optional<ResumedWatch> resumed_watch_;
    TimerQueue timers_;
+   RetryHistory retry_history_;         ///< Resume: retries the journal says were under way.
+   /// The failure that ended the last journaled step may be retried (a call
+   /// retried as a whole is, when the step that failed inside it would be).
+   bool last_failure_retryable_ = false;
    TimerHistory timer_history_;         ///< Resume: timers the journal says fired or settled.
    std::map<std::string, TimerBody> timer_bodies_;
    bool firing_timer_ = false;          ///< A timer's steps run one at a time, never nested.

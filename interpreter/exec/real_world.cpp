@@ -11,6 +11,7 @@
 #include <fmt/core.h>
 
 #include "exec/question_terms.hpp"
+#include "io/trim.hpp"
 #include "metrics/metric_source.hpp"
 
 namespace runbook {
@@ -48,14 +49,6 @@ bool read_line(std::string& line, const std::atomic<bool>* cancel)
    }
 }
 
-std::string trim(const std::string& s)
-{
-   const auto begin = s.find_first_not_of(" \t\r");
-   if (begin == std::string::npos) return "";
-   const auto end = s.find_last_not_of(" \t\r");
-   return s.substr(begin, end - begin + 1);
-}
-
 class RealWorld : public World {
 public:
    explicit RealWorld(const RealWorldOptions& options)
@@ -90,8 +83,7 @@ public:
       std::lock_guard<std::mutex> lock(ask_mutex_);   // One question on the terminal at a time.
       if (options_.assume_yes) return Answer{question.default_choice, "--yes", false};
       if (!options_.interactive) return Answer{"", "nobody to ask (no terminal and no --yes)", false};
-      std::string choices;
-      for (const auto& c : question.choices) choices += (choices.empty() ? "" : "/") + c;
+      const std::string choices = choice_list(question.choices);   // "wait | roll back", as the live view lists them.
       // A timed question says what nobody answering decides, and when.
       const std::string terms = question.deadline < std::numeric_limits<double>::infinity()
                                    ? " (" + unanswered_terms(question.deadline, clock_->now(), question.timeout_default) + ")"

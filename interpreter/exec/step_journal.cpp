@@ -167,9 +167,24 @@ std::string Interpreter::Impl::settle_in_doubt(const std::string& id, const Reso
    return decision;
 }
 
+void Interpreter::Impl::forget_inner_records(const std::string& id)
+{
+   const std::string inner = id + "/";
+   for (auto it = records_.lower_bound(inner); it != records_.end() && it->first.rfind(inner, 0) == 0;)
+      it = records_.erase(it);
+}
+
+void Interpreter::Impl::forget_earlier_tries(const std::string& id, const RetryHistory::Pending& retry)
+{
+   const std::string inner = id + "/";
+   for (auto it = records_.lower_bound(inner); it != records_.end() && it->first.rfind(inner, 0) == 0;)
+      it = retry_history_.from_earlier_try(it->first, retry) ? records_.erase(it) : std::next(it);
+}
+
 Flow Interpreter::Impl::journaled(const ast::Step& step, Frame& frame, const std::string& id, Resolved resolved,
                                   const Performer& perform, json* result_out)
 {
+   last_failure_retryable_ = false;
    const std::string hash = def_hash(step, resolved);
 
    // ---- what the journal already knows about this step (resume)
@@ -313,8 +328,27 @@ Flow Interpreter::Impl::journaled(const ast::Step& step, Frame& frame, const std
    const bool defer = effect_free(resolved.kind, resolved.safe_to_repeat);
    const int retries = step.options.retry_count.value_or(0);
    const double every = step.options.retry_every_ms.value_or(1000);
-   double backoff = every;
-   for (int tried = 0;; ++tried) {
+   // Stops the wait before a retry: whatever stopped it ends the step.
+   auto wait_to_retry = [&](TimeMs due_at) -> std::optional<Flow> {
+      const Stop stop = supervise(due_at);
+      if (!stop) return std::nullopt;
+      stop_message_ = stop.reason;
+      if (stop.kind == Stop::Kind::Rollback) stop_rollback_ = stop.rollback;
+      return stop.kind == Stop::Kind::Interrupted ? Flow::Interrupted
+             : stop.kind == Stop::Kind::Rollback  ? Flow::Rollback
+             : stop.kind == Stop::Kind::Abort     ? Flow::Aborted
+                                                  : Flow::Failed;
+   };
+   int tried = 0;   // Tries that failed before this one.
+   if (const auto pending = resuming_ ? retry_history_.take(id) : std::nullopt; pending && retries > 0) {
+      // The process stopped during try N of a retry (or the wait before it): carry on with try N.
+      tried = std::min(pending->attempt, retries + 1) - 1;
+      forget_earlier_tries(id, *pending);
+      emit(RunEvent::Kind::Log, id, fmt::format("resuming its retries at attempt {} of {}", tried + 1, retries + 1));
+      if (!pending->started)
+         if (const auto stopped = wait_to_retry(pending->due_at)) return *stopped;
+   }
+   for (;; ++tried) {
       const std::string inputs = journal_json(redactor_.redact_json(resolved.inputs));
       int attempt = 0;
       // A journal deleted or replaced under the run would take this step's
@@ -386,21 +420,21 @@ Flow Interpreter::Impl::journaled(const ast::Step& step, Frame& frame, const std
            {{"kind", resolved.kind}, {"outcome", p.outcome}, {"result", p.result}});
 
       if (p.flow == Flow::Failed && p.retryable && tried < retries) {
+         const int next = tried + 2;
+         const double backoff = retry_backoff_ms(every, next);
+         const TimeMs due_at = world_.clock().now() + backoff;
+         // Journaled before the wait: a resumed run carries on with this try (exec/retry_history.hpp).
+         record("retry", id, {{"attempt", next}, {"of", retries + 1}, {"due_at", due_at}});
          emit(RunEvent::Kind::Log, id,
-              fmt::format("retrying in {} (attempt {} of {})", Value(backoff, ast::Unit::Duration).display(),
-                          tried + 2, retries + 1));
-         const Stop stop = supervise(world_.clock().now() + backoff);
-         if (stop) {
-            stop_message_ = stop.reason;
-            if (stop.kind == Stop::Kind::Rollback) stop_rollback_ = stop.rollback;
-            return stop.kind == Stop::Kind::Interrupted ? Flow::Interrupted
-                   : stop.kind == Stop::Kind::Rollback  ? Flow::Rollback
-                   : stop.kind == Stop::Kind::Abort     ? Flow::Aborted
-                                                        : Flow::Failed;
-         }
-         backoff = std::min(backoff * 2, every * 8);   // Exponential, capped at 8x.
+              fmt::format("retrying in {} (attempt {} of {})", Value(backoff, ast::Unit::Duration).display(), next,
+                          retries + 1));
+         if (const auto stopped = wait_to_retry(due_at)) return *stopped;
+         // A call is retried as a whole: its steps are redone, whatever the
+         // journal says they did in the try that failed.
+         forget_inner_records(id);
          continue;
       }
+      last_failure_retryable_ = p.flow == Flow::Failed && p.retryable;
       if (p.flow == Flow::Failed) stop_message_ = p.message;
       if (p.flow == Flow::Next) {
          restore_capture(step, frame, p.result);

@@ -149,14 +149,14 @@ json Interpreter::Impl::condition_progress(const ast::Condition& condition, cons
    return out;
 }
 
-namespace {
-
-json observations_json(const std::vector<Observation>& observations)
+json Interpreter::Impl::observations_json(const std::vector<Observation>& observations)
 {
    json out = json::object();
    for (const auto& o : observations) out[o.name] = o.value.display();
    return out;
 }
+
+namespace {
 
 }  // namespace
 
@@ -346,6 +346,7 @@ Flow Interpreter::Impl::run_await(const ast::Step& step, const ast::AwaitStep& a
       const TimeMs deadline = world_.clock().now() + timeout;
       TimeMs tick = world_.clock().now();
       std::string last;
+      json last_values = json::object();
       int samples = 0;
       for (;;) {
          if (const Stop stop = supervise(tick)) return stop_to_performed(stop, {{"samples", samples}});
@@ -357,6 +358,7 @@ Flow Interpreter::Impl::run_await(const ast::Step& step, const ast::AwaitStep& a
          const TimeMs now = world_.clock().now();
          const Assessment a = tracker.observe(cs.ok ? reading_for_trigger(cs.value) : Reading::Error, now);
          last = cs.ok ? describe_observations(cs.observations) : cs.error;
+         last_values = observations_json(cs.observations);
          json shown{{"condition", what},
                     {"values", observations_json(cs.observations)},
                     {"verdict", verdict_name(a.verdict)},
@@ -371,7 +373,7 @@ Flow Interpreter::Impl::run_await(const ast::Step& step, const ast::AwaitStep& a
             return p;
          }
          if (now >= deadline) {
-            record("sample", id, {{"condition", what}, {"last", last}, {"met", false}});
+            record("sample", id, {{"condition", what}, {"last", last}, {"values", last_values}, {"met", false}});
             Performed p;
             p.flow = Flow::Failed;
             p.outcome = step_outcome::Failed;

@@ -17,6 +17,7 @@
 
 #include "exec/interpreter_impl.hpp"
 #include "syntax/phase_arms.hpp"
+#include "syntax/severity.hpp"
 
 namespace runbook {
 
@@ -28,16 +29,6 @@ constexpr double default_trigger_every_ms = 30000;
 constexpr double default_grace_ms = 15 * 60 * 1000;
 constexpr double default_decide_ms = 60 * 60 * 1000;
 
-const char* severity_name(ast::Severity s)
-{
-   switch (s) {
-   case ast::Severity::P0: return "P0";
-   case ast::Severity::P1: return "P1";
-   case ast::Severity::P2: return "P2";
-   case ast::Severity::P3: return "P3";
-   }
-   return "?";
-}
 
 }  // namespace
 
@@ -325,11 +316,10 @@ Stop Interpreter::Impl::sample_triggers()
                 {"condition", describe(*trigger.condition.expr)},
                 {"verdict", verdict_name(a.verdict)},
                 {"seen", seen},
+                {"values", observations_json(cs.observations)},   // "seen" is for people; these are whole.
                 {"at", now}};
       json shown = data;
       shown["role"] = "trigger";
-      shown["values"] = json::object();
-      for (const auto& o : cs.observations) shown["values"][o.name] = o.value.display();
       shown.update(condition_progress(trigger.condition, a, main_frame_));
       shown["severity"] = trigger.is_warning ? "warning" : severity_name(trigger.severity);
       if (armed.grace_until) shown["grace_until"] = *armed.grace_until;

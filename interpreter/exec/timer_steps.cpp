@@ -289,6 +289,7 @@ void Interpreter::Impl::note_resumed_event(const JournalEvent& event)
 {
    timer_history_.note(event);
    signals_.note(event);
+   retry_history_.note(event);
 }
 
 }  // namespace runbook

@@ -21,6 +21,7 @@
 #include <fmt/format.h>
 
 #include "io/human_units.hpp"
+#include "io/trim.hpp"
 
 namespace runbook {
 
@@ -58,14 +59,6 @@ std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user)
       transfer.callback_failed = true;
       return 0;
    }
-}
-
-std::string trim(std::string_view text)
-{
-   const auto first = text.find_first_not_of(" \t\r\n");
-   if (first == std::string_view::npos) return {};
-   const auto last = text.find_last_not_of(" \t\r\n");
-   return std::string(text.substr(first, last - first + 1));
 }
 
 std::size_t on_header(char* data, std::size_t size, std::size_t count, void* user) noexcept

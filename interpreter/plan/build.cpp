@@ -13,6 +13,7 @@
 #include "plan/plan.hpp"
 #include "syntax/overloaded.hpp"
 #include "syntax/phase_arms.hpp"
+#include "syntax/severity.hpp"
 
 namespace runbook::plan {
 
@@ -52,16 +53,6 @@ struct Frame {
    bool in_undo = false;
 };
 
-std::string severity_name(ast::Severity s)
-{
-   switch (s) {
-   case ast::Severity::P0: return "P0";
-   case ast::Severity::P1: return "P1";
-   case ast::Severity::P2: return "P2";
-   case ast::Severity::P3: return "P3";
-   }
-   return "P0";
-}
 
 /// retry N every D waits D, 2D, 4D ... between attempts, each capped at 8D.
 double backoff_total(int retries, double every_ms)
@@ -164,6 +155,7 @@ private:
       if (!trigger.is_warning && trigger.severity == ast::Severity::P2)
          t.decide = fmt::format("within {} default {}", format_duration(trigger.decide_ms.value_or(60 * 60'000)),
                                 trigger.decide_default.empty() ? "rollback" : trigger.decide_default);
+      t.lost = lost_clauses_source(trigger.condition);
       if (trigger.condition.for_ms) t.window = format_duration(*trigger.condition.for_ms);
       t.every = format_duration(trigger.every_ms.value_or(30'000));
       if (!trigger.is_warning && trigger.severity == ast::Severity::P1)
@@ -290,7 +282,7 @@ private:
    /// An ask: its question, its choices, and what nobody answering in time means.
    void ask(PlanStep& p, const AskStep& s, const Step& step, StaticScope& scope)
    {
-      p.text = "ask " + shown_value(*s.question, scope);
+      p.text = "ask " + shown_message(*s.question, scope);
       p.timing.operator_steps = 1;
       std::string choices;
       for (const auto& choice : s.choices) choices += (choices.empty() ? "\"" : ", \"") + choice + "\"";
@@ -366,13 +358,13 @@ private:
                      },
                      [&](const HttpStep& s) { http(p, s, scope); },
                      [&](const ChecklistStep& s) {
-                        p.text = "checklist " + shown_value(*s.title, scope);
-                        for (const auto& item : s.items) p.items.push_back(shown_text(*item.text, scope));
+                        p.text = "checklist " + shown_message(*s.title, scope);
+                        for (const auto& item : s.items) p.items.push_back(shown_message_text(*item.text, scope));
                         p.timing.operator_steps = 1;
                         decision(p, s.decision, step, scope, frame);
                      },
                      [&](const ApproveStep& s) {
-                        p.text = "approve " + shown_value(*s.prompt, scope);
+                        p.text = "approve " + shown_message(*s.prompt, scope);
                         p.timing.operator_steps = 1;
                         decision(p, s.decision, step, scope, frame);
                      },
@@ -398,17 +390,17 @@ private:
                      },
                      [&](const AssertStep& s) {
                         p.text = "assert " + condition_text(s.condition, scope);
-                        if (s.message) p.details.push_back("message " + shown_value(*s.message, scope));
+                        if (s.message) p.details.push_back("message " + shown_message(*s.message, scope));
                         on_lost(p, s.condition);
                      },
                      [&](const RollbackStep& s) {
                         p.text = "rollback " + s.target;
                         p.rollback = s.target;
                      },
-                     [&](const AbortStep& s) { p.text = "abort " + shown_value(*s.reason, scope); },
-                     [&](const LogStep& s) { p.text = "log " + shown_value(*s.message, scope); },
+                     [&](const AbortStep& s) { p.text = "abort " + shown_message(*s.reason, scope); },
+                     [&](const LogStep& s) { p.text = "log " + shown_message(*s.message, scope); },
                      [&](const NotifyStep& s) {
-                        p.text = "notify " + shown_value(*s.message, scope);
+                        p.text = "notify " + shown_message(*s.message, scope);
                         p.side_effect = true;
                      },
                      [&](const LetStep& s) {
@@ -708,6 +700,32 @@ private:
    static std::string shown_text(const Expr& expr, const StaticScope& scope)
    {
       return show_interpolated(evaluate_static(expr, scope));
+   }
+
+   /// A message (log, notify, a question, an assert's or abort's words) as
+   /// people will read it: numbers spliced in rounded (3.24%), as the run
+   /// prints them (exec/evaluate.cpp, Splice::Message).
+   static std::string shown_message_text(const Expr& expr, const StaticScope& scope)
+   {
+      const auto* lit = std::get_if<StringLit>(&expr.node);
+      if (!lit) return shown_text(expr, scope);
+      std::string text;
+      for (const auto& part : lit->parts) {
+         if (!part.expr) {
+            text += part.text;
+            continue;
+         }
+         const StaticValue value = evaluate_static(*part.expr, scope);
+         text += value.known() && value.kind == StaticValue::Kind::Number
+                    ? format_quantity_for_people(value.number, value.unit)
+                    : show_interpolated(value);
+      }
+      return text;
+   }
+   static std::string shown_message(const Expr& expr, const StaticScope& scope)
+   {
+      if (!std::holds_alternative<StringLit>(expr.node)) return shown_value(expr, scope);
+      return show_value(StaticValue::of_string(shown_message_text(expr, scope)));
    }
 
    static std::string call_text(const Expr& expr, const StaticScope& scope)

@@ -66,6 +66,7 @@ struct PlanTrigger {
    std::string grace;             ///< P1 grace period.
    std::string action;            ///< "rollback emergency", "notify \"...\"", "record", "call f(...)".
    std::string rollback;          ///< The rollback block it leads to, if any.
+   std::string lost;              ///< When its metric cannot be read: "on lost rollback emergency"; "" by default.
    std::vector<std::string> armed_in;   ///< Phase slugs.
    bool manual = false;           ///< Fired by an operator (`runbook fire RUN NAME`), no condition.
    std::string decide;            ///< P2: "within 1h default rollback" (the default when not written).

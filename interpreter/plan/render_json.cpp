@@ -50,6 +50,7 @@ std::string render_json(const Plan& plan)
       if (!t.severity.empty()) trigger["severity"] = t.severity;
       if (!t.window.empty()) trigger["for"] = t.window;
       if (!t.grace.empty()) trigger["grace"] = t.grace;
+      if (!t.lost.empty()) trigger["lost"] = t.lost;
       if (!t.rollback.empty()) trigger["rollback"] = t.rollback;
       if (t.manual) trigger["manual"] = true;
       if (!t.decide.empty()) trigger["decide"] = t.decide;

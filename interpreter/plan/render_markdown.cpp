@@ -65,6 +65,12 @@ std::string names(const std::vector<std::string>& list)
    return out;
 }
 
+/// The trigger's condition, and what it does when its metric cannot be read.
+std::string when_cell(const PlanTrigger& t)
+{
+   return cell(code(t.condition)) + (t.lost.empty() ? "" : ", " + cell(t.lost));
+}
+
 }  // namespace
 
 std::string render_markdown(const Plan& plan)
@@ -95,7 +101,7 @@ std::string render_markdown(const Plan& plan)
          if (!t.grace.empty()) severity += " (grace " + t.grace + ")";
          if (!t.decide.empty()) severity += " (decide " + t.decide + ")";
          out += fmt::format("| {} {} | {} | {} | {} | {} | {} | {} |\n", code(t.name), cell(t.title), severity,
-                            t.manual ? std::string("manual (`runbook fire`)") : cell(code(t.condition)), t.window.empty() ? "—" : t.window, t.every, cell(code(t.action)),
+                            t.manual ? std::string("manual (`runbook fire`)") : when_cell(t), t.window.empty() ? "—" : t.window, t.every, cell(code(t.action)),
                             names(t.armed_in));
       }
    }

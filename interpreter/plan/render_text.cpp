@@ -89,6 +89,7 @@ std::string render_text(const Plan& plan)
          else
             out += fmt::format("      when {}{} (sampled every {})\n", t.condition,
                                t.window.empty() ? "" : " for " + t.window, t.every);
+         if (!t.lost.empty()) out += fmt::format("      {}\n", t.lost);
          if (!t.grace.empty()) out += fmt::format("      grace {}\n", t.grace);
          if (!t.decide.empty()) out += fmt::format("      decide {}\n", t.decide);
          out += fmt::format("      -> {}\n", t.action);

@@ -6,6 +6,8 @@
 
 #include <fmt/core.h>
 
+#include "io/trim.hpp"
+
 namespace runbook::verify {
 
 namespace {
@@ -70,12 +72,6 @@ std::string number_text(double value)
    if (!text.empty() && text.back() == '.') text.pop_back();
    if (text == "-0") text = "0";
    return text;
-}
-
-std::string trimmed(const std::string& line)
-{
-   const auto b = line.find_first_not_of(" \t");
-   return b == std::string::npos ? std::string() : line.substr(b);
 }
 
 bool starts_with_word(const std::string& line, const std::string& word)
@@ -144,7 +140,7 @@ BaseWorld base_from_scenario(const std::string& text, const std::string& path)
    std::istringstream in(text);
    std::string line;
    while (std::getline(in, line)) {
-      const std::string t = trimmed(line);
+      const std::string t = trim(line);
       if (starts_with_word(t, "scenario") || starts_with_word(t, "runbook") || starts_with_word(t, "expect")) continue;
       world.lines.push_back(line);
    }

@@ -499,3 +499,79 @@ phase "One" {
       CHECK(h.world.commands() == std::vector<std::string>{"after"});
    }
 }
+
+TEST_CASE("a call retried as a whole carries on with its try after a kill: in the wait before it, or during it",
+          "[exec][resume][retry]")
+{
+   Harness h(R"(runbook "t"
+metric error_rate = http get "http://127.0.0.1:1/m" json ".value" unit %
+trigger high "High error rate" when error_rate > 1% every 5s severity P3 -> record
+fn shift(pct) {
+  sh "post ${pct}"
+  sh "check ${pct}" idempotent
+}
+phase "One" arms all {
+  shift(25) retry 2 every 30s
+}
+)");
+   int checks = 0;
+   bool killed = false;
+   std::vector<double> check_times;
+   SECTION("killed while waiting for try 2: try 2 comes when it was due, then try 3 is the last")
+   {
+      h.world.on_shell = [&](const std::string& command) {
+         ShellResult r;
+         r.started = true;
+         r.exit_code = 0;
+         if (command == "check 25") {
+            ++checks;
+            check_times.push_back(h.world.clock().now());
+            r.exit_code = 1;
+         }
+         return r;
+      };
+      h.world.metrics["error_rate"] = [&](double) {
+         if (checks == 1 && !killed) {
+            killed = true;
+            throw Crash{};
+         }
+         return value(0.2);
+      };
+      h.run();
+      REQUIRE(h.crashed);
+      const RunOutcome out = h.resume(h.latest_run_id());
+      INFO(h.observer.all_text());
+      CHECK(out.exit_code == exit_code::Failed);
+      CHECK(count(h.world.commands(), "post 25") == 3);
+      CHECK(count(h.world.commands(), "check 25") == 3);
+      REQUIRE(check_times.size() == 3);
+      // Backoff 30s then 60s, the first wait kept across the kill.
+      CHECK(check_times[1] - check_times[0] == Approx(30000).margin(1000));
+      CHECK(check_times[2] - check_times[1] == Approx(60000).margin(1000));
+      CHECK(h.observer.has(RunEvent::Kind::Log, "resuming its retries at attempt 2 of 3"));
+   }
+   SECTION("killed during try 2: its done steps stay done, the rest is redone, and try 3 is the last")
+   {
+      h.world.on_shell = [&](const std::string& command) {
+         ShellResult r;
+         r.started = true;
+         r.exit_code = 0;
+         if (command == "check 25") {
+            if (++checks == 2) throw Crash{};
+            r.exit_code = 1;
+         }
+         return r;
+      };
+      h.world.metrics["error_rate"] = [](double) { return value(0.2); };
+      h.run();
+      REQUIRE(h.crashed);
+      const RunOutcome out = h.resume(h.latest_run_id());
+      INFO(h.observer.all_text());
+      CHECK(out.exit_code == exit_code::Failed);
+      // Try 1: post, check. Try 2: post, check (killed), check again on resume. Try 3: post, check.
+      CHECK(count(h.world.commands(), "post 25") == 3);
+      CHECK(count(h.world.commands(), "check 25") == 4);
+      CHECK(h.observer.has(RunEvent::Kind::Log, "resuming its retries at attempt 2 of 3"));
+      CHECK(h.steps(out.run_id).at("one/1").outcome == step_outcome::Failed);
+   }
+}

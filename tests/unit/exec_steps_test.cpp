@@ -556,3 +556,52 @@ phase "One" {
       CHECK(h.journal->runs().empty());
    }
 }
+
+TEST_CASE("retry on a call tries the whole call again, but never resends a request that may have taken effect",
+          "[exec][retry]")
+{
+   Harness h(R"(runbook "t"
+fn shift(pct) {
+  http post "http://lb.test/api/traffic" body {"percentage": pct} expect status 200
+  sh "check ${pct}"
+}
+phase "One" {
+  shift(25) retry 3 every 10s
+}
+)");
+   SECTION("a check that fails once: every step of the call is redone, each journaled as a new attempt")
+   {
+      int checks = 0;
+      h.world.on_shell = [&](const std::string&) {
+         ShellResult r;
+         r.started = true;
+         r.exit_code = ++checks == 1 ? 1 : 0;
+         return r;
+      };
+      const RunOutcome out = h.run();
+      CHECK(out.exit_code == exit_code::Completed);
+      REQUIRE(h.world.http_calls.size() == 2);
+      CHECK(h.world.http_calls[1].at - h.world.http_calls[0].at == 10000);
+      const auto steps = h.steps(out.run_id);
+      CHECK(steps.at("one/1").attempt == 2);
+      CHECK(steps.at("one/1/fn:shift/1").attempt == 2);
+      CHECK(steps.at("one/1/fn:shift/2").attempt == 2);
+      int retries_journaled = 0;
+      for (const auto& e : h.journal->events(out.run_id)) retries_journaled += e.kind == "retry" && e.step_id == "one/1";
+      CHECK(retries_journaled == 1);
+   }
+   SECTION("a POST that went out and got no answer is in doubt: the call is not tried again")
+   {
+      h.world.on_http = [](const HttpRequest&) {
+         HttpResponse r;
+         r.ok = false;
+         r.maybe_received = true;
+         r.error = "timed out";
+         return r;
+      };
+      const RunOutcome out = h.run();
+      CHECK(out.exit_code == exit_code::Failed);
+      CHECK(h.world.http_calls.size() == 1);
+      CHECK(h.world.commands().empty());
+   }
+}
