@@ -80,8 +80,11 @@ rollback emergency within automated_budget
   }
 
   # Seed step 2: "Traffic Rollback" (manage-traffic.sh blue 100, then the
-  # ten-request verification loop).
-  traffic.route_persistently(lb, lb_token, "blue", 100)
+  # ten-request verification loop). A load balancer that has refused every
+  # try for a quarter of an hour leaves nothing further to fall back to: the
+  # rollback stops there on purpose, `finally` tells everyone it failed and
+  # why, and the escalation timers keep calling people in.
+  traffic.route_persistently(lb, lb_token, "blue", 100) on fail stop
   traffic.verify_split(api, "blue", verify_samples) soft
 
   # Seed step 3: "Health Verification". Like emergency-rollback.sh, a failed

@@ -423,8 +423,10 @@ rollback emergency within rollback_budget
     notify.slack("${slack}/${slack_webhook}", notify.escalation_message(system, 4, "Executives", executives_at, incident_commander))
   }
 
-  # "Traffic Rollback"
-  traffic.route_persistently(lb, lb_token, "blue", 100)
+  # "Traffic Rollback". A load balancer that refused every try for a quarter
+  # of an hour leaves nothing to fall back to: stop here on purpose; `finally`
+  # tells everyone the rollback failed and the escalation timers go on.
+  traffic.route_persistently(lb, lb_token, "blue", 100) on fail stop
   # "DNS Rollback", only if Phase 4 changed it (nothing otherwise).
   undo "full-production-rollout/update-dns"
 

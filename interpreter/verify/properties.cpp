@@ -42,7 +42,11 @@ void check_outcome(const sim::SimulationResult& result, std::vector<Broken>& bro
    }
    if (result.status == run_status::Completed || result.status == run_status::RolledBack) return;
    if (result.status == run_status::Aborted) return;   // Its own `abort` step: the author's choice.
-   if (result.status == run_status::Failed && stopped_on_purpose(result)) return;
+   // A rollback step routed to `stop` on purpose (a load balancer that refused
+   // every try: nothing further to fall back to) is an end the runbook chose,
+   // as it is in the forward path; its notifications are judged apart.
+   const bool stopped = result.status == run_status::Failed || result.status == run_status::RollbackFailed;
+   if (stopped && stopped_on_purpose(result)) return;
    if (failed_only_soft_checks(result)) return;
    broken.push_back({property::Outcome, sim::describe_outcome(result) + ": " + one_line(result.summary)});
 }

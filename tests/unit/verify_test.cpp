@@ -237,6 +237,23 @@ TEST_CASE("verify's property: a P0/P1 that stayed breached while the run complet
    CHECK(check_properties(facts, fault, rolled_back, false).empty());
 }
 
+TEST_CASE("verify's property: a rollback step stopped on purpose is a declared end, an unrouted one is not", "[verify]")
+{
+   const RunbookFacts facts;
+   Fault fault;
+   fault.cls = fault_class::StepFails;
+   sim::SimulationResult failed;
+   failed.status = run_status::RollbackFailed;
+   failed.exit_code = 4;
+   failed.summary = "the rollback 'emergency' failed: POST https://lb/api/traffic answered HTTP 500 (expected 200)";
+   const auto broken = check_properties(facts, fault, failed, false);
+   REQUIRE(broken.size() == 1);
+   CHECK(broken.front().property == property::Outcome);
+
+   failed.summary += " (on fail stop)";
+   CHECK(check_properties(facts, fault, failed, false).empty());
+}
+
 TEST_CASE("verify finds by itself the unsafe endings of the rollout before failure paths (issue 12)", "[verify]")
 {
    const auto report = verified("rollout-before-failure-paths.rb");
