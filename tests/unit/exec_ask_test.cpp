@@ -188,9 +188,7 @@ phase "P" {
    h.world.on_ask = [](const Question&) { return Answer{"go", "alice", false}; };
    h.world.on_shell = [](const std::string& command) -> ShellResult {
       if (command == "second go") throw Crash{};
-      ShellResult r;
-      r.started = true;
-      r.exit_code = 0;
+      ShellResult r = exited(0);
       return r;
    };
    h.run();
@@ -199,9 +197,7 @@ phase "P" {
    CHECK(h.steps(run_id).at("p/1").outcome == "done");
    h.world.questions.clear();
    h.world.on_shell = [](const std::string&) {
-      ShellResult r;
-      r.started = true;
-      r.exit_code = 0;
+      ShellResult r = exited(0);
       return r;
    };
    h.settings.in_doubt = InDoubtPolicy::Redo;

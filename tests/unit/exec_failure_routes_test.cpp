@@ -171,9 +171,7 @@ rollback back {
 rollback other { log "other" }
 )");
    h.world.on_shell = [](const std::string& command) {
-      ShellResult r;
-      r.started = true;
-      r.exit_code = 1;
+      ShellResult r = exited(1);
       (void)command;
       return r;
    };

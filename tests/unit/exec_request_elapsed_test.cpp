@@ -75,9 +75,7 @@ phase "One" on fail stop {
          crashed = true;
          throw Crash{};
       }
-      ShellResult r;
-      r.started = true;
-      r.exit_code = 0;
+      ShellResult r = exited(0);
       return r;
    };
    h.run();

@@ -22,9 +22,7 @@ void crash_once_on(FakeWorld& world, const std::string& command, bool& crashed_a
          crashed_already = true;
          throw Crash{};
       }
-      ShellResult r;
-      r.started = true;
-      r.exit_code = 0;
+      ShellResult r = exited(0);
       r.stdout_tail = "out of " + c;
       (void)world;
       return r;
@@ -117,9 +115,7 @@ TEST_CASE("a step stopped by Ctrl-C is in doubt and can be marked done on resume
    Harness h(three_steps);
    int crash_runs = 0;
    h.world.on_shell = [&](const std::string& command) {
-      ShellResult r;
-      r.started = true;
-      r.exit_code = 0;
+      ShellResult r = exited(0);
       if (command == "crash" && ++crash_runs == 1) {
          h.interrupt = true;   // Ctrl-C while the command runs: it is stopped.
          r.interrupted = true;
@@ -166,9 +162,7 @@ phase "One" {
       Harness h(source);
       int crash_runs = 0;
       h.world.on_shell = [&](const std::string& command) {
-         ShellResult r;
-         r.started = true;
-         r.exit_code = 0;
+         ShellResult r = exited(0);
          if (command == "crash" && ++crash_runs == 1) {
             h.interrupt = true;
             r.interrupted = true;
@@ -326,9 +320,7 @@ phase "One" {
    h.world.on_shell = [&h](const std::string& c) {
       // After the first command the disk is full.
       if (c == "first") journal_testing::limit_pages(*h.journal, journal_testing::page_count(*h.journal));
-      ShellResult r;
-      r.started = true;
-      r.exit_code = 0;
+      ShellResult r = exited(0);
       r.output_tail = std::string(20000, 'x');   // A big result that needs new pages.
       return r;
    };
@@ -520,9 +512,7 @@ phase "One" arms all {
    SECTION("killed while waiting for try 2: try 2 comes when it was due, then try 3 is the last")
    {
       h.world.on_shell = [&](const std::string& command) {
-         ShellResult r;
-         r.started = true;
-         r.exit_code = 0;
+         ShellResult r = exited(0);
          if (command == "check 25") {
             ++checks;
             check_times.push_back(h.world.clock().now());
@@ -553,9 +543,7 @@ phase "One" arms all {
    SECTION("killed during try 2: its done steps stay done, the rest is redone, and try 3 is the last")
    {
       h.world.on_shell = [&](const std::string& command) {
-         ShellResult r;
-         r.started = true;
-         r.exit_code = 0;
+         ShellResult r = exited(0);
          if (command == "check 25") {
             if (++checks == 2) throw Crash{};
             r.exit_code = 1;

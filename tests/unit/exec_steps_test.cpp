@@ -68,9 +68,7 @@ phase "One" {
 }
 )");
    h.world.on_shell = [](const std::string&) {
-      ShellResult r;
-      r.started = true;
-      r.exit_code = 3;
+      ShellResult r = exited(3);
       r.output_tail = "boom\n";
       return r;
    };
@@ -92,9 +90,7 @@ phase "One" {
 }
 )");
    h.world.on_shell = [](const std::string&) {
-      ShellResult r;
-      r.started = true;
-      r.exit_code = 1;
+      ShellResult r = exited(1);
       r.stdout_tail = "nothing";
       return r;
    };
@@ -512,9 +508,7 @@ phase "One" {
       Harness h(source);
       h.settings.env_override["RB_TEST_TOKEN"] = "s3cr3t-VALUE-42";
       h.world.on_shell = [](const std::string& c) {
-         ShellResult r;
-         r.started = true;
-         r.exit_code = 0;
+         ShellResult r = exited(0);
          r.output_tail = "echo: " + c;   // A command that prints its arguments.
          r.stdout_tail = r.output_tail;
          return r;

@@ -31,6 +31,15 @@ struct Crash {};
 inline constexpr double t0 = 1'800'000'000'000.0;   ///< Where the virtual clock starts.
 
 struct ShellCall { std::string command; double at; };
+
+/// A command that ran and exited with `code`.
+inline ShellResult exited(int code)
+{
+   ShellResult r;
+   r.started = true;
+   r.exit_code = code;
+   return r;
+}
 struct HttpCall { HttpRequest request; double at; };
 
 class FakeWorld : public World {

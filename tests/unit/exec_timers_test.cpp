@@ -31,9 +31,7 @@ void post_on(Harness& h, const std::string& command, const std::string& kind, co
 {
    h.world.on_shell = [&h, command, kind, data](const std::string& c) {
       if (c == command) h.journal->post_request(h.latest_run_id(), kind, data.dump());
-      ShellResult r;
-      r.started = true;
-      r.exit_code = 0;
+      ShellResult r = exited(0);
       return r;
    };
 }
@@ -123,18 +121,14 @@ phase "Incident" {
 )");
    h.world.on_shell = [&h](const std::string& c) {
       if (c == "stop here") h.interrupt = true;
-      ShellResult r;
-      r.started = true;
-      r.exit_code = 0;
+      ShellResult r = exited(0);
       return r;
    };
    RunOutcome out = h.run();
    REQUIRE(out.exit_code == exit_code::Interrupted);
    CHECK(calls(h.world, "level 2") == 0);
    h.world.on_shell = [](const std::string&) {
-      ShellResult r;
-      r.started = true;
-      r.exit_code = 0;
+      ShellResult r = exited(0);
       return r;
    };
    out = h.resume(out.run_id, t0 + 40 * minute);

@@ -66,9 +66,7 @@ phase "Canary" arms high {
 )" + tail);
    h.world.metrics["error_rate"] = spike(5);
    h.world.on_shell = [](const std::string&) {
-      ShellResult r;
-      r.started = true;
-      r.exit_code = 0;
+      ShellResult r = exited(0);
       r.elapsed_ms = 20 * 60000;   // The migration would take 20 minutes.
       return r;
    };
