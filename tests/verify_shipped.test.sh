@@ -20,12 +20,21 @@ failures=0
 for runbook in runbooks/*.rb; do
    name=$(basename "$runbook" .rb)
    args=()
-   # The one param without a default: which PagerDuty incident to acknowledge.
+   # The params without a working default: which PagerDuty incident to
+   # acknowledge, and which DNS zone (without one the healthy run stops at
+   # its own assert and there is nothing to explore).
    [ "$name" = emergency-rollback ] && args=(-p incident=PVERIFY1)
+   [ "$name" = dns-rollback ] && args=(-p zone_id=ZVERIFY1)
    "$RUNBOOK" verify "$runbook" "${args[@]}" --jobs 2 --out "$out/$name" >"$out/$name.txt" 2>&1
    status=$?
    summary=$(head -1 "$out/$name.txt")
-   if [ "$status" -ne 0 ] || ! grep -q ' 0 unsafe' <<<"$summary"; then
+   # A healthy run that fails leaves the faults nothing to explore: "every
+   # path safe" would then say nothing. (emergency-rollback.rb's healthy run
+   # is its rollback: "rolled back via emergency".)
+   if ! grep -qE '^Healthy run: (completed|rolled back)' "$out/$name.txt"; then
+      echo "FAIL $runbook: $(grep '^Healthy run:' "$out/$name.txt")"
+      failures=$((failures + 1))
+   elif [ "$status" -ne 0 ] || ! grep -q ' 0 unsafe' <<<"$summary"; then
       echo "FAIL $runbook (exit $status): $summary"
       sed -n '/^Unsafe paths:/,$p' "$out/$name.txt" | head -40
       failures=$((failures + 1))
