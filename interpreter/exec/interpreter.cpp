@@ -449,16 +449,15 @@ RunOutcome Interpreter::Impl::finish(Flow flow, bool in_rollback)
 Flow Interpreter::Impl::run_phases()
 {
    if (!program_.root) return Flow::Next;
-   const std::size_t phases = program_.root->phases.size();
-   const auto& all = program_.root->phases;
+   const auto& phases = program_.root->phases;
    std::size_t number = 0;
-   for (const auto& phase : all) {
+   for (const auto& phase : phases) {
       ++number;
       if (!replay_only_) {
          // Armed first so the event can say which triggers watch this phase.
          arm_triggers(phase);
          emit(RunEvent::Kind::PhaseStarted, "", phase.title,
-              {{"phase", phase.title}, {"slug", phase.slug}, {"number", number}, {"of", phases},
+              {{"phase", phase.title}, {"slug", phase.slug}, {"number", number}, {"of", phases.size()},
                {"triggers", armed_triggers_json()}});
          record("phase", "", {{"phase", phase.title}, {"slug", phase.slug}});
       }
@@ -468,7 +467,7 @@ Flow Interpreter::Impl::run_phases()
       // Triggers the next phase does not arm are settled before they are
       // disarmed; the ones it arms stay armed into it, so a breach does not
       // restart its count there (arm_triggers()).
-      const ast::Phase* next = number < phases ? &all[number] : nullptr;
+      const ast::Phase* next = number < phases.size() ? &phases[number] : nullptr;
       if (flow == Flow::Next && !replay_only_) flow = settle_leaving_triggers(phase, next);
       if (flow != Flow::Next) {
          disarm_triggers();

@@ -183,10 +183,10 @@ struct Interpreter::Impl : EvalHooks {
    /// `undo all` and `undo "ID"`: runs the undo blocks of the completed steps `which` picks, newest first.
    Flow run_undo(const ast::Step& step, Frame& frame, const std::string& id, Resolved resolved,
                  const std::function<bool(const UndoEntry&)>& which);
-   /// Drops the journal's records of the steps inside `id` (a call retried as a whole redoes them).
-   void forget_inner_records(const std::string& id);
-   /// The same, for the records journaled before the try `retry` resumes.
-   void forget_earlier_tries(const std::string& id, const RetryHistory::Pending& retry);
+   /// Drops the journal's records of the steps inside `id` (a call retried as
+   /// a whole redoes them); with `only_before`, only those journaled before
+   /// the try it resumes.
+   void forget_inner_records(const std::string& id, const RetryHistory::Pending* only_before = nullptr);
    /// In-doubt settlement for a step not safe to repeat: "redo", "done", "abort".
    std::string settle_in_doubt(const std::string& id, const Resolved& resolved);
    void restore_capture(const ast::Step& step, Frame& frame, const json& result);

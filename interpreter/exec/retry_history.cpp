@@ -1,16 +1,8 @@
 #include "exec/retry_history.hpp"
 
-#include <algorithm>
-#include <cmath>
-
 #include <nlohmann/json.hpp>
 
 namespace runbook {
-
-double retry_backoff_ms(double every_ms, int attempt)
-{
-   return every_ms * std::min(std::pow(2.0, std::max(0, attempt - 2)), 8.0);
-}
 
 void RetryHistory::note(const JournalEvent& event)
 {

@@ -22,10 +22,6 @@
 
 namespace runbook {
 
-/// The delay before try `attempt` (2, 3, ...) of a step retried every
-/// `every_ms`: doubling from `every_ms`, capped at 8 times it.
-double retry_backoff_ms(double every_ms, int attempt);
-
 class RetryHistory {
 public:
    struct Pending {

@@ -14,6 +14,7 @@
 #include <fmt/core.h>
 
 #include "check/quantity.hpp"
+#include "check/retry_backoff.hpp"
 #include "check/signature.hpp"
 
 namespace runbook {
@@ -167,18 +168,13 @@ std::string Interpreter::Impl::settle_in_doubt(const std::string& id, const Reso
    return decision;
 }
 
-void Interpreter::Impl::forget_inner_records(const std::string& id)
+void Interpreter::Impl::forget_inner_records(const std::string& id, const RetryHistory::Pending* only_before)
 {
    const std::string inner = id + "/";
-   for (auto it = records_.lower_bound(inner); it != records_.end() && it->first.rfind(inner, 0) == 0;)
-      it = records_.erase(it);
-}
-
-void Interpreter::Impl::forget_earlier_tries(const std::string& id, const RetryHistory::Pending& retry)
-{
-   const std::string inner = id + "/";
-   for (auto it = records_.lower_bound(inner); it != records_.end() && it->first.rfind(inner, 0) == 0;)
-      it = retry_history_.from_earlier_try(it->first, retry) ? records_.erase(it) : std::next(it);
+   for (auto it = records_.lower_bound(inner); it != records_.end() && it->first.rfind(inner, 0) == 0;) {
+      const bool earlier = only_before == nullptr || retry_history_.from_earlier_try(it->first, *only_before);
+      it = earlier ? records_.erase(it) : std::next(it);
+   }
 }
 
 Flow Interpreter::Impl::journaled(const ast::Step& step, Frame& frame, const std::string& id, Resolved resolved,
@@ -343,7 +339,7 @@ Flow Interpreter::Impl::journaled(const ast::Step& step, Frame& frame, const std
    if (const auto pending = resuming_ ? retry_history_.take(id) : std::nullopt; pending && retries > 0) {
       // The process stopped during try N of a retry (or the wait before it): carry on with try N.
       tried = std::min(pending->attempt, retries + 1) - 1;
-      forget_earlier_tries(id, *pending);
+      forget_inner_records(id, &*pending);
       emit(RunEvent::Kind::Log, id, fmt::format("resuming its retries at attempt {} of {}", tried + 1, retries + 1));
       if (!pending->started)
          if (const auto stopped = wait_to_retry(pending->due_at)) return *stopped;

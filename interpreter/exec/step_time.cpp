@@ -156,10 +156,6 @@ json Interpreter::Impl::observations_json(const std::vector<Observation>& observ
    return out;
 }
 
-namespace {
-
-}  // namespace
-
 // ---------------------------------------------------------------- wait
 
 Flow Interpreter::Impl::run_wait(const ast::Step& step, const ast::WaitStep& wait, Frame& frame, const std::string& id)

@@ -29,7 +29,6 @@ constexpr double default_trigger_every_ms = 30000;
 constexpr double default_grace_ms = 15 * 60 * 1000;
 constexpr double default_decide_ms = 60 * 60 * 1000;
 
-
 }  // namespace
 
 Stop Interpreter::Impl::supervise(TimeMs deadline, const std::function<bool()>& done, bool remote_approve)

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "check/params.hpp"
+#include "check/retry_backoff.hpp"
 #include "check/quantity.hpp"
 #include "check/signature.hpp"
 #include "check/static_value.hpp"
@@ -52,15 +53,6 @@ struct Frame {
    int depth = 0;
    bool in_undo = false;
 };
-
-
-/// retry N every D waits D, 2D, 4D ... between attempts, each capped at 8D.
-double backoff_total(int retries, double every_ms)
-{
-   double total = 0;
-   for (int k = 0; k < retries; ++k) total += std::min(every_ms * std::pow(2.0, k), 8 * every_ms);
-   return total;
-}
 
 class PlanBuilder {
 public:
@@ -611,7 +603,7 @@ private:
          std::string retry = fmt::format("retry {}", *o.retry_count);
          if (o.retry_every_ms) {
             retry += " every " + format_duration(*o.retry_every_ms);
-            p.timing.worst_ms += backoff_total(*o.retry_count, *o.retry_every_ms);
+            p.timing.worst_ms += retry_backoff_total_ms(*o.retry_count, *o.retry_every_ms);
          }
          p.details.push_back(retry);
       }
