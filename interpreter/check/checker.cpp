@@ -16,6 +16,7 @@
 #include "check/duration_params.hpp"
 #include "check/failure_routes.hpp"
 #include "check/names.hpp"
+#include "check/phase_bindings.hpp"
 #include "check/quantity.hpp"
 #include "check/shell_splices.hpp"
 #include "check/signature.hpp"
@@ -113,6 +114,8 @@ public:
       resolve_duration_params(program_, static_params_, param_names(), diags_);
       for_each_file([&](File& file, const std::string& module) { check_declarations(file, module); });
       for_each_file([&](File& file, const std::string& module) { check_bodies(file, module); });
+      // After the phases: a trigger may read a variable a phase before it sets.
+      for_each_file([&](File& file, const std::string& module) { check_triggers(file, module); });
       check_reachability();
       assign_step_ids(program_, diags_);
       resolve_undo_targets(program_, diags_);   // `undo "ID"` names a step by its id
@@ -190,7 +193,6 @@ private:
       current_context_ = &context;
       for (auto& param : file.params) check_param(param);
       for (auto& metric : file.metrics) check_metric(metric);
-      for (auto& trigger : file.triggers) check_trigger(trigger);
       // The lock says which runs exclude each other; a module is shared by
       // runbooks that need not exclude each other, so it cannot decide that.
       if (!module.empty() && !file.lock.empty())
@@ -247,9 +249,17 @@ private:
          diags_.error(metric.loc, "bad-count", "'lost after' needs at least 1 error");
    }
 
+   void check_triggers(File& file, const std::string& module)
+   {
+      const Context context{Context::Where::Rollback, &file, module};
+      current_context_ = &context;
+      for (auto& trigger : file.triggers) check_trigger(trigger);
+      current_context_ = nullptr;
+   }
+
    void check_trigger(const Trigger& trigger)
    {
-      Scope scope{&globals_, {}};
+      Scope scope = trigger_scope(trigger);
       const double every = trigger.every_ms.value_or(options_.default_every_ms);
       if (trigger.every_ms) positive_duration(*trigger.every_ms, trigger.loc, "'every'");
       if (trigger.grace_ms) positive_duration(*trigger.grace_ms, trigger.loc, "'grace'");
@@ -260,6 +270,48 @@ private:
       check_decide(trigger);
       check_action(trigger.action, scope, "this trigger");
       current_trigger_ = nullptr;
+   }
+
+   static bool arms(const Phase& phase, const std::string& trigger)
+   {
+      if (phase.arms_all) return true;
+      for (const auto& armed : phase.arms)
+         if (armed.first == trigger) return true;
+      return false;
+   }
+
+   /// Globals, and the run variables set before every phase that arms the
+   /// trigger (check/phase_bindings.hpp). A trigger no phase arms is never
+   /// sampled: it sees every variable the phases surely set.
+   Scope trigger_scope(const Trigger& trigger)
+   {
+      Scope scope{&globals_, {}};
+      bool armed = false;
+      for (const auto& start : phases_seen_) {
+         if (!arms(*start.phase, trigger.name)) continue;
+         if (!armed) scope.names = start.bound;
+         std::erase_if(scope.names, [&](const auto& entry) { return !start.bound.count(entry.first); });
+         armed = true;
+      }
+      if (!armed) scope.names = always_bound_;
+      return scope;
+   }
+
+   /// A trigger reads a run variable that may be unset when it is sampled.
+   void report_unbound_in_trigger(const std::string& name, const Location& loc)
+   {
+      std::string phase = "?";
+      for (const auto& start : phases_seen_)
+         if (arms(*start.phase, current_trigger_->name) && !start.bound.count(name)) {
+            phase = start.phase->title;
+            break;
+         }
+      diags_.error(loc, "trigger-reads-unset",
+                   fmt::format("trigger '{}' reads '{}', which is not yet set when phase \"{}\" arms it",
+                               current_trigger_->name, name, phase),
+                   {fmt::format("'{}' is set at {}; set it with a 'let' at the top level of a phase "
+                                "before the first phase that arms '{}' (not inside an 'if' or a loop)",
+                                name, position_text(run_scope_.find(name)->loc), current_trigger_->name)});
    }
 
    void check_action(const TriggerAction& action, Scope& scope, const std::string& who)
@@ -294,8 +346,11 @@ private:
             armed_.insert(name);
          }
       }
+      phases_seen_.push_back({&phase, always_bound_});
       // Phases share the run's variables: a capture in one phase is seen by the next.
       check_block(phase.body, run_scope_, context);
+      for (const auto& name : names_always_bound(phase.body))
+         if (const Variable* v = run_scope_.find(name)) always_bound_[name] = *v;
       check_route(phase.on_fail, run_scope_, context, "the phase's 'on fail'");
       check_finally(phase.finally, run_scope_, context);
       if (!phase.on_fail && !program_.root->on_fail) warn_unrouted_failure(phase, diags_);
@@ -918,6 +973,10 @@ private:
               [&](const NameRef& n) {
                  if (Variable* v = scope.find(n.name)) return v->typed;
                  if (Variable* v = globals_.find(n.name)) return v->typed;
+                 if (report && current_trigger_ && run_scope_.find(n.name)) {
+                    report_unbound_in_trigger(n.name, expr.loc);
+                    return Typed{};
+                 }
                  if (report) {
                     std::vector<std::string> candidates = scope.visible();
                     for (const auto& name : globals_.visible()) candidates.push_back(name);
@@ -994,10 +1053,30 @@ private:
    void type_mismatch(const Expr& whole, const std::string& what, const Expr& a, Type a_type, const Expr& b,
                       Type b_type)
    {
+      if (a_type == b_type) {
+         // "95%" read as a factor is the usual slip: `baseline * 95%`.
+         std::vector<std::string> hints;
+         if (what == "multiply" && is_quantity(a_type))
+            hints.push_back(fmt::format("scale {} by a plain number: {} * 0.95", quoted(a), expr_source(a)));
+         diags_.error(whole.loc, "type-mismatch",
+                      fmt::format("cannot {} {} {} {}: {} and {} are both {}", what, describe_type(a_type),
+                                  what == "compare" ? "with" : "by", describe_type(b_type), quoted(a), quoted(b), plural_type(a_type)),
+                      hints);
+         return;
+      }
       diags_.error(whole.loc, "type-mismatch",
                    fmt::format("cannot {} {} and {}: {} is {} but {} is {}", what, describe_type(a_type),
                                describe_type(b_type), quoted(a), describe_type(a_type), quoted(b),
                                describe_type(b_type)));
+   }
+
+   /// "a percent" -> "percents", for "both are percents".
+   static std::string plural_type(Type type)
+   {
+      std::string word = describe_type(type);
+      if (word.rfind("a ", 0) == 0) word = word.substr(2);
+      else if (word.rfind("an ", 0) == 0) word = word.substr(3);
+      return word + "s";
    }
 
    Typed type_binary(const Expr& expr, const Binary& b, Scope& scope, bool report)
@@ -1219,6 +1298,14 @@ private:
    std::set<std::string> armed_;
    bool armed_all_ = false;
    const Trigger* current_trigger_ = nullptr;
+   /// Run variables set on every path through the phases checked so far.
+   std::map<std::string, Variable> always_bound_;
+   /// Each phase with the run variables surely set when it starts.
+   struct PhaseStart {
+      const Phase* phase;
+      std::map<std::string, Variable> bound;
+   };
+   std::vector<PhaseStart> phases_seen_;
    std::set<std::string> following_;
    const Context* current_context_ = nullptr;
 };

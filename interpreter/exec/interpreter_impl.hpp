@@ -226,6 +226,7 @@ struct Interpreter::Impl : EvalHooks {
       std::vector<Observation> observations;
    };
    ConditionSample evaluate_condition(const ast::Condition& condition, Frame& frame);
+   void add_run_variables(const ast::Expr& expr, const Frame& frame, std::vector<Observation>& observations) const;
    /// For people: "error_rate = 3.24%", rounded (check/quantity.hpp, format_number_for_people).
    std::string describe_observations(const std::vector<Observation>& observations) const;
    /// For machines (events, the journal): {"error_rate": "3.237184907301121%"}, whole.

@@ -3,6 +3,7 @@
 // All of them sleep through the supervisor, so triggers, Ctrl-C and remote
 // requests are handled while they wait, and on a virtual clock every sample
 // happens at exactly the runbook time its schedule says.
+#include <algorithm>
 #include <ctime>
 
 #include <fmt/core.h>
@@ -56,6 +57,22 @@ const ast::Metric* first_metric(const ast::Expr& expr, const std::map<std::strin
    return nullptr;
 }
 
+/// Every name an expression reads, in order (for the values a breach shows).
+void names_read(const ast::Expr& expr, std::vector<std::string>& out)
+{
+   if (const auto* ref = std::get_if<ast::NameRef>(&expr.node)) out.push_back(ref->name);
+   if (const auto* b = std::get_if<ast::Binary>(&expr.node)) {
+      names_read(*b->lhs, out);
+      names_read(*b->rhs, out);
+   }
+   if (const auto* u = std::get_if<ast::Unary>(&expr.node)) names_read(*u->operand, out);
+   if (const auto* t = std::get_if<ast::Ternary>(&expr.node)) {
+      names_read(*t->cond, out);
+      names_read(*t->then_expr, out);
+      names_read(*t->else_expr, out);
+   }
+}
+
 }  // namespace
 
 int Interpreter::Impl::lost_default(const ast::Condition& condition) const
@@ -79,7 +96,28 @@ Interpreter::Impl::ConditionSample Interpreter::Impl::evaluate_condition(const a
       cs.error = redact(e.what());
    }
    cs.observations = ev.observations();
+   add_run_variables(*condition.expr, frame, cs.observations);
    return cs;
+}
+
+void Interpreter::Impl::add_run_variables(const ast::Expr& expr, const Frame& frame,
+                                          std::vector<Observation>& observations) const
+{
+   // A threshold taken from the run (`conversion < baseline * 0.95`) is part
+   // of why a condition broke: "conversion = 3.6%, baseline = 4%". Params
+   // are in the plan already and stay out.
+   std::vector<std::string> names;
+   names_read(expr, names);
+   for (const auto& name : names) {
+      const bool shown = std::any_of(observations.begin(), observations.end(),
+                                     [&](const Observation& o) { return o.name == name; });
+      if (shown) continue;
+      for (const Scope* s = frame.scope; s && s != &globals_; s = s->parent())
+         if (s->has_own(name)) {
+            observations.push_back({name, s->own().at(name)});
+            break;
+         }
+   }
 }
 
 std::string Interpreter::Impl::describe_observations(const std::vector<Observation>& observations) const

@@ -313,6 +313,7 @@ std::optional<SimulationResult> simulate(const Scenario& original, const Simulat
    result.exit_code = outcome.exit_code;
    result.status = outcome.status;
    result.summary = outcome.summary;
+   result.variables = outcome.variables;   // what `expect variable` reads
    result.end_ms = world.clock().now();
    if (!outcome.run_id.empty()) {
       if (const auto info = journal->run(outcome.run_id)) {
