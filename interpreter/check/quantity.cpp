@@ -86,6 +86,22 @@ std::string format_quantity_for_people(double value, ast::Unit unit)
    return format_quantity_with(value, unit, format_number_for_people);
 }
 
+std::string format_quantity_for_review(double value, ast::Unit unit)
+{
+   const std::string exact = format_quantity(value, unit);
+   std::size_t significant = 0;
+   bool leading = true;
+   for (const char c : exact) {
+      if (c < '0' || c > '9') continue;
+      if (leading && c == '0') continue;
+      leading = false;
+      ++significant;
+   }
+   if (significant <= 9 || !std::isfinite(value)) return exact;
+   if (unit == ast::Unit::Duration) return fmt::format("≈{:.6g}ms", value);
+   return "≈" + format_quantity_with(value, unit, [](double v) { return fmt::format("{:.6g}", v); });
+}
+
 std::string type_name(ast::Type type)
 {
    switch (type) {

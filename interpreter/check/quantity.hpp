@@ -29,6 +29,12 @@ std::string format_quantity(double value, ast::Unit unit);
 std::string format_number_for_people(double value);
 /// format_quantity with format_number_for_people: (3.237184907301121, Percent) -> "3.24%".
 std::string format_quantity_for_people(double value, ast::Unit unit);
+/// For a reviewer reading a plan: the exact spelling when it is as short as
+/// a person would type it (at most nine significant digits: "0.1234567%",
+/// "5m"), else six significant digits after "≈" (1 / 3 -> "≈0.333333",
+/// 1m / 7 -> "≈8571.43ms"): a computed value reads as what it is, without
+/// sixteen digits of floating-point noise.
+std::string format_quantity_for_review(double value, ast::Unit unit);
 /// A value already spelled ("3.237184907301121%", "56.199999999999996%")
 /// respelled for people ("3.24%", "56.2%"): a leading number with more than
 /// two decimals is rounded, its unit kept; anything else is returned as is.

@@ -287,27 +287,36 @@ NameSubstitution known_names(const StaticScope& scope)
    };
 }
 
-std::string show_value(const StaticValue& value)
+namespace {
+
+std::string show_with(const StaticValue& value, std::string (*number)(double, ast::Unit))
 {
    switch (value.kind) {
    case Kind::Unknown: return value.secret ? "${" + value.text + "}" : value.text;
    case Kind::String: return quote_json(value.text);  // secret parts are shown as ${name}
-   case Kind::Number: return format_quantity(value.number, value.unit);
+   case Kind::Number: return number(value.number, value.unit);
    case Kind::Bool: return value.boolean ? "true" : "false";
    case Kind::List: {
       std::string out = "[";
-      for (std::size_t i = 0; i < value.items.size(); ++i) out += (i ? ", " : "") + show_value(value.items[i]);
+      for (std::size_t i = 0; i < value.items.size(); ++i)
+         out += (i ? ", " : "") + show_with(value.items[i], number);
       return out + "]";
    }
    case Kind::Map: {
       std::string out = "{";
       for (std::size_t i = 0; i < value.entries.size(); ++i)
-         out += (i ? ", " : "") + quote_json(value.entries[i].first) + ": " + show_value(value.entries[i].second);
+         out += (i ? ", " : "") + quote_json(value.entries[i].first) + ": " + show_with(value.entries[i].second, number);
       return out + "}";
    }
    }
    return value.text;
 }
+
+}  // namespace
+
+std::string show_value(const StaticValue& value) { return show_with(value, format_quantity); }
+
+std::string show_value_for_review(const StaticValue& value) { return show_with(value, format_quantity_for_review); }
 
 std::string show_interpolated(const StaticValue& value)
 {

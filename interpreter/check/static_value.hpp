@@ -76,6 +76,9 @@ NameSubstitution known_names(const StaticScope& scope);
 /// As a plan shows a value: strings quoted, quantities as literals (`5m`,
 /// `0.1%`), lists and maps in JSON-like notation, secrets as `${name}`.
 std::string show_value(const StaticValue& value);
+/// show_value with numbers spelled for a reviewer (format_quantity_for_review):
+/// for the plan's params and `let`s, never for text that is sent anywhere.
+std::string show_value_for_review(const StaticValue& value);
 /// As spliced into an interpolated string: strings without quotes, unknown
 /// parts as `${expr}`.
 std::string show_interpolated(const StaticValue& value);

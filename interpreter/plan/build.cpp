@@ -96,7 +96,8 @@ private:
          if (param.default_value) {
             const StaticValue value = evaluate_static(*param.default_value, globals_);
             globals_.set(param.name, value);
-            p.value = show_value(value);
+            p.value = show_value_for_review(value);
+            p.exact_value = show_value(value);
             p.source = given_.count(param.name) ? "-p" : "default";
          } else {
             // Shown symbolically wherever it is used: the plan stays readable
@@ -397,7 +398,7 @@ private:
                      },
                      [&](const LetStep& s) {
                         const StaticValue value = evaluate_static(*s.value, scope);
-                        p.text = "let " + s.name + " = " + show_value(value);
+                        p.text = "let " + s.name + " = " + show_value_for_review(value);
                         scope.set(s.name, value.kind == StaticValue::Kind::Unknown && !value.secret
                                               ? StaticValue::unknown(s.name)
                                               : value);

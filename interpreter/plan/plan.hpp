@@ -43,7 +43,8 @@ struct PlanStep {
 struct PlanParam {
    std::string name;
    std::string type;
-   std::string value;             ///< As a literal; "(required)" when missing.
+   std::string value;             ///< For people: a computed number as "≈0.333333"; "(required)" when missing.
+   std::string exact_value;       ///< Every digit, for the JSON plan (the same as value when nothing is rounded).
    std::string source;            ///< "default", "-p" or "missing".
 };
 

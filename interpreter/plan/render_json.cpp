@@ -37,7 +37,7 @@ std::string render_json(const Plan& plan)
    if (!plan.lock.empty()) doc["lock"] = plan.lock;
    doc["params"] = json::array();
    for (const auto& p : plan.params)
-      doc["params"].push_back({{"name", p.name}, {"type", p.type}, {"value", p.value}, {"source", p.source}});
+      doc["params"].push_back({{"name", p.name}, {"type", p.type}, {"value", p.exact_value.empty() ? p.value : p.exact_value}, {"source", p.source}});
    doc["secrets"] = json::array();
    for (const auto& s : plan.secrets) doc["secrets"].push_back({{"name", s.name}, {"env", s.env_var}});
    doc["metrics"] = json::array();

@@ -43,6 +43,17 @@ TEST_CASE("numbers for people are rounded, splices keep the exact value (issue 1
    CHECK(respell_for_people("healthy") == "healthy");
 }
 
+TEST_CASE("a plan shows a typed value exactly and a computed one to six digits, marked (issue 13)", "[exec][value]")
+{
+   CHECK(format_quantity_for_review(0.1234567, Unit::Percent) == "0.1234567%");   // as typed
+   CHECK(format_quantity_for_review(300000, Unit::Duration) == "5m");
+   CHECK(format_quantity_for_review(25, Unit::None) == "25");
+   CHECK(format_quantity_for_review(1.0 / 3, Unit::None) == "≈0.333333");
+   CHECK(format_quantity_for_review(0.1 + 0.2, Unit::Percent) == "≈0.3%");
+   CHECK(format_quantity_for_review(60000.0 / 7, Unit::Duration) == "≈8571.43ms");
+   CHECK(format_quantity(1.0 / 3, Unit::None) == "0.3333333333333333");   // what a splice gets
+}
+
 TEST_CASE("arithmetic and comparison check units", "[exec][value]")
 {
    const Value soak(90000.0, Unit::Duration);
