@@ -408,6 +408,8 @@ rollback emergency within rollback_budget
   # The notification's "Downtime" counts from the rollback's start. First,
   # so that `finally` has it however early the body ends (an abort).
   let rollback_started = now()
+  # Until the load balancer takes the switch, nothing has been rolled back.
+  let traffic_moved = false
   # "Alert Acknowledgment"
   if incident != "" {
     notify.pagerduty_ack(pagerduty, incident, pd_token) soft
@@ -427,6 +429,7 @@ rollback emergency within rollback_budget
   # of an hour leaves nothing to fall back to: stop here on purpose; `finally`
   # tells everyone the rollback failed and the escalation timers go on.
   traffic.route_persistently(lb, lb_token, "blue", 100) on fail stop
+  let traffic_moved = true
   # "DNS Rollback", only if Phase 4 changed it (nothing otherwise).
   undo "full-production-rollout/update-dns"
 
@@ -440,12 +443,16 @@ rollback emergency within rollback_budget
   # "Incident Communication", whatever the verification said.
   # A webhook that fails is told to the operator and does not fail the
   # rollback (the seed's script ignores curl's errors here).
-  notify.slack("${slack}/${slack_webhook}", notify.rollback_result_message(system, timestamp(now()), since(rollback_started), incident_commander, failed, failures))
+  let result = traffic_moved ? notify.rollback_result_message(system, timestamp(now()), since(rollback_started), incident_commander, failed, failures)
+                             : notify.traffic_not_moved_message(system, timestamp(now()), since(rollback_started), incident_commander, failures)
+  notify.slack("${slack}/${slack_webhook}", result)
     on fail { notify "Slack could not be told about the rollback: post it in the incident channel by hand" }
   notify.statuspage_incident(statuspage, statuspage_page, status_token,
-                            failed ? "Emergency Rollback: verification failing" : "Emergency Rollback Completed",
+                            not traffic_moved ? "Emergency Rollback failed: traffic not moved"
+                              : failed ? "Emergency Rollback: verification failing" : "Emergency Rollback Completed",
                             failed ? "investigating" : "monitoring",
-                            failed ? "The rollback to the stable version is not verified yet: checks are still failing and engineers are investigating."
+                            not traffic_moved ? "Traffic could not be moved back to the stable version yet; engineers are moving it by hand."
+                              : failed ? "The rollback to the stable version is not verified yet: checks are still failing and engineers are investigating."
                                    : "System has been rolled back to stable version. Monitoring for stability.")
     on fail { notify "The status page could not be updated: update it by hand" }
 }

@@ -115,9 +115,19 @@ fn deployment_message(system, version, text) {
 #   Returns the text. No side effects.
 fn rollback_result_message(system, time, downtime, commander, failed, failures) {
   if failed {
-    return "🚨 EMERGENCY ROLLBACK - ${system}\n\nStatus: NOT VERIFIED, verification still failing\nTime: ${time}\nDowntime: ${downtime} so far\nFailing checks: ${failures}\n\nNext Steps:\n- Investigating why the rollback does not verify (the traffic switch itself may be among the failing checks)\n- Escalating on the incident timetable\n\nTeam: ${commander}"
+    return "🚨 EMERGENCY ROLLBACK - ${system}\n\nStatus: NOT VERIFIED, verification still failing\nTime: ${time}\nDowntime: ${downtime} so far\nFailing checks: ${failures}\n\nNext Steps:\n- Investigating why the rollback does not verify\n- Escalating on the incident timetable\n\nTeam: ${commander}"
   }
   return emergency_rollback_message(system, time, downtime, commander)
+}
+
+# traffic_not_moved_message(system, time, downtime, commander, failures)
+#   What the emergency rollback tells the team when the load balancer
+#   refused to move the traffic: nothing was rolled back, the split is where
+#   it was, and a person has to move it. Arguments as for
+#   rollback_result_message.
+#   Returns the text. No side effects.
+fn traffic_not_moved_message(system, time, downtime, commander, failures) {
+  return "🚨 EMERGENCY ROLLBACK FAILED - ${system}\n\nStatus: TRAFFIC NOT MOVED, the load balancer refused every try\nTime: ${time}\nDowntime: ${downtime} so far\nWhat failed: ${failures}\n\nNext Steps:\n- Move all traffic to the stable environment by hand now (manage-traffic.sh blue 100, or the load balancer's console)\n- Escalating on the incident timetable\n\nTeam: ${commander}"
 }
 
 # rollback_overrun_message(system, budget, commander)
