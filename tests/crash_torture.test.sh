@@ -292,8 +292,9 @@ check_escalation()
 {
    local label=$1 db=$2 run=$3 level step arrived
    for level in 2 3 4; do
-      # Level N's timer is step N+1 (step 1 notes when the rollback started).
-      step=rollback:emergency/$((level + 1))/1/fn:notify.slack/1
+      # Level N's timer is step N+2 (steps 1 and 2 note when the rollback
+      # started and that the traffic has not moved yet).
+      step=rollback:emergency/$((level + 2))/1/fn:notify.slack/1
       arrived=$(slack_bodies_matching "ESCALATION LEVEL $level ")
       local max=$(( 1 + $(grep -Fxc "$step redo" "$label.doubt") ))
       if [ "$arrived" -gt "$max" ] || [ "$arrived" -lt 1 ]; then
@@ -306,7 +307,7 @@ check_escalation()
         AND json_extract(data_json, '$.event') IN ('done', 'cancelled')
       GROUP BY step_id, json_extract(data_json, '$.event') ORDER BY step_id")
    local want
-   want=$(printf 'rollback:emergency/%s done 1\n' 3 4 5)
+   want=$(printf 'rollback:emergency/%s done 1\n' 4 5 6)
    [ "$timers" = "$want" ] || fail "$label: timers settled as: ${timers//$'\n'/; } (expected each of Level 2, 3, 4 done once)"
    # Fired more than 5 runbook seconds (83 ms at --time-scale 60) after its
    # deadline: it fell due while no process was running and fired on resume
