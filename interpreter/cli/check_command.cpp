@@ -27,11 +27,11 @@ int run_check(const CheckFlags& flags)
    Diagnostics all;
    // Diagnostics point into their program's source text: keep every program
    // alive until the combined JSON has been rendered.
-   std::vector<std::unique_ptr<LoadedRunbook>> programs;
+   std::vector<std::unique_ptr<CheckedProgram>> programs;
    bool usage_error = false;
    for (const auto& file : flags.files) {
-      programs.push_back(std::make_unique<LoadedRunbook>(load_and_check(file, flags.load)));
-      LoadedRunbook& loaded = *programs.back();
+      programs.push_back(std::make_unique<CheckedProgram>(load_and_check(source_request(file, flags.load))));
+      CheckedProgram& loaded = *programs.back();
       if (!loaded.usage_error.empty()) {
          fmt::print(stderr, "runbook check: {}\n", loaded.usage_error);
          usage_error = true;

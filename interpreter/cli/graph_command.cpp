@@ -20,7 +20,7 @@ struct GraphFlags {
 
 int run_graph(const GraphFlags& flags)
 {
-   LoadedRunbook loaded = load_and_check(flags.file, flags.load);
+   const CheckedProgram loaded = load_and_check(source_request(flags.file, flags.load));
    if (!loaded.usage_error.empty()) {
       fmt::print(stderr, "runbook graph: {}\n", loaded.usage_error);
       return exit_code::Invalid;

@@ -1,21 +1,16 @@
 #include "cli/journal_view.hpp"
 
-#include <ctime>
-
 #include <fmt/core.h>
 
 #include "check/quantity.hpp"
+#include "journal/utc_time.hpp"
 
 namespace runbook::cli {
 
 std::string wall_time_text(double wall_ms)
 {
    if (wall_ms <= 0) return "-";
-   const std::time_t seconds = static_cast<std::time_t>(wall_ms / 1000);
-   std::tm tm{};
-   gmtime_r(&seconds, &tm);
-   return fmt::format("{:04}-{:02}-{:02} {:02}:{:02}:{:02}", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-                      tm.tm_min, tm.tm_sec);
+   return utc_text(wall_ms, "%Y-%m-%d %H:%M:%S");
 }
 
 std::string status_text(const RunInfo& run)

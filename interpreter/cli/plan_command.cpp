@@ -24,7 +24,7 @@ struct PlanFlags {
 
 int run_plan(const PlanFlags& flags)
 {
-   LoadedRunbook loaded = load_and_check(flags.file, flags.load);
+   const CheckedProgram loaded = load_and_check(source_request(flags.file, flags.load));
    if (!loaded.usage_error.empty()) {
       fmt::print(stderr, "runbook plan: {}\n", loaded.usage_error);
       return exit_code::Invalid;

@@ -9,7 +9,6 @@
 
 #include <fmt/core.h>
 
-#include "check/params.hpp"
 #include "cli/commands.hpp"
 #include "cli/run_support.hpp"
 #include "exec/exit_codes.hpp"
@@ -122,40 +121,30 @@ std::string held_runs_note(Journal& journal)
    return note.empty() ? "" : ":" + note;
 }
 
-int load_journaled(Journal& journal, const RunInfo& run, const ResumeFlags& flags, Program& program)
+/// The run's source as journaled when it started, with the journaled param
+/// values, then a profile given now, then -p (which wins), checked again.
+/// Prints what is wrong and returns false when it no longer checks.
+bool load_journaled(Journal& journal, const RunInfo& run, const ResumeFlags& flags, CheckedProgram& checked)
 {
    std::vector<JournalSource> sources = journal.sources(run.id);
    if (sources.empty()) {
       fmt::print(stderr, "runbook resume: run {} has no journaled source\n", run.id);
-      return exit_code::Invalid;
+      return false;
    }
-   InMemorySources memory;
-   for (const auto& source : sources) memory.files[source.path] = source.text;
-   LoadOptions options;
-   options.search_path = default_search_path();
-   for (const auto& dir : flags.run.load.stdlib_dirs) options.search_path.push_back(dir);
-   Diagnostics diags;
-   program = load_program(sources.front().path, memory, options, diags);
-   std::string error;
-   // The journaled values, then a profile given now, then -p (which wins).
-   std::vector<std::string> params = param_flags(run, {});
-   if (program.root && !flags.run.load.params_file.empty() &&
-       !params_file_flags(program, flags.run.load.params_file, params, error)) {
-      fmt::print(stderr, "runbook resume: {}\n", error);
-      return exit_code::Invalid;
+   SourceRequest request = source_request(sources.front().path, flags.run.load, CheckOptions{true});
+   for (const auto& source : sources) request.journaled[source.path] = source.text;
+   request.base_params = param_flags(run, {});
+   checked = load_and_check(request);
+   if (!checked.usage_error.empty()) {
+      fmt::print(stderr, "runbook resume: {}\n", checked.usage_error);
+      return false;
    }
-   params.insert(params.end(), flags.run.load.params.begin(), flags.run.load.params.end());
-   if (program.root && !apply_param_flags(program, params, error)) {
-      fmt::print(stderr, "runbook resume: {}\n", error);
-      return exit_code::Invalid;
-   }
-   if (program.root) check_program(program, diags, CheckOptions{true});
-   if (!program.root || diags.has_errors()) {
-      fmt::print(stderr, "{}", render_text(diags, false));
+   if (!checked.program.root || checked.diags.has_errors()) {
+      fmt::print(stderr, "{}", render_text(checked.diags, false));
       fmt::print(stderr, "runbook resume: the journaled source of run {} no longer checks\n", run.id);
-      return exit_code::Invalid;
+      return false;
    }
-   return exit_code::Completed;
+   return true;
 }
 
 int run_resume(const ResumeFlags& flags)
@@ -202,15 +191,16 @@ int run_resume(const ResumeFlags& flags)
 
    RunSettings settings;
    for (const auto& flag : flags.run.load.params) {
-      const auto eq = flag.find('=');
-      if (eq != std::string::npos) settings.params[flag.substr(0, eq)] = flag.substr(eq + 1);
+      if (flag.find('=') == std::string::npos) continue;
+      auto [name, value] = split_param_flag(flag);
+      settings.params[name] = value;
    }
    if (changed && flags.use_current) {
       CheckOptions options;
       options.require_param_values = true;
       LoadFlags load = flags.run.load;
       load.params = param_flags(*run, flags.run.load.params);
-      LoadedRunbook loaded = load_and_check(run->runbook_path, load, options);
+      const CheckedProgram loaded = load_and_check(source_request(run->runbook_path, load, options));
       if (!loaded.ok()) {
          fmt::print(stderr, "{}{}", render_text(loaded.diags, false), loaded.usage_error);
          fmt::print(stderr, "\nrunbook resume: the current file does not check; nothing was run\n");
@@ -226,9 +216,10 @@ int run_resume(const ResumeFlags& flags)
    if (changed)
       fmt::print(stderr, "runbook resume: continuing with the source journaled when the run started "
                          "(--use-current adopts the file on disk)\n");
-   Program program;
-   if (const int code = load_journaled(*journal, *run, flags, program); code != exit_code::Completed) return code;
-   return drive_run(program, *journal, run_flags, run->runbook_path, run->id, run->clock_origin_ms, std::move(settings));
+   CheckedProgram journaled;
+   if (!load_journaled(*journal, *run, flags, journaled)) return exit_code::Invalid;
+   return drive_run(journaled.program, *journal, run_flags, run->runbook_path, run->id, run->clock_origin_ms,
+                    std::move(settings));
 }
 
 }  // namespace

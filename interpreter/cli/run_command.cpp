@@ -13,7 +13,7 @@ int run_run(const std::string& file, const RunFlags& flags)
 {
    CheckOptions options;
    options.require_param_values = true;
-   LoadedRunbook loaded = load_and_check(file, flags.load, options);
+   const CheckedProgram loaded = load_and_check(source_request(file, flags.load, options));
    if (!loaded.usage_error.empty()) {
       fmt::print(stderr, "runbook run: {}\n", loaded.usage_error);
       return exit_code::Invalid;

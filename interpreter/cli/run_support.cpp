@@ -85,11 +85,6 @@ void install_interrupt_handler()
    sigaction(SIGHUP, &action, nullptr);
 }
 
-void add_journal_flag(CLI::App* cmd, std::string& journal)
-{
-   cmd->add_option("--journal", journal, "The journal database (default: .runbook/journal.db)")->type_name("PATH");
-}
-
 void add_run_flags(CLI::App* cmd, RunFlags& flags)
 {
    add_load_flags(cmd, flags.load);

@@ -26,8 +26,6 @@ struct RunFlags {
 
 /// Adds the flags `run` and `resume` share.
 void add_run_flags(CLI::App* cmd, RunFlags& flags);
-/// Adds only --journal (the commands that read the journal).
-void add_journal_flag(CLI::App* cmd, std::string& journal);
 
 /// The journal at `path` (or the default). Prints the error and returns null when it cannot be opened.
 std::unique_ptr<Journal> open_journal_or_report(const std::string& path, const char* command);

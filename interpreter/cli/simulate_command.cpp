@@ -29,9 +29,7 @@ struct SimulateFlags {
    std::string replay;
    std::string journal;
    std::string format = "text";
-   std::vector<std::string> params;
-   std::string params_file;
-   std::vector<std::string> stdlib_dirs;
+   LoadFlags load;
 };
 
 int run_simulate(const SimulateFlags& flags)
@@ -69,9 +67,9 @@ int run_simulate(const SimulateFlags& flags)
 
    sim::SimulationOptions options;
    options.runbook_path = flags.file;
-   options.params = flags.params;
-   options.params_file = flags.params_file;
-   options.stdlib_dirs = flags.stdlib_dirs;
+   options.params = flags.load.params;
+   options.params_file = flags.load.params_file;
+   options.stdlib_dirs = flags.load.stdlib_dirs;
    std::optional<sim::SimulationResult> result;
    try {
       result = sim::simulate(scenario, options, diags);
@@ -96,12 +94,10 @@ void add_simulate_command(CLI::App& app, int& exit_code)
    cmd->add_option("file", flags->file, "Runbook file")->required()->check(CLI::ExistingFile);
    cmd->add_option("--scenario", flags->scenario, "Scenario file (docs/scenarios.md)")->check(CLI::ExistingFile);
    cmd->add_option("--replay", flags->replay, "Use the metric samples journaled by this run")->type_name("RUN");
-   cmd->add_option("--journal", flags->journal, "Journal to read --replay from (default .runbook/journal.db)")->type_name("PATH");
+   add_journal_flag(cmd, flags->journal, "Journal to read --replay from (default .runbook/journal.db)");
    cmd->add_option("--format", flags->format, "text, markdown (for a review comment) or json")
        ->check(CLI::IsMember({"text", "markdown", "json"}));
-   cmd->add_option("-p,--param", flags->params, "Give a param its value: -p name=value (repeatable)")->type_name("NAME=VALUE");
-   add_params_file_flag(cmd, flags->params_file);
-   cmd->add_option("--stdlib", flags->stdlib_dirs, "Also look for 'use'd modules in DIR (repeatable)")->type_name("DIR");
+   add_load_flags(cmd, flags->load);
    cmd->callback([flags, &exit_code] { exit_code = run_simulate(*flags); });
 }
 

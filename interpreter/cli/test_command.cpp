@@ -5,6 +5,7 @@
 #include <fmt/core.h>
 
 #include "cli/commands.hpp"
+#include "cli/load.hpp"
 #include "simulate/scenario_tests.hpp"
 
 namespace runbook::cli {
@@ -24,7 +25,7 @@ void add_test_command(CLI::App& app, int& exit_code)
    auto flags = std::make_shared<TestFlags>();
    auto* cmd = app.add_subcommand("test", "Run every scenario with expectations (default: runbooks/tests) and report pass/fail");
    cmd->add_option("paths", flags->paths, "Scenario files or folders (searched for *.scenario)");
-   cmd->add_option("--stdlib", flags->stdlib_dirs, "Also look for 'use'd modules in DIR (repeatable)")->type_name("DIR");
+   add_stdlib_flag(cmd, flags->stdlib_dirs);
    cmd->add_flag("-v,--verbose", flags->verbose, "List every expectation, not only the first that failed");
    cmd->callback([flags, &exit_code] {
       sim::ScenarioTestOptions options;

@@ -24,9 +24,7 @@ namespace {
 struct VerifyFlags {
    std::string file;
    std::string scenario;
-   std::vector<std::string> params;
-   std::string params_file;
-   std::vector<std::string> stdlib_dirs;
+   LoadFlags load;
    int depth = 1;
    int jobs = 0;
    std::string format = "text";
@@ -40,9 +38,9 @@ int run_verify(const VerifyFlags& flags)
    verify::VerifyOptions options;
    options.runbook_path = flags.file;
    options.scenario_path = flags.scenario;
-   options.params = flags.params;
-   options.params_file = flags.params_file;
-   options.stdlib_dirs = flags.stdlib_dirs;
+   options.params = flags.load.params;
+   options.params_file = flags.load.params_file;
+   options.stdlib_dirs = flags.load.stdlib_dirs;
    options.depth = flags.depth;
    options.jobs = flags.jobs > 0 ? flags.jobs : std::max(1u, std::thread::hardware_concurrency());
 
@@ -76,15 +74,13 @@ void add_verify_command(CLI::App& app, int& exit_code)
    cmd->add_option("file", flags->file, "Runbook file")->required()->check(CLI::ExistingFile);
    cmd->add_option("--scenario", flags->scenario, "The healthy base world (default: derived from the runbook)")
        ->check(CLI::ExistingFile);
-   cmd->add_option("-p,--param", flags->params, "Give a param its value: -p name=value (repeatable)")->type_name("NAME=VALUE");
-   add_params_file_flag(cmd, flags->params_file);
+   add_load_flags(cmd, flags->load);
    cmd->add_option("--depth", flags->depth, "1: every single fault; 2: also a second fault inside each rollback")
        ->check(CLI::IsMember({1, 2}));
    cmd->add_option("--jobs", flags->jobs, "Paths simulated at once (default: one per core)")->check(CLI::Range(1, 256));
    cmd->add_option("--format", flags->format, "text, markdown (for a pull-request comment) or json")
        ->check(CLI::IsMember({"text", "markdown", "json"}));
    cmd->add_option("--out", flags->out, "Write a scenario reproducing each unsafe path into DIR")->type_name("DIR");
-   cmd->add_option("--stdlib", flags->stdlib_dirs, "Also look for 'use'd modules in DIR (repeatable)")->type_name("DIR");
    cmd->callback([flags, &exit_code] { exit_code = run_verify(*flags); });
 }
 

@@ -1,4 +1,5 @@
 #include "exec/clock.hpp"
+#include "journal/lease.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -69,9 +70,7 @@ private:
 
 TimeMs wall_clock_ms()
 {
-   using namespace std::chrono;
-   const auto since_epoch = duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
-   return static_cast<TimeMs>(since_epoch) / 1000.0 + test_wall_offset_ms();
+   return wall_now_ms() + test_wall_offset_ms();
 }
 
 std::unique_ptr<Clock> make_real_clock() { return std::make_unique<LinearClock>(1.0, wall_clock_ms()); }

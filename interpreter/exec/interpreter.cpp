@@ -15,12 +15,6 @@
 
 namespace runbook {
 
-double wall_ms_now()
-{
-   using namespace std::chrono;
-   return static_cast<double>(duration_cast<microseconds>(system_clock::now().time_since_epoch()).count()) / 1000.0;
-}
-
 double steady_ms_now()
 {
    using namespace std::chrono;

@@ -377,8 +377,6 @@ struct Interpreter::Impl : EvalHooks {
    bool keep_resumable_ = false;
 };
 
-/// Wall milliseconds since the epoch (heartbeats and request polling are wall-time chores).
-double wall_ms_now();
 /// Monotonic milliseconds (for intervals inside this process).
 double steady_ms_now();
 

@@ -4,25 +4,19 @@
 // requests are handled while they wait, and on a virtual clock every sample
 // happens at exactly the runbook time its schedule says.
 #include <algorithm>
-#include <ctime>
 
 #include <fmt/core.h>
 
 #include "exec/interpreter_impl.hpp"
 #include "exec/watch_resume.hpp"
+#include "journal/utc_time.hpp"
 
 namespace runbook {
 
 namespace {
 
 /// "14:05:30Z": runbook time of day, for messages.
-std::string time_of_day(TimeMs t)
-{
-   const std::time_t seconds = static_cast<std::time_t>(t / 1000);
-   std::tm tm{};
-   gmtime_r(&seconds, &tm);
-   return fmt::format("{:02}:{:02}:{:02}Z", tm.tm_hour, tm.tm_min, tm.tm_sec);
-}
+std::string time_of_day(TimeMs t) { return utc_text(t, "%H:%M:%SZ"); }
 
 }  // namespace
 

@@ -54,8 +54,9 @@ std::optional<ProcessStat> read_process_stat(int pid)
 
 double wall_now_ms()
 {
+   // Microseconds: the runbook clock (exec/clock.cpp) starts from this too.
    using namespace std::chrono;
-   return static_cast<double>(duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count());
+   return static_cast<double>(duration_cast<microseconds>(system_clock::now().time_since_epoch()).count()) / 1000.0;
 }
 
 std::string format_wall_time(double wall_ms)

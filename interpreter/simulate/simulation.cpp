@@ -8,8 +8,7 @@
 
 #include <fmt/core.h>
 
-#include "check/checker.hpp"
-#include "check/params.hpp"
+#include "check/front_end.hpp"
 #include "check/quantity.hpp"
 #include "io/shell_splice.hpp"
 #include "syntax/suggest.hpp"
@@ -224,39 +223,35 @@ std::optional<SimulationResult> simulate(const Scenario& original, const Simulat
    Scenario scenario = original;   // Metric values get scaled to the runbook's units below.
    const std::string runbook_path = options.runbook_path.empty() ? scenario.runbook_path() : options.runbook_path;
 
-   FileSystemSources files;
-   LoadOptions load_options;
-   load_options.search_path = default_search_path();
-   for (const auto& dir : options.stdlib_dirs) load_options.search_path.push_back(dir);
+   // The scenario's params, then a --params profile, then -p flags (which
+   // win), applied as `runbook run -p` would.
+   SourceRequest request;
+   request.path = runbook_path;
+   request.stdlib_dirs = options.stdlib_dirs;
+   for (const auto& [name, value] : scenario.params) request.base_params.push_back(name + "=" + value);
+   request.params_file = options.params_file;
+   request.params = options.params;
+   request.check.require_param_values = true;
    // Diagnostics about the runbook point into its source text, which the
    // Program owns: it must outlive this call for the caller to render them
    // (a syntax error, a warning of the checker). The last one loaded on this
    // thread is kept until the next call.
-   thread_local std::unique_ptr<Program> kept_program;
-   kept_program = std::make_unique<Program>(load_program(runbook_path, files, load_options, diags));
-   Program& program = *kept_program;
-   if (diags.has_errors() || !program.root) return std::nullopt;
-
-   // The scenario's params, then a --params profile, then -p flags (which
-   // win), applied as `runbook run -p` would.
-   RunSettings settings;
-   std::vector<std::string> flags;
-   for (const auto& [name, value] : scenario.params) flags.push_back(name + "=" + value);
-   std::string param_error;
-   bool params_ok = options.params_file.empty() || params_file_flags(program, options.params_file, flags, param_error);
-   for (const auto& flag : options.params) flags.push_back(flag);
-   if (!params_ok || !apply_param_flags(program, flags, param_error)) {
+   thread_local std::unique_ptr<CheckedProgram> kept;
+   kept = std::make_unique<CheckedProgram>(load_and_check(request));
+   diags.append(kept->diags);
+   if (!kept->checked && diags.has_errors()) return std::nullopt;   // it did not parse: nothing more to say
+   if (!kept->usage_error.empty()) {
       diags.error(scenario.runbook_loc.valid() ? scenario.runbook_loc : Location{scenario.source.get(), 1, 1, 0},
-                  "scenario-param", param_error);
+                  "scenario-param", kept->usage_error);
       return std::nullopt;
    }
-   for (const auto& flag : flags) {
-      const auto eq = flag.find('=');
-      settings.params[flag.substr(0, eq)] = flag.substr(eq + 1);
+   if (!kept->checked) return std::nullopt;
+   const Program& program = kept->program;
+   RunSettings settings;
+   for (const auto& flag : kept->param_flags) {
+      auto [name, value] = split_param_flag(flag);
+      settings.params[name] = value;
    }
-   CheckOptions check_options;
-   check_options.require_param_values = true;
-   check_program(program, diags, check_options);
    check_scenario_against(scenario, program, diags);
    if (diags.has_errors()) return std::nullopt;
 

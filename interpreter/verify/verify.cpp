@@ -7,10 +7,8 @@
 
 #include <fmt/core.h>
 
-#include "check/checker.hpp"
-#include "check/params.hpp"
+#include "check/front_end.hpp"
 #include "journal/journal.hpp"
-#include "syntax/loader.hpp"
 
 namespace runbook::verify {
 
@@ -23,37 +21,31 @@ constexpr double patience_ms = 6 * 3600 * 1000.0;
 /// reasons with. The runbook's diagnostics (a warning of the checker) point
 /// into its source text, which the Program owns: the last one loaded on this
 /// thread is kept until the next call, so the caller can render them.
-/// `params` receives the param flags every path runs with: the --params
-/// profile's, then -p.
-const Program* load_checked(const VerifyOptions& options, std::vector<std::string>& params, Diagnostics& diags,
-                            std::string& error_out)
+const CheckedProgram* load_checked(const VerifyOptions& options, Diagnostics& diags, std::string& error_out)
 {
-   thread_local std::unique_ptr<Program> kept;
-   FileSystemSources files;
-   LoadOptions load;
-   load.search_path = default_search_path();
-   for (const auto& dir : options.stdlib_dirs) load.search_path.push_back(dir);
-   kept = std::make_unique<Program>(load_program(options.runbook_path, files, load, diags));
-   Program* program = kept.get();
-   if (diags.has_errors() || !program->root) return nullptr;
-   if (!options.params_file.empty() && !params_file_flags(*program, options.params_file, params, error_out))
+   thread_local std::unique_ptr<CheckedProgram> kept;
+   SourceRequest request;
+   request.path = options.runbook_path;
+   request.stdlib_dirs = options.stdlib_dirs;
+   request.params_file = options.params_file;
+   request.params = options.params;
+   request.check.require_param_values = true;
+   kept = std::make_unique<CheckedProgram>(load_and_check(request));
+   diags.append(kept->diags);
+   if (!kept->checked && diags.has_errors()) return nullptr;   // it did not parse
+   if (!kept->usage_error.empty()) {
+      error_out = kept->usage_error;
       return nullptr;
-   params.insert(params.end(), options.params.begin(), options.params.end());
-   if (!apply_param_flags(*program, params, error_out)) return nullptr;
-   CheckOptions check;
-   check.require_param_values = true;
-   check_program(*program, diags, check);
+   }
    if (diags.has_errors()) return nullptr;
-   return program;
+   return kept.get();
 }
 
+/// The param flags every path runs with (the --params profile's, then -p), as name and value.
 std::vector<std::pair<std::string, std::string>> split_params(const std::vector<std::string>& flags)
 {
    std::vector<std::pair<std::string, std::string>> params;
-   for (const auto& flag : flags) {
-      const auto eq = flag.find('=');
-      params.emplace_back(flag.substr(0, eq), eq == std::string::npos ? "" : flag.substr(eq + 1));
-   }
+   for (const auto& flag : flags) params.push_back(split_param_flag(flag));
    return params;
 }
 
@@ -99,10 +91,9 @@ std::vector<const PathVerdict*> judge(const RunbookFacts& facts, bool traffic, s
 std::optional<VerifyReport> verify(const VerifyOptions& options, Diagnostics& diags, std::string& error)
 {
    const auto started = std::chrono::steady_clock::now();
-   std::vector<std::string> params;
-   const Program* program = load_checked(options, params, diags, error);
-   if (!program) return std::nullopt;
-   const RunbookFacts facts = read_facts(*program);
+   const CheckedProgram* checked = load_checked(options, diags, error);
+   if (!checked) return std::nullopt;
+   const RunbookFacts facts = read_facts(checked->program);
 
    VerifyReport report;
    report.runbook_path = options.runbook_path;
@@ -111,7 +102,7 @@ std::optional<VerifyReport> verify(const VerifyOptions& options, Diagnostics& di
 
    PathSetup setup;
    setup.runbook_path = options.runbook_path;
-   setup.params = split_params(params);
+   setup.params = split_params(checked->param_flags);
    setup.stdlib_dirs = options.stdlib_dirs;
    if (!options.scenario_path.empty()) {
       std::ifstream in(options.scenario_path);

@@ -3,13 +3,13 @@
 #include <unistd.h>
 
 #include <cstdlib>
-#include <ctime>
 #include <set>
 #include <vector>
 
 #include <fmt/core.h>
 
 #include "exec/question_terms.hpp"
+#include "journal/utc_time.hpp"
 #include "view/step_label.hpp"
 
 namespace runbook {
@@ -21,13 +21,7 @@ bool use_color(std::FILE* out)
    return ::isatty(::fileno(out)) == 1;
 }
 
-std::string clock_text(double at_ms)
-{
-   const std::time_t seconds = static_cast<std::time_t>(at_ms / 1000);
-   std::tm tm{};
-   gmtime_r(&seconds, &tm);
-   return fmt::format("{:02}:{:02}:{:02}", tm.tm_hour, tm.tm_min, tm.tm_sec);
-}
+std::string clock_text(double at_ms) { return utc_text(at_ms, "%H:%M:%S"); }
 
 nlohmann::json event_json(const RunEvent& event)
 {
