@@ -234,10 +234,25 @@ struct MetricSource {
    std::vector<std::pair<std::string, ExprPtr>> headers;
 };
 
+/// One source of a metric. `metric x = SOURCE ...` has one, unconditional;
+/// `metric x unit U { SOURCE if COND ... }` lists alternatives, first
+/// applicable wins (docs/language.md, "metric").
+struct MetricAlternative {
+   Location loc;
+   MetricSource source;
+   ExprPtr condition;                     ///< `if COND` on params only; null: always applies.
+};
+
 struct Metric {
    Location loc;
    std::string name;
-   MetricSource source;
+   std::vector<MetricAlternative> alternatives;
+   /// Filled by the checker (check/metric_choice.hpp) from the params, so
+   /// check, plan, simulate and run read the same source.
+   std::size_t chosen = 0;
+   /// The params whose values decided the choice (empty for one source).
+   std::vector<std::string> chosen_by;
+   const MetricSource& source() const { return alternatives.at(chosen).source; }
    std::string unit_spelling;             ///< As written: "%", "ratio", "ms", "s", "count"...
    Unit unit = Unit::None;
    double scale = 1;                      ///< Raw sample * scale = value in the unit's base (ms, %, bytes).

@@ -734,6 +734,44 @@ ast::StepPtr AstBuilder::step(std::size_t index)
 
 // ---------------------------------------------------------------- declarations
 
+ast::MetricSource AstBuilder::metric_source(std::size_t index)
+{
+   ast::MetricSource source;
+   auto parts = tree_.children(index).begin();
+   switch (tree_.nodes[index].kind) {
+   case NodeKind::metric_http:
+      source.kind = ast::MetricSource::Kind::Http;
+      source.target = expression(*parts);
+      source.json_path = text(*++parts, "a JSON path");
+      break;
+   case NodeKind::metric_prometheus:
+      source.kind = ast::MetricSource::Kind::Prometheus;
+      source.target = expression(*parts);
+      source.query = expression(*++parts);
+      break;
+   default:
+      source.kind = ast::MetricSource::Kind::Shell;
+      source.target = expression(*parts);
+      break;
+   }
+   return source;
+}
+
+/// `SOURCE [header N = V]... [if COND]` inside `metric x unit U { ... }`.
+ast::MetricAlternative AstBuilder::metric_alternative(std::size_t index)
+{
+   ast::MetricAlternative alternative;
+   alternative.loc = loc(index);
+   auto it = tree_.children(index).begin();
+   const auto end = tree_.children(index).end();
+   alternative.source = metric_source(*it++);
+   for (; it != end; ++it) {
+      if (tree_.nodes[*it].kind == NodeKind::header_clause) alternative.source.headers.push_back(header(*it));
+      else alternative.condition = expression(*it);
+   }
+   return alternative;
+}
+
 ast::Metric AstBuilder::metric(std::size_t index)
 {
    ast::Metric metric;
@@ -741,24 +779,6 @@ ast::Metric AstBuilder::metric(std::size_t index)
    auto it = tree_.children(index).begin();
    const auto end = tree_.children(index).end();
    metric.name = word(*it++);
-   const std::size_t source = *it++;
-   auto parts = tree_.children(source).begin();
-   switch (tree_.nodes[source].kind) {
-   case NodeKind::metric_http:
-      metric.source.kind = ast::MetricSource::Kind::Http;
-      metric.source.target = expression(*parts);
-      metric.source.json_path = text(*++parts, "a JSON path");
-      break;
-   case NodeKind::metric_prometheus:
-      metric.source.kind = ast::MetricSource::Kind::Prometheus;
-      metric.source.target = expression(*parts);
-      metric.source.query = expression(*++parts);
-      break;
-   default:
-      metric.source.kind = ast::MetricSource::Kind::Shell;
-      metric.source.target = expression(*parts);
-      break;
-   }
    for (; it != end; ++it) {
       const std::size_t clause = *it;
       switch (tree_.nodes[clause].kind) {
@@ -774,8 +794,16 @@ ast::Metric AstBuilder::metric(std::size_t index)
          else metric.unit = ast::Unit::None;
          break;
       }
-      case NodeKind::header_clause:
-         metric.source.headers.push_back(header(clause));
+      case NodeKind::metric_http:
+      case NodeKind::metric_prometheus:
+      case NodeKind::metric_sh:   // `metric x = SOURCE ...`: one source, always used
+         metric.alternatives.push_back({loc(clause), metric_source(clause), nullptr});
+         break;
+      case NodeKind::metric_alternative:
+         metric.alternatives.push_back(metric_alternative(clause));
+         break;
+      case NodeKind::header_clause:   // only in the one-source form, after its source
+         metric.alternatives.back().source.headers.push_back(header(clause));
          break;
       case NodeKind::metric_timeout:
          duration(clause + 1, metric.timeout_ms, metric.timeout_param);

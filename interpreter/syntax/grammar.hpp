@@ -714,7 +714,17 @@ struct unit_name : sor< one< '%' >, TAO_PEGTL_KEYWORD( "ratio" ), TAO_PEGTL_KEYW
 struct unit_clause : if_must< word< kw_unit >, sp, unit_name > {};
 struct metric_timeout : if_must< word< kw_timeout >, sp, timeout_value > {};
 struct metric_clause : sor< unit_clause, guarded< kw_header, header_clause >, guarded< kw_timeout, metric_timeout >, guarded< kw_lost, lost_clause > > {};
-struct metric_decl : if_must< kw_metric, sp, metric_name, sp, metric_eq, sp, metric_source, star< sp, metric_clause > > {};
+struct metric_one_source : if_must< metric_eq, sp, metric_source, star< sp, metric_clause > > {};
+// metric NAME [unit U] [timeout D] [lost after N errors] { SOURCE [header N = V]... [if COND] ... }
+// Alternatives, first applicable wins; the checker decides which from the params.
+struct metric_choice_condition : seq< expr > {};
+struct metric_choice_if : if_must< word< kw_if >, sp, metric_choice_condition > {};
+struct metric_alternative : seq< metric_source, star< sp, guarded< kw_header, header_clause > >, opt< sp, metric_choice_if > > {};
+struct metric_block_clause : sor< unit_clause, guarded< kw_timeout, metric_timeout >, guarded< kw_lost, lost_clause > > {};
+struct metric_alternatives_close : one< '}' > {};
+struct metric_alternatives : if_must< seq< star< metric_block_clause, sp >, one< '{' > >, sp, metric_alternative, star< sp, metric_alternative >, sp, metric_alternatives_close > {};
+struct metric_definition : sor< metric_one_source, metric_alternatives > {};
+struct metric_decl : if_must< kw_metric, sp, metric_name, sp, metric_definition > {};
 
 // trigger NAME ["title"] when CONDITION [severity P0-P3] [grace D] [every D] -> ACTION
 struct trigger_name : name {};
@@ -920,7 +930,10 @@ RUNBOOK_ERROR( secret_env, "expected env(\"VARIABLE\"): a secret is read from th
 RUNBOOK_ERROR( env_variable, "expected the environment variable's name as a string, as in env(\"LB_TOKEN\")" );
 RUNBOOK_ERROR( env_close, "expected ')' after the environment variable's name" );
 RUNBOOK_ERROR( metric_name, "expected the metric's name after 'metric'" );
-RUNBOOK_ERROR( metric_eq, "expected '=' and the metric's source after its name" );
+RUNBOOK_ERROR( metric_definition, "expected '=' and the metric's source after its name, or its clauses and { alternative sources }" );
+RUNBOOK_ERROR( metric_choice_condition, "expected a condition on params after 'if'" );
+RUNBOOK_ERROR( metric_alternative, "expected a metric source: http get URL json PATH, prometheus URL query PROMQL, or sh COMMAND" );
+RUNBOOK_ERROR( metric_alternatives_close, "expected another source (http get, prometheus, sh) or '}' to close the metric's alternatives" );
 RUNBOOK_ERROR( kw_get, "expected 'get' after 'http': a metric is read with GET" );
 RUNBOOK_ERROR( metric_url, "expected a URL after 'http get'" );
 RUNBOOK_ERROR( metric_json, "expected json \".path\" after the URL: the metric is one value of the JSON response" );

@@ -176,6 +176,7 @@ RUNBOOK_SAME_NODE(metric_decl);
 RUNBOOK_SAME_NODE(metric_http);
 RUNBOOK_SAME_NODE(metric_prometheus);
 RUNBOOK_SAME_NODE(metric_sh);
+RUNBOOK_SAME_NODE(metric_alternative);
 RUNBOOK_SAME_NODE(unit_name);
 RUNBOOK_SAME_NODE(metric_timeout);
 RUNBOOK_SAME_NODE(trigger_decl);
