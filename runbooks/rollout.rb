@@ -126,7 +126,7 @@ param trigger_every: duration = 30s
 # Immediate rollback triggers and critical alerts.
 param rollback_error_rate: percent = 1%
 param rollback_response_time: duration = 500ms
-param max_memory_growth: bytes = 10MB      # per minute (docs/language-gaps.md: rates)
+param max_memory_growth: rate = 10MB/min
 
 # Warning alerts.
 param warn_response_time: duration = 200ms
@@ -164,7 +164,7 @@ metric memory unit % {
   prometheus "${prometheus}" query 'avg(process_resident_memory_bytes / node_memory_MemTotal_bytes) * 100' if prometheus != ""
   http get "${monitor}/api/metrics/memory" json ".value"
 }
-metric memory_growth unit MB {   # per minute (docs/language-gaps.md: rates)
+metric memory_growth unit MB/min {
   prometheus "${prometheus}" query 'deriv(process_resident_memory_bytes[10m]) * 60 / 1048576' if prometheus != ""
   http get "${monitor}/api/metrics/memory-growth" json ".value"
 }

@@ -16,7 +16,7 @@ grep -q '= prometheus ' http.txt && fail "no metric should read Prometheus by de
 "$RUNBOOK" plan "$rollout" -p prometheus=http://prom.test:9090 >prom.txt 2>&1 || fail "plan with -p prometheus failed: $(head prom.txt)"
 [ "$(grep -c '= prometheus http://prom.test:9090 query .* (chosen by prometheus)$' prom.txt)" = 9 ] ||
    fail "with -p prometheus every metric should read its PromQL: $(grep ' = ' prom.txt | grep -i 'http GET\|prometheus ')"
-grep -q "memory_growth .* query 'deriv(process_resident_memory_bytes\[10m\]) \* 60 / 1048576'" prom.txt ||
+grep -qF 'memory_growth [MB/min] = prometheus http://prom.test:9090 query "deriv(process_resident_memory_bytes[10m]) * 60 / 1048576"' prom.txt ||
    fail "the plan should show the memory growth query: $(grep memory_growth prom.txt)"
 "$RUNBOOK" check "$rollout" -p prometheus=http://prom.test:9090 >check.txt 2>&1 || fail "check with -p prometheus failed: $(cat check.txt)"
 

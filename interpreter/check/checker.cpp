@@ -89,7 +89,10 @@ struct Context {
    std::string module;                  ///< Module name, "" for the runbook.
 };
 
-bool is_quantity(Type type) { return type == Type::Percent || type == Type::Duration || type == Type::Bytes; }
+bool is_quantity(Type type)
+{
+   return type == Type::Percent || type == Type::Duration || type == Type::Bytes || type == Type::Rate;
+}
 
 bool is_comparison(const std::string& op)
 {

@@ -6,6 +6,7 @@
 // `additive` or `pass` node (see FlatTree::close), while fixed texts leave a
 // bare `string_lit` or `raw_string`.
 #include "syntax/ast_builder.hpp"
+#include "syntax/rate_unit.hpp"
 
 #include <charconv>
 #include <cmath>
@@ -67,6 +68,10 @@ ast::NumberLit read_number(std::string_view spelling)
    }
    else if (rest == "%") {
       number.unit = ast::Unit::Percent;
+   }
+   else if (const auto rate = byte_rate_factor(rest)) {   // 10MB/min
+      number.unit = ast::Unit::ByteRate;
+      number.value *= *rate;
    }
    else if (rest.back() == 'B') {
       number.unit = ast::Unit::Bytes;
@@ -791,6 +796,7 @@ ast::Metric AstBuilder::metric(std::size_t index)
          else if (unit == "s") metric.unit = ast::Unit::Duration, metric.scale = 1000;
          else if (unit == "bytes") metric.unit = ast::Unit::Bytes;
          else if (unit == "KB" || unit == "MB" || unit == "GB") metric.unit = ast::Unit::Bytes, metric.scale = unit_factor(unit);
+         else if (const auto rate = byte_rate_factor(unit)) metric.unit = ast::Unit::ByteRate, metric.scale = *rate;
          else metric.unit = ast::Unit::None;
          break;
       }
@@ -946,7 +952,7 @@ void AstBuilder::add_declaration(std::size_t index, ast::File& file)
       if (it != end && tree_.nodes[*it].kind == NodeKind::param_type) {
          static constexpr std::pair<std::string_view, ast::Type> types[] = {
             {"string", ast::Type::String}, {"number", ast::Type::Number}, {"bool", ast::Type::Bool},
-            {"percent", ast::Type::Percent}, {"duration", ast::Type::Duration}, {"bytes", ast::Type::Bytes},
+            {"percent", ast::Type::Percent}, {"duration", ast::Type::Duration}, {"bytes", ast::Type::Bytes}, {"rate", ast::Type::Rate},
             {"list", ast::Type::List}, {"map", ast::Type::Map}, {"any", ast::Type::Any}};
          for (const auto& [spelling, type] : types) {
             if (tree_.content(*it) == spelling) param.type = type;

@@ -589,6 +589,9 @@ TEST_CASE("numbers, percents, durations and sizes", "[syntax]")
       {"1h30m", 5400000, ast::Unit::Duration}, {"1.5s", 1500, ast::Unit::Duration},
       {"512KB", 512 * 1024, ast::Unit::Bytes}, {"10MB", 10 * 1024 * 1024, ast::Unit::Bytes},
       {"2GB", 2.0 * 1024 * 1024 * 1024, ast::Unit::Bytes}, {"100B", 100, ast::Unit::Bytes},
+      // Rates, in bytes per second.
+      {"10MB/min", 10.0 * 1024 * 1024 / 60, ast::Unit::ByteRate}, {"600KB/s", 600.0 * 1024, ast::Unit::ByteRate},
+      {"1GB/h", 1024.0 * 1024 * 1024 / 3600, ast::Unit::ByteRate}, {"100B/s", 100, ast::Unit::ByteRate},
    };
    for (const auto& c : cases) {
       INFO(c.text);

@@ -212,6 +212,12 @@ TEST_CASE("quantities convert to the unit's base like the runbook language", "[s
    CHECK(q.unit == ast::Unit::Percent);
    REQUIRE(parse_quantity("10MB", q, error));
    CHECK(q.value == 10 * 1024 * 1024);
+   REQUIRE(parse_quantity("12MB/min", q, error));   // read as in a runbook: bytes per second
+   CHECK(q.value == Approx(12.0 * 1024 * 1024 / 60));
+   CHECK(q.unit == ast::Unit::ByteRate);
+   REQUIRE(parse_quantity("600KB/s", q, error));
+   CHECK(q.value == 600 * 1024);
+   CHECK_FALSE(parse_quantity("12MB/week", q, error));
    REQUIRE(parse_quantity("-3", q, error));
    CHECK(q.value == -3);
    CHECK(q.unit == ast::Unit::None);
