@@ -60,11 +60,12 @@ std::string respell_for_people(const std::string& text)
 
 namespace {
 
-/// True when `value` is a whole number, give or take the rounding of a
-/// rate converted to bytes per second and back.
+/// True when `value` is a whole number, give or take the last bits lost when
+/// a rate is converted to bytes per second and back (10MB/min is
+/// 10485760.000000002 bytes a minute again).
 bool nearly_whole(double value)
 {
-   return std::fabs(value - std::round(value)) <= 1e-9 * std::max(1.0, std::fabs(value));
+   return std::fabs(value - std::round(value)) <= 1e-12 * std::max(1.0, std::fabs(value));
 }
 
 /// Bytes per second as the first rate literal that spells it in whole units,

@@ -154,7 +154,8 @@ TEST_CASE("scenario syntax errors point at the column with the exact message", "
          "metric error_rate = 2% form T+1h\n"
          "                       ^\n");
    CHECK(errors_of("runbook \"a.rb\"\nmetric x = 5parsecs\n") ==
-         "t.scenario:2:12: error: unknown unit 'parsecs' in '5parsecs': expected %, ms, s, m, h, d, B, KB, MB or GB\n"
+         "t.scenario:2:12: error: unknown unit 'parsecs' in '5parsecs': expected %, ms, s, m, h, d, B, KB, MB, GB or a size per "
+         "time such as MB/min\n"
          "metric x = 5parsecs\n"
          "           ^\n");
    CHECK(errors_of("runbook \"a.rb\"\nsh \"deploy\" fails with status 503\n") ==
