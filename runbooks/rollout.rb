@@ -79,10 +79,10 @@ param dns_rollback_batch = "rollback-dns-changes.json"
 param api_host = "api.mailsender.app"
 param track_host = "track.mailsender.app"
 
-# Metrics: the monitoring API's HTTP endpoints ({"value": N}). The seed's
-# Prometheus setup cannot be selected by a parameter yet: see
-# docs/language-gaps.md ("metric source chosen by a parameter"); the PromQL
-# for each metric is written next to it.
+# Metrics: the monitoring API's HTTP endpoints ({"value": N}) by default; with
+# -p prometheus=URL (the seed's Prometheus setup) each metric is read with its
+# PromQL query instead. The choice is made before the run, so the plan shows
+# which source each metric reads.
 param prometheus = ""
 
 secret lb_token = env("LB_ADMIN_TOKEN")
@@ -126,7 +126,7 @@ param trigger_every: duration = 30s
 # Immediate rollback triggers and critical alerts.
 param rollback_error_rate: percent = 1%
 param rollback_response_time: duration = 500ms
-param max_memory_growth: bytes = 10MB      # per minute (docs/language-gaps.md: rates)
+param max_memory_growth: rate = 10MB/min
 
 # Warning alerts.
 param warn_response_time: duration = 200ms
@@ -135,24 +135,43 @@ param warn_cpu: percent = 80%
 
 # ------------------------------------------------------------------ metrics
 
-# prometheus: sum(rate(http_requests_total{status=~"5.."}[5m])) / sum(rate(http_requests_total[5m])) * 100
-metric error_rate = http get "${monitor}/api/metrics/error-rate" json ".value" unit %
-# prometheus: sum(rate(http_request_duration_seconds_sum[5m])) / sum(rate(http_request_duration_seconds_count[5m]))
-metric response_time = http get "${monitor}/api/metrics/latency-avg" json ".value" unit ms
-# prometheus: histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket{service="api"}[5m])))
-metric api_p99 = http get "${monitor}/api/metrics/latency-p99" json ".value" unit ms
-# prometheus: histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket{service="tracking"}[5m])))
-metric tracking_p99 = http get "${monitor}/api/metrics/tracking-latency-p99" json ".value" unit ms
-# prometheus: sum(db_pool_connections_in_use) / sum(db_pool_connections_max) * 100
-metric db_pool = http get "${monitor}/api/metrics/db-pool-usage" json ".value" unit %
-# prometheus: sum(rate(db_connection_errors_total[1m]))
-metric db_connection_errors = http get "${monitor}/api/metrics/db-connection-errors" json ".value" unit count
-# prometheus: avg(process_resident_memory_bytes / node_memory_MemTotal_bytes) * 100
-metric memory = http get "${monitor}/api/metrics/memory" json ".value" unit %
-# prometheus: deriv(process_resident_memory_bytes[10m]) * 60   (bytes per minute)
-metric memory_growth = http get "${monitor}/api/metrics/memory-growth" json ".value" unit MB
-# prometheus: avg(rate(process_cpu_seconds_total[1m])) * 100
-metric cpu = http get "${monitor}/api/metrics/cpu" json ".value" unit %
+# Each query gives the metric's unit (latencies in ms: "* 1000" of seconds).
+metric error_rate unit % {
+  prometheus "${prometheus}" query 'sum(rate(http_requests_total{status=~"5.."}[5m])) / sum(rate(http_requests_total[5m])) * 100' if prometheus != ""
+  http get "${monitor}/api/metrics/error-rate" json ".value"
+}
+metric response_time unit ms {
+  prometheus "${prometheus}" query 'sum(rate(http_request_duration_seconds_sum[5m])) / sum(rate(http_request_duration_seconds_count[5m])) * 1000' if prometheus != ""
+  http get "${monitor}/api/metrics/latency-avg" json ".value"
+}
+metric api_p99 unit ms {
+  prometheus "${prometheus}" query 'histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket{service="api"}[5m]))) * 1000' if prometheus != ""
+  http get "${monitor}/api/metrics/latency-p99" json ".value"
+}
+metric tracking_p99 unit ms {
+  prometheus "${prometheus}" query 'histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket{service="tracking"}[5m]))) * 1000' if prometheus != ""
+  http get "${monitor}/api/metrics/tracking-latency-p99" json ".value"
+}
+metric db_pool unit % {
+  prometheus "${prometheus}" query 'sum(db_pool_connections_in_use) / sum(db_pool_connections_max) * 100' if prometheus != ""
+  http get "${monitor}/api/metrics/db-pool-usage" json ".value"
+}
+metric db_connection_errors unit count {
+  prometheus "${prometheus}" query 'sum(rate(db_connection_errors_total[1m]))' if prometheus != ""
+  http get "${monitor}/api/metrics/db-connection-errors" json ".value"
+}
+metric memory unit % {
+  prometheus "${prometheus}" query 'avg(process_resident_memory_bytes / node_memory_MemTotal_bytes) * 100' if prometheus != ""
+  http get "${monitor}/api/metrics/memory" json ".value"
+}
+metric memory_growth unit MB/min {
+  prometheus "${prometheus}" query 'deriv(process_resident_memory_bytes[10m]) * 60 / 1048576' if prometheus != ""
+  http get "${monitor}/api/metrics/memory-growth" json ".value"
+}
+metric cpu unit % {
+  prometheus "${prometheus}" query 'avg(rate(process_cpu_seconds_total[1m])) * 100' if prometheus != ""
+  http get "${monitor}/api/metrics/cpu" json ".value"
+}
 
 # ------------------------------------------------------------------ triggers: the decision matrix
 

@@ -14,6 +14,7 @@
 
 #include "check/builtins.hpp"
 #include "check/duration_params.hpp"
+#include "check/metric_choice.hpp"
 #include "check/failure_routes.hpp"
 #include "check/names.hpp"
 #include "check/phase_bindings.hpp"
@@ -89,7 +90,10 @@ struct Context {
    std::string module;                  ///< Module name, "" for the runbook.
 };
 
-bool is_quantity(Type type) { return type == Type::Percent || type == Type::Duration || type == Type::Bytes; }
+bool is_quantity(Type type)
+{
+   return type == Type::Percent || type == Type::Duration || type == Type::Bytes || type == Type::Rate;
+}
 
 bool is_comparison(const std::string& op)
 {
@@ -112,6 +116,7 @@ public:
       names_ = collect_names(program_, diags_);
       build_globals();
       resolve_duration_params(program_, static_params_, param_names(), diags_);
+      choose_metric_sources(program_, static_params_, param_names(), diags_);
       for_each_file([&](File& file, const std::string& module) { check_declarations(file, module); });
       for_each_file([&](File& file, const std::string& module) { check_bodies(file, module); });
       // After the phases: a trigger may read a variable a phase before it sets.
@@ -239,11 +244,15 @@ private:
    void check_metric(const Metric& metric)
    {
       Scope scope{&globals_, {}};
-      if (metric.source.target) type_of(*metric.source.target, scope);
-      if (metric.source.target && metric.source.kind == MetricSource::Kind::Shell)
-         check_shell_splices(*metric.source.target, diags_);
-      if (metric.source.query) type_of(*metric.source.query, scope);
-      for (const auto& header : metric.source.headers) type_of(*header.second, scope);
+      // Every alternative is checked, not only the chosen one: other params
+      // choose another source, and it must be right too.
+      for (const auto& alternative : metric.alternatives) {
+         const MetricSource& source = alternative.source;
+         if (source.target) type_of(*source.target, scope);
+         if (source.target && source.kind == MetricSource::Kind::Shell) check_shell_splices(*source.target, diags_);
+         if (source.query) type_of(*source.query, scope);
+         for (const auto& header : source.headers) type_of(*header.second, scope);
+      }
       if (metric.timeout_ms) positive_duration(*metric.timeout_ms, metric.loc, "the metric's timeout");
       if (metric.lost_after_errors < 1)
          diags_.error(metric.loc, "bad-count", "'lost after' needs at least 1 error");

@@ -1,5 +1,6 @@
 #include "check/quantity.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <variant>
@@ -59,6 +60,37 @@ std::string respell_for_people(const std::string& text)
 
 namespace {
 
+/// True when `value` is a whole number, give or take the last bits lost when
+/// a rate is converted to bytes per second and back (10MB/min is
+/// 10485760.000000002 bytes a minute again).
+bool nearly_whole(double value)
+{
+   return std::fabs(value - std::round(value)) <= 1e-12 * std::max(1.0, std::fabs(value));
+}
+
+/// Bytes per second as the first rate literal that spells it in whole units,
+/// per second, then per minute, then per hour (174762.67 -> "10MB/min"); a
+/// rate no unit spells whole is shown per minute in the largest size that
+/// keeps it at least 1 ("12.35MB/min").
+std::string format_byte_rate(double bytes_per_second, std::string (*number)(double))
+{
+   const struct { double seconds; const char* suffix; } times[] = {{1, "/s"}, {60, "/min"}, {3600, "/h"}};
+   const struct { double size; const char* suffix; } sizes[] = {
+      {1024.0 * 1024 * 1024, "GB"}, {1024.0 * 1024, "MB"}, {1024.0, "KB"}, {1, "B"}};
+   if (bytes_per_second == 0) return "0B/s";
+   for (const auto& time : times)
+      for (const auto& size : sizes) {
+         const double value = bytes_per_second * time.seconds / size.size;
+         if (std::fabs(value) >= 1 && nearly_whole(value))
+            return number(std::round(value)) + size.suffix + time.suffix;
+      }
+   for (const auto& size : sizes) {
+      const double value = bytes_per_second * 60 / size.size;
+      if (std::fabs(value) >= 1 || size.size == 1) return number(value) + size.suffix + "/min";
+   }
+   return number(bytes_per_second) + "B/s";
+}
+
 std::string format_quantity_with(double value, ast::Unit unit, std::string (*number)(double))
 {
    switch (unit) {
@@ -72,6 +104,7 @@ std::string format_quantity_with(double value, ast::Unit unit, std::string (*num
             return number(value / size.size) + size.suffix;
       return number(value) + "B";
    }
+   case ast::Unit::ByteRate: return format_byte_rate(value, number);
    case ast::Unit::None: break;
    }
    return number(value);
@@ -112,6 +145,7 @@ std::string type_name(ast::Type type)
    case ast::Type::Percent: return "percent";
    case ast::Type::Duration: return "duration";
    case ast::Type::Bytes: return "bytes";
+   case ast::Type::Rate: return "rate";
    case ast::Type::List: return "list";
    case ast::Type::Map: return "map";
    }
@@ -128,6 +162,7 @@ std::string describe_type(ast::Type type)
    case ast::Type::Percent: return "a percent";
    case ast::Type::Duration: return "a duration";
    case ast::Type::Bytes: return "a byte size";
+   case ast::Type::Rate: return "a size per time";
    case ast::Type::List: return "a list";
    case ast::Type::Map: return "a map";
    }
@@ -140,6 +175,7 @@ ast::Type type_of_unit(ast::Unit unit)
    case ast::Unit::Percent: return ast::Type::Percent;
    case ast::Unit::Duration: return ast::Type::Duration;
    case ast::Unit::Bytes: return ast::Type::Bytes;
+   case ast::Unit::ByteRate: return ast::Type::Rate;
    case ast::Unit::None: break;
    }
    return ast::Type::Number;
@@ -148,7 +184,7 @@ ast::Type type_of_unit(ast::Unit unit)
 bool is_numeric(ast::Type type)
 {
    return type == ast::Type::Any || type == ast::Type::Number || type == ast::Type::Percent ||
-          type == ast::Type::Duration || type == ast::Type::Bytes;
+          type == ast::Type::Duration || type == ast::Type::Bytes || type == ast::Type::Rate;
 }
 
 std::optional<double> bare_literal(const ast::Expr& expr)
@@ -173,6 +209,8 @@ std::string unit_suggestions(double value, ast::Type quantity)
       return format_quantity(value, ast::Unit::Percent);
    case ast::Type::Duration:
       return fmt::format("{}s or {}ms", format_number(value), format_number(value));
+   case ast::Type::Rate:
+      return fmt::format("{}MB/min, {}KB/s or {}B/s", format_number(value), format_number(value), format_number(value));
    default:
       return fmt::format("{}B, {}KB or {}MB", format_number(value), format_number(value), format_number(value));
    }

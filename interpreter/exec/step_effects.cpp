@@ -378,13 +378,13 @@ void Interpreter::Impl::resolve_metrics()
       Evaluator ev(globals_, *this);
       ResolvedMetric m;
       m.name = name;
-      m.kind = metric->source.kind;
-      if (metric->source.target)
-         m.target = ev.text(*metric->source.target,
-                            m.kind == ast::MetricSource::Kind::Shell ? Splice::Shell : Splice::Text);
-      if (metric->source.query) m.query = ev.text(*metric->source.query);
-      m.json_path = metric->source.json_path;
-      for (const auto& [header, value] : metric->source.headers) m.headers.emplace_back(header, ev.text(*value));
+      const ast::MetricSource& source = metric->source();   // the alternative the checker chose
+      m.kind = source.kind;
+      if (source.target)
+         m.target = ev.text(*source.target, m.kind == ast::MetricSource::Kind::Shell ? Splice::Shell : Splice::Text);
+      if (source.query) m.query = ev.text(*source.query);
+      m.json_path = source.json_path;
+      for (const auto& [header, value] : source.headers) m.headers.emplace_back(header, ev.text(*value));
       m.scale = metric->scale;
       if (metric->timeout_ms) m.timeout_ms = *metric->timeout_ms;
       m.display_target = redact(m.target);

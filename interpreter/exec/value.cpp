@@ -26,6 +26,7 @@ std::string unit_type_name(ast::Unit unit)
    case ast::Unit::Percent: return "a percent";
    case ast::Unit::Duration: return "a duration";
    case ast::Unit::Bytes: return "a byte size";
+   case ast::Unit::ByteRate: return "a size per time";
    case ast::Unit::None: break;
    }
    return "a number";
@@ -157,6 +158,7 @@ const char* unit_key(ast::Unit unit)
    case ast::Unit::Percent: return "percent";
    case ast::Unit::Duration: return "duration";
    case ast::Unit::Bytes: return "bytes";
+   case ast::Unit::ByteRate: return "bytes_per_second";
    case ast::Unit::None: break;
    }
    return "number";
@@ -188,6 +190,7 @@ Value Value::from_typed_json(const nlohmann::json& json)
       const ast::Unit u = unit == "percent"    ? ast::Unit::Percent
                           : unit == "duration" ? ast::Unit::Duration
                           : unit == "bytes"    ? ast::Unit::Bytes
+                          : unit == "bytes_per_second" ? ast::Unit::ByteRate
                                                : ast::Unit::None;
       return Value(json["$quantity"].get<double>(), u);
    }

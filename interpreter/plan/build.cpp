@@ -121,7 +121,7 @@ private:
       PlanMetric m;
       m.name = metric.name;
       m.unit = metric.unit_spelling;
-      const auto& source = metric.source;
+      const auto& source = metric.source();   // the alternative the checker chose
       const std::string target = source.target ? shown_text(*source.target, globals_) : "";
       switch (source.kind) {
       case MetricSource::Kind::Http: m.source = fmt::format("http GET {} json {}", target, source.json_path); break;
@@ -133,6 +133,7 @@ private:
          m.source = "sh " + (source.target ? show_value(evaluate_static(*source.target, globals_)) : "");
          break;
       }
+      if (!metric.chosen_by.empty()) m.source += fmt::format(" (chosen by {})", fmt::join(metric.chosen_by, ", "));
       return m;
    }
 

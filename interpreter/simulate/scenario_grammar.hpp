@@ -35,8 +35,8 @@ struct sq_close : one< '\'' > {};
 struct sq_string : if_must< one< '\'' >, sq_body, sq_close > {};
 struct string_lit : sor< dq_string, sq_string > {};
 
-// A number with an optional unit (2%, 500ms, 1h30m, 10MB); checked by parse_quantity.
-struct quantity_token : seq< opt< one< '-' > >, digit, star< sor< digit, one< '.' >, alpha, one< '%' > > > > {};
+// A number with an optional unit (2%, 500ms, 1h30m, 10MB, 12MB/min); checked by parse_quantity.
+struct quantity_token : seq< opt< one< '-' > >, digit, star< sor< digit, one< '.' >, alpha, one< '%' >, seq< one< '/' >, alpha > > > > {};
 struct integer : plus< digit > {};
 struct star_glob : one< '*' > {};
 

@@ -24,6 +24,7 @@
 #include <tao/pegtl.hpp>
 
 #include "simulate/scenario_grammar.hpp"
+#include "syntax/rate_unit.hpp"
 
 namespace runbook::sim {
 
@@ -112,8 +113,15 @@ bool parse_quantity(std::string_view text, Quantity& out, std::string& error)
                known = true;
             }
          }
+         if (const auto rate = byte_rate_factor(suffix)) {   // 12MB/min, read as in a runbook
+            unit = ast::Unit::ByteRate;
+            factor = *rate;
+            known = true;
+         }
          if (!known) {
-            error = fmt::format("unknown unit '{}' in '{}': expected %, ms, s, m, h, d, B, KB, MB or GB", suffix, text);
+            error = fmt::format("unknown unit '{}' in '{}': expected %, ms, s, m, h, d, B, KB, MB, GB or a size per "
+                                "time such as MB/min",
+                                suffix, text);
             return false;
          }
       }

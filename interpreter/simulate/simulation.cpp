@@ -85,6 +85,7 @@ std::string unit_word(ast::Unit unit)
    case ast::Unit::Percent: return "a percentage";
    case ast::Unit::Duration: return "a duration";
    case ast::Unit::Bytes: return "a size in bytes";
+   case ast::Unit::ByteRate: return "a size per time";
    }
    return "a number";
 }

@@ -28,10 +28,11 @@ using Block = std::vector<StepPtr>;
 // ---------------------------------------------------------------- values
 
 /// The unit of a quantity. Quantities compare only with the same unit.
-enum class Unit { None, Percent, Duration, Bytes };
+/// ByteRate is a size per time (`10MB/min`), held in bytes per second.
+enum class Unit { None, Percent, Duration, Bytes, ByteRate };
 
 /// Value types as written in `param name: type`.
-enum class Type { Any, String, Number, Bool, Percent, Duration, Bytes, List, Map };
+enum class Type { Any, String, Number, Bool, Percent, Duration, Bytes, Rate, List, Map };
 
 // ---------------------------------------------------------------- expressions
 
@@ -43,7 +44,7 @@ struct StringPart {
 
 struct StringLit { std::vector<StringPart> parts; bool raw = false; };
 /// A number, possibly with a unit. Durations are stored in milliseconds,
-/// percents as the percentage (0.1% -> 0.1), bytes in bytes.
+/// percents as the percentage (0.1% -> 0.1), bytes in bytes, rates in bytes per second.
 struct NumberLit { double value = 0; Unit unit = Unit::None; std::string spelling; };
 struct BoolLit { bool value = false; };
 struct ListLit { std::vector<ExprPtr> items; };
@@ -234,13 +235,28 @@ struct MetricSource {
    std::vector<std::pair<std::string, ExprPtr>> headers;
 };
 
+/// One source of a metric. `metric x = SOURCE ...` has one, unconditional;
+/// `metric x unit U { SOURCE if COND ... }` lists alternatives, first
+/// applicable wins (docs/language.md, "metric").
+struct MetricAlternative {
+   Location loc;
+   MetricSource source;
+   ExprPtr condition;                     ///< `if COND` on params only; null: always applies.
+};
+
 struct Metric {
    Location loc;
    std::string name;
-   MetricSource source;
+   std::vector<MetricAlternative> alternatives;
+   /// Filled by the checker (check/metric_choice.hpp) from the params, so
+   /// check, plan, simulate and run read the same source.
+   std::size_t chosen = 0;
+   /// The params whose values decided the choice (empty for one source).
+   std::vector<std::string> chosen_by;
+   const MetricSource& source() const { return alternatives.at(chosen).source; }
    std::string unit_spelling;             ///< As written: "%", "ratio", "ms", "s", "count"...
    Unit unit = Unit::None;
-   double scale = 1;                      ///< Raw sample * scale = value in the unit's base (ms, %, bytes).
+   double scale = 1;                      ///< Raw sample * scale = value in the unit's base (ms, %, bytes, bytes/s).
    std::optional<double> timeout_ms;
    DurationParam timeout_param;           ///< `timeout sample_timeout` (resolved into timeout_ms).
    int lost_after_errors = 3;

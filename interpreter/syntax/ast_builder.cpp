@@ -6,6 +6,7 @@
 // `additive` or `pass` node (see FlatTree::close), while fixed texts leave a
 // bare `string_lit` or `raw_string`.
 #include "syntax/ast_builder.hpp"
+#include "syntax/rate_unit.hpp"
 
 #include <charconv>
 #include <cmath>
@@ -67,6 +68,10 @@ ast::NumberLit read_number(std::string_view spelling)
    }
    else if (rest == "%") {
       number.unit = ast::Unit::Percent;
+   }
+   else if (const auto rate = byte_rate_factor(rest)) {   // 10MB/min
+      number.unit = ast::Unit::ByteRate;
+      number.value *= *rate;
    }
    else if (rest.back() == 'B') {
       number.unit = ast::Unit::Bytes;
@@ -734,6 +739,44 @@ ast::StepPtr AstBuilder::step(std::size_t index)
 
 // ---------------------------------------------------------------- declarations
 
+ast::MetricSource AstBuilder::metric_source(std::size_t index)
+{
+   ast::MetricSource source;
+   auto parts = tree_.children(index).begin();
+   switch (tree_.nodes[index].kind) {
+   case NodeKind::metric_http:
+      source.kind = ast::MetricSource::Kind::Http;
+      source.target = expression(*parts);
+      source.json_path = text(*++parts, "a JSON path");
+      break;
+   case NodeKind::metric_prometheus:
+      source.kind = ast::MetricSource::Kind::Prometheus;
+      source.target = expression(*parts);
+      source.query = expression(*++parts);
+      break;
+   default:
+      source.kind = ast::MetricSource::Kind::Shell;
+      source.target = expression(*parts);
+      break;
+   }
+   return source;
+}
+
+/// `SOURCE [header N = V]... [if COND]` inside `metric x unit U { ... }`.
+ast::MetricAlternative AstBuilder::metric_alternative(std::size_t index)
+{
+   ast::MetricAlternative alternative;
+   alternative.loc = loc(index);
+   auto it = tree_.children(index).begin();
+   const auto end = tree_.children(index).end();
+   alternative.source = metric_source(*it++);
+   for (; it != end; ++it) {
+      if (tree_.nodes[*it].kind == NodeKind::header_clause) alternative.source.headers.push_back(header(*it));
+      else alternative.condition = expression(*it);
+   }
+   return alternative;
+}
+
 ast::Metric AstBuilder::metric(std::size_t index)
 {
    ast::Metric metric;
@@ -741,24 +784,6 @@ ast::Metric AstBuilder::metric(std::size_t index)
    auto it = tree_.children(index).begin();
    const auto end = tree_.children(index).end();
    metric.name = word(*it++);
-   const std::size_t source = *it++;
-   auto parts = tree_.children(source).begin();
-   switch (tree_.nodes[source].kind) {
-   case NodeKind::metric_http:
-      metric.source.kind = ast::MetricSource::Kind::Http;
-      metric.source.target = expression(*parts);
-      metric.source.json_path = text(*++parts, "a JSON path");
-      break;
-   case NodeKind::metric_prometheus:
-      metric.source.kind = ast::MetricSource::Kind::Prometheus;
-      metric.source.target = expression(*parts);
-      metric.source.query = expression(*++parts);
-      break;
-   default:
-      metric.source.kind = ast::MetricSource::Kind::Shell;
-      metric.source.target = expression(*parts);
-      break;
-   }
    for (; it != end; ++it) {
       const std::size_t clause = *it;
       switch (tree_.nodes[clause].kind) {
@@ -771,11 +796,20 @@ ast::Metric AstBuilder::metric(std::size_t index)
          else if (unit == "s") metric.unit = ast::Unit::Duration, metric.scale = 1000;
          else if (unit == "bytes") metric.unit = ast::Unit::Bytes;
          else if (unit == "KB" || unit == "MB" || unit == "GB") metric.unit = ast::Unit::Bytes, metric.scale = unit_factor(unit);
+         else if (const auto rate = byte_rate_factor(unit)) metric.unit = ast::Unit::ByteRate, metric.scale = *rate;
          else metric.unit = ast::Unit::None;
          break;
       }
-      case NodeKind::header_clause:
-         metric.source.headers.push_back(header(clause));
+      case NodeKind::metric_http:
+      case NodeKind::metric_prometheus:
+      case NodeKind::metric_sh:   // `metric x = SOURCE ...`: one source, always used
+         metric.alternatives.push_back({loc(clause), metric_source(clause), nullptr});
+         break;
+      case NodeKind::metric_alternative:
+         metric.alternatives.push_back(metric_alternative(clause));
+         break;
+      case NodeKind::header_clause:   // only in the one-source form, after its source
+         metric.alternatives.back().source.headers.push_back(header(clause));
          break;
       case NodeKind::metric_timeout:
          duration(clause + 1, metric.timeout_ms, metric.timeout_param);
@@ -918,7 +952,7 @@ void AstBuilder::add_declaration(std::size_t index, ast::File& file)
       if (it != end && tree_.nodes[*it].kind == NodeKind::param_type) {
          static constexpr std::pair<std::string_view, ast::Type> types[] = {
             {"string", ast::Type::String}, {"number", ast::Type::Number}, {"bool", ast::Type::Bool},
-            {"percent", ast::Type::Percent}, {"duration", ast::Type::Duration}, {"bytes", ast::Type::Bytes},
+            {"percent", ast::Type::Percent}, {"duration", ast::Type::Duration}, {"bytes", ast::Type::Bytes}, {"rate", ast::Type::Rate},
             {"list", ast::Type::List}, {"map", ast::Type::Map}, {"any", ast::Type::Any}};
          for (const auto& [spelling, type] : types) {
             if (tree_.content(*it) == spelling) param.type = type;

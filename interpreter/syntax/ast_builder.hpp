@@ -65,6 +65,8 @@ private:
    ast::StepPtr step(std::size_t index);
 
    ast::Metric metric(std::size_t index);
+   ast::MetricSource metric_source(std::size_t index);
+   ast::MetricAlternative metric_alternative(std::size_t index);
    ast::Trigger trigger(std::size_t index);
    /// A trigger's `-> ACTION` (also a rollback deadline's); false when `clause` is no action.
    bool trigger_action(std::size_t clause, ast::TriggerAction& action);

@@ -40,7 +40,7 @@ enum class NodeKind : std::uint8_t {
    else_clause, for_step, return_step, undo_all_step, call_step, call_member,
    // declarations
    runbook_header, lock_decl, use_decl, param_decl, param_type, secret_decl, metric_decl, metric_http,
-   metric_prometheus, metric_sh, unit_name, metric_timeout, trigger_decl, warning_decl,
+   metric_prometheus, metric_sh, metric_alternative, unit_name, metric_timeout, trigger_decl, warning_decl,
    severity_level, grace_clause, every_clause, action_rollback, action_notify, action_record,
    action_call, fn_decl, phase_decl, phase_arms, armed_all, rollback_decl,
    // failure routes

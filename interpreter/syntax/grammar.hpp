@@ -233,7 +233,10 @@ struct size_unit : sor< string< 'K', 'B' >, string< 'M', 'B' >, string< 'G', 'B'
 struct duration_tail : seq< duration_unit, star< decimal, duration_unit > > {};
 // A number is followed by nothing, `%`, a size unit or a duration unit; a
 // letter glued to it is an unknown unit, and an error that points at it.
-struct unit_suffix : sor< one< '%' >, size_unit, duration_tail > {};
+// A size per time: `10MB/min`, `600KB/s`, `1GB/h` (`10MB/soak` stays a division).
+struct rate_time : sor< string< 'm', 'i', 'n' >, one< 's', 'h' > > {};
+struct rate_tail : seq< one< '/' >, rate_time, not_at< identifier_other > > {};
+struct unit_suffix : sor< one< '%' >, seq< size_unit, opt< rate_tail > >, duration_tail > {};
 struct unknown_unit : success {};
 struct number_lit : seq< decimal, sor< seq< unit_suffix, not_at< identifier_other > >, not_at< identifier_other >, raise< unknown_unit > > > {};
 // Where the language takes a fixed duration (`for 5m`, `every 30s`,
@@ -683,7 +686,7 @@ struct use_decl : if_must< kw_use, sp, use_path, opt< sp, use_as > > {};
 
 // param NAME [: TYPE] [= DEFAULT]
 struct param_name : name {};
-struct param_type : sor< TAO_PEGTL_KEYWORD( "string" ), TAO_PEGTL_KEYWORD( "number" ), TAO_PEGTL_KEYWORD( "bool" ), TAO_PEGTL_KEYWORD( "percent" ), TAO_PEGTL_KEYWORD( "duration" ), TAO_PEGTL_KEYWORD( "bytes" ), TAO_PEGTL_KEYWORD( "list" ), TAO_PEGTL_KEYWORD( "map" ), TAO_PEGTL_KEYWORD( "any" ) > {};
+struct param_type : sor< TAO_PEGTL_KEYWORD( "string" ), TAO_PEGTL_KEYWORD( "number" ), TAO_PEGTL_KEYWORD( "bool" ), TAO_PEGTL_KEYWORD( "percent" ), TAO_PEGTL_KEYWORD( "duration" ), TAO_PEGTL_KEYWORD( "bytes" ), TAO_PEGTL_KEYWORD( "rate" ), TAO_PEGTL_KEYWORD( "list" ), TAO_PEGTL_KEYWORD( "map" ), TAO_PEGTL_KEYWORD( "any" ) > {};
 struct param_typed : if_must< one< ':' >, sp, param_type > {};
 struct param_default : seq< expr > {};
 struct param_value : if_must< one< '=' >, sp, param_default > {};
@@ -710,11 +713,22 @@ struct metric_prometheus : if_must< kw_prometheus, sp, prometheus_url, sp, prome
 struct metric_command : seq< additive > {};
 struct metric_sh : if_must< kw_sh, sp, metric_command > {};
 struct metric_source : sor< metric_http, metric_prometheus, metric_sh > {};
-struct unit_name : sor< one< '%' >, TAO_PEGTL_KEYWORD( "ratio" ), TAO_PEGTL_KEYWORD( "ms" ), TAO_PEGTL_KEYWORD( "s" ), TAO_PEGTL_KEYWORD( "bytes" ), TAO_PEGTL_KEYWORD( "KB" ), TAO_PEGTL_KEYWORD( "MB" ), TAO_PEGTL_KEYWORD( "GB" ), TAO_PEGTL_KEYWORD( "count" ), TAO_PEGTL_KEYWORD( "number" ) > {};
+struct rate_unit_name : seq< sor< size_unit, string< 'b', 'y', 't', 'e', 's' > >, one< '/' >, rate_time, not_at< identifier_other > > {};
+struct unit_name : sor< rate_unit_name, one< '%' >, TAO_PEGTL_KEYWORD( "ratio" ), TAO_PEGTL_KEYWORD( "ms" ), TAO_PEGTL_KEYWORD( "s" ), TAO_PEGTL_KEYWORD( "bytes" ), TAO_PEGTL_KEYWORD( "KB" ), TAO_PEGTL_KEYWORD( "MB" ), TAO_PEGTL_KEYWORD( "GB" ), TAO_PEGTL_KEYWORD( "count" ), TAO_PEGTL_KEYWORD( "number" ) > {};
 struct unit_clause : if_must< word< kw_unit >, sp, unit_name > {};
 struct metric_timeout : if_must< word< kw_timeout >, sp, timeout_value > {};
 struct metric_clause : sor< unit_clause, guarded< kw_header, header_clause >, guarded< kw_timeout, metric_timeout >, guarded< kw_lost, lost_clause > > {};
-struct metric_decl : if_must< kw_metric, sp, metric_name, sp, metric_eq, sp, metric_source, star< sp, metric_clause > > {};
+struct metric_one_source : if_must< metric_eq, sp, metric_source, star< sp, metric_clause > > {};
+// metric NAME [unit U] [timeout D] [lost after N errors] { SOURCE [header N = V]... [if COND] ... }
+// Alternatives, first applicable wins; the checker decides which from the params.
+struct metric_choice_condition : seq< expr > {};
+struct metric_choice_if : if_must< word< kw_if >, sp, metric_choice_condition > {};
+struct metric_alternative : seq< metric_source, star< sp, guarded< kw_header, header_clause > >, opt< sp, metric_choice_if > > {};
+struct metric_block_clause : sor< unit_clause, guarded< kw_timeout, metric_timeout >, guarded< kw_lost, lost_clause > > {};
+struct metric_alternatives_close : one< '}' > {};
+struct metric_alternatives : if_must< seq< star< metric_block_clause, sp >, one< '{' > >, sp, metric_alternative, star< sp, metric_alternative >, sp, metric_alternatives_close > {};
+struct metric_definition : sor< metric_one_source, metric_alternatives > {};
+struct metric_decl : if_must< kw_metric, sp, metric_name, sp, metric_definition > {};
 
 // trigger NAME ["title"] when CONDITION [severity P0-P3] [grace D] [every D] -> ACTION
 struct trigger_name : name {};
@@ -920,7 +934,10 @@ RUNBOOK_ERROR( secret_env, "expected env(\"VARIABLE\"): a secret is read from th
 RUNBOOK_ERROR( env_variable, "expected the environment variable's name as a string, as in env(\"LB_TOKEN\")" );
 RUNBOOK_ERROR( env_close, "expected ')' after the environment variable's name" );
 RUNBOOK_ERROR( metric_name, "expected the metric's name after 'metric'" );
-RUNBOOK_ERROR( metric_eq, "expected '=' and the metric's source after its name" );
+RUNBOOK_ERROR( metric_definition, "expected '=' and the metric's source after its name, or its clauses and { alternative sources }" );
+RUNBOOK_ERROR( metric_choice_condition, "expected a condition on params after 'if'" );
+RUNBOOK_ERROR( metric_alternative, "expected a metric source: http get URL json PATH, prometheus URL query PROMQL, or sh COMMAND" );
+RUNBOOK_ERROR( metric_alternatives_close, "expected another source (http get, prometheus, sh) or '}' to close the metric's alternatives" );
 RUNBOOK_ERROR( kw_get, "expected 'get' after 'http': a metric is read with GET" );
 RUNBOOK_ERROR( metric_url, "expected a URL after 'http get'" );
 RUNBOOK_ERROR( metric_json, "expected json \".path\" after the URL: the metric is one value of the JSON response" );
@@ -929,7 +946,7 @@ RUNBOOK_ERROR( prometheus_query_word, "expected 'query' and a PromQL query after
 RUNBOOK_ERROR( prometheus_query, "expected a PromQL query after 'query'" );
 RUNBOOK_ERROR( metric_command, "expected a command after 'sh'" );
 RUNBOOK_ERROR( metric_source, "expected a metric source: http get URL json PATH, prometheus URL query PROMQL, or sh COMMAND" );
-RUNBOOK_ERROR( unit_name, "expected a unit after 'unit': %, ratio, ms, s, bytes, KB, MB, GB, count or number" );
+RUNBOOK_ERROR( unit_name, "expected a unit after 'unit': %, ratio, ms, s, bytes, KB, MB, GB, a size per time such as MB/min, count or number" );
 RUNBOOK_ERROR( trigger_name, "expected a name after the keyword, as in 'trigger high_errors'" );
 RUNBOOK_ERROR( trigger_when, "expected 'when' and the condition" );
 RUNBOOK_ERROR( trigger_condition, "expected a condition after 'when'" );

@@ -176,6 +176,7 @@ RUNBOOK_SAME_NODE(metric_decl);
 RUNBOOK_SAME_NODE(metric_http);
 RUNBOOK_SAME_NODE(metric_prometheus);
 RUNBOOK_SAME_NODE(metric_sh);
+RUNBOOK_SAME_NODE(metric_alternative);
 RUNBOOK_SAME_NODE(unit_name);
 RUNBOOK_SAME_NODE(metric_timeout);
 RUNBOOK_SAME_NODE(trigger_decl);
@@ -652,6 +653,7 @@ const char* type_example(ast::Type type)
    case ast::Type::Percent: return "a percentage such as 5%";
    case ast::Type::Duration: return "a duration such as 30s or 5m";
    case ast::Type::Bytes: return "a size such as 512MB";
+   case ast::Type::Rate: return "a size per time such as 10MB/min";
    case ast::Type::List: return "a list such as [1, 5, 10]";
    case ast::Type::Map: return "a map such as {\"key\": \"value\"}";
    default: return "a value";
@@ -666,6 +668,7 @@ bool fits(const ast::Expr& expr, ast::Type type)
    case ast::Type::Percent: return number != nullptr && number->unit == ast::Unit::Percent;
    case ast::Type::Duration: return number != nullptr && number->unit == ast::Unit::Duration;
    case ast::Type::Bytes: return number != nullptr && number->unit == ast::Unit::Bytes;
+   case ast::Type::Rate: return number != nullptr && number->unit == ast::Unit::ByteRate;
    case ast::Type::Bool: return std::holds_alternative<ast::BoolLit>(expr.node);
    case ast::Type::List: return std::holds_alternative<ast::ListLit>(expr.node);
    case ast::Type::Map: return std::holds_alternative<ast::MapLit>(expr.node);

@@ -87,6 +87,7 @@ std::string scenario_quantity(const MetricFacts& metric, double value)
    case ast::Unit::Percent: return number_text(value) + "%";
    case ast::Unit::Duration: return number_text(value) + "ms";
    case ast::Unit::Bytes: return number_text(value) + "B";
+   case ast::Unit::ByteRate: return number_text(value) + "B/s";
    case ast::Unit::None: break;
    }
    return number_text(metric.scale != 0 ? value / metric.scale : value);

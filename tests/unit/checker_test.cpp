@@ -215,6 +215,51 @@ phase "A" arms all {
    CHECK(c.diags.error_count() == 3);
 }
 
+TEST_CASE("rates: a size per time converts between its units, never mixes with a size or a bare number", "[check][rates]")
+{
+   const auto c = check_text(header + R"(
+param max_growth: rate = 10MB/min
+metric growth = http get "${api}/growth" json ".value" unit MB/min
+phase "A" arms all {
+  assert growth < max_growth
+  assert growth < 600KB/s
+  assert growth * 2 < 1GB/h
+  assert growth < 10MB
+  assert growth > 10
+  assert growth > 0
+}
+)");
+   INFO(dump(c));
+   CHECK(c.has_message("unit mismatch in 'growth < 10MB': 'growth' is a size per time but '10MB' is a byte size"));
+   CHECK(c.has_message("'growth > 10' mixes a size per time with a bare number '10': which unit is meant?"));
+   CHECK(c.diags.error_count() == 2);
+}
+
+TEST_CASE("a metric's source is chosen from the params before the run", "[check][metric-choice]")
+{
+   const std::string text = header + R"(
+param prometheus = ""
+metric errors unit % {
+  prometheus "${prometheus}" query 'sum(rate(errors[5m]))' if prometheus != ""
+  http get "${api}/errors" json ".value"
+}
+)";
+   auto c = check_text(text);
+   INFO(dump(c));
+   CHECK(c.diags.error_count() == 0);
+   const ast::Metric& errors = c.program.root->metrics.back();
+   CHECK(errors.chosen == 1);
+   CHECK(errors.source().kind == ast::MetricSource::Kind::Http);
+   CHECK(errors.chosen_by == std::vector<std::string>{"prometheus"});
+
+   auto given = check_text(std::string(text).replace(text.find("param prometheus = \"\""), 21,
+                                                     "param prometheus = \"http://prom:9090\""));
+   CHECK(given.diags.error_count() == 0);
+   const ast::Metric& from_prometheus = given.program.root->metrics.back();
+   CHECK(from_prometheus.chosen == 0);
+   CHECK(from_prometheus.source().kind == ast::MetricSource::Kind::Prometheus);
+}
+
 TEST_CASE("durations must be durations and positive", "[check]")
 {
    const auto c = check_text(header + R"(

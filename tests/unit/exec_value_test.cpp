@@ -72,6 +72,26 @@ TEST_CASE("arithmetic and comparison check units", "[exec][value]")
    CHECK_THROWS_WITH(apply_binary("-", Value("a"), Value(1)), Catch::Contains("a string"));
 }
 
+TEST_CASE("rates convert between their units and show as the language writes them", "[exec][value][rates]")
+{
+   const double mb = 1024.0 * 1024;
+   const Value growth(12 * mb / 60, Unit::ByteRate);   // a sample of a `unit MB/min` metric: 12
+   CHECK(growth.display() == "12MB/min");
+   CHECK(Value(600 * 1024.0, Unit::ByteRate).display() == "600KB/s");
+   CHECK(Value(mb * 1024 / 3600, Unit::ByteRate).display() == "1GB/h");
+   CHECK(Value(12.3456 * mb / 60, Unit::ByteRate).display_for_people() == "12.35MB/min");
+   CHECK(format_quantity(0, Unit::ByteRate) == "0B/s");
+   // 600KB/s is 35.16MB/min: more than 12MB/min, and than 10MB/min.
+   CHECK(apply_binary(">", Value(600 * 1024.0, Unit::ByteRate), growth).as_bool());
+   CHECK(apply_binary("<", Value(10 * mb / 60, Unit::ByteRate), growth).as_bool());
+   CHECK(apply_binary("*", growth, Value(2)).display() == "24MB/min");
+   CHECK_THROWS_WITH(apply_binary("<", growth, Value(10 * mb, Unit::Bytes)),
+                     Catch::Contains("a size per time") && Catch::Contains("a byte size"));
+   const Value restored = Value::from_typed_json(growth.to_typed_json());
+   CHECK(restored.as_number().unit == Unit::ByteRate);
+   CHECK(restored.display() == "12MB/min");
+}
+
 TEST_CASE("typed JSON keeps units across the journal", "[exec][value]")
 {
    ValueMap m{{"soak", Value(300000.0, Unit::Duration)}, {"pcts", Value(ValueList{Value(1), Value(5)})}, {"ok", Value(true)}};

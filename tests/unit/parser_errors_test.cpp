@@ -230,7 +230,7 @@ TEST_CASE("a syntax error does not hide the next one", "[syntax]")
          "bad.rb:5:8: error: expected an HTTP method after 'http': get, head, post, put, patch or delete\n"
          "  http fetch \"u\"\n"
          "       ^\n"
-         "bad.rb:8:40: error: expected a unit after 'unit': %, ratio, ms, s, bytes, KB, MB, GB, count or number\n"
+         "bad.rb:8:40: error: expected a unit after 'unit': %, ratio, ms, s, bytes, KB, MB, GB, a size per time such as MB/min, count or number\n"
          "metric m = http get \"u\" json \".v\" unit furlongs\n"
          "                                       ^\n");
    // What parsed around the errors is kept.

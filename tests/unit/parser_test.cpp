@@ -175,28 +175,28 @@ TEST_CASE("metric: http, prometheus and sh sources with their clauses", "[syntax
    REQUIRE(metrics.size() == 7);
 
    CHECK(metrics[0].name == "error_rate");
-   CHECK(metrics[0].source.kind == ast::MetricSource::Kind::Http);
-   CHECK(metrics[0].source.json_path == ".value");
+   CHECK(metrics[0].source().kind == ast::MetricSource::Kind::Http);
+   CHECK(metrics[0].source().json_path == ".value");
    CHECK(metrics[0].unit == ast::Unit::Percent);
    CHECK(metrics[0].scale == 1);
    CHECK(metrics[0].unit_spelling == "%");
-   const auto& url = node<ast::StringLit>(metrics[0].source.target);
+   const auto& url = node<ast::StringLit>(metrics[0].source().target);
    REQUIRE(url.parts.size() == 2);
    CHECK(name_of(url.parts[0].expr) == "monitor");
    CHECK(url.parts[1].text == "/api/metrics/error-rate");
 
-   CHECK(metrics[1].source.kind == ast::MetricSource::Kind::Prometheus);
-   CHECK(text_of(metrics[1].source.query) == "histogram_quantile(0.99, sum by (le) (rate(x[5m])))");
-   CHECK(node<ast::StringLit>(metrics[1].source.query).raw);
+   CHECK(metrics[1].source().kind == ast::MetricSource::Kind::Prometheus);
+   CHECK(text_of(metrics[1].source().query) == "histogram_quantile(0.99, sum by (le) (rate(x[5m])))");
+   CHECK(node<ast::StringLit>(metrics[1].source().query).raw);
    CHECK(metrics[1].unit == ast::Unit::Duration);
    CHECK(metrics[1].scale == 1000);
 
-   CHECK(metrics[2].source.kind == ast::MetricSource::Kind::Shell);
-   CHECK(text_of(metrics[2].source.target) == "psql -tAc 'select count(*) from conn_errors'");
+   CHECK(metrics[2].source().kind == ast::MetricSource::Kind::Shell);
+   CHECK(text_of(metrics[2].source().target) == "psql -tAc 'select count(*) from conn_errors'");
    CHECK(metrics[2].unit == ast::Unit::None);
 
-   REQUIRE(metrics[3].source.headers.size() == 1);
-   CHECK(metrics[3].source.headers[0].first == "Authorization");
+   REQUIRE(metrics[3].source().headers.size() == 1);
+   CHECK(metrics[3].source().headers[0].first == "Authorization");
    CHECK(metrics[3].timeout_ms == 5000);
    CHECK(metrics[3].lost_after_errors == 5);
    CHECK(metrics[0].lost_after_errors == 3);
@@ -207,6 +207,36 @@ TEST_CASE("metric: http, prometheus and sh sources with their clauses", "[syntax
    CHECK(metrics[5].scale == 1);
    CHECK(metrics[6].unit == ast::Unit::Bytes);
    CHECK(metrics[6].scale == 1024 * 1024);
+}
+
+TEST_CASE("metric with alternative sources: block clauses, per-source headers and conditions", "[syntax]")
+{
+   Parsed p("metric error_rate unit % timeout 5s lost after 4 errors {\n"
+            "  prometheus \"${prometheus}\" query 'sum(rate(errors[5m]))' header \"X-Org\" = \"a\" if prometheus != \"\"\n"
+            "  sh \"errors\" if use_shell\n"
+            "  http get \"${monitor}/api/metrics/error-rate\" json \".value\"\n"
+            "}\n"
+            "metric cpu = sh \"cpu\" unit count\n");
+   const auto& metrics = p.file->metrics;
+   REQUIRE(metrics.size() == 2);
+   const auto& alternatives = metrics[0].alternatives;
+   REQUIRE(alternatives.size() == 3);
+   CHECK(metrics[0].unit == ast::Unit::Percent);
+   CHECK(metrics[0].timeout_ms == 5000);
+   CHECK(metrics[0].lost_after_errors == 4);
+   CHECK(alternatives[0].source.kind == ast::MetricSource::Kind::Prometheus);
+   REQUIRE(alternatives[0].source.headers.size() == 1);
+   CHECK(alternatives[0].source.headers[0].first == "X-Org");
+   REQUIRE(alternatives[0].condition);
+   CHECK(std::holds_alternative<ast::Binary>(alternatives[0].condition->node));
+   CHECK(alternatives[1].source.kind == ast::MetricSource::Kind::Shell);
+   CHECK(name_of(alternatives[1].condition) == "use_shell");
+   CHECK(alternatives[2].source.kind == ast::MetricSource::Kind::Http);
+   CHECK_FALSE(alternatives[2].condition);
+   CHECK(alternatives[2].loc.line == 4);
+   // The one-source form is one unconditional alternative.
+   REQUIRE(metrics[1].alternatives.size() == 1);
+   CHECK_FALSE(metrics[1].alternatives[0].condition);
 }
 
 TEST_CASE("trigger and warning: condition, window, severity, grace, every, actions", "[syntax]")
@@ -559,6 +589,9 @@ TEST_CASE("numbers, percents, durations and sizes", "[syntax]")
       {"1h30m", 5400000, ast::Unit::Duration}, {"1.5s", 1500, ast::Unit::Duration},
       {"512KB", 512 * 1024, ast::Unit::Bytes}, {"10MB", 10 * 1024 * 1024, ast::Unit::Bytes},
       {"2GB", 2.0 * 1024 * 1024 * 1024, ast::Unit::Bytes}, {"100B", 100, ast::Unit::Bytes},
+      // Rates, in bytes per second.
+      {"10MB/min", 10.0 * 1024 * 1024 / 60, ast::Unit::ByteRate}, {"600KB/s", 600.0 * 1024, ast::Unit::ByteRate},
+      {"1GB/h", 1024.0 * 1024 * 1024 / 3600, ast::Unit::ByteRate}, {"100B/s", 100, ast::Unit::ByteRate},
    };
    for (const auto& c : cases) {
       INFO(c.text);

@@ -154,7 +154,8 @@ TEST_CASE("scenario syntax errors point at the column with the exact message", "
          "metric error_rate = 2% form T+1h\n"
          "                       ^\n");
    CHECK(errors_of("runbook \"a.rb\"\nmetric x = 5parsecs\n") ==
-         "t.scenario:2:12: error: unknown unit 'parsecs' in '5parsecs': expected %, ms, s, m, h, d, B, KB, MB or GB\n"
+         "t.scenario:2:12: error: unknown unit 'parsecs' in '5parsecs': expected %, ms, s, m, h, d, B, KB, MB, GB or a size per "
+         "time such as MB/min\n"
          "metric x = 5parsecs\n"
          "           ^\n");
    CHECK(errors_of("runbook \"a.rb\"\nsh \"deploy\" fails with status 503\n") ==
@@ -212,6 +213,12 @@ TEST_CASE("quantities convert to the unit's base like the runbook language", "[s
    CHECK(q.unit == ast::Unit::Percent);
    REQUIRE(parse_quantity("10MB", q, error));
    CHECK(q.value == 10 * 1024 * 1024);
+   REQUIRE(parse_quantity("12MB/min", q, error));   // read as in a runbook: bytes per second
+   CHECK(q.value == Approx(12.0 * 1024 * 1024 / 60));
+   CHECK(q.unit == ast::Unit::ByteRate);
+   REQUIRE(parse_quantity("600KB/s", q, error));
+   CHECK(q.value == 600 * 1024);
+   CHECK_FALSE(parse_quantity("12MB/week", q, error));
    REQUIRE(parse_quantity("-3", q, error));
    CHECK(q.value == -3);
    CHECK(q.unit == ast::Unit::None);
