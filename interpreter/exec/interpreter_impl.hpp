@@ -282,7 +282,7 @@ struct Interpreter::Impl : EvalHooks {
    Stop fire_rollback_deadline(const TimerEntry& timer);
    void give_signal(const std::string& name, const std::string& who);
    Stop fire_manual(const std::string& name, const std::string& who);
-   void run_action(const ast::TriggerAction& action, const std::string& id, const std::string& what);
+   Flow run_action(const ast::TriggerAction& action, const std::string& id, const std::string& what);
    void arm_rollback_deadline(const ast::RollbackBlock& block);
    /// The rollback block ended: its deadline is dropped and, when it succeeded, how long it took is said.
    void end_rollback_deadline(const ast::RollbackBlock& block, Flow flow);

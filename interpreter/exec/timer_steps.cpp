@@ -241,14 +241,20 @@ Stop Interpreter::Impl::fire_rollback_deadline(const TimerEntry& timer)
                                         block && block->within_ms ? Value(*block->within_ms, ast::Unit::Duration).display() : "");
    record("timer", timer.id, {{"event", "fired"}, {"due", timer.due}});
    emit(RunEvent::Kind::Notify, current_step_, text, {{"deadline", timer.id}, {"rollback", rollback_name_}});
-   if (block && block->overrun_action) run_action(*block->overrun_action, "deadline:" + rollback_name_, text);
+   const Flow flow = block && block->overrun_action ? run_action(*block->overrun_action, "deadline:" + rollback_name_, text)
+                                                    : Flow::Next;
+   // Cut short by Ctrl-C or a broken journal: not done, so a resumed run
+   // arms the deadline again, finds it past, and sends the action again
+   // (its interrupted step settled by the in-doubt policy), as for `after`.
+   if (flow == Flow::Interrupted) return Stop{Stop::Kind::Interrupted, "", stop_message_, ""};
+   if (flow == Flow::JournalBroken) return Stop{Stop::Kind::Fail, "", stop_message_, ""};
    record("timer", timer.id, {{"event", "done"}, {"outcome", "done"}});
    return {};
 }
 
 /// A deadline's action: `notify "text"` at once, or a call run as steps now
 /// (a rollback that overran has no step boundary to wait for).
-void Interpreter::Impl::run_action(const ast::TriggerAction& action, const std::string& id, const std::string& what)
+Flow Interpreter::Impl::run_action(const ast::TriggerAction& action, const std::string& id, const std::string& what)
 {
    if (action.kind == ast::TriggerAction::Kind::Notify) {
       std::string text = what;
@@ -259,10 +265,10 @@ void Interpreter::Impl::run_action(const ast::TriggerAction& action, const std::
       }
       emit(RunEvent::Kind::Notify, id, text);
       record("notify", id, {{"text", text}});
-      return;
+      return Flow::Next;
    }
    const auto* call = action.value ? std::get_if<ast::Call>(&action.value->node) : nullptr;
-   if (action.kind != ast::TriggerAction::Kind::Call || call == nullptr) return;
+   if (action.kind != ast::TriggerAction::Kind::Call || call == nullptr) return Flow::Next;
    try {
       const ast::Function* fn = find_function(callee_name(*call->callee));
       if (fn == nullptr) throw EvalError(action.loc, "no function named " + callee_name(*call->callee));
@@ -275,12 +281,14 @@ void Interpreter::Impl::run_action(const ast::TriggerAction& action, const std::
       const Flow flow = call_steps(*fn, std::move(args), id, nullptr);
       firing_timer_ = false;
       current_step_ = outer;
+      if (flow == Flow::Interrupted || flow == Flow::JournalBroken) return flow;
       if (flow != Flow::Next)
          emit(RunEvent::Kind::Log, id, fmt::format("warning: the action of {} did not complete: {}", id, stop_message_));
    } catch (const std::exception& e) {
       firing_timer_ = false;
       emit(RunEvent::Kind::Log, id, fmt::format("warning: the action of {} failed: {}", id, e.what()));
    }
+   return Flow::Next;
 }
 
 // ---------------------------------------------------------------- resume

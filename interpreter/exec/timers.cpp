@@ -68,10 +68,19 @@ std::vector<TimerEntry> TimerQueue::awaited() const
 
 void TimerHistory::note(const JournalEvent& event)
 {
-   if (event.kind == "mode" && !rollback_began_at) rollback_began_at = event.at;
-   if (event.kind != "timer") return;
+   if (event.kind != "timer" && event.kind != "mode") return;
    const auto data = nlohmann::json::parse(event.data_json, nullptr, false);
    if (!data.is_object()) return;
+   if (event.kind == "mode") {
+      // Two "mode" events mark a switch to rollback: the journal's own, at
+      // wall-clock time (for `runbook log`), and the interpreter's, at
+      // runbook time, with its reason. Only the second is on the clock the
+      // deadline is measured with (they differ under --time-scale and in
+      // simulate). A rollback entered by `runbook abort --rollback` has only
+      // the first: its deadline counts from when a process starts running it.
+      if (data.contains("reason") && !rollback_began_at) rollback_began_at = event.at;
+      return;
+   }
    const std::string what = data.value("event", "");
    if (what == "fired") fired.insert(event.step_id);
    if (what == "done" || what == "cancelled") settled.insert(event.step_id);

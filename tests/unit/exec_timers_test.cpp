@@ -110,6 +110,21 @@ phase "Incident" {
    CHECK(h.observer.has(RunEvent::Kind::Notify, "signal resolved given by alice@ops"));
 }
 
+TEST_CASE("A rollback's start is read from the interpreter's mode event, on runbook time, not the journal's wall-clock one", "[exec][timers]")
+{
+   // Under --time-scale and in simulate the two clocks differ: reading the
+   // wall-clock event put a resumed rollback's deadline days away.
+   TimerHistory history;
+   JournalEvent journal_mode{1, 1'800'000'000'000.0, 1'800'000'000'000.0, "mode", "", R"({"mode":"rollback","rollback":"back"})"};
+   JournalEvent interpreter_mode{2, 1'767'225'600'000.0, 1'800'000'000'001.0, "mode", "",
+                                 R"({"mode":"rollback","rollback":"back","reason":"rollback step go/1"})"};
+   history.note(journal_mode);
+   CHECK_FALSE(history.rollback_began_at.has_value());   // abort --rollback: counts from when a process runs it
+   history.note(interpreter_mode);
+   REQUIRE(history.rollback_began_at.has_value());
+   CHECK(*history.rollback_began_at == 1'767'225'600'000.0);
+}
+
 TEST_CASE("A timer whose deadline passed while the process was dead fires on resume", "[exec][timers]")
 {
    Harness h(R"(runbook "t"
