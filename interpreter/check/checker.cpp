@@ -25,6 +25,7 @@
 #include "check/step_ids.hpp"
 #include "check/undo_targets.hpp"
 #include "check/watch_coverage.hpp"
+#include "syntax/phase_arms.hpp"
 #include "syntax/suggest.hpp"
 #include "syntax/overloaded.hpp"
 
@@ -281,14 +282,6 @@ private:
       current_trigger_ = nullptr;
    }
 
-   static bool arms(const Phase& phase, const std::string& trigger)
-   {
-      if (phase.arms_all) return true;
-      for (const auto& armed : phase.arms)
-         if (armed.first == trigger) return true;
-      return false;
-   }
-
    /// Globals, and the run variables set before every phase that arms the
    /// trigger (check/phase_bindings.hpp). A trigger no phase arms is never
    /// sampled: it sees every variable the phases surely set.
@@ -297,7 +290,7 @@ private:
       Scope scope{&globals_, {}};
       bool armed = false;
       for (const auto& start : phases_seen_) {
-         if (!arms(*start.phase, trigger.name)) continue;
+         if (!phase_arms(*start.phase, trigger.name)) continue;
          if (!armed) scope.names = start.bound;
          std::erase_if(scope.names, [&](const auto& entry) { return !start.bound.count(entry.first); });
          armed = true;
@@ -311,7 +304,7 @@ private:
    {
       std::string phase = "?";
       for (const auto& start : phases_seen_)
-         if (arms(*start.phase, current_trigger_->name) && !start.bound.count(name)) {
+         if (phase_arms(*start.phase, current_trigger_->name) && !start.bound.count(name)) {
             phase = start.phase->title;
             break;
          }

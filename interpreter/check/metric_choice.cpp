@@ -5,7 +5,7 @@
 #include <fmt/core.h>
 
 #include "check/signature.hpp"
-#include "syntax/overloaded.hpp"
+#include "syntax/expr_walk.hpp"
 #include "syntax/suggest.hpp"
 
 namespace runbook {
@@ -65,7 +65,7 @@ private:
    bool params_only(const ast::Expr& expr)
    {
       bool ok = true;
-      visit(expr, [&](const ast::Expr& e) {
+      for_each_subexpr(expr, [&](const ast::Expr& e) {
          if (const auto* name = std::get_if<ast::NameRef>(&e.node)) {
             if (is_param(name->name)) return;
             diags_.error(e.loc, "metric-choice-not-param",
@@ -107,48 +107,10 @@ private:
    /// The params a condition reads, in order of first appearance.
    void add_names(const ast::Expr& expr, std::vector<std::string>& out)
    {
-      visit(expr, [&](const ast::Expr& e) {
+      for_each_subexpr(expr, [&](const ast::Expr& e) {
          if (const auto* name = std::get_if<ast::NameRef>(&e.node))
             if (std::find(out.begin(), out.end(), name->name) == out.end()) out.push_back(name->name);
       });
-   }
-
-   /// Calls `on` for `expr` and every expression inside it.
-   template <typename Visit>
-   static void visit(const ast::Expr& expr, const Visit& on)
-   {
-      on(expr);
-      const auto sub = [&](const ast::ExprPtr& e) {
-         if (e) visit(*e, on);
-      };
-      std::visit(overloaded{
-                    [&](const ast::StringLit& s) {
-                       for (const auto& part : s.parts) sub(part.expr);
-                    },
-                    [&](const ast::ListLit& l) {
-                       for (const auto& item : l.items) sub(item);
-                    },
-                    [&](const ast::MapLit& m) {
-                       for (const auto& entry : m.entries) sub(entry.second);
-                    },
-                    [&](const ast::Member& m) { sub(m.object); },
-                    [&](const ast::Index& i) {
-                       sub(i.object);
-                       sub(i.index);
-                    },
-                    [&](const ast::Unary& u) { sub(u.operand); },
-                    [&](const ast::Binary& b) {
-                       sub(b.lhs);
-                       sub(b.rhs);
-                    },
-                    [&](const ast::Ternary& t) {
-                       sub(t.cond);
-                       sub(t.then_expr);
-                       sub(t.else_expr);
-                    },
-                    [](const auto&) {},   // literals, names; calls and probes are refused, not entered
-                 },
-                 expr.node);
    }
 
    const StaticScope& params_;

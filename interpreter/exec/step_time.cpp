@@ -9,6 +9,7 @@
 
 #include "exec/interpreter_impl.hpp"
 #include "exec/watch_resume.hpp"
+#include "syntax/expr_walk.hpp"
 #include "journal/utc_time.hpp"
 
 namespace runbook {
@@ -52,19 +53,13 @@ const ast::Metric* first_metric(const ast::Expr& expr, const std::map<std::strin
 }
 
 /// Every name an expression reads, in order (for the values a breach shows).
-void names_read(const ast::Expr& expr, std::vector<std::string>& out)
+std::vector<std::string> names_read(const ast::Expr& expr)
 {
-   if (const auto* ref = std::get_if<ast::NameRef>(&expr.node)) out.push_back(ref->name);
-   if (const auto* b = std::get_if<ast::Binary>(&expr.node)) {
-      names_read(*b->lhs, out);
-      names_read(*b->rhs, out);
-   }
-   if (const auto* u = std::get_if<ast::Unary>(&expr.node)) names_read(*u->operand, out);
-   if (const auto* t = std::get_if<ast::Ternary>(&expr.node)) {
-      names_read(*t->cond, out);
-      names_read(*t->then_expr, out);
-      names_read(*t->else_expr, out);
-   }
+   std::vector<std::string> names;
+   for_each_subexpr(expr, [&](const ast::Expr& e) {
+      if (const auto* ref = std::get_if<ast::NameRef>(&e.node)) names.push_back(ref->name);
+   });
+   return names;
 }
 
 }  // namespace
@@ -100,9 +95,7 @@ void Interpreter::Impl::add_run_variables(const ast::Expr& expr, const Frame& fr
    // A threshold taken from the run (`conversion < baseline * 0.95`) is part
    // of why a condition broke: "conversion = 3.6%, baseline = 4%". Params
    // are in the plan already and stay out.
-   std::vector<std::string> names;
-   names_read(expr, names);
-   for (const auto& name : names) {
+   for (const auto& name : names_read(expr)) {
       const bool shown = std::any_of(observations.begin(), observations.end(),
                                      [&](const Observation& o) { return o.name == name; });
       if (shown) continue;

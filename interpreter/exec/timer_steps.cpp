@@ -128,6 +128,19 @@ Stop Interpreter::Impl::fire_due_timers()
    return {};
 }
 
+namespace {
+
+/// A timer's steps stopped by Ctrl-C or a broken journal: the timer is not
+/// done, and the run stops the same way. Nothing for any other flow.
+Stop cut_short(Flow flow, const std::string& message)
+{
+   if (flow == Flow::Interrupted) return Stop{Stop::Kind::Interrupted, "", message, ""};
+   if (flow == Flow::JournalBroken) return Stop{Stop::Kind::Fail, "", message, ""};
+   return {};
+}
+
+}  // namespace
+
 Stop Interpreter::Impl::fire_timer(const TimerEntry& timer)
 {
    const auto body = timer_bodies_.find(timer.id);
@@ -143,8 +156,7 @@ Stop Interpreter::Impl::fire_timer(const TimerEntry& timer)
    const Flow flow = run_block(body->second.step->body, frame);
    firing_timer_ = false;
    current_step_ = outer;
-   if (flow == Flow::Interrupted || flow == Flow::JournalBroken) return flow == Flow::Interrupted
-      ? Stop{Stop::Kind::Interrupted, "", stop_message_, ""} : Stop{Stop::Kind::Fail, "", stop_message_, ""};
+   if (const Stop stop = cut_short(flow, stop_message_)) return stop;
    timer_bodies_.erase(body);
    const bool completed = flow == Flow::Next || flow == Flow::Return;
    record("timer", timer.id, {{"event", "done"}, {"outcome", completed ? "done" : "failed"}});
@@ -246,8 +258,7 @@ Stop Interpreter::Impl::fire_rollback_deadline(const TimerEntry& timer)
    // Cut short by Ctrl-C or a broken journal: not done, so a resumed run
    // arms the deadline again, finds it past, and sends the action again
    // (its interrupted step settled by the in-doubt policy), as for `after`.
-   if (flow == Flow::Interrupted) return Stop{Stop::Kind::Interrupted, "", stop_message_, ""};
-   if (flow == Flow::JournalBroken) return Stop{Stop::Kind::Fail, "", stop_message_, ""};
+   if (const Stop stop = cut_short(flow, stop_message_)) return stop;
    record("timer", timer.id, {{"event", "done"}, {"outcome", "done"}});
    return {};
 }
