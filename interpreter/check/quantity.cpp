@@ -9,32 +9,6 @@
 
 namespace runbook {
 
-std::string format_number(double value)
-{
-   if (std::isfinite(value) && value == std::floor(value) && std::fabs(value) < 1e15)
-      return fmt::format("{}", static_cast<long long>(value));
-   return fmt::format("{}", value);
-}
-
-std::string format_duration(double ms)
-{
-   if (ms < 0) return "-" + format_duration(-ms);
-   if (ms == 0) return "0s";
-   // Not a whole number of seconds: plain milliseconds keep the value exact.
-   if (std::fmod(ms, 1000) != 0) return format_number(ms) + "ms";
-   long long seconds = static_cast<long long>(ms / 1000);
-   std::string text;
-   const struct { long long size; const char* suffix; } parts[] = {
-      {86400, "d"}, {3600, "h"}, {60, "m"}, {1, "s"}};
-   for (const auto& part : parts) {
-      if (seconds >= part.size) {
-         text += fmt::format("{}{}", seconds / part.size, part.suffix);
-         seconds %= part.size;
-      }
-   }
-   return text;
-}
-
 std::string format_number_for_people(double value)
 {
    if (!std::isfinite(value) || value == std::floor(value)) return format_number(value);

@@ -7,16 +7,10 @@
 #include <optional>
 #include <string>
 
+#include "io/human_units.hpp"   // format_number, format_duration: the exact spellings
 #include "syntax/ast.hpp"
 
 namespace runbook {
-
-/// Milliseconds as a compound duration literal: 90000 -> "1m30s", 500 -> "500ms",
-/// 0 -> "0s". Negative values get a leading '-'.
-std::string format_duration(double ms);
-
-/// A number without a trailing ".0": 5 -> "5", 0.25 -> "0.25".
-std::string format_number(double value);
 
 /// A quantity as a literal of its unit: (0.1, Percent) -> "0.1%", (300000, Duration) -> "5m".
 std::string format_quantity(double value, ast::Unit unit);

@@ -16,6 +16,7 @@
 #include <fmt/core.h>
 
 #include "exec/interpreter_impl.hpp"
+#include "io/human_units.hpp"
 #include "syntax/phase_arms.hpp"
 
 namespace runbook {
@@ -115,7 +116,7 @@ Flow Interpreter::Impl::settle_leaving_triggers(const ast::Phase& done, const as
          announced = true;
          const std::string text =
             fmt::format("{}; waiting (at most {}) before {}: {}", next ? "phase done" : "all phases done",
-                        measured_duration_text(until - now), what, join(waiting));
+                        format_elapsed(until - now), what, join(waiting));
          emit(RunEvent::Kind::Log, current_step_, text, {{"waiting_for", waiting}, {"until", until}});
          record("waiting_at_end", current_step_, {{"triggers", waiting}, {"until", until}, {"phase", next ? done.title : ""}});
       }
@@ -139,7 +140,7 @@ Flow Interpreter::Impl::wait_for_timers()
          for (const auto& t : waiting) {
             list.push_back({{"timer", t.id}, {"due", t.due}, {"signal", t.signal}, {"what", t.what}});
             words.push_back(fmt::format("{} ({}, in {})", t.id, t.what,
-                                        measured_duration_text(t.due - world_.clock().now())));
+                                        format_elapsed(t.due - world_.clock().now())));
          }
          emit(RunEvent::Kind::Log, "",
               fmt::format("waiting for {} pending timer{} before the run ends: {}", waiting.size(),

@@ -10,6 +10,7 @@
 // A done or in-doubt record applies only to a step of the same kind and
 // definition (record_mismatch): anything else is refused, saying what changed.
 #include "exec/interpreter_impl.hpp"
+#include "io/human_units.hpp"
 
 #include <fmt/core.h>
 
@@ -259,7 +260,7 @@ Flow Interpreter::Impl::journaled(const ast::Step& step, Frame& frame, const std
             *resolved.deadline_ms += gap;
             const std::string text = fmt::format(
                 "wait extends by {}: its armed triggers were not sampled while the run was stopped",
-                measured_duration_text(gap));
+                format_elapsed(gap));
             emit(RunEvent::Kind::Log, id, text);
             record("unwatched_gap", id,
                    json{{"gap_ms", gap}, {"from", now - gap}, {"deadline_ms", *resolved.deadline_ms}, {"text", text}});
@@ -274,7 +275,7 @@ Flow Interpreter::Impl::journaled(const ast::Step& step, Frame& frame, const std
          resolved.deadline_ms = in_doubt.deadline_ms;
          emit(RunEvent::Kind::Log, id,
               fmt::format("the question keeps its deadline from before the interruption: {} left",
-                          measured_duration_text(*resolved.deadline_ms - world_.clock().now())));
+                          format_elapsed(*resolved.deadline_ms - world_.clock().now())));
       }
       if (resolved.kind == "watch") {
          // Its window restarts, but what it saw before is kept: run_watch
@@ -286,7 +287,7 @@ Flow Interpreter::Impl::journaled(const ast::Step& step, Frame& frame, const std
          emit(RunEvent::Kind::Log, id,
               fmt::format("watch restarts its window and keeps the samples it journaled before the interruption; "
                           "the {} while the run was stopped were not observed and count for nothing",
-                          measured_duration_text(gap)));
+                          format_elapsed(gap)));
       }
       if (question && in_doubt.def_hash != hash) {
          answers_.erase(id);

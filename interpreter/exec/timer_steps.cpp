@@ -12,6 +12,7 @@
 #include <fmt/core.h>
 
 #include "exec/interpreter_impl.hpp"
+#include "io/human_units.hpp"
 #include "syntax/phase_arms.hpp"
 
 namespace runbook {
@@ -107,7 +108,7 @@ void Interpreter::Impl::arm_timer(const ast::AfterStep& after, const Frame& fram
    if (timer_history_.fired.count(id)) return;   // Resumed mid-fire: it fires again at once, quietly armed.
    record("timer", id, {{"event", "armed"}, {"due", due}, {"signal", after.signal}});
    const double in_ms = std::max(0.0, due - world_.clock().now());
-   emit(RunEvent::Kind::Log, id, fmt::format("{} armed: its steps run in {}", what, measured_duration_text(in_ms)),
+   emit(RunEvent::Kind::Log, id, fmt::format("{} armed: its steps run in {}", what, format_elapsed(in_ms)),
         {{"timer", id}, {"event", "armed"}, {"due", due}, {"signal", after.signal},
          {"does", redact(timer_gist(after.body))}});
 }
@@ -238,7 +239,7 @@ void Interpreter::Impl::end_rollback_deadline(const ast::RollbackBlock& block, F
    if (flow != Flow::Next) return;
    const TimeMs began = timer_history_.rollback_began_at.value_or(rollback_began_at_);
    const double took = world_.clock().now() - began;
-   std::string text = fmt::format("rollback {} completed in {}", block.name, measured_duration_text(took));
+   std::string text = fmt::format("rollback {} completed in {}", block.name, format_elapsed(took));
    if (block.within_ms)
       text += took <= *block.within_ms ? fmt::format(" (within its {})", Value(*block.within_ms, ast::Unit::Duration).display())
                                        : fmt::format(" (over its {})", Value(*block.within_ms, ast::Unit::Duration).display());

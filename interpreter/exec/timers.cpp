@@ -6,8 +6,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include "exec/value.hpp"
-
 namespace runbook {
 
 void TimerQueue::arm(TimerEntry entry)
@@ -84,11 +82,6 @@ void TimerHistory::note(const JournalEvent& event)
    const std::string what = data.value("event", "");
    if (what == "fired") fired.insert(event.step_id);
    if (what == "done" || what == "cancelled") settled.insert(event.step_id);
-}
-
-std::string measured_duration_text(double ms)
-{
-   return Value(std::round(std::max(0.0, ms) / 1000) * 1000, ast::Unit::Duration).display();
 }
 
 }  // namespace runbook

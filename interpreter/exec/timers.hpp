@@ -62,8 +62,4 @@ struct TimerHistory {
    void note(const JournalEvent& event);
 };
 
-/// A measured span (time left, time taken) in whole seconds for people:
-/// "14s", "1m 40s", never "13945.77001953125ms".
-std::string measured_duration_text(double ms);
-
 }  // namespace runbook

@@ -17,7 +17,47 @@ std::string short_number(double value)
    return text;
 }
 
+/// "1d2h3m4s": the non-zero parts of a whole number of seconds ("" for 0).
+std::string compound_seconds(long long seconds)
+{
+   std::string text;
+   const struct { long long size; const char* suffix; } parts[] = {
+      {86400, "d"}, {3600, "h"}, {60, "m"}, {1, "s"}};
+   for (const auto& part : parts) {
+      if (seconds >= part.size) {
+         text += fmt::format("{}{}", seconds / part.size, part.suffix);
+         seconds %= part.size;
+      }
+   }
+   return text;
+}
+
 }  // namespace
+
+std::string format_number(double value)
+{
+   if (std::isfinite(value) && value == std::floor(value) && std::fabs(value) < 1e15)
+      return fmt::format("{}", static_cast<long long>(value));
+   return fmt::format("{}", value);
+}
+
+std::string format_duration(double ms)
+{
+   if (ms < 0) return "-" + format_duration(-ms);
+   if (ms == 0) return "0s";
+   // Not a whole number of seconds: plain milliseconds keep the value exact.
+   if (std::fmod(ms, 1000) != 0) return format_number(ms) + "ms";
+   return compound_seconds(static_cast<long long>(ms / 1000));
+}
+
+std::string format_elapsed(double ms)
+{
+   if (ms < 0) return "-" + format_elapsed(-ms);
+   const long long whole_ms = std::llround(ms);
+   if (whole_ms == 0) return "0s";
+   if (whole_ms < 1000) return fmt::format("{}ms", whole_ms);
+   return compound_seconds(std::llround(ms / 1000.0));
+}
 
 std::string format_duration_ms(double ms)
 {

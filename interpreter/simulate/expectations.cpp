@@ -1,4 +1,5 @@
 #include "simulate/expectations.hpp"
+#include "io/human_units.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -24,7 +25,7 @@ std::string describe_anchor(const Anchor& anchor)
 {
    std::string event;
    switch (anchor.kind) {
-   case Anchor::Kind::Start: return fmt::format("T+{}", format_duration(anchor.offset_ms));
+   case Anchor::Kind::Start: return fmt::format("T+{}", format_elapsed(anchor.offset_ms));
    case Anchor::Kind::TrafficReaches: event = fmt::format("traffic {} reaches {}%", anchor.environment, anchor.percent); break;
    case Anchor::Kind::StepStarts: event = fmt::format("step \"{}\" starts", anchor.pattern); break;
    case Anchor::Kind::StepFinishes: event = fmt::format("step \"{}\" finishes", anchor.pattern); break;
@@ -32,7 +33,7 @@ std::string describe_anchor(const Anchor& anchor)
    case Anchor::Kind::RollbackStarts: event = anchor.pattern.empty() ? "rollback starts" : fmt::format("rollback {} starts", anchor.pattern); break;
    case Anchor::Kind::TriggerFires: event = fmt::format("trigger {} fires", anchor.pattern); break;
    }
-   return anchor.offset_ms > 0 ? fmt::format("{} after {}", format_duration(anchor.offset_ms), event) : event;
+   return anchor.offset_ms > 0 ? fmt::format("{} after {}", format_elapsed(anchor.offset_ms), event) : event;
 }
 
 bool compare(double actual, const std::string& op, double expected)
@@ -80,7 +81,7 @@ ExpectationResult check_rollback_completed(const ExpectRule& rule, const Simulat
    ExpectationResult r;
    r.rule = &rule;
    const std::string of = reference_words(rule);
-   r.expected = fmt::format("rollback completed within {} of {}", format_duration(rule.within_ms), of);
+   r.expected = fmt::format("rollback completed within {} of {}", format_elapsed(rule.within_ms), of);
    const std::optional<double> reference = reference_of(rule, result);
    const std::optional<double> completed = result.facts.rollback_completed_at();
    if (!reference) {
@@ -91,7 +92,7 @@ ExpectationResult check_rollback_completed(const ExpectRule& rule, const Simulat
       r.passed = *completed - *reference <= rule.within_ms;
       r.actual = fmt::format("{} was at {}; the rollback completed at {}, {} later", of,
                              format_offset(*reference - result.start_ms), format_offset(*completed - result.start_ms),
-                             format_duration(*completed - *reference));
+                             format_elapsed(*completed - *reference));
    }
    return r;
 }
@@ -102,7 +103,7 @@ std::string describe_window(const Window& window)
    std::string out;
    if (window.from) out += " from " + describe_anchor(*window.from);
    if (window.until) out += " by " + describe_anchor(*window.until);
-   if (window.for_ms) out += " for " + format_duration(*window.for_ms);
+   if (window.for_ms) out += " for " + format_elapsed(*window.for_ms);
    return out;
 }
 
@@ -181,7 +182,7 @@ ExpectationResult check_one(const ExpectRule& rule, const SimulationResult& resu
    case ExpectRule::Kind::RollbackCompleted: return check_rollback_completed(rule, result);
    case ExpectRule::Kind::RollbackWithin: {
       const std::string of = reference_words(rule);
-      r.expected = fmt::format("rollback within {} of {}", format_duration(rule.within_ms), of);
+      r.expected = fmt::format("rollback within {} of {}", format_elapsed(rule.within_ms), of);
       const std::optional<double> reference = reference_of(rule, result);
       const SideEffect* first = result.first_rollback_effect();
       if (!reference) {
@@ -196,7 +197,7 @@ ExpectationResult check_one(const ExpectRule& rule, const SimulationResult& resu
          r.actual = fmt::format("{} was at {}; the rollback's first side effect ({} {}) came at {}, {} later",
                                 of, format_offset(*reference - result.start_ms), first->kind,
                                 first->method.empty() ? first->target : first->method + " " + first->target,
-                                format_offset(first->at - result.start_ms), format_duration(delay));
+                                format_offset(first->at - result.start_ms), format_elapsed(delay));
       }
       break;
    }

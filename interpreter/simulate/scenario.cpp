@@ -52,24 +52,4 @@ std::string format_offset(double offset_ms)
    return fmt::format("T+{:02}:{:02}:{:02}", total / 3600, (total / 60) % 60, total % 60);
 }
 
-std::string format_duration(double ms)
-{
-   if (ms < 0) return "-" + format_duration(-ms);
-   if (ms < 1000 && ms != 0) return fmt::format("{}ms", static_cast<long long>(std::llround(ms)));
-   long long seconds = std::llround(ms / 1000.0);
-   if (seconds == 0) return "0s";
-   std::string out;
-   const long long days = seconds / 86400;
-   seconds %= 86400;
-   const long long hours = seconds / 3600;
-   seconds %= 3600;
-   const long long minutes = seconds / 60;
-   seconds %= 60;
-   if (days) out += fmt::format("{}d", days);
-   if (hours) out += fmt::format("{}h", hours);
-   if (minutes) out += fmt::format("{}m", minutes);
-   if (seconds) out += fmt::format("{}s", seconds);
-   return out;
-}
-
 }  // namespace runbook::sim

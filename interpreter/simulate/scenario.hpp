@@ -190,7 +190,4 @@ bool question_matches(std::string_view pattern, std::string_view text);
 /// "T+02:15:30" for an offset in ms (negative offsets clamp to 0).
 std::string format_offset(double offset_ms);
 
-/// "30s", "1h30m", "500ms": a duration as the language writes it.
-std::string format_duration(double ms);
-
 }  // namespace runbook::sim

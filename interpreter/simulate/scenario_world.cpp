@@ -1,4 +1,5 @@
 #include "simulate/scenario_world.hpp"
+#include "io/human_units.hpp"
 
 #include "io/shell_splice.hpp"
 
@@ -152,7 +153,7 @@ bool ScenarioWorld::check_interrupts()
 void ScenarioWorld::reach_limit()
 {
    limit_reached_ = true;
-   interrupt_reason_ = fmt::format("the scenario's limit ({}) was reached", format_duration(scenario_.limit_ms));
+   interrupt_reason_ = fmt::format("the scenario's limit ({}) was reached", format_elapsed(scenario_.limit_ms));
    last_interrupt_ = nullptr;
    interrupt_ = true;
 }
@@ -253,7 +254,7 @@ ShellResult ScenarioWorld::shell(const std::string& step_id, const std::string& 
       result.started = true;
       result.timed_out = true;
       result.signal = 9;
-      result.error = fmt::format("timed out after {}", format_duration(options.timeout_ms > 0 ? options.timeout_ms : takes));
+      result.error = fmt::format("timed out after {}", format_elapsed(options.timeout_ms > 0 ? options.timeout_ms : takes));
       effect.result = "timed out";
       effect.failed = true;
    } else {
@@ -309,7 +310,7 @@ HttpResponse ScenarioWorld::http(const std::string& step_id, const HttpRequest& 
       effect.result = "unreachable";
       effect.failed = true;
    } else if (times_out) {
-      response.error = fmt::format("timed out after {}", format_duration(takes));
+      response.error = fmt::format("timed out after {}", format_elapsed(takes));
       effect.result = "timed out";
       effect.failed = true;
    } else if (rule != nullptr && (rule->fails || rule->status || rule->body)) {
@@ -416,7 +417,7 @@ Answer ScenarioWorld::ask(const Question& question, const std::atomic<bool>* can
       // Given only if the wait is not cut short: the interpreter's Answer event (observe) confirms it.
       asked.who = answer.choice.empty()
                      ? answer.who
-                     : fmt::format("{} (would answer {} after {})", answer.who, answer.choice, format_duration(answer.elapsed_ms));
+                     : fmt::format("{} (would answer {} after {})", answer.who, answer.choice, format_elapsed(answer.elapsed_ms));
    } else {
       asked.answer = answer.choice;
       asked.who = answer.who;

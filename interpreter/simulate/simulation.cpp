@@ -1,4 +1,5 @@
 #include "simulate/simulation.hpp"
+#include "io/human_units.hpp"
 
 #include <cstdlib>
 #include <memory>
@@ -295,7 +296,7 @@ std::optional<SimulationResult> simulate(const Scenario& original, const Simulat
       const double resume_after = world.last_interrupt() != nullptr ? world.last_interrupt()->resume_after_ms : 0;
       timeline.add(world.clock().now(), "interrupt",
                    fmt::format("{}; resumed from the journal{}", world.interrupt_reason().empty() ? "interrupted" : world.interrupt_reason(),
-                               resume_after > 0 ? " " + format_duration(resume_after) + " later" : ""));
+                               resume_after > 0 ? " " + format_elapsed(resume_after) + " later" : ""));
       world.clear_interrupt();
       world.pass_time(resume_after);
       Interpreter interpreter(program, world, *journal, observer, settings);

@@ -1,4 +1,5 @@
 #include "verify/path_runner.hpp"
+#include "io/human_units.hpp"
 
 #include <atomic>
 #include <filesystem>
@@ -29,7 +30,7 @@ std::string scenario_text(const PathSetup& setup, const Fault& fault, const std:
    text += "runbook " + quoted(runbook_ref) + "\n";
    if (!fault.what.empty()) text += "# fault: " + fault.what + "\n";
    for (const auto& [name, value] : setup.params) text += "param " + name + " = " + quoted(value) + "\n";
-   text += "limit " + sim::format_duration(setup.limit_ms) + "\n";
+   text += "limit " + format_elapsed(setup.limit_ms) + "\n";
    for (const auto& line : fault.answers) text += line + "\n";
    text += "# the healthy world\n";
    for (const auto& line : setup.base.lines)

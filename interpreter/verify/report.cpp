@@ -1,4 +1,5 @@
 #include "verify/report.hpp"
+#include "io/human_units.hpp"
 
 #include <filesystem>
 #include <fstream>
@@ -55,7 +56,7 @@ std::string render_text(const VerifyReport& report)
    out += report.base.derived ? "World (derived from the runbook):\n" : "World:\n";
    for (const auto& line : report.base.explanation) out += "  " + line + "\n";
    if (report.healthy.path.result) out += "Healthy run: " + end_state(*report.healthy.path.result) + "\n";
-   out += fmt::format("A path still running {} after T+0 waits for ever.\n", sim::format_duration(report.limit_ms));
+   out += fmt::format("A path still running {} after T+0 waits for ever.\n", format_elapsed(report.limit_ms));
    out += "\nPaths by fault class:\n";
    for (const auto& c : report.classes)
       out += fmt::format("  {:<56} {:>5} explored {:>5} safe {:>5} unsafe\n", c.cls, c.explored, c.safe, c.explored - c.safe);
