@@ -21,6 +21,8 @@
 #   wall_clock_step           the wall clock stepped +5 min during `wait 7s` (RUNBOOK_TEST_WALL_OFFSET_FILE):
 #                             the wait still takes 7 s, and a clock_jump is journaled
 #   use_current_param_default --use-current with an edited param default says which values it keeps and why
+#   resume_profile_order      a profile given to resume beats the journaled values, with the journaled
+#                             source and with --use-current alike (one order for both)
 #   secret_spellings          a marker secret of every awkward character class, reflected by a server in
 #                             every spelling and spliced into sh: never in output, log, log --json, journal
 set -uo pipefail
@@ -535,9 +537,44 @@ EOF
    [ "$(cat pd-target.txt 2>/dev/null)" = old-value ] || fail "the kept value was not the one used"
 }
 
+case_resume_profile_order()
+{
+   local mode
+   for mode in journaled current; do
+      cat >po-$mode.rb <<'EOF'
+runbook "Profile order"
+param target: string = "started-with"
+param other: string = "kept"
+phase "Deploy" {
+  sh "sleep 30"
+  sh "printf %s ${target}-${other} > po-target.txt"
+}
+EOF
+      rm -f po-target.txt
+      interrupt_at po-$mode deploy/1 INT
+      printf 'target = "from-profile"\n' >po.params
+      local flags=()
+      if [ "$mode" = current ]; then
+         echo "# edited after the run started" >>po-$mode.rb
+         flags=(--use-current)
+      fi
+      local out rc
+      out=$("$RUNBOOK" resume --journal po-$mode.db "${flags[@]}" --params po.params --in-doubt skip --yes \
+            </dev/null 2>&1); rc=$?
+      [ "$rc" = 0 ] || { fail "$mode: exit $rc: $out"; continue; }
+      [ "$(cat po-target.txt 2>/dev/null)" = from-profile-kept ] ||
+         fail "$mode: the step used '$(cat po-target.txt 2>/dev/null)', expected the profile's target and the kept other"
+      if [ "$mode" = current ]; then
+         grep -q "other = kept" <<<"$out" || fail "current: the note does not list the kept value: $out"
+         grep -q "target = started-with" <<<"$out" && fail "current: the note claims a value the profile replaced: $out"
+      fi
+   done
+}
+
 all="identity_inserted_step identity_deleted_step identity_unchanged sighup_like_ctrl_c child_dies_with_runbook
      timed_out_post_in_doubt rollback_in_doubt_exit closed_pipe_quiet time_scale_range private_ca sandbox_masks_webhook
-     abort_rollback_noop journal_deleted_mid_run wal_truncated_mid_run wall_clock_step secret_spellings use_current_param_default"
+     abort_rollback_noop journal_deleted_mid_run wal_truncated_mid_run wall_clock_step secret_spellings use_current_param_default
+     resume_profile_order"
 for case_name in ${CASES:-$all}; do
    before=$failures
    "case_$case_name"

@@ -60,33 +60,58 @@ bool read_file(const std::string& path, std::string& text)
    return true;
 }
 
-/// -p flags from the run's journaled parameters, then the ones given now.
-std::vector<std::string> param_flags(const RunInfo& run, const std::vector<std::string>& given)
+/// name=value flags for the param values the run journaled when it started.
+std::vector<std::string> journaled_param_flags(const RunInfo& run)
 {
    std::vector<std::string> flags;
    nlohmann::json params = nlohmann::json::parse(run.params_json.empty() ? "{}" : run.params_json, nullptr, false);
    if (params.is_object())
       for (const auto& [name, value] : params.items())
          flags.push_back(name + "=" + (value.is_string() ? value.get<std::string>() : value.dump()));
-   flags.insert(flags.end(), given.begin(), given.end());
    return flags;
+}
+
+/// What a resumed run is checked with, whichever source it continues with:
+/// the values it started with, then a profile given now, then -p (which wins).
+/// One order for both, so `--use-current` cannot apply params differently.
+SourceRequest resume_request(const std::string& path, const RunInfo& run, const LoadFlags& load,
+                             const CheckOptions& options)
+{
+   SourceRequest request = source_request(path, load, options);
+   request.base_params = journaled_param_flags(run);
+   return request;
+}
+
+/// The interpreter takes a resumed run's param values from its settings (and
+/// the journal for any not there): it is given every value the front end
+/// applied, the last one for each name, so the run uses exactly what was checked.
+RunSettings settings_with_params(const CheckedProgram& checked)
+{
+   RunSettings settings;
+   for (const auto& flag : checked.param_flags) {
+      const auto [name, value] = split_param_flag(flag);
+      settings.params[name] = value;
+   }
+   return settings;
 }
 
 /// --use-current adopts the file's steps, not its param defaults: the run
 /// keeps the values it started with (steps already done used them). Says
-/// which, so an edited default is not silently ignored.
-std::string kept_params_note(const RunInfo& run, const std::vector<std::string>& given)
+/// which, so an edited default is not silently ignored. `loaded` applied the
+/// journaled values first (resume_request); one is kept when no later flag
+/// (the profile's or -p) set the same name.
+std::string kept_params_note(const CheckedProgram& loaded, std::size_t journaled_count)
 {
-   const nlohmann::json params = nlohmann::json::parse(run.params_json.empty() ? "{}" : run.params_json, nullptr, false);
-   if (!params.is_object() || params.empty()) return "";
+   const auto& flags = loaded.param_flags;
+   const std::size_t count = std::min(journaled_count, flags.size());
    std::string kept;
-   for (const auto& item : params.items()) {
-      const bool overridden = std::any_of(given.begin(), given.end(), [&item](const std::string& flag) {
-         return flag.compare(0, item.key().size() + 1, item.key() + "=") == 0;
-      });
-      if (overridden) continue;
-      kept += fmt::format("\n  {} = {}", item.key(), item.value().is_string() ? item.value().get<std::string>()
-                                                                              : item.value().dump());
+   for (std::size_t i = 0; i < count; ++i) {
+      const auto [name, value] = split_param_flag(flags[i]);
+      const bool replaced = std::any_of(flags.begin() + static_cast<std::ptrdiff_t>(count), flags.end(),
+                                        [&name = name](const std::string& later) {
+                                           return split_param_flag(later).first == name;
+                                        });
+      if (!replaced) kept += fmt::format("\n  {} = {}", name, value);
    }
    if (kept.empty()) return "";
    return fmt::format("runbook resume: the run keeps the parameter values it started with (steps already done used "
@@ -131,9 +156,8 @@ bool load_journaled(Journal& journal, const RunInfo& run, const ResumeFlags& fla
       fmt::print(stderr, "runbook resume: run {} has no journaled source\n", run.id);
       return false;
    }
-   SourceRequest request = source_request(sources.front().path, flags.run.load, CheckOptions{true});
+   SourceRequest request = resume_request(sources.front().path, run, flags.run.load, CheckOptions{true});
    for (const auto& source : sources) request.journaled[source.path] = source.text;
-   request.base_params = param_flags(run, {});
    checked = load_and_check(request);
    if (!checked.usage_error.empty()) {
       fmt::print(stderr, "runbook resume: {}\n", checked.usage_error);
@@ -189,27 +213,20 @@ int run_resume(const ResumeFlags& flags)
    RunFlags run_flags = flags.run;
    if (run_flags.time_scale <= 0 && run->time_scale > 0) run_flags.time_scale = run->time_scale;
 
-   RunSettings settings;
-   for (const auto& flag : flags.run.load.params) {
-      if (flag.find('=') == std::string::npos) continue;
-      auto [name, value] = split_param_flag(flag);
-      settings.params[name] = value;
-   }
    if (changed && flags.use_current) {
       CheckOptions options;
       options.require_param_values = true;
-      LoadFlags load = flags.run.load;
-      load.params = param_flags(*run, flags.run.load.params);
-      const CheckedProgram loaded = load_and_check(source_request(run->runbook_path, load, options));
+      const CheckedProgram loaded = load_and_check(resume_request(run->runbook_path, *run, flags.run.load, options));
       if (!loaded.ok()) {
          fmt::print(stderr, "{}{}", render_text(loaded.diags, false), loaded.usage_error);
          fmt::print(stderr, "\nrunbook resume: the current file does not check; nothing was run\n");
          return exit_code::Invalid;
       }
+      RunSettings settings = settings_with_params(loaded);
       settings.require_unchanged_done = true;
       fmt::print(stderr, "runbook resume: adopting the current file (--use-current) if the steps already done are "
                          "unchanged in it\n{}",
-                 kept_params_note(*run, flags.run.load.params));
+                 kept_params_note(loaded, journaled_param_flags(*run).size()));
       return drive_run(loaded.program, *journal, run_flags, run->runbook_path, run->id, run->clock_origin_ms,
                        std::move(settings));
    }
@@ -219,7 +236,7 @@ int run_resume(const ResumeFlags& flags)
    CheckedProgram journaled;
    if (!load_journaled(*journal, *run, flags, journaled)) return exit_code::Invalid;
    return drive_run(journaled.program, *journal, run_flags, run->runbook_path, run->id, run->clock_origin_ms,
-                    std::move(settings));
+                    settings_with_params(journaled));
 }
 
 }  // namespace
