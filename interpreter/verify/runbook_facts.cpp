@@ -1,5 +1,6 @@
 #include "verify/runbook_facts.hpp"
 
+#include <algorithm>
 #include <functional>
 
 #include "check/signature.hpp"
@@ -85,6 +86,15 @@ void walk(const ast::Block& block, const std::function<void(const ast::Step&)>& 
    }
 }
 
+/// Keeps in `longest` the step's timeout if it is a question's.
+void note_question_timeout(const ast::Step& step, double& longest)
+{
+   const bool question = std::holds_alternative<ast::ApproveStep>(step.node) ||
+                         std::holds_alternative<ast::ChecklistStep>(step.node) ||
+                         std::holds_alternative<ast::AskStep>(step.node);
+   if (question && step.options.timeout_ms) longest = std::max(longest, *step.options.timeout_ms);
+}
+
 bool calls_notify(const ast::Step& step)
 {
    if (std::holds_alternative<ast::NotifyStep>(step.node)) return true;
@@ -155,12 +165,15 @@ RunbookFacts read_facts(const Program& program)
          if (!complete) trigger.breach.clear();
          for (const auto& c : trigger.breach) facts.constraints.push_back({c, false, "trigger " + t.name});
          facts.triggers.push_back(std::move(trigger));
+         if (t.decide_ms)
+            facts.longest_question_timeout_ms = std::max(facts.longest_question_timeout_ms, *t.decide_ms);
          all_triggers.push_back(t.name);
       }
    });
 
    // Watch, await and assert conditions anywhere (phases, functions, rollbacks) must hold.
    auto conditions_of = [&](const ast::Step& step) {
+      note_question_timeout(step, facts.longest_question_timeout_ms);
       std::vector<const ast::Condition*> list;
       if (const auto* w = std::get_if<ast::WatchStep>(&step.node))
          for (const auto& c : w->conditions) list.push_back(&c);

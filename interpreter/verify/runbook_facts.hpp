@@ -70,6 +70,11 @@ struct RunbookFacts {
    std::vector<TriggerFacts> triggers;
    std::vector<PhaseFacts> phases;
    std::vector<RollbackFacts> rollbacks;
+   /// The longest a question waits for an answer before its timeout answers
+   /// for nobody (an approve, checklist or ask with `timeout`, a P2 trigger's
+   /// `decide within`), in ms; 0 without one. A fault that leaves a question
+   /// unanswered can make a path that long longer and still end.
+   double longest_question_timeout_ms = 0;
 
    const TriggerFacts* trigger(const std::string& name) const;
    const RollbackFacts* rollback(const std::string& name) const;

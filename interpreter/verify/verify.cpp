@@ -14,8 +14,18 @@ namespace runbook::verify {
 
 namespace {
 
-/// How long past the healthy run's end a path may go on before it is said to wait for ever.
+/// How long past the healthy run's end a path may go on before it is said to
+/// wait for ever, beyond the question timeouts its faults may add (limit_for).
 constexpr double patience_ms = 6 * 3600 * 1000.0;
+
+/// The scenario limit of every faulted path: the healthy run's length, the
+/// patience, and for each fault a path holds (--depth) the longest question
+/// timeout, since a question nobody answers ends only when its timeout does.
+double limit_for(const PathResult& healthy, const RunbookFacts& facts, int depth)
+{
+   const double healthy_ms = healthy.result->end_ms - healthy.result->start_ms;
+   return healthy_ms + patience_ms + depth * facts.longest_question_timeout_ms;
+}
 
 /// Loads and checks the runbook as `simulate` will, for the facts verify
 /// reasons with. The runbook's diagnostics (a warning of the checker) point
@@ -128,7 +138,7 @@ std::optional<VerifyReport> verify(const VerifyOptions& options, Diagnostics& di
    }
    const bool traffic = moves_traffic(*healthy.result);
    report.healthy.broken = check_properties(facts, Fault{}, *healthy.result, traffic);
-   setup.limit_ms = (healthy.result->end_ms - healthy.result->start_ms) + patience_ms;
+   setup.limit_ms = limit_for(healthy, facts, options.depth);
    report.limit_ms = setup.limit_ms;
    report.healthy.path = std::move(healthy);
    ++report.paths;

@@ -147,6 +147,19 @@ TEST_CASE("simulate: 'crashes' kills the process right after the effect, and the
    CHECK(result->status == run_status::Completed);
 }
 
+TEST_CASE("verify waits out a question's timeout before it says a path waits for ever", "[verify]")
+{
+   // The approval's 8h timeout answers "no" for nobody, which rolls back: a
+   // patience of six hours alone would cut that path short and call it stuck.
+   const auto report = verified("verify/long-question-timeout.rb");
+   const auto* nobody = tally(report, fault_class::NeverAnswered);
+   REQUIRE(nobody);
+   CHECK(nobody->explored == 1);
+   CHECK(nobody->safe == 1);
+   const double healthy_ms = report.healthy.path.result->end_ms - report.healthy.path.result->start_ms;
+   CHECK(report.limit_ms == healthy_ms + 6 * 3600e3 + 8 * 3600e3);
+}
+
 TEST_CASE("verify: the scenario of an unsafe path reproduces it with simulate", "[verify]")
 {
    const auto report = verified("verify/stops-in-place.rb");
