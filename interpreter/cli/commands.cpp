@@ -7,6 +7,7 @@ void add_version_command(CLI::App& app, int& exit_code);
 void add_check_command(CLI::App& app, int& exit_code);
 void add_plan_command(CLI::App& app, int& exit_code);
 void add_graph_command(CLI::App& app, int& exit_code);
+void add_diff_command(CLI::App& app, int& exit_code);
 void add_simulate_command(CLI::App& app, int& exit_code);
 void add_test_command(CLI::App& app, int& exit_code);
 void add_verify_command(CLI::App& app, int& exit_code);
@@ -27,6 +28,7 @@ const std::vector<AddCommand>& all_commands()
       add_check_command,
       add_plan_command,
       add_graph_command,
+      add_diff_command,
       add_simulate_command,
       add_test_command,
       add_verify_command,
