@@ -29,6 +29,22 @@ done
 out=$("$RUNBOOK" diff runbooks/rollout.rb runbooks/rollout.rb 2>&1) || fail "rollout.rb against itself: exit $?"
 grep -q "no change in what the runbook does" <<<"$out" || fail "rollout.rb against itself: $out"
 
+# --git REV FILE: the old side from git, the same diff as the two files give.
+repo=$(mktemp -d)
+cp tests/diffs/canary/old.rb "$repo/canary.rb"
+git -C "$repo" init -q && git -C "$repo" -c user.name=t -c user.email=t@t add canary.rb &&
+   git -C "$repo" -c user.name=t -c user.email=t@t commit -q -m old || fail "could not make a git repository"
+cp tests/diffs/canary/new.rb "$repo/canary.rb"
+out=$("$RUNBOOK" diff --git HEAD "$repo/canary.rb" 2>&1) || fail "--git HEAD: exit $?: $out"
+[ "$(tail -n +2 <<<"$out")" = "$(tail -n +2 tests/diffs/canary/expected.txt)" ] ||
+   fail "--git HEAD differs from the two-file diff: $(diff <(tail -n +2 <<<"$out") <(tail -n +2 tests/diffs/canary/expected.txt))"
+head -1 <<<"$out" | grep -q "^HEAD:$repo/canary.rb -> " || fail "--git names the old side: $(head -1 <<<"$out")"
+out=$("$RUNBOOK" diff --git no-such-rev "$repo/canary.rb" 2>&1); code=$?
+[ "$code" = 2 ] && grep -q "has no revision 'no-such-rev'" <<<"$out" || fail "--git with an unknown revision: exit $code: $out"
+out=$("$RUNBOOK" diff --git HEAD "$actual" 2>&1); code=$?
+[ "$code" = 2 ] && grep -q "not inside a git work tree" <<<"$out" || fail "--git outside a work tree: exit $code: $out"
+rm -rf "$repo"
+
 printf 'runbook "Broken"\nphase "P" {\n  wait nonsense\n}\n' >"$actual.rb"
 out=$("$RUNBOOK" diff tests/diffs/canary/old.rb "$actual.rb" 2>&1); code=$?
 rm -f "$actual.rb"

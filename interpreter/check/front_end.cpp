@@ -11,6 +11,8 @@ Program load_source(const SourceRequest& request, Diagnostics& diags)
    LoadOptions options;
    options.search_path = default_search_path();
    for (const auto& dir : request.stdlib_dirs) options.search_path.push_back(dir);
+   if (request.provider != nullptr && request.journaled.empty())
+      return load_program(request.path, *request.provider, options, diags);
    if (request.journaled.empty()) {
       FileSystemSources files;
       return load_program(request.path, files, options, diags);

@@ -20,6 +20,9 @@ struct SourceRequest {
    /// Not empty: the texts journaled when a run started, by path; the disk is
    /// not read (resume continues with the source it started with).
    std::map<std::string, std::string> journaled;
+   /// Not null (and `journaled` empty): every file is read through it
+   /// (`runbook diff --git` reads the old side from git).
+   SourceProvider* provider = nullptr;
    std::vector<std::string> stdlib_dirs;          ///< --stdlib DIR, searched after the defaults.
    std::vector<std::string> base_params;          ///< name=value set first: a scenario's, or a journaled run's.
    std::string params_file;                       ///< --params FILE: a profile, after base_params.
