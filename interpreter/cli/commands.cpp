@@ -8,6 +8,7 @@ void add_check_command(CLI::App& app, int& exit_code);
 void add_plan_command(CLI::App& app, int& exit_code);
 void add_graph_command(CLI::App& app, int& exit_code);
 void add_diff_command(CLI::App& app, int& exit_code);
+void add_review_command(CLI::App& app, int& exit_code);
 void add_simulate_command(CLI::App& app, int& exit_code);
 void add_test_command(CLI::App& app, int& exit_code);
 void add_verify_command(CLI::App& app, int& exit_code);
@@ -32,6 +33,7 @@ const std::vector<AddCommand>& all_commands()
       add_simulate_command,
       add_test_command,
       add_verify_command,
+      add_review_command,
       add_run_command,
       add_resume_command,
       add_runs_command,
