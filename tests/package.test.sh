@@ -73,7 +73,7 @@ case_completion()
    [ -x prefix/bin/runbook ] || { fail "completion: nothing installed (the layout case failed)"; return; }
    local out
    out=$(complete_words runbook re)
-   [ "$(sort <<<"$out" | tr '\n' ' ')" = "resolve resume " ] || fail "completion: 'runbook re' gave: $out"
+   [ "$(sort <<<"$out" | tr '\n' ' ')" = "resolve resume review " ] || fail "completion: 'runbook re' gave: $out"
    out=$(complete_words runbook resume --use)
    [ "$out" = "--use-current" ] || fail "completion: 'runbook resume --use' gave: $out"
    out=$(complete_words runbook run --in-doubt r)
