@@ -45,25 +45,11 @@ std::string ensure_text(const EnsureResult& result)
 
 EnsureResult Interpreter::Impl::check_ensure(const ast::Ensure& ensure, const std::string& id, Flow& stopped)
 {
-   EnsureResult result{ensure.title, false, ""};
    // The run's own stop message is its summary: a function failing here must not replace it.
    const std::string stop_message = stop_message_;
    const std::string outer = current_step_;
    current_step_ = id;   // calls in the expression journal their steps under this id
-   try {
-      const Value value = Evaluator(globals_, *this).eval(*ensure.expr);
-      if (!value.is_bool()) result.message = fmt::format("{} is {}, not true or false", expr_source(*ensure.expr), value.type_name());
-      else if (!(result.held = value.as_bool())) result.message = expr_source(*ensure.expr) + " is false";
-   } catch (const FlowUnwind& unwind) {
-      stopped = unwind.flow;
-      result.message = "could not be evaluated: " + (stop_message_.empty() ? std::string("its function did not return") : stop_message_);
-   } catch (const EvalError& e) {
-      result.message = std::string("could not be evaluated: ") + e.what();
-   } catch (const ValueError& e) {
-      result.message = std::string("could not be evaluated: ") + e.what();
-   } catch (const SampleFailed& e) {
-      result.message = std::string("could not be evaluated: ") + e.what();
-   }
+   EnsureResult result = evaluate_ensure(ensure, stopped);
    current_step_ = outer;
    if (interrupted()) stopped = Flow::Interrupted;
    if (stopped == Flow::Interrupted || stopped == Flow::JournalBroken) return result;   // not evaluated
@@ -72,6 +58,28 @@ EnsureResult Interpreter::Impl::check_ensure(const ast::Ensure& ensure, const st
    const json data{{"title", result.title}, {"held", result.held}, {"message", result.message}};
    emit(RunEvent::Kind::Ensure, id, ensure_text(result), data);
    record("ensure", id, data);
+   return result;
+}
+
+EnsureResult Interpreter::Impl::evaluate_ensure(const ast::Ensure& ensure, Flow& stopped)
+{
+   EnsureResult result{ensure.title, false, ""};
+   const std::string written = expr_source(*ensure.expr);
+   const std::string failed = "could not be evaluated: ";
+   try {
+      const Value value = Evaluator(globals_, *this).eval(*ensure.expr);   // the global scope: params, secrets
+      if (!value.is_bool()) result.message = fmt::format("{} is {}, not true or false", written, value.type_name());
+      else if (!(result.held = value.as_bool())) result.message = written + " is false";
+   } catch (const FlowUnwind& unwind) {   // a step of its function failed (it said why), or the run stopped
+      stopped = unwind.flow;
+      result.message = failed + (stop_message_.empty() ? std::string("its function did not return") : stop_message_);
+   } catch (const EvalError& e) {
+      result.message = failed + e.what();
+   } catch (const ValueError& e) {
+      result.message = failed + e.what();
+   } catch (const SampleFailed& e) {
+      result.message = failed + e.what();
+   }
    return result;
 }
 

@@ -307,6 +307,7 @@ struct Interpreter::Impl : EvalHooks {
    std::vector<EnsureResult> check_ensures(Flow& flow);
    /// `stopped`: Interrupted or JournalBroken when the invariant could not be evaluated for that reason.
    EnsureResult check_ensure(const ast::Ensure& ensure, const std::string& id, Flow& stopped);
+   EnsureResult evaluate_ensure(const ast::Ensure& ensure, Flow& stopped);
 
    // ------------------------------------------------------------ output
    void emit(RunEvent::Kind kind, const std::string& step_id, const std::string& text, json data = json::object());

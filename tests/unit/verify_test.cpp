@@ -342,3 +342,22 @@ TEST_CASE("verify's property: a broken or failing ensure breaks 'ensure holds', 
    REQUIRE(split.size() == 1);
    CHECK(split.front().property == property::Traffic);
 }
+
+TEST_CASE("verify: a path that ends with traffic split breaks the runbook's ensure, one that rolls back keeps it", "[verify]")
+{
+   const auto report = verified("verify/ensure-split.rb");
+   const auto* smoke = unsafe_path(report, [](const PathVerdict& v) {
+      return v.path.fault.cls == fault_class::StepFails && mentions(v.path.fault.what, "smoke-test");
+   });
+   REQUIRE(smoke);
+   CHECK(smoke->path.result->exit_code == 1);
+   CHECK(green(*smoke) == 50);
+   CHECK(broke(*smoke, property::Ensure));
+   CHECK_FALSE(broke(*smoke, property::Traffic));   // the declared invariant replaces the built-in guess
+   // Failing the canary check rolls back to blue: not unsafe.
+   CHECK_FALSE(unsafe_path(report, [](const PathVerdict& v) {
+      return v.path.fault.cls == fault_class::StepFails && mentions(v.path.fault.what, "verify-canary");
+   }));
+   // No fault is injected into the invariant's own read.
+   for (const auto& v : report.unsafe) CHECK(v.path.fault.where.rfind("ensure/", 0) == std::string::npos);
+}
