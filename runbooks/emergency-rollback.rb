@@ -49,6 +49,10 @@ secret status_token = env("STATUS_TOKEN")
 
 metric error_rate = http get "${monitor}/api/metrics/error-rate" json ".value" unit %
 
+# The rollback's promise, checked once when the run ends: the users are on
+# one release (blue), not left split (docs/verify.md, "ensure").
+ensure "traffic is 100% on one environment" traffic.one_environment(lb, lb_token)
+
 # `runbook resolve RUN` gives it; every escalation level not sent yet is cancelled.
 signal resolved "The incident is resolved"
 

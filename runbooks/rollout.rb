@@ -90,6 +90,12 @@ secret slack_webhook = env("SLACK_WEBHOOK")
 secret status_token = env("STATUS_TOKEN")
 secret pd_token = env("PD_TOKEN")
 
+# However the run ends (completed, rolled back, failed, aborted), traffic must
+# not be left split: checked once at the end by reading the load balancer,
+# reported in the live view and the journal; `runbook verify` judges every
+# failure path by it (docs/verify.md, "ensure").
+ensure "traffic is 100% on one environment" traffic.one_environment(lb, lb_token)
+
 # ------------------------------------------------------------------ windows and thresholds
 
 # Phase 3: 1, 5, 10% for 30 minutes each, 25 and 50% for an hour each.

@@ -115,3 +115,20 @@ fn shift(lb, token, api, environment, pct, samples) {
     check_split(lb, token, environment, pct)
   }
 }
+
+# one_environment(lb, token)
+#   True when the load balancer reports all traffic on one environment
+#   (blue or green at 100%): the end state every traffic change must leave,
+#   declared by a runbook as an invariant checked when its run ends:
+#     ensure "traffic is 100% on one environment" traffic.one_environment(lb, lb_token)
+#   A split left behind is served by a release nobody watches any more.
+#   Side effects: GET ${lb}/api/traffic (a read; retried, since an
+#   unanswered read says nothing about the split).
+fn one_environment(lb, token) {
+  http get "${lb}/api/traffic"
+       header "Authorization" = "Bearer ${token}"
+       expect status 200
+       retry 2 every 5s
+       as split
+  return split.json["blue"] == 100 or split.json["green"] == 100
+}

@@ -9,11 +9,11 @@ cd "${SOURCE_DIR:?}"
 echo "== runbook test runbooks/tests"
 "$RUNBOOK" test runbooks/tests
 
-echo "== runbook test tests/scenarios (failure routes, decisions, asks, soft checks and finally, undo of one step, watch windows, run end, status classes, time values, retried calls, a baseline read by a trigger, rates, a deadline action cut short: small fixture runbooks)"
+echo "== runbook test tests/scenarios (failure routes, decisions, asks, soft checks and finally, undo of one step, watch windows, run end, status classes, time values, retried calls, a baseline read by a trigger, rates, a deadline action cut short, end-state invariants: small fixture runbooks)"
 "$RUNBOOK" test tests/scenarios/failure-routes tests/scenarios/decisions tests/scenarios/soft-finally \
    tests/scenarios/ask tests/scenarios/undo-step tests/scenarios/watch-window tests/scenarios/run-end \
    tests/scenarios/status-class tests/scenarios/time-values tests/scenarios/call-retry tests/scenarios/baseline tests/scenarios/deadline-resume \
-   tests/scenarios/rates
+   tests/scenarios/rates tests/scenarios/ensure
 
 echo "== a wrong expectation is a failure"
 set +e

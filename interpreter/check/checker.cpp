@@ -14,6 +14,7 @@
 
 #include "check/builtins.hpp"
 #include "check/duration_params.hpp"
+#include "check/ensure_reads.hpp"
 #include "check/metric_choice.hpp"
 #include "check/failure_routes.hpp"
 #include "check/names.hpp"
@@ -122,6 +123,7 @@ public:
       for_each_file([&](File& file, const std::string& module) { check_bodies(file, module); });
       // After the phases: a trigger may read a variable a phase before it sets.
       for_each_file([&](File& file, const std::string& module) { check_triggers(file, module); });
+      for_each_file([&](File& file, const std::string& module) { check_ensures(file, module); });
       check_reachability();
       assign_step_ids(program_, diags_);
       resolve_undo_targets(program_, diags_);   // `undo "ID"` names a step by its id
@@ -328,6 +330,36 @@ private:
          break;
       case TriggerAction::Kind::Record: break;
       }
+   }
+
+   // ------------------------------------------------------------ ensure
+
+   /// `ensure "TITLE" EXPR`: a boolean over params, secrets and calls, in the
+   /// global scope (the run's variables are gone when it is evaluated).
+   void check_ensures(const File& file, const std::string& module)
+   {
+      // The invariants are the runbook's promise about its end; a module
+      // is used by runbooks that end in different places.
+      if (!module.empty()) {
+         for (const auto& ensure : file.ensures)
+            diags_.error(ensure.loc, "ensure-in-module", "a module cannot declare an invariant",
+                         {"declare 'ensure \"" + ensure.title + "\" ...' in each runbook that promises it"});
+         return;
+      }
+      const Context context{Context::Where::Phase, &file, module};
+      current_context_ = &context;
+      std::map<std::string, Location> titles;
+      for (const auto& ensure : file.ensures) {
+         if (const auto [it, fresh] = titles.emplace(ensure.title, ensure.loc); !fresh)
+            diags_.error(ensure.loc, "duplicate-name", fmt::format("invariant \"{}\" is declared twice", ensure.title),
+                         {fmt::format("the first is at {}; scenarios name an invariant by its title",
+                                      position_text(it->second))});
+         Scope scope{&globals_, {}};
+         boolean(*ensure.expr, scope, "an invariant",
+                 "an invariant is a check, e.g. traffic.one_environment(lb, lb_token) or version != \"\"");
+         report_metric_reads(ensure, names_, diags_);
+      }
+      current_context_ = nullptr;
    }
 
    // ------------------------------------------------------------ blocks
@@ -682,14 +714,15 @@ private:
       return value.number;
    }
 
-   void boolean(const Expr& expr, Scope& scope, const std::string& what)
+   void boolean(const Expr& expr, Scope& scope, const std::string& what,
+                const std::string& note = "compare it with something, e.g. 'error_rate < 1%'")
    {
       const Typed typed = type_of(expr, scope);
       if (typed.type != Type::Any && typed.type != Type::Bool)
          diags_.error(expr.loc, "type-mismatch",
                       fmt::format("{} must be true or false, but {} is {}", what, quoted(expr),
                                   describe_type(typed.type)),
-                      {"compare it with something, e.g. 'error_rate < 1%'"});
+                      {note});
    }
 
    void define(Scope& scope, const std::string& name, Variable::Kind kind, const Typed& typed, const Location& loc)

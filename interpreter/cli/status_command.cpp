@@ -1,4 +1,6 @@
 // runbook status [RUN]: where a run stands: phase, step, what it waits for.
+#include <map>
+
 #include <fmt/core.h>
 
 #include "cli/commands.hpp"
@@ -23,6 +25,23 @@ std::string step_state_text(const RunInfo& run, const StepRecord& step)
                       run.id);
 }
 
+/// The runbook's invariants as the run's end journaled them: what to look at
+/// after a run whose exit code says nothing about them. A run interrupted
+/// while they were read evaluates them again when resumed: the last word counts.
+void print_ensures(const std::vector<JournalEvent>& events)
+{
+   std::map<std::string, std::string> lines;   // ensure/1, ensure/2, ... (more than nine: rare, order by text is fine)
+   for (const auto& e : events) {
+      if (e.kind != "ensure") continue;
+      const nlohmann::json data = nlohmann::json::parse(e.data_json, nullptr, false);
+      if (!data.is_object()) continue;
+      lines[e.step_id] = data.value("held", false)
+                            ? fmt::format("held: {}", data.value("title", ""))
+                            : fmt::format("BROKEN: {} ({})", data.value("title", ""), data.value("message", ""));
+   }
+   for (const auto& [id, line] : lines) fmt::print("ensure:  {}\n", line);
+}
+
 int run_status_command(const std::string& run_id, const std::string& journal_path)
 {
    auto journal = open_journal_or_report(journal_path, "status");
@@ -45,12 +64,14 @@ int run_status_command(const std::string& run_id, const std::string& journal_pat
       if (!run->detail.empty()) fmt::print("detail:  {}\n", run->detail);
 
       std::string phase;
-      for (const auto& e : journal->events(run->id)) {
+      const auto events = journal->events(run->id);
+      for (const auto& e : events) {
          if (e.kind != "phase") continue;
          nlohmann::json data = nlohmann::json::parse(e.data_json, nullptr, false);
          if (data.is_object()) phase = data.value("phase", "");
       }
       if (!phase.empty()) fmt::print("phase:   {}\n", phase);
+      print_ensures(events);
 
       const auto steps = journal->steps(run->id);
       std::size_t done = 0;

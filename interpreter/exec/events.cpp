@@ -20,6 +20,7 @@ const char* to_string(RunEvent::Kind kind)
    case RunEvent::Kind::Log: return "log";
    case RunEvent::Kind::Notify: return "notify";
    case RunEvent::Kind::ModeChanged: return "mode_changed";
+   case RunEvent::Kind::Ensure: return "ensure";
    case RunEvent::Kind::RunFinished: return "run_finished";
    }
    return "unknown";

@@ -15,7 +15,7 @@ namespace runbook {
 struct RunEvent {
    enum class Kind {
       RunStarted, RunResumed, PhaseStarted, StepStarted, StepOutput, StepFinished, StepSkipped,
-      Sample, TriggerFired, TriggerCleared, Question, Answer, Log, Notify, ModeChanged, RunFinished
+      Sample, TriggerFired, TriggerCleared, Question, Answer, Log, Notify, ModeChanged, Ensure, RunFinished
    } kind;
    double at = 0;                ///< Runbook time (ms since epoch; virtual in simulate).
    std::string step_id;          ///< Where relevant.

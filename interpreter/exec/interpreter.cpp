@@ -381,6 +381,10 @@ RunOutcome Interpreter::Impl::finish(Flow flow, bool in_rollback)
    disarm_triggers();
    RunOutcome outcome;
    outcome.run_id = run_id_;
+   // After the rollback and the pending timers (both done by now), before
+   // the run's status is written: the journal says what held when it ended.
+   // An interruption while they are read leaves the run interrupted.
+   outcome.ensures = check_ensures(flow);
    switch (flow) {
    case Flow::Next:
    case Flow::Return:

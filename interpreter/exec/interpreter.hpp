@@ -8,6 +8,7 @@
 #include <atomic>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "exec/events.hpp"
 #include "exec/world.hpp"
@@ -34,6 +35,13 @@ struct RunSettings {
    bool require_unchanged_done = false;
 };
 
+/// One `ensure` invariant, evaluated when the run ended (exec/ensure.cpp).
+struct EnsureResult {
+   std::string title;
+   bool held = false;
+   std::string message;          ///< Why it is broken, or could not be evaluated; redacted.
+};
+
 struct RunOutcome {
    int exit_code = 0;            ///< See exec/exit_codes.hpp.
    std::string run_id;
@@ -42,6 +50,9 @@ struct RunOutcome {
    /// The run's top-level variables (phase and rollback `let`s) at its end,
    /// redacted: what `runbook test` checks `expect variable` against.
    nlohmann::json variables = nlohmann::json::object();
+   /// The runbook's invariants, in declaration order; empty when the run did
+   /// not end (interrupted). They never change the exit code.
+   std::vector<EnsureResult> ensures = {};
 };
 
 class Interpreter {

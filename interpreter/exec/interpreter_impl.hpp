@@ -13,6 +13,7 @@
 //                       `runbook fire`, rollback deadlines
 //   run_end.cpp         what a run settles before it may end: pending
 //                       triggers, P1 grace periods, pending timers
+//   ensure.cpp          the runbook's `ensure` invariants, once it has ended
 //
 // Not a public header: only exec/*.cpp include it.
 #pragma once
@@ -299,6 +300,14 @@ struct Interpreter::Impl : EvalHooks {
    /// After a rollback block: waits for pending timers whether it succeeded or failed.
    Flow wait_for_timers_after_rollback(Flow flow);
    Flow flow_of(const Stop& stop);
+
+   // ------------------------------------------------------------ ensure.cpp
+   /// The runbook's `ensure` invariants, once a run that ends (not interrupted)
+   /// has ended; `flow` becomes Interrupted when one was interrupted (the run has not ended).
+   std::vector<EnsureResult> check_ensures(Flow& flow);
+   /// `stopped`: Interrupted or JournalBroken when the invariant could not be evaluated for that reason.
+   EnsureResult check_ensure(const ast::Ensure& ensure, const std::string& id, Flow& stopped);
+   EnsureResult evaluate_ensure(const ast::Ensure& ensure, Flow& stopped);
 
    // ------------------------------------------------------------ output
    void emit(RunEvent::Kind kind, const std::string& step_id, const std::string& text, json data = json::object());

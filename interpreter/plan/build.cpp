@@ -72,6 +72,9 @@ public:
       for_each_file([&](const File& file) {
          for (const auto& block : file.rollbacks) plan_.rollbacks.push_back(build_rollback(block, file));
       });
+      for (std::size_t i = 0; i < root.ensures.size(); ++i)
+         plan_.ensures.push_back({fmt::format("ensure/{}", i + 1), root.ensures[i].title,
+                                  expression_text(*root.ensures[i].expr, globals_)});
       for (const auto& phase : plan_.phases) plan_.timing.add(phase.timing);
       return std::move(plan_);
    }

@@ -100,6 +100,13 @@ struct PlanRollback {
    Timing timing;
 };
 
+/// `ensure "TITLE" EXPR`: checked once when the run ends (docs/verify.md, "ensure").
+struct PlanEnsure {
+   std::string id;                ///< "ensure/1": its function's steps are journaled under it.
+   std::string title;
+   std::string expression;        ///< As written, params shown by value, secrets by name.
+};
+
 struct Plan {
    std::string title;
    std::string file;
@@ -110,6 +117,7 @@ struct Plan {
    std::vector<PlanTrigger> triggers;
    std::vector<PlanPhase> phases;
    std::vector<PlanRollback> rollbacks;
+   std::vector<PlanEnsure> ensures;
    PlanRoute on_fail;             ///< The runbook-wide default route.
    Timing timing;                 ///< The forward path: all phases.
 };

@@ -80,6 +80,11 @@ std::string render_json(const Plan& plan)
       if (!r.finally.empty()) rollback["finally"] = steps_json(r.finally);
       doc["rollbacks"].push_back(std::move(rollback));
    }
+   if (!plan.ensures.empty()) {
+      doc["ensures"] = json::array();
+      for (const auto& e : plan.ensures)
+         doc["ensures"].push_back({{"id", e.id}, {"title", e.title}, {"expression", e.expression}});
+   }
    return doc.dump(2) + "\n";
 }
 

@@ -132,6 +132,11 @@ std::string render_markdown(const Plan& plan)
          markdown_steps(out, rollback.finally, 0);
       }
    }
+   if (!plan.ensures.empty()) {
+      out += "\n### Ensure\n\nChecked once when the run ends; reported, the exit code stays.\n\n| id | invariant | expression |\n| --- | --- | --- |\n";
+      for (const auto& e : plan.ensures)
+         out += fmt::format("| {} | {} | {} |\n", code(e.id), cell(e.title), cell(code(e.expression)));
+   }
    return out;
 }
 

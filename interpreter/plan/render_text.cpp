@@ -118,6 +118,10 @@ std::string render_text(const Plan& plan)
       text_steps(out, rollback.steps, 0);
       finally(out, rollback.finally);
    }
+   if (!plan.ensures.empty()) {
+      out += "\nEnsure (checked once when the run ends; reported, the exit code stays)\n";
+      for (const auto& e : plan.ensures) out += fmt::format("  {}  \"{}\": {}\n", e.id, e.title, e.expression);
+   }
    return out;
 }
 

@@ -112,6 +112,20 @@ std::string describe_window(const Window& window)
 /// (and, with `at D`, only those sent exactly D after T+0). A window's end is
 /// inclusive ("by 5m after ..." allows exactly 5m); an anchor the run never
 /// reached fails the expectation instead of counting nothing.
+/// `expect ensure "TITLE" held|broken`: the invariant as evaluated when the run ended.
+void check_ensure(const ExpectRule& rule, const SimulationResult& result, ExpectationResult& r)
+{
+   const bool want_held = !rule.negated;
+   r.expected = fmt::format("ensure \"{}\" {}", rule.pattern, want_held ? "held" : "broken");
+   for (const auto& e : result.ensures) {
+      if (e.title != rule.pattern) continue;
+      r.passed = e.held == want_held;
+      r.actual = e.held ? "it held" : "it was broken: " + e.message;
+      return;
+   }
+   r.actual = "it was not evaluated (the run did not end, or the runbook declares no such invariant)";
+}
+
 void check_notification(const ExpectRule& rule, const SimulationResult& result, ExpectationResult& r)
 {
    const std::string sent = rule.negated ? "never sent"
@@ -255,6 +269,7 @@ ExpectationResult check_one(const ExpectRule& rule, const SimulationResult& resu
       break;
    }
    case ExpectRule::Kind::Notification: check_notification(rule, result, r); break;
+   case ExpectRule::Kind::Ensure: check_ensure(rule, result, r); break;
    case ExpectRule::Kind::Question: {
       r.expected = fmt::format("question \"{}\" {}", rule.pattern, rule.negated ? "never asked" : "asked");
       const AskedQuestion* match = nullptr;

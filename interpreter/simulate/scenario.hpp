@@ -135,13 +135,14 @@ struct ExpectRule {
       RollbackCompleted,  ///< `expect rollback completed within 5m of trigger`
       Notification,   ///< `expect notification "*LEVEL 4*" sent [N times] [at D] [from A] [until A | by A | for D]` / `never sent`
       OneEnvironment, ///< `expect traffic on one environment`: some environment has 100%
+      Ensure,         ///< `expect ensure "TITLE" held` / `broken` (negated)
    } kind = Kind::Outcome;
    bool negated = false;          ///< not fired / never ran / never asked.
    std::string outcome;           ///< completed, rolled_back, aborted, failed, rollback_failed, interrupted.
    std::string name;              ///< Rollback name (Outcome), trigger, variable, environment.
    std::string method = "*";      ///< Calls: http method or "*".
    bool shell = false;            ///< Calls: sh (true) or http.
-   std::string pattern;           ///< Step id, question text, command or URL glob.
+   std::string pattern;           ///< Step id, question text, command or URL glob; Ensure: the invariant's title.
    int number = 0;                ///< ExitCode, Calls, Notification (-1: sent at least once).
    double within_ms = 0;          ///< RollbackWithin.
    std::optional<Anchor> of;      ///< RollbackWithin: empty means "the fault".

@@ -107,6 +107,9 @@ struct kw_ran : TAO_PEGTL_KEYWORD( "ran" ) {};
 struct kw_variable : TAO_PEGTL_KEYWORD( "variable" ) {};
 struct kw_question : TAO_PEGTL_KEYWORD( "question" ) {};
 struct kw_asked : TAO_PEGTL_KEYWORD( "asked" ) {};
+struct kw_ensure : TAO_PEGTL_KEYWORD( "ensure" ) {};
+struct kw_held : TAO_PEGTL_KEYWORD( "held" ) {};
+struct kw_broken : TAO_PEGTL_KEYWORD( "broken" ) {};
 struct kw_called : TAO_PEGTL_KEYWORD( "called" ) {};
 struct kw_true : TAO_PEGTL_KEYWORD( "true" ) {};
 struct kw_at_signal : TAO_PEGTL_KEYWORD( "signal" ) {};
@@ -296,6 +299,12 @@ struct question_asked : kw_asked {};
 struct question_never_asked : if_must< kw_never, ws, kw_asked > {};
 struct question_verdict : sor< question_asked, question_never_asked > {};
 struct expect_question : if_must< kw_question, ws, expected_question, ws, question_verdict > {};
+// `expect ensure "TITLE" held|broken`: the runbook's invariant, as evaluated when the run ended.
+struct expected_ensure : string_lit {};
+struct ensure_held : kw_held {};
+struct ensure_broken : kw_broken {};
+struct ensure_verdict : sor< ensure_held, ensure_broken > {};
+struct expect_ensure : if_must< kw_ensure, ws, expected_ensure, ws, ensure_verdict > {};
 struct call_count_number : integer {};
 struct called_times : if_must< kw_called, ws, call_count_number, ws, sor< kw_times, kw_time > > {};
 struct never_called : if_must< kw_never, ws, kw_called > {};
@@ -320,7 +329,7 @@ struct by_clause : if_must< kw_by, ws, by_anchor > {};
 struct notification_clause : sor< from_clause, until_clause, by_clause, for_clause > {};
 struct expect_notification : if_must< kw_notification, ws, expected_notification, ws, notification_verdict, star< ws, notification_clause > > {};
 struct expect_body : sor< expect_outcome, expect_exit, expect_trigger, expect_rollback, expect_step, expect_variable,
-                          expect_traffic, expect_question, expect_sh_calls, expect_http_calls, expect_notification > {};
+                          expect_traffic, expect_question, expect_ensure, expect_sh_calls, expect_http_calls, expect_notification > {};
 struct expect_end : statement_end {};
 struct expect_statement : if_must< kw_expect, ws, expect_body, ws, expect_end > {};
 
@@ -416,7 +425,7 @@ template <> inline constexpr const char* message<rules::kw_after> = "expected 'a
 template <> inline constexpr const char* message<rules::resume_delay> = "expected how long until the run is resumed, e.g. resume after 10m";
 template <> inline constexpr const char* message<rules::interrupt_end> = "expected 'resume after DURATION' or the end of the line";
 template <> inline constexpr const char* message<rules::expect_body> =
-   "expected what to expect: outcome, exit, trigger, rollback, step, variable, traffic, question, sh, http or notification";
+   "expected what to expect: outcome, exit, trigger, rollback, step, variable, traffic, question, ensure, sh, http or notification";
 template <> inline constexpr const char* message<rules::expect_end> = "unexpected text after the expectation";
 template <> inline constexpr const char* message<rules::outcome_word> =
    "expected an outcome: completed, rolled back [via NAME], aborted, failed, rollback failed or interrupted";
@@ -447,6 +456,8 @@ template <> inline constexpr const char* message<rules::expected_environment> = 
 template <> inline constexpr const char* message<rules::expected_share> = "expected the environment's share, e.g. 100%";
 template <> inline constexpr const char* message<rules::expected_question> = "expected the question's text to match, as a string (globs: * and ?) or '*'";
 template <> inline constexpr const char* message<rules::question_verdict> = "expected 'asked' or 'never asked'";
+template <> inline constexpr const char* message<rules::expected_ensure> = "expected the invariant's title as a string, e.g. expect ensure \"traffic is 100% on one environment\" held";
+template <> inline constexpr const char* message<rules::ensure_verdict> = "expected 'held' or 'broken'";
 template <> inline constexpr const char* message<rules::kw_asked> = "expected 'asked' after 'never'";
 template <> inline constexpr const char* message<rules::call_count> = "expected 'called N times' or 'never called'";
 template <> inline constexpr const char* message<rules::call_count_number> = "expected how many calls, e.g. called 1 time";

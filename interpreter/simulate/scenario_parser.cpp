@@ -852,6 +852,16 @@ template <> struct action<expected_question> {
 template <> struct action<question_never_asked> {
    static void apply0(LineBuilder& b) { b.expect.negated = true; }
 };
+template <> struct action<expected_ensure> {
+   template <typename Input> static void apply(const Input& in, LineBuilder& b)
+   {
+      b.expect.kind = ExpectRule::Kind::Ensure;
+      b.expect.pattern = decode_string(in.string_view());
+   }
+};
+template <> struct action<ensure_broken> {
+   static void apply0(LineBuilder& b) { b.expect.negated = true; }
+};
 template <> struct action<expected_command> {
    template <typename Input> static void apply(const Input& in, LineBuilder& b)
    {

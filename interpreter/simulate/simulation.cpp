@@ -311,6 +311,7 @@ std::optional<SimulationResult> simulate(const Scenario& original, const Simulat
    result.status = outcome.status;
    result.summary = outcome.summary;
    result.variables = outcome.variables;   // what `expect variable` reads
+   result.ensures = outcome.ensures;       // what `expect ensure` and verify's "ensure holds" read
    result.end_ms = world.clock().now();
    if (!outcome.run_id.empty()) {
       if (const auto info = journal->run(outcome.run_id)) {

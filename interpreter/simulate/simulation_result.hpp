@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "exec/interpreter.hpp"
 #include "simulate/scenario_world.hpp"
 
 namespace runbook::sim {
@@ -43,6 +44,7 @@ struct SimulationResult {
    std::vector<std::string> steps_started;                       ///< Step ids, in order of first start.
    std::map<std::string, double> traffic;                        ///< Final split of the sandbox model.
    nlohmann::json variables = nlohmann::json::object();          ///< Final top-level variables (redacted).
+   std::vector<EnsureResult> ensures;                            ///< The runbook's invariants when the run ended.
    std::optional<double> fault_at;
    std::optional<double> rollback_at;
    RunFacts facts{0};                                            ///< What anchors in expectations resolve against.

@@ -28,6 +28,7 @@ std::string kind_word(const RunEvent& event)
    case K::Log: return "log";
    case K::Notify: return "notify";
    case K::ModeChanged: return "rollback";
+   case K::Ensure: return "ensure";
    case K::RunFinished: return "finish";
    }
    return "event";

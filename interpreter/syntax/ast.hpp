@@ -295,6 +295,14 @@ struct Trigger {
 /// running run (`runbook signal RUN NAME`); it cancels the timers `unless` it.
 struct Signal { Location loc; std::string name; std::string title; };
 
+/// `ensure "traffic is 100% on one environment" traffic.one_environment(lb, lb_token)`:
+/// an end-state invariant, evaluated once when the run ends (docs/verify.md, "ensure").
+struct Ensure {
+   Location loc;
+   std::string title;
+   ExprPtr expr;                          ///< Boolean, over params, secrets and calls (no metrics).
+};
+
 struct Function {
    Location loc;
    std::string name;
@@ -343,6 +351,7 @@ struct File {
    std::vector<Function> functions;
    std::vector<Phase> phases;
    std::vector<RollbackBlock> rollbacks;
+   std::vector<Ensure> ensures;           ///< In declaration order: `ensure/1`, `ensure/2`, ...
    FailRoute on_fail;                     ///< Top-level `on fail ROUTE`: the runbook-wide default.
 };
 

@@ -917,7 +917,8 @@ void AstBuilder::add_declaration(std::size_t index, ast::File& file)
 {
    const bool first = file.title.empty() && file.uses.empty() && file.params.empty() && file.secrets.empty() &&
                       file.metrics.empty() && file.triggers.empty() && file.functions.empty() &&
-                      file.phases.empty() && file.rollbacks.empty() && file.signals.empty();
+                      file.phases.empty() && file.rollbacks.empty() && file.signals.empty() &&
+                      file.ensures.empty();
    auto it = tree_.children(index).begin();
    const auto end = tree_.children(index).end();
    switch (tree_.nodes[index].kind) {
@@ -1014,6 +1015,14 @@ void AstBuilder::add_declaration(std::size_t index, ast::File& file)
       signal.name = word(*it++);
       signal.title = text(*it, "the signal's title");
       file.signals.push_back(std::move(signal));
+      break;
+   }
+   case NodeKind::ensure_decl: {
+      ast::Ensure ensure;
+      ensure.loc = loc(index);
+      ensure.title = text(*it++, "the invariant's title");
+      ensure.expr = expression(*it);
+      file.ensures.push_back(std::move(ensure));
       break;
    }
    case NodeKind::on_fail_clause:

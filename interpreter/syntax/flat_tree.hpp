@@ -53,6 +53,8 @@ enum class NodeKind : std::uint8_t {
    after_step, decide_clause, decide_choice, trigger_manual, rollback_within, signal_decl,
    // operator decisions with choices, compensating one step
    ask_step, ask_choices, undo_step,
+   // end-state invariants
+   ensure_decl,
 };
 
 /// Precedence levels that stand for their single operand when they have no

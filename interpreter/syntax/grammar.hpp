@@ -173,6 +173,7 @@ struct kw_finally : TAO_PEGTL_KEYWORD( "finally" ) {};
 // Signals, timers, rollback deadlines, manual triggers and P2 decisions.
 struct kw_signal : TAO_PEGTL_KEYWORD( "signal" ) {};
 struct kw_lock : TAO_PEGTL_KEYWORD( "lock" ) {};
+struct kw_ensure : TAO_PEGTL_KEYWORD( "ensure" ) {};
 struct kw_unless : TAO_PEGTL_KEYWORD( "unless" ) {};
 struct kw_within : TAO_PEGTL_KEYWORD( "within" ) {};
 struct kw_manual : TAO_PEGTL_KEYWORD( "manual" ) {};
@@ -799,9 +800,16 @@ struct signal_name : name {};
 struct signal_title : text {};
 struct signal_decl : if_must< kw_signal, sp, signal_name, sp, signal_title > {};
 
+// ensure "title" EXPR: an end-state invariant, evaluated once when the run
+// ends.  The expression stays on the title's line, so a missing one is
+// reported there and not as a strange expression made of the next line.
+struct ensure_title : text {};
+struct ensure_expr : seq< expr > {};
+struct ensure_decl : if_must< kw_ensure, sp, ensure_title, sp_inline, ensure_expr > {};
+
 // One top-level declaration.  parser.cpp parses them one at a time, so that
 // an error in one does not hide the next.
-struct declaration : sor< guarded< kw_runbook, runbook_header >, guarded< kw_lock, lock_decl >, guarded< kw_use, use_decl >, guarded< kw_param, param_decl >, guarded< kw_secret, secret_decl >, guarded< kw_metric, metric_decl >, guarded< kw_trigger, trigger_decl >, guarded< kw_warning, warning_decl >, guarded< kw_fn, fn_decl >, guarded< kw_phase, phase_decl >, guarded< kw_rollback, rollback_decl >, guarded< kw_signal, signal_decl >, guarded< on_fail_guard, on_fail_clause > > {};
+struct declaration : sor< guarded< kw_runbook, runbook_header >, guarded< kw_lock, lock_decl >, guarded< kw_use, use_decl >, guarded< kw_param, param_decl >, guarded< kw_secret, secret_decl >, guarded< kw_metric, metric_decl >, guarded< kw_trigger, trigger_decl >, guarded< kw_warning, warning_decl >, guarded< kw_fn, fn_decl >, guarded< kw_phase, phase_decl >, guarded< kw_rollback, rollback_decl >, guarded< kw_signal, signal_decl >, guarded< kw_ensure, ensure_decl >, guarded< on_fail_guard, on_fail_clause > > {};
 // After a declaration, only a comment may follow on its line.
 struct declaration_end : sor< one< '\n', ';' >, eof > {};
 struct top_item : seq< declaration, sp_inline, must< declaration_end > > {};
@@ -983,6 +991,8 @@ RUNBOOK_ERROR( decide_choice, "expected continue, rollback or abort after 'defau
 RUNBOOK_ERROR( within_value, "expected a duration such as 5m (or a duration param) after 'within'" );
 RUNBOOK_ERROR( signal_name, "expected the signal's name after 'signal', as in signal resolved \"The incident is resolved\"" );
 RUNBOOK_ERROR( signal_title, "expected the signal's title as a string after its name" );
+RUNBOOK_ERROR( ensure_title, "expected the invariant's title as a string after 'ensure', as in ensure \"traffic is on one environment\" traffic.one_environment(lb, lb_token)" );
+RUNBOOK_ERROR( ensure_expr, "expected a true-or-false expression after the invariant's title, on the same line" );
 RUNBOOK_ERROR( declaration_end, "expected a new line after the declaration" );
 RUNBOOK_ERROR( top_item, "expected a declaration" );
 

@@ -217,6 +217,8 @@ RUNBOOK_NODE(signal_name, word);
 RUNBOOK_SAME_NODE(ask_step);
 RUNBOOK_SAME_NODE(ask_choices);
 RUNBOOK_SAME_NODE(undo_step);
+// end-state invariants
+RUNBOOK_SAME_NODE(ensure_decl);
 
 #undef RUNBOOK_SAME_NODE
 #undef RUNBOOK_NODE
@@ -443,7 +445,7 @@ private:
    bool starts_declaration(std::size_t pos) const
    {
       static constexpr std::string_view words[] = {"runbook", "lock", "use", "param", "secret", "metric",
-                                                   "trigger", "warning", "fn", "phase", "signal", "on"};
+                                                   "trigger", "warning", "fn", "phase", "signal", "ensure", "on"};
       const std::string_view word = word_at(pos);
       for (const auto candidate : words) {
          if (word == candidate) return true;
@@ -556,7 +558,7 @@ g::syntax_error not_a_declaration(const ParseState& st, std::size_t pos)
 {
    static const std::vector<std::string> declarations = {"runbook", "use",     "param", "secret", "metric",
                                                          "trigger", "warning", "fn",    "phase",  "rollback",
-                                                         "signal",  "on"};
+                                                         "signal",  "ensure",  "on"};
    const std::string word(st.word_at(pos));
    if (st.text()[pos] == '}') return {"unexpected '}': there is no open block to close", pos, {}};
    g::syntax_error error{g::error_message<g::declaration>, pos, {}};

@@ -14,6 +14,10 @@ namespace {
 
 bool in_rollback_step(const std::string& step_id) { return step_id.rfind("rollback:", 0) == 0; }
 
+/// The steps of an `ensure` invariant (ensure/<n>/...) judge where the path
+/// ended; they are not part of it, so no fault is injected into them.
+bool in_ensure_step(const std::string& step_id) { return step_id.rfind("ensure/", 0) == 0; }
+
 /// A side effect the way a rule addresses it: `sh "cmd"` or `http POST "url"`, and its call number.
 struct EffectPoint {
    const sim::SideEffect* effect = nullptr;
@@ -37,7 +41,7 @@ std::vector<EffectPoint> effect_points(const sim::SimulationResult& run, bool ro
       if (effect.result == "interrupted") continue;
       const std::string target = effect.kind + " " + effect.method + " " + effect.target;
       const int call = ++calls[target];
-      if (effect.in_rollback != rollback) continue;
+      if (effect.in_rollback != rollback || in_ensure_step(effect.step_id)) continue;
       if (!seen.insert(effect.step_id + "\n" + target).second) continue;
       points.push_back({&effect, call, run.start_ms});
    }

@@ -94,6 +94,16 @@ void check_traffic(const sim::SimulationResult& result, bool moves_traffic, std:
    broken.push_back({property::Traffic, "traffic ends split: " + traffic_text(result)});
 }
 
+/// Every invariant the runbook declares held when the run ended, unless the
+/// runbook chose to stop where it is (as for traffic: its route said `stop`
+/// after telling people, the end it declared for that case).
+void check_ensures(const sim::SimulationResult& result, std::vector<Broken>& broken)
+{
+   if (stopped_on_purpose(result)) return;
+   for (const auto& e : result.ensures)
+      if (!e.held) broken.push_back({property::Ensure, fmt::format("\"{}\": {}", e.title, one_line(e.message))});
+}
+
 }  // namespace
 
 std::string traffic_text(const sim::SimulationResult& result)
@@ -109,7 +119,10 @@ std::vector<Broken> check_properties(const RunbookFacts& facts, const Fault& fau
 {
    std::vector<Broken> broken;
    check_outcome(result, broken);
-   check_traffic(result, moves_traffic, broken);
+   // The runbook's own invariants replace the built-in traffic guess: a run
+   // that ended evaluated them (an interrupted one neither).
+   if (result.ensures.empty()) check_traffic(result, moves_traffic, broken);
+   else check_ensures(result, broken);
    check_trigger_acted_on(facts, fault, result, broken);
    check_notified(facts, result, broken);
    return broken;

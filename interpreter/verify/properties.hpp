@@ -6,9 +6,11 @@
 //   ends          the run ends (nothing waits for ever);
 //   outcome       it ends completed or rolled back (aborted by its own
 //                 `abort`, or failed where the runbook routes to `stop`);
-//   traffic       traffic the run moved ends 100% on one environment (the
-//                 sandbox traffic model's split; the invariant `ensure` will
-//                 let a runbook declare, docs/verify.md);
+//   ensure        every `ensure` invariant the runbook declares held when
+//                 the run ended (docs/verify.md, "ensure");
+//   traffic       for a runbook that declares no invariant: traffic the run
+//                 moved ends 100% on one environment (the sandbox traffic
+//                 model's split, the built-in guess `ensure` replaces);
 //   acted on      a P0/P1 trigger whose condition stayed true is not dropped:
 //                 the run does not complete;
 //   undo          a rollback running `undo all` compensated every completed step with an `undo`;
@@ -28,6 +30,7 @@ namespace property {
 inline constexpr const char* Ends = "the run ends";
 inline constexpr const char* Outcome = "ends completed or rolled back";
 inline constexpr const char* Traffic = "traffic ends on one environment";
+inline constexpr const char* Ensure = "ensure holds";
 inline constexpr const char* ActedOn = "a breached trigger is acted on";
 inline constexpr const char* Undo = "undo all compensates every completed step";
 inline constexpr const char* Notified = "the rollback notifies";

@@ -182,7 +182,8 @@ void LiveState::apply(const RunEvent& e)
       break;
    case K::Log: apply_timer(e); break;
    case K::StepOutput:
-   case K::Notify: break;
+   case K::Notify:
+   case K::Ensure: break;   // Scrolls above the status as a plain line (live_terminal.cpp).
    }
 }
 

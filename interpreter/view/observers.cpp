@@ -86,6 +86,7 @@ std::string plain_text(const RunEvent& e, bool color)
    case K::Log: return step + e.text;
    case K::Notify: return paint(color, "35", "notify: " + e.text);
    case K::ModeChanged: return paint(color, "33;1", "!! " + e.text);
+   case K::Ensure: return paint(color, e.data.value("held", false) ? "32" : "31;1", "== " + e.text);
    case K::RunFinished: {
       const int code = e.data.value("exit_code", 0);
       return paint(color, code == 0 ? "32;1" : "31;1", "== " + e.text);

@@ -452,3 +452,14 @@ TEST_CASE("every truncation and every single-byte corruption of a runbook parses
       }
    }
 }
+
+TEST_CASE("ensure: a missing title or expression is said in the language's words", "[syntax]")
+{
+   CHECK(errors("ensure traffic_ok\n").find("expected the invariant's title as a string after 'ensure'") != std::string::npos);
+   // The expression stays on the title's line: the next declaration is not taken for it.
+   const auto missing = parse("ensure \"traffic is fine\"\nphase \"P\" {\n  log \"x\"\n}\n");
+   CHECK(missing->text.find("bad.rb:1:") != std::string::npos);
+   CHECK(missing->text.find("expected a true-or-false expression after the invariant's title") != std::string::npos);
+   REQUIRE(missing->file);
+   CHECK(missing->file->phases.size() == 1);   // recovery resumes at the phase
+}

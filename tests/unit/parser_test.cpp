@@ -752,3 +752,16 @@ TEST_CASE("parse_literal reads -p values of the declared type", "[syntax]")
    CHECK(error == "expected true or false, got 'yes'");
    CHECK(parse_literal(std::string("1\0", 2), ast::Type::Number, error) == nullptr);
 }
+
+TEST_CASE("ensure: a title and a boolean expression, several allowed, in declaration order", "[syntax]")
+{
+   const Parsed p("ensure \"traffic is 100% on one environment\" traffic.one_environment(lb, lb_token)\n"
+                  "ensure \"the release is tagged\" tagged(version) and not dry_run  # a comment\n"
+                  "phase \"P\" {\n  log \"x\"\n}\n");
+   REQUIRE(p.file->ensures.size() == 2);
+   CHECK(p.file->ensures[0].title == "traffic is 100% on one environment");
+   CHECK(expr_source(*p.file->ensures[0].expr) == "traffic.one_environment(lb, lb_token)");
+   CHECK(p.file->ensures[1].title == "the release is tagged");
+   CHECK(expr_source(*p.file->ensures[1].expr) == "tagged(version) and not dry_run");
+   CHECK(p.file->ensures[1].loc.line == 2);
+}

@@ -187,3 +187,21 @@ expect traffic on one environment
    CHECK_FALSE(one[0].passed);
    CHECK(one[0].actual == "the final split is blue 95%, green 5%");
 }
+
+TEST_CASE("expect ensure: held and broken against the invariants the run ended with", "[simulate]")
+{
+   const Scenario s = scenario_of(R"(
+expect ensure "traffic is 100% on one environment" held
+expect ensure "traffic is 100% on one environment" broken
+expect ensure "the release is tagged" broken
+expect ensure "the release is tagged" held
+expect ensure "never declared" held
+)");
+   SimulationResult r = rolled_back();
+   r.ensures = {{"traffic is 100% on one environment", true, ""},
+                {"the release is tagged", false, "tagged(version) is false"}};
+   CHECK(verdicts(s, r) == std::vector<bool>{true, false, true, false, false});
+   const auto x = check_expectations(s, r);
+   CHECK(x[3].actual == "it was broken: tagged(version) is false");
+   CHECK(x[4].actual.find("not evaluated") != std::string::npos);
+}

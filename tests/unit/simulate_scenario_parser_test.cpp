@@ -301,3 +301,20 @@ expect traffic on one environment
          "expect notification \"x\" sent by T+1h by T+2h\n"
          "                                        ^\n");
 }
+
+TEST_CASE("ensure expectations parse: held, broken, and a missing verdict is said", "[simulate]")
+{
+   Diagnostics diags;
+   const Scenario s = parse_scenario("t.scenario", R"(runbook "a.rb"
+expect ensure "traffic is 100% on one environment" held
+expect ensure 'the release is tagged' broken
+)", diags);
+   CHECK(render_text(diags).empty());
+   REQUIRE(s.expectations.size() == 2);
+   CHECK(s.expectations[0].kind == ExpectRule::Kind::Ensure);
+   CHECK(s.expectations[0].pattern == "traffic is 100% on one environment");
+   CHECK_FALSE(s.expectations[0].negated);
+   CHECK(s.expectations[1].pattern == "the release is tagged");
+   CHECK(s.expectations[1].negated);
+   CHECK(errors_of("runbook \"a.rb\"\nexpect ensure \"x\" holds\n").find("expected 'held' or 'broken'") != std::string::npos);
+}

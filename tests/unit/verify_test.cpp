@@ -319,3 +319,58 @@ TEST_CASE("verify reports as markdown and writes a reproducing scenario per unsa
    CHECK(mentions(markdown, "restore-backup"));
    std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("verify's property: a broken or failing ensure breaks 'ensure holds', a held one does not", "[verify]")
+{
+   const RunbookFacts facts;
+   Fault fault;
+   fault.cls = fault_class::StepFails;
+   sim::SimulationResult result;
+   result.status = run_status::RolledBack;
+   result.exit_code = 3;
+   result.traffic = {{"blue", 50}, {"green", 50}};
+   result.ensures = {{"traffic is 100% on one environment", true, ""}};
+   // Declared invariants replace the built-in traffic guess: the split alone is not judged.
+   CHECK(check_properties(facts, fault, result, true).empty());
+
+   result.ensures = {{"traffic is 100% on one environment", false, "traffic.one_environment(lb, lb_token) is false"},
+                     {"the release is tagged", false, "could not be evaluated: GET answered HTTP 500"}};
+   const auto broken = check_properties(facts, fault, result, true);
+   REQUIRE(broken.size() == 2);
+   CHECK(broken[0].property == property::Ensure);
+   CHECK(mentions(broken[0].detail, "\"traffic is 100% on one environment\": traffic.one_environment"));
+   CHECK(mentions(broken[1].detail, "could not be evaluated"));
+
+   // Stopped on purpose is the end the runbook declared for that case, as for traffic.
+   result.status = run_status::RollbackFailed;
+   result.exit_code = 4;
+   result.summary = "the rollback 'emergency' failed: refused (on fail stop)";
+   CHECK(check_properties(facts, fault, result, true).empty());
+
+   // Without declared invariants the built-in traffic property still judges the split.
+   result.ensures.clear();
+   result.status = run_status::RolledBack;
+   result.summary.clear();
+   const auto split = check_properties(facts, fault, result, true);
+   REQUIRE(split.size() == 1);
+   CHECK(split.front().property == property::Traffic);
+}
+
+TEST_CASE("verify: a path that ends with traffic split breaks the runbook's ensure, one that rolls back keeps it", "[verify]")
+{
+   const auto report = verified("verify/ensure-split.rb");
+   const auto* smoke = unsafe_path(report, [](const PathVerdict& v) {
+      return v.path.fault.cls == fault_class::StepFails && mentions(v.path.fault.what, "smoke-test");
+   });
+   REQUIRE(smoke);
+   CHECK(smoke->path.result->exit_code == 1);
+   CHECK(green(*smoke) == 50);
+   CHECK(broke(*smoke, property::Ensure));
+   CHECK_FALSE(broke(*smoke, property::Traffic));   // the declared invariant replaces the built-in guess
+   // Failing the canary check rolls back to blue: not unsafe.
+   CHECK_FALSE(unsafe_path(report, [](const PathVerdict& v) {
+      return v.path.fault.cls == fault_class::StepFails && mentions(v.path.fault.what, "verify-canary");
+   }));
+   // No fault is injected into the invariant's own read.
+   for (const auto& v : report.unsafe) CHECK(v.path.fault.where.rfind("ensure/", 0) == std::string::npos);
+}
