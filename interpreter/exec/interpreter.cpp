@@ -569,7 +569,7 @@ Flow Interpreter::Impl::run_control(const ast::Step& step, Frame& frame, const s
 {
    Evaluator ev = evaluator(frame);
    if (const auto* let = std::get_if<ast::LetStep>(&step.node)) {
-      Resolved r{"let", {{"summary", let->name + " = " + describe(*let->value)}, {"name", let->name}}, true, {}};
+      Resolved r{StepKind::Let, {{"summary", let->name + " = " + describe(*let->value)}, {"name", let->name}}, true, {}};
       return journaled(step, frame, id, r, [&](const Resolved&) {
          Performed p;
          p.result["capture"] = evaluator(frame).eval(*let->value).to_typed_json();
@@ -578,7 +578,7 @@ Flow Interpreter::Impl::run_control(const ast::Step& step, Frame& frame, const s
    }
    if (const auto* log = std::get_if<ast::LogStep>(&step.node)) {
       const std::string text = ev.text(*log->message, Splice::Message);
-      Resolved r{"log", {{"summary", redact(text)}}, true, {}};
+      Resolved r{StepKind::Log, {{"summary", redact(text)}}, true, {}};
       return journaled(step, frame, id, r, [&](const Resolved&) {
          emit(RunEvent::Kind::Log, id, text);
          return Performed{};
@@ -586,7 +586,7 @@ Flow Interpreter::Impl::run_control(const ast::Step& step, Frame& frame, const s
    }
    if (const auto* notify = std::get_if<ast::NotifyStep>(&step.node)) {
       const std::string text = ev.text(*notify->message, Splice::Message);
-      Resolved r{"notify", {{"summary", redact(text)}}, true, {}};
+      Resolved r{StepKind::Notify, {{"summary", redact(text)}}, true, {}};
       return journaled(step, frame, id, r, [&](const Resolved&) {
          emit(RunEvent::Kind::Notify, id, text);
          return Performed{};
@@ -594,7 +594,7 @@ Flow Interpreter::Impl::run_control(const ast::Step& step, Frame& frame, const s
    }
    if (const auto* abort = std::get_if<ast::AbortStep>(&step.node)) {
       const std::string reason = abort->reason ? ev.text(*abort->reason, Splice::Message) : "aborted by the runbook";
-      Resolved r{"abort", {{"summary", redact(reason)}, {"reason", redact(reason)}}, true, {}};
+      Resolved r{StepKind::Abort, {{"summary", redact(reason)}, {"reason", redact(reason)}}, true, {}};
       return journaled(step, frame, id, r, [&](const Resolved&) {
          Performed p;
          p.flow = Flow::Aborted;
@@ -603,7 +603,7 @@ Flow Interpreter::Impl::run_control(const ast::Step& step, Frame& frame, const s
       });
    }
    if (const auto* rollback = std::get_if<ast::RollbackStep>(&step.node)) {
-      Resolved r{"rollback", {{"summary", rollback->target}, {"target", rollback->target}}, true, {}};
+      Resolved r{StepKind::Rollback, {{"summary", rollback->target}, {"target", rollback->target}}, true, {}};
       return journaled(step, frame, id, r, [&](const Resolved&) {
          Performed p;
          if (in_rollback_) {
@@ -624,7 +624,7 @@ Flow Interpreter::Impl::run_control(const ast::Step& step, Frame& frame, const s
    }
    if (const auto* if_step = std::get_if<ast::IfStep>(&step.node)) {
       // The decision is journaled, so a resumed run takes the same branch.
-      Resolved r{"if", {{"summary", describe(*if_step->cond)}}, true, {}};
+      Resolved r{StepKind::If, {{"summary", describe(*if_step->cond)}}, true, {}};
       json result;
       const Flow decided = journaled(
          step, frame, id, r,
@@ -640,7 +640,7 @@ Flow Interpreter::Impl::run_control(const ast::Step& step, Frame& frame, const s
    }
    if (const auto* for_step = std::get_if<ast::ForStep>(&step.node)) {
       // The items are journaled: a resumed run iterates over the same values.
-      Resolved r{"for", {{"summary", for_step->variable + " in " + describe(*for_step->items)}}, true, {}};
+      Resolved r{StepKind::For, {{"summary", for_step->variable + " in " + describe(*for_step->items)}}, true, {}};
       json result;
       const Flow listed = journaled(
          step, frame, id, r,
@@ -670,7 +670,7 @@ Flow Interpreter::Impl::run_control(const ast::Step& step, Frame& frame, const s
          return Flow::Failed;
       }
       const std::string name = callee_name(*expr->callee);
-      Resolved r{"call", {{"summary", describe(*call->call)}}, true, {}};
+      Resolved r{StepKind::Call, {{"summary", describe(*call->call)}}, true, {}};
       return journaled(step, frame, id, r, [&, name](const Resolved&) {
          Performed p;
          const ast::Function* fn = find_function(name);
@@ -696,11 +696,11 @@ Flow Interpreter::Impl::run_control(const ast::Step& step, Frame& frame, const s
       return Flow::Return;
    }
    if (std::holds_alternative<ast::UndoAllStep>(step.node)) {
-      Resolved r{"undo_all", {{"summary", fmt::format("{} compensations", undo_stack_.size())}}, true, {}};
+      Resolved r{StepKind::UndoAll, {{"summary", fmt::format("{} compensations", undo_stack_.size())}}, true, {}};
       return run_undo(step, frame, id, r, [](const UndoEntry&) { return true; });
    }
    if (const auto* undo = std::get_if<ast::UndoStep>(&step.node)) {
-      Resolved r{"undo", {{"summary", undo->step_id}, {"target", undo->step_id}}, true, {}};
+      Resolved r{StepKind::Undo, {{"summary", undo->step_id}, {"target", undo->step_id}}, true, {}};
       return run_undo(step, frame, id, r, [undo](const UndoEntry& e) { return e.static_id == undo->step_id; });
    }
    stop_message_ = "internal error: unknown step kind";
@@ -731,7 +731,7 @@ Flow Interpreter::Impl::run_undo(const ast::Step& step, Frame& frame, const std:
          undone_.insert(it->origin_id);
          p.result["undone"].push_back(it->origin_id);
       }
-      if (p.flow == Flow::Next && p.result["undone"].empty() && resolved.kind == "undo")
+      if (p.flow == Flow::Next && p.result["undone"].empty() && resolved.kind == StepKind::Undo)
          emit(RunEvent::Kind::Log, id,
               fmt::format("nothing to undo: step {} did not complete in this run, or was undone already",
                           resolved.inputs.value("target", "")));

@@ -35,6 +35,7 @@
 #include "exec/redact.hpp"
 #include "exec/retry_history.hpp"
 #include "exec/signals.hpp"
+#include "exec/step_kind.hpp"
 #include "exec/timers.hpp"
 #include "metrics/condition_tracker.hpp"
 
@@ -160,7 +161,7 @@ struct Interpreter::Impl : EvalHooks {
    // ------------------------------------------------------------ step_journal.cpp
    /// A leaf step, resolved: what it will do, in redacted words.
    struct Resolved {
-      std::string kind;             ///< "sh", "http", "wait", ...
+      StepKind kind;                ///< Journaled as its word (exec/step_kind.hpp).
       json inputs;                  ///< Redacted resolved definition.
       bool safe_to_repeat = false;  ///< Redone automatically when in doubt.
       std::optional<double> deadline_ms;

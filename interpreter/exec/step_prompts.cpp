@@ -116,7 +116,7 @@ Flow Interpreter::Impl::run_approve(const ast::Step& step, const ast::ApproveSte
                                     const std::string& id)
 {
    const std::string prompt = approve.prompt ? evaluator(frame).text(*approve.prompt, Splice::Message) : "Proceed?";
-   Resolved r{"approve", {{"summary", redact(prompt)}, {"prompt", redact(prompt)}}, true,
+   Resolved r{StepKind::Approve, {{"summary", redact(prompt)}, {"prompt", redact(prompt)}}, true,
               DecisionRules::first_deadline(step, world_.clock().now())};
    return journaled(step, frame, id, r, [&, prompt](const Resolved& settled) {
       Performed p;
@@ -151,7 +151,7 @@ Flow Interpreter::Impl::run_ask(const ast::Step& step, const ast::AskStep& ask_s
                                 const std::string& id)
 {
    const std::string text = evaluator(frame).text(*ask_step.question, Splice::Message);
-   Resolved r{"ask", {{"summary", redact(text)}, {"question", redact(text)}, {"choices", ask_step.choices}}, true,
+   Resolved r{StepKind::Ask, {{"summary", redact(text)}, {"question", redact(text)}, {"choices", ask_step.choices}}, true,
               DecisionRules::first_deadline(step, world_.clock().now())};
    return journaled(step, frame, id, r, [&, text](const Resolved& settled) {
       Performed p;
@@ -209,7 +209,7 @@ Flow Interpreter::Impl::run_checklist(const ast::Step& step, const ast::Checklis
    for (const auto& item : checklist.items) items.push_back(ev.text(*item.text, Splice::Message));
    json shown_items = json::array();
    for (const auto& item : items) shown_items.push_back(redact(item));
-   Resolved r{"checklist", {{"summary", redact(title)}, {"title", redact(title)}, {"items", shown_items}}, true,
+   Resolved r{StepKind::Checklist, {{"summary", redact(title)}, {"title", redact(title)}, {"items", shown_items}}, true,
               DecisionRules::first_deadline(step, world_.clock().now())};
    return journaled(step, frame, id, r, [&, title, items](const Resolved& settled) {
       Performed p;

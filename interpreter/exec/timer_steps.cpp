@@ -79,7 +79,7 @@ Flow Interpreter::Impl::run_after(const ast::Step& step, const ast::AfterStep& a
 {
    const double delay = duration_of(evaluator(frame).eval(*after.delay), "after");
    const std::string what = timer_words(after, delay);
-   Resolved r{"timer", {{"summary", what}, {"delay_ms", delay}, {"signal", after.signal}}, true,
+   Resolved r{StepKind::Timer, {{"summary", what}, {"delay_ms", delay}, {"signal", after.signal}}, true,
               world_.clock().now() + delay};
    json result;
    const Flow flow = journaled(step, frame, id, r, [&](const Resolved& settled) {
