@@ -267,19 +267,13 @@ RunOutcome Interpreter::Impl::resume(const std::string& run_id)
    }
 
    try {
-      for (auto& record : journal_.steps(run_id)) records_[record.step_id] = record;
-      for (const auto& event : journal_.events(run_id)) {
-         unwatched_since_ = std::max(unwatched_since_.value_or(event.at), event.at);
+      resume_.load(journal_, run_id, [this](const JournalEvent& event) {
          if (event.kind == "failure_routed_to_steps") failure_routes_.remember_routed_to_steps(event.step_id);
-         note_resumed_event(event);
-         if (event.kind != "answer") continue;
-         json data = json::parse(event.data_json, nullptr, false);
-         if (!data.is_discarded()) answers_.emplace(event.step_id, data);
-      }
+         signals_.note(event);
+      });
    } catch (const JournalError& e) {
       return RunOutcome{exit_code::Invalid, run_id, "", e.what()};
    }
-   resuming_ = true;
    in_rollback_ = info->mode == "rollback";
    rollback_name_ = info->rollback_name;
    if (settings_.require_unchanged_done) {
@@ -298,9 +292,7 @@ RunOutcome Interpreter::Impl::resume(const std::string& run_id)
    } catch (const JournalError& e) {
       return RunOutcome{exit_code::Invalid, run_id, "", e.what()};
    }
-   std::size_t done = 0;
-   for (const auto& [_, r] : records_)
-      done += r.outcome == step_outcome::Done || r.outcome == step_outcome::MarkedDone;
+   const std::size_t done = resume_.done_count();
    emit(RunEvent::Kind::RunResumed, "",
         fmt::format("run {} resumed{} ({} steps already done)", run_id, in_rollback_ ? " in rollback mode" : "", done),
         {{"run_id", run_id}, {"mode", info->mode}, {"done_steps", done}, {"previous_status", info->status},
@@ -312,26 +304,15 @@ std::vector<std::string> Interpreter::Impl::verify_done_steps()
 {
    // Walk the done steps the way a resumed run would, without doing anything,
    // then forget what the walk restored.
-   verifying_ = true;
-   replay_only_ = true;
+   resume_.begin_verifying();
    run_phases();
    if (in_rollback_) {
       if (const ast::RollbackBlock* block = find_rollback(rollback_name_)) run_block(block->body, main_frame_);
    }
-   replay_only_ = false;
-   verifying_ = false;
    main_scope_ = Scope(&globals_);
    undo_stack_.clear();
    undone_.clear();
-   std::vector<std::string> problems = changed_done_;
-   for (const auto& [id, record] : records_)
-      if (record.outcome != step_outcome::Failed && !visited_done_.count(id))
-         problems.push_back(fmt::format("step {} ({} `{}`) was {} but is not in the file any more", id, record.kind,
-                                        journaled_summary(record.inputs_json),
-                                        record.outcome == step_outcome::Done || record.outcome == step_outcome::MarkedDone
-                                           ? "done"
-                                           : "in doubt"));
-   return problems;
+   return resume_.end_verifying();
 }
 
 RunOutcome Interpreter::Impl::drive(bool resumed)
@@ -356,9 +337,9 @@ RunOutcome Interpreter::Impl::drive(bool resumed)
       record("mode", "", {{"mode", "rollback"}, {"rollback", rollback_name_}, {"reason", stop_message_}});
    } else {
       // Rebuild the forward path's captures and undo stack from the journal.
-      replay_only_ = true;
+      resume_.set_replay_only(true);
       run_phases();
-      replay_only_ = false;
+      resume_.set_replay_only(false);
    }
    stop_message_.clear();
    const ast::RollbackBlock* block = find_rollback(rollback_name_);
@@ -447,7 +428,7 @@ Flow Interpreter::Impl::run_phases()
    std::size_t number = 0;
    for (const auto& phase : phases) {
       ++number;
-      if (!replay_only_) {
+      if (!resume_.replay_only()) {
          // Armed first so the event can say which triggers watch this phase.
          arm_triggers(phase);
          emit(RunEvent::Kind::PhaseStarted, "", phase.title,
@@ -462,7 +443,7 @@ Flow Interpreter::Impl::run_phases()
       // disarmed; the ones it arms stay armed into it, so a breach does not
       // restart its count there (arm_triggers()).
       const ast::Phase* next = number < phases.size() ? &phases[number] : nullptr;
-      if (flow == Flow::Next && !replay_only_) flow = settle_leaving_triggers(phase, next);
+      if (flow == Flow::Next && !resume_.replay_only()) flow = settle_leaving_triggers(phase, next);
       if (flow != Flow::Next) {
          disarm_triggers();
          return flow;
@@ -485,7 +466,7 @@ Flow Interpreter::Impl::run_block(const ast::Block& block, Frame& frame)
 
 Flow Interpreter::Impl::run_step(const ast::Step& step, Frame& frame)
 {
-   if (!replay_only_) {
+   if (!resume_.replay_only()) {
       if (const Stop stop = at_boundary()) return flow_of(stop);
    }
    if (step.id.empty()) {
@@ -494,7 +475,7 @@ Flow Interpreter::Impl::run_step(const ast::Step& step, Frame& frame)
    }
    const std::string id = frame.runtime_id(step.id);
    FailureRouter router(*this);
-   if (resuming_ && failure_routes_.was_routed_to_steps(id)) return router.resume_routed(step, frame, id);
+   if (resume_.resuming() && failure_routes_.was_routed_to_steps(id)) return router.resume_routed(step, frame, id);
    return router.after_step(resolve_and_run(step, frame, id), step, frame, id);
 }
 
@@ -686,7 +667,7 @@ Flow Interpreter::Impl::run_control(const ast::Step& step, Frame& frame, const s
             p.outcome = is_failure(p.flow) ? step_outcome::Failed : step_outcome::Interrupted;
             p.message = stop_message_;
             // `retry` on a call tries it again as a whole when the failure inside may be repeated.
-            p.retryable = p.flow == Flow::Failed && last_failure_retryable_;
+            p.retryable = p.flow == Flow::Failed && resume_.last_failure_retryable();
          }
          return p;
       });

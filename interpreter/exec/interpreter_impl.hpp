@@ -14,6 +14,12 @@
 //   run_end.cpp         what a run settles before it may end: pending
 //                       triggers, P1 grace periods, pending timers
 //
+// State that answers questions on its own, held here as one member each:
+//
+//   resume_state.hpp    ResumeState: the journal's view of a resumed run
+//                       (records, answers, retries, timers, replay walks)
+//   step_kind.hpp       StepKind: what a step is, and its journaled word
+//
 // Not a public header: only exec/*.cpp include it.
 #pragma once
 
@@ -33,6 +39,7 @@
 #include "exec/failure_route.hpp"
 #include "exec/interpreter.hpp"
 #include "exec/redact.hpp"
+#include "exec/resume_state.hpp"
 #include "exec/retry_history.hpp"
 #include "exec/signals.hpp"
 #include "exec/step_kind.hpp"
@@ -120,9 +127,6 @@ struct ArmedTrigger {
    std::optional<TimeMs> grace_until;  ///< P1: the rollback starts then unless it clears.
    TimeMs ask_again_at = forever;      ///< P2 answered "continue": asked again then if still breached.
 };
-
-/// The "summary" of a journaled step's inputs ("POST https://...", "./deploy.sh").
-std::string journaled_summary(const std::string& inputs_json);
 
 struct Interpreter::Impl : EvalHooks {
    Impl(const Program& program, World& world, Journal& journal, RunObserver& observer, RunSettings settings);
@@ -287,8 +291,6 @@ struct Interpreter::Impl : EvalHooks {
    void arm_rollback_deadline(const ast::RollbackBlock& block);
    /// The rollback block ended: its deadline is dropped and, when it succeeded, how long it took is said.
    void end_rollback_deadline(const ast::RollbackBlock& block, Flow flow);
-   /// Resume: what the journal says about timers and signals.
-   void note_resumed_event(const JournalEvent& event);
 
    // ------------------------------------------------------------ run_end.cpp
    /// After the last phase, while triggers are still armed: waits for
@@ -326,14 +328,7 @@ struct Interpreter::Impl : EvalHooks {
    std::map<std::string, Sample> round_samples_;   ///< One sample per metric per evaluation round.
    bool in_round_ = false;
 
-   // Resume: the journal's view of the run.
-   bool resuming_ = false;
-   std::map<std::string, StepRecord> records_;
-   std::multimap<std::string, json> answers_;   ///< step id -> answers journaled for it.
-   bool replay_only_ = false;                  ///< Walk done steps only (rebuild captures and undo).
-   bool verifying_ = false;                    ///< --use-current: collect changed done steps.
-   std::set<std::string> visited_done_;
-   std::vector<std::string> changed_done_;
+   ResumeState resume_;                ///< Resume: the journal's view of the run (exec/resume_state.hpp).
    bool in_rollback_ = false;
    std::string rollback_name_;
 
@@ -344,22 +339,7 @@ struct Interpreter::Impl : EvalHooks {
    std::vector<std::pair<const ast::Trigger*, std::string>> pending_actions_;   ///< Calls run at the next boundary.
    int pending_action_seq_ = 0;
    std::string current_step_;           ///< Innermost running step (function frames hang off it).
-   /// Resumed: the runbook time of the last journaled event, when monitoring
-   /// stopped. The first in-doubt wait with armed triggers extends by the gap.
-   std::optional<TimeMs> unwatched_since_;
-   /// Resumed inside a watch: its id and the time nobody sampled it. The
-   /// watch restores its trackers from its journaled samples (exec/watch_resume.hpp).
-   struct ResumedWatch {
-      std::string id;
-      TimeMs unobserved_ms = 0;
-   };
-   std::optional<ResumedWatch> resumed_watch_;
    TimerQueue timers_;
-   RetryHistory retry_history_;         ///< Resume: retries the journal says were under way.
-   /// The failure that ended the last journaled step may be retried (a call
-   /// retried as a whole is, when the step that failed inside it would be).
-   bool last_failure_retryable_ = false;
-   TimerHistory timer_history_;         ///< Resume: timers the journal says fired or settled.
    std::map<std::string, TimerBody> timer_bodies_;
    bool firing_timer_ = false;          ///< A timer's steps run one at a time, never nested.
    SignalBoard signals_;

@@ -40,18 +40,7 @@ std::string identity_of(const std::string& def_hash)
    return def_hash.size() == 32 ? def_hash.substr(0, 16) : "";
 }
 
-bool is_done(const std::string& outcome)
-{
-   return outcome == step_outcome::Done || outcome == step_outcome::MarkedDone;
-}
-
 }  // namespace
-
-std::string journaled_summary(const std::string& inputs_json)
-{
-   const json inputs = json::parse(inputs_json.empty() ? "{}" : inputs_json, nullptr, false);
-   return inputs.is_object() ? inputs.value("summary", "") : "";
-}
 
 std::string Interpreter::Impl::record_mismatch(const StepRecord& record, const Resolved& resolved,
                                                const std::string& hash) const
@@ -172,30 +161,26 @@ std::string Interpreter::Impl::settle_in_doubt(const std::string& id, const Reso
 
 void Interpreter::Impl::forget_inner_records(const std::string& id, const RetryHistory::Pending* only_before)
 {
-   const std::string inner = id + "/";
-   for (auto it = records_.lower_bound(inner); it != records_.end() && it->first.rfind(inner, 0) == 0;) {
-      const bool earlier = only_before == nullptr || retry_history_.from_earlier_try(it->first, *only_before);
-      it = earlier ? records_.erase(it) : std::next(it);
-   }
+   resume_.forget_inner_records(id, only_before);
 }
 
 Flow Interpreter::Impl::journaled(const ast::Step& step, Frame& frame, const std::string& id, Resolved resolved,
                                   const Performer& perform, json* result_out)
 {
-   last_failure_retryable_ = false;
+   resume_.set_last_failure_retryable(false);
    const std::string hash = def_hash(step, resolved);
 
    // ---- what the journal already knows about this step (resume)
-   auto known = resuming_ ? records_.find(id) : records_.end();
-   if (known != records_.end() && known->second.outcome != step_outcome::Failed) {
+   const StepRecord* known = resume_.record_of(id);
+   if (known != nullptr && known->outcome != step_outcome::Failed) {
       // A done or in-doubt record applies only to the step it was written for.
-      const std::string change = record_mismatch(known->second, resolved, hash);
-      if (verifying_) visited_done_.insert(id);
+      const std::string change = record_mismatch(*known, resolved, hash);
+      if (resume_.verifying()) resume_.visited(id);
       if (!change.empty()) {
-         const std::string what = fmt::format("step {} ({} in the journal) {}", id,
-                                              is_done(known->second.outcome) ? "done" : "in doubt", change);
-         if (verifying_) {
-            changed_done_.push_back(what);
+         const std::string what =
+             fmt::format("step {} ({} in the journal) {}", id, is_done(known->outcome) ? "done" : "in doubt", change);
+         if (resume_.verifying()) {
+            resume_.changed(what);
             return Flow::ReplayEnd;
          }
          keep_resumable_ = true;
@@ -206,15 +191,12 @@ Flow Interpreter::Impl::journaled(const ast::Step& step, Frame& frame, const std
          return Flow::Failed;
       }
    }
-   if (known != records_.end() && is_done(known->second.outcome)) {
-      const StepRecord& record_of_step = known->second;
+   if (known != nullptr && is_done(known->outcome)) {
+      const StepRecord& record_of_step = *known;
       const json result = parse_or_empty(record_of_step.result_json);
-      if (verifying_) {
-         if (record_of_step.def_hash != hash)
-            changed_done_.push_back(
-                fmt::format("step {} ({}) is defined differently now", id, to_string(resolved.kind)));
-      }
-      if (record_of_step.def_hash != hash && !replay_only_) {
+      if (resume_.verifying() && record_of_step.def_hash != hash)
+         resume_.changed(fmt::format("step {} ({}) is defined differently now", id, to_string(resolved.kind)));
+      if (record_of_step.def_hash != hash && !resume_.replay_only()) {
          emit(RunEvent::Kind::Log, id,
               fmt::format("warning: step {} was done under a different definition than the runbook's now; it is "
                           "not redone",
@@ -226,7 +208,7 @@ Flow Interpreter::Impl::journaled(const ast::Step& step, Frame& frame, const std
       if (step.options.has_undo)
          undo_stack_.push_back({id, &step.options.undo, std::make_shared<Scope>(*frame.scope), frame, step.id});
       if (result_out != nullptr) *result_out = result;
-      if (!replay_only_)
+      if (!resume_.replay_only())
          emit(RunEvent::Kind::StepSkipped, id, fmt::format("{} already done", to_string(resolved.kind)),
               {{"kind", to_string(resolved.kind)}, {"outcome", record_of_step.outcome}});
       // Leaving the forward path is a fact too: a resumed run leaves it again.
@@ -240,7 +222,7 @@ Flow Interpreter::Impl::journaled(const ast::Step& step, Frame& frame, const std
       }
       return Flow::Next;
    }
-   if (replay_only_) {
+   if (resume_.replay_only()) {
       // Containers are walked into: their inner steps may be done.
       const bool container =
           resolved.kind == StepKind::Call || resolved.kind == StepKind::UndoAll || resolved.kind == StepKind::Undo;
@@ -249,16 +231,15 @@ Flow Interpreter::Impl::journaled(const ast::Step& step, Frame& frame, const std
       if (result_out != nullptr) *result_out = p.result;
       return p.flow == Flow::Next ? Flow::ReplayEnd : p.flow;
    }
-   if (known != records_.end() &&
-       (known->second.outcome.empty() || known->second.outcome == step_outcome::Interrupted)) {
-      const StepRecord& in_doubt = known->second;
+   if (known != nullptr && (known->outcome.empty() || known->outcome == step_outcome::Interrupted)) {
+      const StepRecord& in_doubt = *known;
       if (resolved.kind == StepKind::Wait && in_doubt.deadline_ms) {
          resolved.deadline_ms = in_doubt.deadline_ms;
          // Time while the process was dead is not monitoring time: with
          // triggers armed, the wait owes the time nobody sampled them.
          const TimeMs now = world_.clock().now();
-         const TimeMs gap = unwatched_since_ && !triggers_.empty() ? std::max(0.0, now - *unwatched_since_) : 0;
-         unwatched_since_.reset();
+         const TimeMs unwatched = resume_.take_unwatched_gap(now);
+         const TimeMs gap = triggers_.empty() ? 0 : unwatched;
          if (gap > 0) {
             *resolved.deadline_ms += gap;
             const std::string text = fmt::format(
@@ -284,16 +265,15 @@ Flow Interpreter::Impl::journaled(const ast::Step& step, Frame& frame, const std
          // Its window restarts, but what it saw before is kept: run_watch
          // replays the journaled samples and skips the time nobody sampled.
          const TimeMs now = world_.clock().now();
-         const TimeMs gap = unwatched_since_ ? std::max(0.0, now - *unwatched_since_) : 0;
-         unwatched_since_.reset();
-         resumed_watch_ = ResumedWatch{id, gap};
+         const TimeMs gap = resume_.take_unwatched_gap(now);
+         resume_.resume_watch(id, gap);
          emit(RunEvent::Kind::Log, id,
               fmt::format("watch restarts its window and keeps the samples it journaled before the interruption; "
                           "the {} while the run was stopped were not observed and count for nothing",
                           measured_duration_text(gap)));
       }
       if (question && in_doubt.def_hash != hash) {
-         answers_.erase(id);
+         resume_.forget_answers(id);
          emit(RunEvent::Kind::Log, id, "its definition changed since it was answered: asking again");
       }
       if (!resolved.safe_to_repeat && !step.options.idempotent) {
@@ -340,7 +320,7 @@ Flow Interpreter::Impl::journaled(const ast::Step& step, Frame& frame, const std
                                                   : Flow::Failed;
    };
    int tried = 0;   // Tries that failed before this one.
-   if (const auto pending = resuming_ ? retry_history_.take(id) : std::nullopt; pending && retries > 0) {
+   if (const auto pending = resume_.take_retry(id); pending && retries > 0) {
       // The process stopped during try N of a retry (or the wait before it): carry on with try N.
       tried = std::min(pending->attempt, retries + 1) - 1;
       forget_inner_records(id, &*pending);
@@ -435,7 +415,7 @@ Flow Interpreter::Impl::journaled(const ast::Step& step, Frame& frame, const std
          forget_inner_records(id);
          continue;
       }
-      last_failure_retryable_ = p.flow == Flow::Failed && p.retryable;
+      resume_.set_last_failure_retryable(p.flow == Flow::Failed && p.retryable);
       if (p.flow == Flow::Failed) stop_message_ = p.message;
       if (p.flow == Flow::Next) {
          restore_capture(step, frame, p.result);

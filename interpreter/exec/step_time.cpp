@@ -223,9 +223,8 @@ Flow Interpreter::Impl::run_watch(const ast::Step& step, const ast::WatchStep& w
    return journaled(step, frame, id, r, [&, window, every](const Resolved&) {
       std::vector<ConditionTracker> trackers;
       for (const auto& c : watch.conditions) trackers.emplace_back(rules_for_watch(c, lost_default(c)));
-      if (resumed_watch_ && resumed_watch_->id == id) {
-         restore_watch(id, conditions, trackers, resumed_watch_->unobserved_ms);
-         resumed_watch_.reset();
+      if (const auto unobserved = resume_.take_resumed_watch(id)) {
+         restore_watch(id, conditions, trackers, *unobserved);
       }
       const TimeMs start = world_.clock().now();
       const TimeMs end = start + window;
