@@ -359,7 +359,7 @@ RunOutcome Interpreter::Impl::drive(bool resumed)
 
 RunOutcome Interpreter::Impl::finish(Flow flow, bool in_rollback)
 {
-   disarm_triggers();
+   triggers_.disarm();
    RunOutcome outcome;
    outcome.run_id = run_id_;
    switch (flow) {
@@ -433,7 +433,7 @@ Flow Interpreter::Impl::run_phases()
          arm_triggers(phase);
          emit(RunEvent::Kind::PhaseStarted, "", phase.title,
               {{"phase", phase.title}, {"slug", phase.slug}, {"number", number}, {"of", phases.size()},
-               {"triggers", armed_triggers_json()}});
+               {"triggers", triggers_.to_json()}});
          record("phase", "", {{"phase", phase.title}, {"slug", phase.slug}});
       }
       FailureRouter router(*this);
@@ -445,11 +445,11 @@ Flow Interpreter::Impl::run_phases()
       const ast::Phase* next = number < phases.size() ? &phases[number] : nullptr;
       if (flow == Flow::Next && !resume_.replay_only()) flow = settle_leaving_triggers(phase, next);
       if (flow != Flow::Next) {
-         disarm_triggers();
+         triggers_.disarm();
          return flow;
       }
    }
-   disarm_triggers();
+   triggers_.disarm();
    return Flow::Next;
 }
 

@@ -7,8 +7,9 @@
 //   step_effects.cpp    sh and http steps, metric resolution and probes
 //   step_prompts.cpp    checklist, approve, ask, in-doubt questions
 //   step_time.cpp       wait, watch, await, assert: conditions over time
-//   supervisor.cpp      what runs beside every step: triggers, Ctrl-C,
-//                       remote requests, the lease heartbeat, worker threads
+//   supervisor.cpp      what runs beside every step: sampling and firing
+//                       triggers, Ctrl-C, remote requests, the lease
+//                       heartbeat, worker threads
 //   timer_steps.cpp     `after` timers, signals, manual triggers fired by
 //                       `runbook fire`, rollback deadlines
 //   run_end.cpp         what a run settles before it may end: pending
@@ -16,6 +17,8 @@
 //
 // State that answers questions on its own, held here as one member each:
 //
+//   armed_triggers.hpp  ArmedTriggers: the phase's triggers, their
+//                       schedule, and trigger actions queued for a boundary
 //   resume_state.hpp    ResumeState: the journal's view of a resumed run
 //                       (records, answers, retries, timers, replay walks)
 //   step_kind.hpp       StepKind: what a step is, and its journaled word
@@ -35,6 +38,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "exec/armed_triggers.hpp"
 #include "exec/evaluate.hpp"
 #include "exec/failure_route.hpp"
 #include "exec/interpreter.hpp"
@@ -114,18 +118,6 @@ struct TimerBody {
    const ast::AfterStep* step = nullptr;
    Frame frame;
    std::shared_ptr<Scope> scope;
-};
-
-/// A trigger or warning armed by the current phase.
-struct ArmedTrigger {
-   const ast::Trigger* trigger = nullptr;
-   ConditionTracker tracker;
-   double every_ms = 30000;
-   TimeMs next_due = 0;
-   bool fired = false;                 ///< Breached and acted on; re-fires only after it clears.
-   bool lost_reported = false;
-   std::optional<TimeMs> grace_until;  ///< P1: the rollback starts then unless it clears.
-   TimeMs ask_again_at = forever;      ///< P2 answered "continue": asked again then if still breached.
 };
 
 struct Interpreter::Impl : EvalHooks {
@@ -257,10 +249,8 @@ struct Interpreter::Impl : EvalHooks {
    /// Virtual clock: lets `elapsed` pass after an instant world call, supervised.
    Stop pass_time(TimeMs started, double elapsed_ms);
    Stop at_boundary();
+   /// Arms the triggers `phase` arms (exec/armed_triggers.hpp).
    void arm_triggers(const ast::Phase& phase);
-   void disarm_triggers();
-   /// The armed triggers (name, title, severity, condition), for the PhaseStarted event.
-   json armed_triggers_json() const;
    Stop sample_triggers();
    Stop fire(ArmedTrigger& armed, const std::string& what);
    Stop trigger_action(ArmedTrigger& armed, const std::string& what);
@@ -274,6 +264,7 @@ struct Interpreter::Impl : EvalHooks {
    std::string rollback_request_note(const std::string& target, const std::string& who) const;
    /// Journals a step of the wall clock seen since the last heartbeat.
    void notice_clock_jump();
+   /// The next trigger sample, grace period or timer due.
    TimeMs next_trigger_due() const;
    bool virtual_time() const { return world_.clock().scale() == 0; }
    bool interrupted() const { return settings_.interrupt != nullptr && settings_.interrupt->load(); }
@@ -335,9 +326,7 @@ struct Interpreter::Impl : EvalHooks {
    FailureRoutes failure_routes_;      ///< exec/failure_router.hpp sends failures where `on fail` says.
    std::vector<UndoEntry> undo_stack_;
    std::set<std::string> undone_;      ///< Origin ids whose undo ran (`undo "ID"`, `undo all`): never twice.
-   std::vector<ArmedTrigger> triggers_;
-   std::vector<std::pair<const ast::Trigger*, std::string>> pending_actions_;   ///< Calls run at the next boundary.
-   int pending_action_seq_ = 0;
+   ArmedTriggers triggers_;             ///< The phase's triggers and their queued actions.
    std::string current_step_;           ///< Innermost running step (function frames hang off it).
    TimerQueue timers_;
    std::map<std::string, TimerBody> timer_bodies_;
