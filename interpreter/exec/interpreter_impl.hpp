@@ -1,7 +1,9 @@
 // The interpreter's insides, shared by the files that implement it:
 //
 //   interpreter.cpp     start/resume, phases, the rollback switch, blocks,
-//                       control steps (let, if, for, calls, return, log, ...)
+//                       dispatching a step
+//   control_steps.cpp   control steps (let, if, for, calls, return, log,
+//                       undo, ...) and a function's steps
 //   step_journal.cpp    the write-ahead protocol around every step, resume
 //                       decisions (skip done, settle in-doubt), retries
 //   step_effects.cpp    sh and http steps, metric resolution and probes
