@@ -19,8 +19,8 @@ TimeMs DecisionRules::item_deadline(const Interpreter::Impl::Resolved& settled, 
 {
    if (!step_.options.timeout_ms) return forever;
    std::optional<TimeMs> last_answer;
-   for (auto [it, end] = run_.answers_.equal_range(id); it != end; ++it) {
-      const TimeMs at = it->second.value("at", 0.0);
+   for (const auto& answer : run_.resume_.answers_for(id)) {
+      const TimeMs at = answer.value("at", 0.0);
       if (!last_answer || at > *last_answer) last_answer = at;
    }
    return last_answer ? *last_answer + *step_.options.timeout_ms : deadline(settled);

@@ -32,7 +32,7 @@ Flow FailureRouter::after_step(Flow flow, const ast::Step& step, Frame& frame, c
    if (flow == Flow::Failed && !is_container(step)) run_.failure_routes_.note(run_.stop_message_);
    // An in-doubt step left unsettled is not a failure of the runbook's: it
    // stays for the operator to settle on resume, never routed.
-   if (flow != Flow::Failed || route == nullptr || run_.keep_resumable_ || run_.replay_only_) return flow;
+   if (flow != Flow::Failed || route == nullptr || run_.keep_resumable_ || run_.resume_.replay_only()) return flow;
    // Only the step's own `{ steps }` route is taken again on resume (a
    // condition's is found again by failing again).
    if (route == &step.options.on_fail && route->kind == ast::FailRoute::Kind::Steps)
@@ -49,7 +49,7 @@ Flow FailureRouter::resume_routed(const ast::Step& step, Frame& frame, const std
 
 Flow FailureRouter::after_phase(Flow flow, const ast::Phase& phase)
 {
-   if (flow != Flow::Failed || run_.keep_resumable_ || run_.replay_only_) return flow;
+   if (flow != Flow::Failed || run_.keep_resumable_ || run_.resume_.replay_only()) return flow;
    const ast::FailRoute& route = phase.on_fail ? phase.on_fail : run_.program_.root->on_fail;
    if (!route) return flow;
    return take(route, run_.main_frame_, phase.slug, "phase " + phase.slug);
@@ -97,7 +97,7 @@ Flow FailureRouter::to_steps(const ast::FailRoute& route, Frame& frame, const st
 
 Flow FailureRouter::soft(Flow flow, const ast::Step& step, std::vector<std::string>& soft_failures)
 {
-   if (flow != Flow::Failed || !step.options.soft || run_.keep_resumable_ || run_.replay_only_) return flow;
+   if (flow != Flow::Failed || !step.options.soft || run_.keep_resumable_ || run_.resume_.replay_only()) return flow;
    soft_failures.push_back(run_.stop_message_);
    run_.record("soft_failure", step.id, {{"failure", run_.stop_message_}});
    run_.emit(RunEvent::Kind::Log, step.id, "soft failure recorded; the block goes on: " + run_.stop_message_);
@@ -117,7 +117,7 @@ Flow FailureRouter::block_end(const std::vector<std::string>& soft_failures)
 
 Flow FailureRouter::finally(const ast::Block& steps, Flow flow, std::size_t mark)
 {
-   if (steps.empty() || run_.replay_only_ || flow == Flow::Interrupted || flow == Flow::JournalBroken) return flow;
+   if (steps.empty() || run_.resume_.replay_only() || flow == Flow::Interrupted || flow == Flow::JournalBroken) return flow;
    const std::vector<std::string> noted = run_.failure_routes_.since(mark);
    ValueList failures(noted.begin(), noted.end());
    if (flow != Flow::Next && !run_.stop_message_.empty() &&

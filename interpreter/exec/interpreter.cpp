@@ -1,5 +1,6 @@
 // The run from start (or resume) to an outcome: globals, phases, the switch
-// into rollback mode, blocks, and the control steps that need no World.
+// into rollback mode, blocks and how a step is dispatched. The control steps
+// themselves are in exec/control_steps.cpp.
 #include "exec/interpreter_impl.hpp"
 
 #include <chrono>
@@ -267,19 +268,13 @@ RunOutcome Interpreter::Impl::resume(const std::string& run_id)
    }
 
    try {
-      for (auto& record : journal_.steps(run_id)) records_[record.step_id] = record;
-      for (const auto& event : journal_.events(run_id)) {
-         unwatched_since_ = std::max(unwatched_since_.value_or(event.at), event.at);
+      resume_.load(journal_, run_id, [this](const JournalEvent& event) {
          if (event.kind == "failure_routed_to_steps") failure_routes_.remember_routed_to_steps(event.step_id);
-         note_resumed_event(event);
-         if (event.kind != "answer") continue;
-         json data = json::parse(event.data_json, nullptr, false);
-         if (!data.is_discarded()) answers_.emplace(event.step_id, data);
-      }
+         signals_.note(event);
+      });
    } catch (const JournalError& e) {
       return RunOutcome{exit_code::Invalid, run_id, "", e.what()};
    }
-   resuming_ = true;
    in_rollback_ = info->mode == "rollback";
    rollback_name_ = info->rollback_name;
    if (settings_.require_unchanged_done) {
@@ -298,9 +293,7 @@ RunOutcome Interpreter::Impl::resume(const std::string& run_id)
    } catch (const JournalError& e) {
       return RunOutcome{exit_code::Invalid, run_id, "", e.what()};
    }
-   std::size_t done = 0;
-   for (const auto& [_, r] : records_)
-      done += r.outcome == step_outcome::Done || r.outcome == step_outcome::MarkedDone;
+   const std::size_t done = resume_.done_count();
    emit(RunEvent::Kind::RunResumed, "",
         fmt::format("run {} resumed{} ({} steps already done)", run_id, in_rollback_ ? " in rollback mode" : "", done),
         {{"run_id", run_id}, {"mode", info->mode}, {"done_steps", done}, {"previous_status", info->status},
@@ -312,26 +305,15 @@ std::vector<std::string> Interpreter::Impl::verify_done_steps()
 {
    // Walk the done steps the way a resumed run would, without doing anything,
    // then forget what the walk restored.
-   verifying_ = true;
-   replay_only_ = true;
+   resume_.begin_verifying();
    run_phases();
    if (in_rollback_) {
       if (const ast::RollbackBlock* block = find_rollback(rollback_name_)) run_block(block->body, main_frame_);
    }
-   replay_only_ = false;
-   verifying_ = false;
    main_scope_ = Scope(&globals_);
    undo_stack_.clear();
    undone_.clear();
-   std::vector<std::string> problems = changed_done_;
-   for (const auto& [id, record] : records_)
-      if (record.outcome != step_outcome::Failed && !visited_done_.count(id))
-         problems.push_back(fmt::format("step {} ({} `{}`) was {} but is not in the file any more", id, record.kind,
-                                        journaled_summary(record.inputs_json),
-                                        record.outcome == step_outcome::Done || record.outcome == step_outcome::MarkedDone
-                                           ? "done"
-                                           : "in doubt"));
-   return problems;
+   return resume_.end_verifying();
 }
 
 RunOutcome Interpreter::Impl::drive(bool resumed)
@@ -356,9 +338,9 @@ RunOutcome Interpreter::Impl::drive(bool resumed)
       record("mode", "", {{"mode", "rollback"}, {"rollback", rollback_name_}, {"reason", stop_message_}});
    } else {
       // Rebuild the forward path's captures and undo stack from the journal.
-      replay_only_ = true;
+      resume_.set_replay_only(true);
       run_phases();
-      replay_only_ = false;
+      resume_.set_replay_only(false);
    }
    stop_message_.clear();
    const ast::RollbackBlock* block = find_rollback(rollback_name_);
@@ -378,7 +360,7 @@ RunOutcome Interpreter::Impl::drive(bool resumed)
 
 RunOutcome Interpreter::Impl::finish(Flow flow, bool in_rollback)
 {
-   disarm_triggers();
+   triggers_.disarm();
    RunOutcome outcome;
    outcome.run_id = run_id_;
    // After the rollback and the pending timers (both done by now), before
@@ -451,12 +433,12 @@ Flow Interpreter::Impl::run_phases()
    std::size_t number = 0;
    for (const auto& phase : phases) {
       ++number;
-      if (!replay_only_) {
+      if (!resume_.replay_only()) {
          // Armed first so the event can say which triggers watch this phase.
          arm_triggers(phase);
          emit(RunEvent::Kind::PhaseStarted, "", phase.title,
               {{"phase", phase.title}, {"slug", phase.slug}, {"number", number}, {"of", phases.size()},
-               {"triggers", armed_triggers_json()}});
+               {"triggers", triggers_.to_json()}});
          record("phase", "", {{"phase", phase.title}, {"slug", phase.slug}});
       }
       FailureRouter router(*this);
@@ -466,13 +448,13 @@ Flow Interpreter::Impl::run_phases()
       // disarmed; the ones it arms stay armed into it, so a breach does not
       // restart its count there (arm_triggers()).
       const ast::Phase* next = number < phases.size() ? &phases[number] : nullptr;
-      if (flow == Flow::Next && !replay_only_) flow = settle_leaving_triggers(phase, next);
+      if (flow == Flow::Next && !resume_.replay_only()) flow = settle_leaving_triggers(phase, next);
       if (flow != Flow::Next) {
-         disarm_triggers();
+         triggers_.disarm();
          return flow;
       }
    }
-   disarm_triggers();
+   triggers_.disarm();
    return Flow::Next;
 }
 
@@ -489,7 +471,7 @@ Flow Interpreter::Impl::run_block(const ast::Block& block, Frame& frame)
 
 Flow Interpreter::Impl::run_step(const ast::Step& step, Frame& frame)
 {
-   if (!replay_only_) {
+   if (!resume_.replay_only()) {
       if (const Stop stop = at_boundary()) return flow_of(stop);
    }
    if (step.id.empty()) {
@@ -498,7 +480,7 @@ Flow Interpreter::Impl::run_step(const ast::Step& step, Frame& frame)
    }
    const std::string id = frame.runtime_id(step.id);
    FailureRouter router(*this);
-   if (resuming_ && failure_routes_.was_routed_to_steps(id)) return router.resume_routed(step, frame, id);
+   if (resume_.resuming() && failure_routes_.was_routed_to_steps(id)) return router.resume_routed(step, frame, id);
    return router.after_step(resolve_and_run(step, frame, id), step, frame, id);
 }
 
@@ -556,213 +538,6 @@ const ast::RollbackBlock* Interpreter::Impl::find_rollback(const std::string& na
    for (const auto& block : program_.root->rollbacks)
       if (block.name == name) return &block;
    return nullptr;
-}
-
-// ---------------------------------------------------------------- control steps
-
-namespace {
-
-std::string iteration_label(const std::string& variable, const Value& item)
-{
-   return "[" + variable + "=" + item.display() + "]";
-}
-
-}  // namespace
-
-Flow Interpreter::Impl::run_control(const ast::Step& step, Frame& frame, const std::string& id)
-{
-   Evaluator ev = evaluator(frame);
-   if (const auto* let = std::get_if<ast::LetStep>(&step.node)) {
-      Resolved r{"let", {{"summary", let->name + " = " + describe(*let->value)}, {"name", let->name}}, true, {}};
-      return journaled(step, frame, id, r, [&](const Resolved&) {
-         Performed p;
-         p.result["capture"] = evaluator(frame).eval(*let->value).to_typed_json();
-         return p;
-      });
-   }
-   if (const auto* log = std::get_if<ast::LogStep>(&step.node)) {
-      const std::string text = ev.text(*log->message, Splice::Message);
-      Resolved r{"log", {{"summary", redact(text)}}, true, {}};
-      return journaled(step, frame, id, r, [&](const Resolved&) {
-         emit(RunEvent::Kind::Log, id, text);
-         return Performed{};
-      });
-   }
-   if (const auto* notify = std::get_if<ast::NotifyStep>(&step.node)) {
-      const std::string text = ev.text(*notify->message, Splice::Message);
-      Resolved r{"notify", {{"summary", redact(text)}}, true, {}};
-      return journaled(step, frame, id, r, [&](const Resolved&) {
-         emit(RunEvent::Kind::Notify, id, text);
-         return Performed{};
-      });
-   }
-   if (const auto* abort = std::get_if<ast::AbortStep>(&step.node)) {
-      const std::string reason = abort->reason ? ev.text(*abort->reason, Splice::Message) : "aborted by the runbook";
-      Resolved r{"abort", {{"summary", redact(reason)}, {"reason", redact(reason)}}, true, {}};
-      return journaled(step, frame, id, r, [&](const Resolved&) {
-         Performed p;
-         p.flow = Flow::Aborted;
-         stop_message_ = reason;
-         return p;
-      });
-   }
-   if (const auto* rollback = std::get_if<ast::RollbackStep>(&step.node)) {
-      Resolved r{"rollback", {{"summary", rollback->target}, {"target", rollback->target}}, true, {}};
-      return journaled(step, frame, id, r, [&](const Resolved&) {
-         Performed p;
-         if (in_rollback_) {
-            p.flow = Flow::Failed;
-            p.outcome = step_outcome::Failed;
-            p.message = fmt::format("already rolling back via '{}'; a rollback cannot start another", rollback_name_);
-         } else if (find_rollback(rollback->target) == nullptr) {
-            p.flow = Flow::Failed;
-            p.outcome = step_outcome::Failed;
-            p.message = fmt::format("there is no rollback block named '{}'", rollback->target);
-         } else {
-            p.flow = Flow::Rollback;
-            stop_rollback_ = rollback->target;
-            stop_message_ = fmt::format("rollback step {}", id);
-         }
-         return p;
-      });
-   }
-   if (const auto* if_step = std::get_if<ast::IfStep>(&step.node)) {
-      // The decision is journaled, so a resumed run takes the same branch.
-      Resolved r{"if", {{"summary", describe(*if_step->cond)}}, true, {}};
-      json result;
-      const Flow decided = journaled(
-         step, frame, id, r,
-         [&](const Resolved&) {
-            Performed p;
-            p.result["branch"] = truthy(evaluator(frame).eval(*if_step->cond)) ? "then" : "else";
-            return p;
-         },
-         &result);
-      if (decided != Flow::Next) return decided;
-      const bool then = result.value("branch", "then") == "then";
-      return run_block(then ? if_step->then_block : if_step->else_block, frame);
-   }
-   if (const auto* for_step = std::get_if<ast::ForStep>(&step.node)) {
-      // The items are journaled: a resumed run iterates over the same values.
-      Resolved r{"for", {{"summary", for_step->variable + " in " + describe(*for_step->items)}}, true, {}};
-      json result;
-      const Flow listed = journaled(
-         step, frame, id, r,
-         [&](const Resolved&) {
-            Performed p;
-            const Value items = evaluator(frame).eval(*for_step->items);
-            if (!items.is_list()) throw EvalError(for_step->items->loc, "for needs a list, got " + items.type_name());
-            p.result["items"] = items.to_typed_json();
-            return p;
-         },
-         &result);
-      if (listed != Flow::Next) return listed;
-      const Value items = Value::from_typed_json(result.value("items", json::array()));
-      for (const auto& item : items.as_list()) {
-         Frame iteration = frame;
-         iteration.rewrites.emplace_back(step.id, id + redact(iteration_label(for_step->variable, item)));
-         frame.scope->set(for_step->variable, item);
-         const Flow flow = run_block(for_step->body, iteration);
-         if (flow != Flow::Next) return flow;
-      }
-      return Flow::Next;
-   }
-   if (const auto* call = std::get_if<ast::CallStep>(&step.node)) {
-      const auto* expr = std::get_if<ast::Call>(&call->call->node);
-      if (expr == nullptr) {
-         stop_message_ = "internal error: a call step without a call";
-         return Flow::Failed;
-      }
-      const std::string name = callee_name(*expr->callee);
-      Resolved r{"call", {{"summary", describe(*call->call)}}, true, {}};
-      return journaled(step, frame, id, r, [&, name](const Resolved&) {
-         Performed p;
-         const ast::Function* fn = find_function(name);
-         if (fn == nullptr) throw EvalError(call->call->loc, fmt::format("no function named '{}'", name));
-         std::vector<Value> args;
-         Evaluator args_ev = evaluator(frame);
-         for (const auto& arg : expr->args) args.push_back(args_ev.eval(*arg));
-         Value result;
-         p.flow = call_steps(*fn, std::move(args), id, &result);
-         if (p.flow == Flow::Next) {
-            p.result["capture"] = result.to_typed_json();
-         } else {
-            p.outcome = is_failure(p.flow) ? step_outcome::Failed : step_outcome::Interrupted;
-            p.message = stop_message_;
-            // `retry` on a call tries it again as a whole when the failure inside may be repeated.
-            p.retryable = p.flow == Flow::Failed && last_failure_retryable_;
-         }
-         return p;
-      });
-   }
-   if (const auto* ret = std::get_if<ast::ReturnStep>(&step.node)) {
-      frame.return_value = ret->value ? ev.eval(*ret->value) : Value();
-      return Flow::Return;
-   }
-   if (std::holds_alternative<ast::UndoAllStep>(step.node)) {
-      Resolved r{"undo_all", {{"summary", fmt::format("{} compensations", undo_stack_.size())}}, true, {}};
-      return run_undo(step, frame, id, r, [](const UndoEntry&) { return true; });
-   }
-   if (const auto* undo = std::get_if<ast::UndoStep>(&step.node)) {
-      Resolved r{"undo", {{"summary", undo->step_id}, {"target", undo->step_id}}, true, {}};
-      return run_undo(step, frame, id, r, [undo](const UndoEntry& e) { return e.static_id == undo->step_id; });
-   }
-   stop_message_ = "internal error: unknown step kind";
-   return Flow::Failed;
-}
-
-Flow Interpreter::Impl::run_undo(const ast::Step& step, Frame& frame, const std::string& id, Resolved resolved,
-                                 const std::function<bool(const UndoEntry&)>& which)
-{
-   json result;
-   const Flow flow = journaled(step, frame, id, resolved, [&](const Resolved&) {
-      Performed p;
-      p.result["undone"] = json::array();
-      // Newest first: undo in the reverse order of doing. A step's undo runs
-      // once per run, whichever `undo` step gets to it first.
-      for (auto it = undo_stack_.rbegin(); it != undo_stack_.rend(); ++it) {
-         if (!which(*it) || undone_.count(it->origin_id)) continue;
-         Frame undo_frame = it->frame;
-         undo_frame.scope = it->scope.get();
-         undo_frame.outer = id + "/";
-         emit(RunEvent::Kind::Log, id, "undoing " + it->origin_id);
-         p.flow = run_block(*it->block, undo_frame);
-         if (p.flow != Flow::Next) {
-            p.outcome = is_failure(p.flow) ? step_outcome::Failed : step_outcome::Interrupted;
-            p.message = fmt::format("undo of {} failed: {}", it->origin_id, stop_message_);
-            break;
-         }
-         undone_.insert(it->origin_id);
-         p.result["undone"].push_back(it->origin_id);
-      }
-      if (p.flow == Flow::Next && p.result["undone"].empty() && resolved.kind == "undo")
-         emit(RunEvent::Kind::Log, id,
-              fmt::format("nothing to undo: step {} did not complete in this run, or was undone already",
-                          resolved.inputs.value("target", "")));
-      return p;
-   }, &result);
-   // A done record (resume) says which undos ran: they are not run again.
-   if (flow == Flow::Next && result.is_object() && result.contains("undone"))
-      for (const auto& origin : result["undone"])
-         if (origin.is_string()) undone_.insert(origin.get<std::string>());
-   return flow;
-}
-
-Flow Interpreter::Impl::call_steps(const ast::Function& fn, std::vector<Value> args, const std::string& call_id,
-                                   Value* result)
-{
-   if (args.size() != fn.params.size())
-      throw EvalError(fn.loc, fmt::format("{}() takes {} argument{}, got {}", fn.name, fn.params.size(),
-                                          fn.params.size() == 1 ? "" : "s", args.size()));
-   Scope local(&globals_);
-   for (std::size_t i = 0; i < args.size(); ++i) local.set(fn.params[i].first, std::move(args[i]));
-   Frame frame;
-   frame.scope = &local;
-   frame.prefix = call_id + "/";
-   Flow flow = run_block(fn.body, frame);
-   if (flow == Flow::Return) flow = Flow::Next;
-   if (flow == Flow::Next && result != nullptr) *result = frame.return_value;
-   return flow;
 }
 
 // ---------------------------------------------------------------- EvalHooks

@@ -1,19 +1,30 @@
 // The interpreter's insides, shared by the files that implement it:
 //
 //   interpreter.cpp     start/resume, phases, the rollback switch, blocks,
-//                       control steps (let, if, for, calls, return, log, ...)
+//                       dispatching a step
+//   control_steps.cpp   control steps (let, if, for, calls, return, log,
+//                       undo, ...) and a function's steps
 //   step_journal.cpp    the write-ahead protocol around every step, resume
 //                       decisions (skip done, settle in-doubt), retries
 //   step_effects.cpp    sh and http steps, metric resolution and probes
 //   step_prompts.cpp    checklist, approve, ask, in-doubt questions
 //   step_time.cpp       wait, watch, await, assert: conditions over time
-//   supervisor.cpp      what runs beside every step: triggers, Ctrl-C,
-//                       remote requests, the lease heartbeat, worker threads
+//   supervisor.cpp      what runs beside every step: sampling and firing
+//                       triggers, Ctrl-C, remote requests, the lease
+//                       heartbeat, worker threads
 //   timer_steps.cpp     `after` timers, signals, manual triggers fired by
 //                       `runbook fire`, rollback deadlines
 //   run_end.cpp         what a run settles before it may end: pending
 //                       triggers, P1 grace periods, pending timers
 //   ensure.cpp          the runbook's `ensure` invariants, once it has ended
+//
+// State that answers questions on its own, held here as one member each:
+//
+//   armed_triggers.hpp  ArmedTriggers: the phase's triggers, their
+//                       schedule, and trigger actions queued for a boundary
+//   resume_state.hpp    ResumeState: the journal's view of a resumed run
+//                       (records, answers, retries, timers, replay walks)
+//   step_kind.hpp       StepKind: what a step is, and its journaled word
 //
 // Not a public header: only exec/*.cpp include it.
 #pragma once
@@ -30,12 +41,15 @@
 
 #include <nlohmann/json.hpp>
 
+#include "exec/armed_triggers.hpp"
 #include "exec/evaluate.hpp"
 #include "exec/failure_route.hpp"
 #include "exec/interpreter.hpp"
 #include "exec/redact.hpp"
+#include "exec/resume_state.hpp"
 #include "exec/retry_history.hpp"
 #include "exec/signals.hpp"
+#include "exec/step_kind.hpp"
 #include "exec/timers.hpp"
 #include "metrics/condition_tracker.hpp"
 
@@ -109,21 +123,6 @@ struct TimerBody {
    std::shared_ptr<Scope> scope;
 };
 
-/// A trigger or warning armed by the current phase.
-struct ArmedTrigger {
-   const ast::Trigger* trigger = nullptr;
-   ConditionTracker tracker;
-   double every_ms = 30000;
-   TimeMs next_due = 0;
-   bool fired = false;                 ///< Breached and acted on; re-fires only after it clears.
-   bool lost_reported = false;
-   std::optional<TimeMs> grace_until;  ///< P1: the rollback starts then unless it clears.
-   TimeMs ask_again_at = forever;      ///< P2 answered "continue": asked again then if still breached.
-};
-
-/// The "summary" of a journaled step's inputs ("POST https://...", "./deploy.sh").
-std::string journaled_summary(const std::string& inputs_json);
-
 struct Interpreter::Impl : EvalHooks {
    Impl(const Program& program, World& world, Journal& journal, RunObserver& observer, RunSettings settings);
 
@@ -161,7 +160,7 @@ struct Interpreter::Impl : EvalHooks {
    // ------------------------------------------------------------ step_journal.cpp
    /// A leaf step, resolved: what it will do, in redacted words.
    struct Resolved {
-      std::string kind;             ///< "sh", "http", "wait", ...
+      StepKind kind;                ///< Journaled as its word (exec/step_kind.hpp).
       json inputs;                  ///< Redacted resolved definition.
       bool safe_to_repeat = false;  ///< Redone automatically when in doubt.
       std::optional<double> deadline_ms;
@@ -253,10 +252,8 @@ struct Interpreter::Impl : EvalHooks {
    /// Virtual clock: lets `elapsed` pass after an instant world call, supervised.
    Stop pass_time(TimeMs started, double elapsed_ms);
    Stop at_boundary();
+   /// Arms the triggers `phase` arms (exec/armed_triggers.hpp).
    void arm_triggers(const ast::Phase& phase);
-   void disarm_triggers();
-   /// The armed triggers (name, title, severity, condition), for the PhaseStarted event.
-   json armed_triggers_json() const;
    Stop sample_triggers();
    Stop fire(ArmedTrigger& armed, const std::string& what);
    Stop trigger_action(ArmedTrigger& armed, const std::string& what);
@@ -270,6 +267,7 @@ struct Interpreter::Impl : EvalHooks {
    std::string rollback_request_note(const std::string& target, const std::string& who) const;
    /// Journals a step of the wall clock seen since the last heartbeat.
    void notice_clock_jump();
+   /// The next trigger sample, grace period or timer due.
    TimeMs next_trigger_due() const;
    bool virtual_time() const { return world_.clock().scale() == 0; }
    bool interrupted() const { return settings_.interrupt != nullptr && settings_.interrupt->load(); }
@@ -287,8 +285,6 @@ struct Interpreter::Impl : EvalHooks {
    void arm_rollback_deadline(const ast::RollbackBlock& block);
    /// The rollback block ended: its deadline is dropped and, when it succeeded, how long it took is said.
    void end_rollback_deadline(const ast::RollbackBlock& block, Flow flow);
-   /// Resume: what the journal says about timers and signals.
-   void note_resumed_event(const JournalEvent& event);
 
    // ------------------------------------------------------------ run_end.cpp
    /// After the last phase, while triggers are still armed: waits for
@@ -334,40 +330,16 @@ struct Interpreter::Impl : EvalHooks {
    std::map<std::string, Sample> round_samples_;   ///< One sample per metric per evaluation round.
    bool in_round_ = false;
 
-   // Resume: the journal's view of the run.
-   bool resuming_ = false;
-   std::map<std::string, StepRecord> records_;
-   std::multimap<std::string, json> answers_;   ///< step id -> answers journaled for it.
-   bool replay_only_ = false;                  ///< Walk done steps only (rebuild captures and undo).
-   bool verifying_ = false;                    ///< --use-current: collect changed done steps.
-   std::set<std::string> visited_done_;
-   std::vector<std::string> changed_done_;
+   ResumeState resume_;                ///< Resume: the journal's view of the run (exec/resume_state.hpp).
    bool in_rollback_ = false;
    std::string rollback_name_;
 
    FailureRoutes failure_routes_;      ///< exec/failure_router.hpp sends failures where `on fail` says.
    std::vector<UndoEntry> undo_stack_;
    std::set<std::string> undone_;      ///< Origin ids whose undo ran (`undo "ID"`, `undo all`): never twice.
-   std::vector<ArmedTrigger> triggers_;
-   std::vector<std::pair<const ast::Trigger*, std::string>> pending_actions_;   ///< Calls run at the next boundary.
-   int pending_action_seq_ = 0;
+   ArmedTriggers triggers_;             ///< The phase's triggers and their queued actions.
    std::string current_step_;           ///< Innermost running step (function frames hang off it).
-   /// Resumed: the runbook time of the last journaled event, when monitoring
-   /// stopped. The first in-doubt wait with armed triggers extends by the gap.
-   std::optional<TimeMs> unwatched_since_;
-   /// Resumed inside a watch: its id and the time nobody sampled it. The
-   /// watch restores its trackers from its journaled samples (exec/watch_resume.hpp).
-   struct ResumedWatch {
-      std::string id;
-      TimeMs unobserved_ms = 0;
-   };
-   std::optional<ResumedWatch> resumed_watch_;
    TimerQueue timers_;
-   RetryHistory retry_history_;         ///< Resume: retries the journal says were under way.
-   /// The failure that ended the last journaled step may be retried (a call
-   /// retried as a whole is, when the step that failed inside it would be).
-   bool last_failure_retryable_ = false;
-   TimerHistory timer_history_;         ///< Resume: timers the journal says fired or settled.
    std::map<std::string, TimerBody> timer_bodies_;
    bool firing_timer_ = false;          ///< A timer's steps run one at a time, never nested.
    SignalBoard signals_;

@@ -114,7 +114,7 @@ Flow Interpreter::Impl::run_sh(const ast::Step& step, const ast::ShStep& sh, Fra
    }
    if (expected_exit.empty()) expected_exit.push_back(0);
 
-   Resolved r{"sh", {{"summary", display}, {"command", display}}, false, {}};
+   Resolved r{StepKind::Sh, {{"summary", display}, {"command", display}}, false, {}};
    if (step.options.timeout_ms) r.inputs["timeout_ms"] = *step.options.timeout_ms;
    if (expected_exit != std::vector<int>{0}) r.inputs["expect_exit"] = expected_exit;
 
@@ -267,7 +267,7 @@ Flow Interpreter::Impl::run_http(const ast::Step& step, const ast::HttpStep& htt
    }
 
    const std::string summary = http.method + " " + request.display_url;
-   Resolved r{"http",
+   Resolved r{StepKind::Http,
               {{"summary", summary}, {"method", http.method}, {"url", request.display_url}, {"headers", shown_headers}},
               is_read_only(http.method),
               {}};

@@ -41,18 +41,7 @@ std::string identity_of(const std::string& def_hash)
    return def_hash.size() == 32 ? def_hash.substr(0, 16) : "";
 }
 
-bool is_done(const std::string& outcome)
-{
-   return outcome == step_outcome::Done || outcome == step_outcome::MarkedDone;
-}
-
 }  // namespace
-
-std::string journaled_summary(const std::string& inputs_json)
-{
-   const json inputs = json::parse(inputs_json.empty() ? "{}" : inputs_json, nullptr, false);
-   return inputs.is_object() ? inputs.value("summary", "") : "";
-}
 
 std::string Interpreter::Impl::record_mismatch(const StepRecord& record, const Resolved& resolved,
                                                const std::string& hash) const
@@ -61,12 +50,13 @@ std::string Interpreter::Impl::record_mismatch(const StepRecord& record, const R
    // one moves the record onto a different step. Applied there, a done or
    // in-doubt record would mark a step done that was never performed.
    const std::string was = fmt::format("{} `{}`", record.kind, journaled_summary(record.inputs_json));
-   const std::string now = fmt::format("{} `{}`", resolved.kind, resolved.inputs.value("summary", ""));
-   if (record.kind != resolved.kind) return fmt::format("was {}, is now {}", was, now);
+   const std::string now = fmt::format("{} `{}`", to_string(resolved.kind), resolved.inputs.value("summary", ""));
+   const auto record_kind = step_kind_from_string(record.kind);
+   if (record_kind != resolved.kind) return fmt::format("was {}, is now {}", was, now);
    // A question still open is asked again when its wording changed (below):
    // its record applies nothing that the new wording would not ask for.
    const bool open_question =
-       !is_done(record.outcome) && (record.kind == "approve" || record.kind == "checklist" || record.kind == "ask");
+       !is_done(record.outcome) && is_question(resolved.kind);
    if (open_question) return "";
    const std::string old_identity = identity_of(record.def_hash);
    if (!old_identity.empty() && old_identity != identity_of(hash))
@@ -88,9 +78,10 @@ namespace {
 /// flush. Lost to a power cut, they only mean the step runs again on resume,
 /// which it may (it is safe to repeat); and the next step with a side effect
 /// flushes its start record, and these with it, before it acts.
-bool effect_free(const std::string& kind, bool safe_to_repeat)
+bool effect_free(StepKind kind, bool safe_to_repeat)
 {
-   return (kind == "http" && safe_to_repeat) || kind == "log" || kind == "let" || kind == "assert" || kind == "await";
+   return (kind == StepKind::Http && safe_to_repeat) || kind == StepKind::Log || kind == StepKind::Let ||
+          kind == StepKind::Assert || kind == StepKind::Await;
 }
 
 /// Defers the journal's flushes for the records written in its scope.
@@ -151,7 +142,7 @@ std::string Interpreter::Impl::settle_in_doubt(const std::string& id, const Reso
       q.text = redact(fmt::format(
          "step {} ({}: {}) started before the interruption but its outcome is unknown: it may or may not have "
          "taken effect. Redo it, mark it done, or abort?",
-         id, resolved.kind, resolved.inputs.value("summary", "")));
+         id, to_string(resolved.kind), resolved.inputs.value("summary", "")));
       q.choices = {"redo", "mark done", "abort"};
       q.default_choice = "abort";      // --yes never guesses about a non-idempotent effect.
       q.fail_closed_choice = "abort";
@@ -163,7 +154,7 @@ std::string Interpreter::Impl::settle_in_doubt(const std::string& id, const Reso
       break;
    }
    }
-   record("in_doubt", id, {{"decision", decision}, {"by", who}, {"kind", resolved.kind}});
+   record("in_doubt", id, {{"decision", decision}, {"by", who}, {"kind", to_string(resolved.kind)}});
    emit(RunEvent::Kind::Log, id, fmt::format("in-doubt step {}: {} (decided by {})", id, decision, who),
         {{"decision", decision}, {"by", who}});
    return decision;
@@ -171,30 +162,26 @@ std::string Interpreter::Impl::settle_in_doubt(const std::string& id, const Reso
 
 void Interpreter::Impl::forget_inner_records(const std::string& id, const RetryHistory::Pending* only_before)
 {
-   const std::string inner = id + "/";
-   for (auto it = records_.lower_bound(inner); it != records_.end() && it->first.rfind(inner, 0) == 0;) {
-      const bool earlier = only_before == nullptr || retry_history_.from_earlier_try(it->first, *only_before);
-      it = earlier ? records_.erase(it) : std::next(it);
-   }
+   resume_.forget_inner_records(id, only_before);
 }
 
 Flow Interpreter::Impl::journaled(const ast::Step& step, Frame& frame, const std::string& id, Resolved resolved,
                                   const Performer& perform, json* result_out)
 {
-   last_failure_retryable_ = false;
+   resume_.set_last_failure_retryable(false);
    const std::string hash = def_hash(step, resolved);
 
    // ---- what the journal already knows about this step (resume)
-   auto known = resuming_ ? records_.find(id) : records_.end();
-   if (known != records_.end() && known->second.outcome != step_outcome::Failed) {
+   const StepRecord* known = resume_.record_of(id);
+   if (known != nullptr && known->outcome != step_outcome::Failed) {
       // A done or in-doubt record applies only to the step it was written for.
-      const std::string change = record_mismatch(known->second, resolved, hash);
-      if (verifying_) visited_done_.insert(id);
+      const std::string change = record_mismatch(*known, resolved, hash);
+      if (resume_.verifying()) resume_.visited(id);
       if (!change.empty()) {
-         const std::string what = fmt::format("step {} ({} in the journal) {}", id,
-                                              is_done(known->second.outcome) ? "done" : "in doubt", change);
-         if (verifying_) {
-            changed_done_.push_back(what);
+         const std::string what =
+             fmt::format("step {} ({} in the journal) {}", id, is_done(known->outcome) ? "done" : "in doubt", change);
+         if (resume_.verifying()) {
+            resume_.changed(what);
             return Flow::ReplayEnd;
          }
          keep_resumable_ = true;
@@ -205,14 +192,12 @@ Flow Interpreter::Impl::journaled(const ast::Step& step, Frame& frame, const std
          return Flow::Failed;
       }
    }
-   if (known != records_.end() && is_done(known->second.outcome)) {
-      const StepRecord& record_of_step = known->second;
+   if (known != nullptr && is_done(known->outcome)) {
+      const StepRecord& record_of_step = *known;
       const json result = parse_or_empty(record_of_step.result_json);
-      if (verifying_) {
-         if (record_of_step.def_hash != hash)
-            changed_done_.push_back(fmt::format("step {} ({}) is defined differently now", id, resolved.kind));
-      }
-      if (record_of_step.def_hash != hash && !replay_only_) {
+      if (resume_.verifying() && record_of_step.def_hash != hash)
+         resume_.changed(fmt::format("step {} ({}) is defined differently now", id, to_string(resolved.kind)));
+      if (record_of_step.def_hash != hash && !resume_.replay_only()) {
          emit(RunEvent::Kind::Log, id,
               fmt::format("warning: step {} was done under a different definition than the runbook's now; it is "
                           "not redone",
@@ -224,38 +209,38 @@ Flow Interpreter::Impl::journaled(const ast::Step& step, Frame& frame, const std
       if (step.options.has_undo)
          undo_stack_.push_back({id, &step.options.undo, std::make_shared<Scope>(*frame.scope), frame, step.id});
       if (result_out != nullptr) *result_out = result;
-      if (!replay_only_)
-         emit(RunEvent::Kind::StepSkipped, id, fmt::format("{} already done", resolved.kind),
-              {{"kind", resolved.kind}, {"outcome", record_of_step.outcome}});
+      if (!resume_.replay_only())
+         emit(RunEvent::Kind::StepSkipped, id, fmt::format("{} already done", to_string(resolved.kind)),
+              {{"kind", to_string(resolved.kind)}, {"outcome", record_of_step.outcome}});
       // Leaving the forward path is a fact too: a resumed run leaves it again.
-      if (resolved.kind == "abort") {
+      if (resolved.kind == StepKind::Abort) {
          stop_message_ = resolved.inputs.value("reason", "aborted");
          return Flow::Aborted;
       }
-      if (resolved.kind == "rollback") {
+      if (resolved.kind == StepKind::Rollback) {
          stop_rollback_ = resolved.inputs.value("target", "");
          return Flow::Rollback;
       }
       return Flow::Next;
    }
-   if (replay_only_) {
+   if (resume_.replay_only()) {
       // Containers are walked into: their inner steps may be done.
-      const bool container = resolved.kind == "call" || resolved.kind == "undo_all" || resolved.kind == "undo";
+      const bool container =
+          resolved.kind == StepKind::Call || resolved.kind == StepKind::UndoAll || resolved.kind == StepKind::Undo;
       if (!container) return Flow::ReplayEnd;
       const Performed p = perform(resolved);
       if (result_out != nullptr) *result_out = p.result;
       return p.flow == Flow::Next ? Flow::ReplayEnd : p.flow;
    }
-   if (known != records_.end() &&
-       (known->second.outcome.empty() || known->second.outcome == step_outcome::Interrupted)) {
-      const StepRecord& in_doubt = known->second;
-      if (resolved.kind == "wait" && in_doubt.deadline_ms) {
+   if (known != nullptr && (known->outcome.empty() || known->outcome == step_outcome::Interrupted)) {
+      const StepRecord& in_doubt = *known;
+      if (resolved.kind == StepKind::Wait && in_doubt.deadline_ms) {
          resolved.deadline_ms = in_doubt.deadline_ms;
          // Time while the process was dead is not monitoring time: with
          // triggers armed, the wait owes the time nobody sampled them.
          const TimeMs now = world_.clock().now();
-         const TimeMs gap = unwatched_since_ && !triggers_.empty() ? std::max(0.0, now - *unwatched_since_) : 0;
-         unwatched_since_.reset();
+         const TimeMs unwatched = resume_.take_unwatched_gap(now);
+         const TimeMs gap = triggers_.empty() ? 0 : unwatched;
          if (gap > 0) {
             *resolved.deadline_ms += gap;
             const std::string text = fmt::format(
@@ -268,7 +253,7 @@ Flow Interpreter::Impl::journaled(const ast::Step& step, Frame& frame, const std
             emit(RunEvent::Kind::Log, id, "wait keeps its deadline from before the interruption");
          }
       }
-      const bool question = resolved.kind == "approve" || resolved.kind == "ask" || resolved.kind == "checklist";
+      const bool question = is_question(resolved.kind);
       if (question && in_doubt.deadline_ms) {
          // A question's timeout runs from when it was first asked: the time
          // the process was dead counts, as it does for the people not answering.
@@ -277,20 +262,19 @@ Flow Interpreter::Impl::journaled(const ast::Step& step, Frame& frame, const std
               fmt::format("the question keeps its deadline from before the interruption: {} left",
                           format_elapsed(*resolved.deadline_ms - world_.clock().now())));
       }
-      if (resolved.kind == "watch") {
+      if (resolved.kind == StepKind::Watch) {
          // Its window restarts, but what it saw before is kept: run_watch
          // replays the journaled samples and skips the time nobody sampled.
          const TimeMs now = world_.clock().now();
-         const TimeMs gap = unwatched_since_ ? std::max(0.0, now - *unwatched_since_) : 0;
-         unwatched_since_.reset();
-         resumed_watch_ = ResumedWatch{id, gap};
+         const TimeMs gap = resume_.take_unwatched_gap(now);
+         resume_.resume_watch(id, gap);
          emit(RunEvent::Kind::Log, id,
               fmt::format("watch restarts its window and keeps the samples it journaled before the interruption; "
                           "the {} while the run was stopped were not observed and count for nothing",
                           format_elapsed(gap)));
       }
       if (question && in_doubt.def_hash != hash) {
-         answers_.erase(id);
+         resume_.forget_answers(id);
          emit(RunEvent::Kind::Log, id, "its definition changed since it was answered: asking again");
       }
       if (!resolved.safe_to_repeat && !step.options.idempotent) {
@@ -311,13 +295,13 @@ Flow Interpreter::Impl::journaled(const ast::Step& step, Frame& frame, const std
                stop_message_ = e.what();
                return Flow::JournalBroken;
             }
-            emit(RunEvent::Kind::StepSkipped, id, "marked done (was in doubt)", {{"kind", resolved.kind}});
+            emit(RunEvent::Kind::StepSkipped, id, "marked done (was in doubt)", {{"kind", to_string(resolved.kind)}});
             return Flow::Next;
          }
       } else {
          emit(RunEvent::Kind::Log, id,
               fmt::format("step {} {}; redoing it ({} is safe to repeat)", id, why_unfinished_text(in_doubt),
-                          resolved.kind));
+                          to_string(resolved.kind)));
       }
    }
 
@@ -337,7 +321,7 @@ Flow Interpreter::Impl::journaled(const ast::Step& step, Frame& frame, const std
                                                   : Flow::Failed;
    };
    int tried = 0;   // Tries that failed before this one.
-   if (const auto pending = resuming_ ? retry_history_.take(id) : std::nullopt; pending && retries > 0) {
+   if (const auto pending = resume_.take_retry(id); pending && retries > 0) {
       // The process stopped during try N of a retry (or the wait before it): carry on with try N.
       tried = std::min(pending->attempt, retries + 1) - 1;
       forget_inner_records(id, &*pending);
@@ -358,16 +342,16 @@ Flow Interpreter::Impl::journaled(const ast::Step& step, Frame& frame, const std
       }
       try {
          const DeferredFlushes deferred(journal_, defer);
-         attempt = journal_.step_started(run_id_, id, resolved.kind, hash, inputs, resolved.deadline_ms,
+         attempt = journal_.step_started(run_id_, id, to_string(resolved.kind), hash, inputs, resolved.deadline_ms,
                                          world_.clock().now());
       } catch (const JournalError& e) {
          // Write-ahead: no start record, no side effect.
          stop_message_ = fmt::format("step {} was not run: {}", id, e.what());
          return Flow::JournalBroken;
       }
-      json started{{"kind", resolved.kind}, {"attempt", attempt}, {"inputs", resolved.inputs}};
+      json started{{"kind", to_string(resolved.kind)}, {"attempt", attempt}, {"inputs", resolved.inputs}};
       if (resolved.deadline_ms) started["deadline_ms"] = *resolved.deadline_ms;   // A wait's end (kept on resume).
-      emit(RunEvent::Kind::StepStarted, id, redact(resolved.kind + " " + resolved.inputs.value("summary", "")), started);
+      emit(RunEvent::Kind::StepStarted, id, redact(to_string(resolved.kind) + " " + resolved.inputs.value("summary", "")), started);
 
       const std::string outer_step = current_step_;
       current_step_ = id;
@@ -411,10 +395,11 @@ Flow Interpreter::Impl::journaled(const ast::Step& step, Frame& frame, const std
          stop_message_ = fmt::format("the outcome of step {} could not be journaled: {}", id, e.what());
          return Flow::JournalBroken;
       }
+      const std::string kind = to_string(resolved.kind);
       emit(RunEvent::Kind::StepFinished, id,
-           p.outcome == step_outcome::Done ? resolved.kind + " done" : resolved.kind + " " + p.outcome +
-                                                                           (p.message.empty() ? "" : ": " + p.message),
-           {{"kind", resolved.kind}, {"outcome", p.outcome}, {"result", p.result}});
+           p.outcome == step_outcome::Done ? kind + " done"
+                                           : kind + " " + p.outcome + (p.message.empty() ? "" : ": " + p.message),
+           {{"kind", kind}, {"outcome", p.outcome}, {"result", p.result}});
 
       if (p.flow == Flow::Failed && p.retryable && tried < retries) {
          const int next = tried + 2;
@@ -431,7 +416,7 @@ Flow Interpreter::Impl::journaled(const ast::Step& step, Frame& frame, const std
          forget_inner_records(id);
          continue;
       }
-      last_failure_retryable_ = p.flow == Flow::Failed && p.retryable;
+      resume_.set_last_failure_retryable(p.flow == Flow::Failed && p.retryable);
       if (p.flow == Flow::Failed) stop_message_ = p.message;
       if (p.flow == Flow::Next) {
          restore_capture(step, frame, p.result);

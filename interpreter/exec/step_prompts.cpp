@@ -15,7 +15,7 @@ namespace runbook {
 void Interpreter::Impl::journal_answer(const std::string& id, const json& data)
 {
    record("answer", id, data);
-   answers_.emplace(id, redactor_.redact_json(data));
+   resume_.add_answer(id, redactor_.redact_json(data));
 }
 
 namespace {
@@ -116,16 +116,16 @@ Flow Interpreter::Impl::run_approve(const ast::Step& step, const ast::ApproveSte
                                     const std::string& id)
 {
    const std::string prompt = approve.prompt ? evaluator(frame).text(*approve.prompt, Splice::Message) : "Proceed?";
-   Resolved r{"approve", {{"summary", redact(prompt)}, {"prompt", redact(prompt)}}, true,
+   Resolved r{StepKind::Approve, {{"summary", redact(prompt)}, {"prompt", redact(prompt)}}, true,
               DecisionRules::first_deadline(step, world_.clock().now())};
    return journaled(step, frame, id, r, [&, prompt](const Resolved& settled) {
       Performed p;
       // An answer journaled before an interruption stands.
-      for (auto [it, end] = answers_.equal_range(id); it != end; ++it) {
-         if (it->second.value("choice", "") != "yes") continue;
+      for (const auto& answer : resume_.answers_for(id)) {
+         if (answer.value("choice", "") != "yes") continue;
          emit(RunEvent::Kind::Log, id,
-              fmt::format("already approved by {} before the interruption", it->second.value("who", "?")));
-         p.result["approved_by"] = it->second.value("who", "");
+              fmt::format("already approved by {} before the interruption", answer.value("who", "?")));
+         p.result["approved_by"] = answer.value("who", "");
          return p;
       }
       Question q;
@@ -151,7 +151,7 @@ Flow Interpreter::Impl::run_ask(const ast::Step& step, const ast::AskStep& ask_s
                                 const std::string& id)
 {
    const std::string text = evaluator(frame).text(*ask_step.question, Splice::Message);
-   Resolved r{"ask", {{"summary", redact(text)}, {"question", redact(text)}, {"choices", ask_step.choices}}, true,
+   Resolved r{StepKind::Ask, {{"summary", redact(text)}, {"question", redact(text)}, {"choices", ask_step.choices}}, true,
               DecisionRules::first_deadline(step, world_.clock().now())};
    return journaled(step, frame, id, r, [&, text](const Resolved& settled) {
       Performed p;
@@ -162,12 +162,12 @@ Flow Interpreter::Impl::run_ask(const ast::Step& step, const ast::AskStep& ask_s
          return p;
       };
       // An answer journaled before an interruption stands.
-      for (auto [it, end] = answers_.equal_range(id); it != end; ++it) {
-         const std::string choice = it->second.value("choice", "");
+      for (const auto& answer : resume_.answers_for(id)) {
+         const std::string choice = answer.value("choice", "");
          if (std::find(ask_step.choices.begin(), ask_step.choices.end(), choice) == ask_step.choices.end()) continue;
          emit(RunEvent::Kind::Log, id,
-              fmt::format("already answered {} by {} before the interruption", choice, it->second.value("who", "?")));
-         return answered(choice, it->second.value("who", ""));
+              fmt::format("already answered {} by {} before the interruption", choice, answer.value("who", "?")));
+         return answered(choice, answer.value("who", ""));
       }
       Question q;
       q.kind = Question::Kind::Ask;
@@ -209,7 +209,7 @@ Flow Interpreter::Impl::run_checklist(const ast::Step& step, const ast::Checklis
    for (const auto& item : checklist.items) items.push_back(ev.text(*item.text, Splice::Message));
    json shown_items = json::array();
    for (const auto& item : items) shown_items.push_back(redact(item));
-   Resolved r{"checklist", {{"summary", redact(title)}, {"title", redact(title)}, {"items", shown_items}}, true,
+   Resolved r{StepKind::Checklist, {{"summary", redact(title)}, {"title", redact(title)}, {"items", shown_items}}, true,
               DecisionRules::first_deadline(step, world_.clock().now())};
    return journaled(step, frame, id, r, [&, title, items](const Resolved& settled) {
       Performed p;
@@ -217,9 +217,9 @@ Flow Interpreter::Impl::run_checklist(const ast::Step& step, const ast::Checklis
       for (std::size_t i = 0; i < items.size(); ++i) {
          // Confirmed items stay confirmed across an interruption.
          std::string confirmed_by;
-         for (auto [it, end] = answers_.equal_range(id); it != end; ++it)
-            if (it->second.value("item", -1) == static_cast<int>(i) && it->second.value("choice", "") == "yes")
-               confirmed_by = it->second.value("who", "?");
+         for (const auto& answer : resume_.answers_for(id))
+            if (answer.value("item", -1) == static_cast<int>(i) && answer.value("choice", "") == "yes")
+               confirmed_by = answer.value("who", "?");
          if (!confirmed_by.empty()) {
             emit(RunEvent::Kind::Log, id, fmt::format("\"{}\" already confirmed by {}", items[i], confirmed_by));
             p.result["items"].push_back({{"item", redact(items[i])}, {"who", confirmed_by}});

@@ -186,7 +186,7 @@ json Interpreter::Impl::observations_json(const std::vector<Observation>& observ
 Flow Interpreter::Impl::run_wait(const ast::Step& step, const ast::WaitStep& wait, Frame& frame, const std::string& id)
 {
    const double duration = duration_of(evaluator(frame).eval(*wait.duration), "wait");
-   Resolved r{"wait", {{"summary", Value(duration, ast::Unit::Duration).display()}, {"duration_ms", duration}}, true,
+   Resolved r{StepKind::Wait, {{"summary", Value(duration, ast::Unit::Duration).display()}, {"duration_ms", duration}}, true,
               world_.clock().now() + duration};
    return journaled(step, frame, id, r, [&](const Resolved& settled) {
       // The deadline is absolute and journaled: a resumed wait keeps it.
@@ -210,7 +210,7 @@ Flow Interpreter::Impl::run_watch(const ast::Step& step, const ast::WatchStep& w
    if (every <= 0) throw ValueError("watch ... every must be longer than 0s");
    json conditions = json::array();
    for (const auto& c : watch.conditions) conditions.push_back(describe(*c.expr));
-   Resolved r{"watch",
+   Resolved r{StepKind::Watch,
               {{"summary", fmt::format("{} every {}: {}", Value(window, ast::Unit::Duration).display(),
                                        Value(every, ast::Unit::Duration).display(),
                                        conditions.size() == 1 ? conditions[0].get<std::string>()
@@ -223,9 +223,8 @@ Flow Interpreter::Impl::run_watch(const ast::Step& step, const ast::WatchStep& w
    return journaled(step, frame, id, r, [&, window, every](const Resolved&) {
       std::vector<ConditionTracker> trackers;
       for (const auto& c : watch.conditions) trackers.emplace_back(rules_for_watch(c, lost_default(c)));
-      if (resumed_watch_ && resumed_watch_->id == id) {
-         restore_watch(id, conditions, trackers, resumed_watch_->unobserved_ms);
-         resumed_watch_.reset();
+      if (const auto unobserved = resume_.take_resumed_watch(id)) {
+         restore_watch(id, conditions, trackers, *unobserved);
       }
       const TimeMs start = world_.clock().now();
       const TimeMs end = start + window;
@@ -352,7 +351,7 @@ Flow Interpreter::Impl::run_await(const ast::Step& step, const ast::AwaitStep& a
    const double every = await.every ? duration_of(ev.eval(*await.every), "every") : 5000;
    if (every <= 0) throw ValueError("await ... every must be longer than 0s");
    const std::string what = describe(*await.condition.expr);
-   Resolved r{"await",
+   Resolved r{StepKind::Await,
               {{"summary", fmt::format("{} (timeout {}, every {})", what, Value(timeout, ast::Unit::Duration).display(),
                                        Value(every, ast::Unit::Duration).display())},
                {"condition", what},
@@ -416,7 +415,7 @@ Flow Interpreter::Impl::run_assert(const ast::Step& step, const ast::AssertStep&
 {
    const std::string what = describe(*assert_step.condition.expr);
    const std::string message = assert_step.message ? evaluator(frame).text(*assert_step.message, Splice::Message) : "";
-   Resolved r{"assert", {{"summary", what}, {"condition", what}}, true, {}};
+   Resolved r{StepKind::Assert, {{"summary", what}, {"condition", what}}, true, {}};
    return journaled(step, frame, id, r, [&, what, message](const Resolved&) {
       in_round_ = true;
       round_samples_.clear();

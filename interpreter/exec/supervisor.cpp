@@ -16,7 +16,6 @@
 #include <fmt/core.h>
 
 #include "exec/interpreter_impl.hpp"
-#include "syntax/phase_arms.hpp"
 #include "syntax/severity.hpp"
 
 namespace runbook {
@@ -25,7 +24,6 @@ namespace {
 
 constexpr double heartbeat_every_wall_ms = 5000;
 constexpr double poll_every_wall_ms = 200;
-constexpr double default_trigger_every_ms = 30000;
 constexpr double default_grace_ms = 15 * 60 * 1000;
 constexpr double default_decide_ms = 60 * 60 * 1000;
 
@@ -235,54 +233,16 @@ std::string Interpreter::Impl::rollback_request_note(const std::string& target, 
 
 void Interpreter::Impl::arm_triggers(const ast::Phase& phase)
 {
-   // A trigger the previous phase armed too keeps its state: an error rate
-   // above 1% since four minutes into the canary has been breaching for five
-   // one minute into the full rollout, and the rollback must not wait five
-   // more because a phase boundary fell in between.
-   std::vector<ArmedTrigger> previous = std::move(triggers_);
-   triggers_.clear();
-   if (!program_.root) return;
-   const TimeMs now = world_.clock().now();
-   for (const auto& trigger : program_.root->triggers) {
-      if (!phase_arms(phase, trigger.name)) continue;
-      auto kept = std::find_if(previous.begin(), previous.end(),
-                               [&](const ArmedTrigger& t) { return t.trigger == &trigger; });
-      if (kept != previous.end()) {
-         triggers_.push_back(std::move(*kept));
-         continue;
-      }
-      // A manual trigger is never sampled: only `runbook fire` fires it.
-      ArmedTrigger t{&trigger, ConditionTracker(rules_for(trigger.condition, lost_default(trigger.condition))),
-                     trigger.every_ms.value_or(default_trigger_every_ms), trigger.manual ? forever : now, false, false,
-                     {}, forever};
-      triggers_.push_back(std::move(t));
+   if (!program_.root) {
+      triggers_.disarm();
+      return;
    }
+   triggers_.arm(program_.root->triggers, phase, world_.clock().now(), [this](const ast::Trigger& trigger) {
+      return rules_for(trigger.condition, lost_default(trigger.condition));
+   });
 }
 
-json Interpreter::Impl::armed_triggers_json() const
-{
-   json out = json::array();
-   for (const auto& armed : triggers_) {
-      const ast::Trigger& t = *armed.trigger;
-      out.push_back({{"trigger", t.name},
-                     {"title", t.title.empty() ? t.name : t.title},
-                     {"severity", t.is_warning ? "warning" : severity_name(t.severity)},
-                     {"condition", t.manual ? "manual (runbook fire)" : describe(*t.condition.expr)}});
-   }
-   return out;
-}
-
-void Interpreter::Impl::disarm_triggers() { triggers_.clear(); }
-
-TimeMs Interpreter::Impl::next_trigger_due() const
-{
-   TimeMs next = forever;
-   for (const auto& t : triggers_) {
-      next = std::min(next, t.next_due);
-      if (t.grace_until) next = std::min(next, *t.grace_until);
-   }
-   return std::min(next, timers_.next_due());
-}
+TimeMs Interpreter::Impl::next_trigger_due() const { return std::min(triggers_.next_due(), timers_.next_due()); }
 
 Stop Interpreter::Impl::sample_triggers()
 {
@@ -444,7 +404,7 @@ Stop Interpreter::Impl::trigger_action(ArmedTrigger& armed, const std::string& w
       record("notify", current_step_, {{"trigger", trigger.name}, {"text", text}});
       return {};
    }
-   case ast::TriggerAction::Kind::Call: pending_actions_.emplace_back(&trigger, what); return {};
+   case ast::TriggerAction::Kind::Call: triggers_.queue_action(trigger, what); return {};
    case ast::TriggerAction::Kind::Record: return {};
    }
    return {};
@@ -453,14 +413,12 @@ Stop Interpreter::Impl::trigger_action(ArmedTrigger& armed, const std::string& w
 void Interpreter::Impl::run_pending_actions()
 {
    // A trigger's function call runs as steps, between two steps of the phase.
-   if (running_actions_ || pending_actions_.empty()) return;
+   if (running_actions_ || !triggers_.has_actions()) return;
    running_actions_ = true;
-   auto actions = std::move(pending_actions_);
-   pending_actions_.clear();
-   for (const auto& [trigger, what] : actions) {
+   for (const auto& [trigger, what] : triggers_.take_actions()) {
       const auto* call = trigger->action.value ? std::get_if<ast::Call>(&trigger->action.value->node) : nullptr;
       if (call == nullptr) continue;
-      const std::string id = fmt::format("trigger/{}/{}", trigger->name, ++pending_action_seq_);
+      const std::string id = triggers_.next_action_id(*trigger);
       try {
          const ast::Function* fn = find_function(callee_name(*call->callee));
          if (fn == nullptr) throw EvalError(trigger->action.loc, "no function named " + callee_name(*call->callee));

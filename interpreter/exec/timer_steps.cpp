@@ -80,7 +80,7 @@ Flow Interpreter::Impl::run_after(const ast::Step& step, const ast::AfterStep& a
 {
    const double delay = duration_of(evaluator(frame).eval(*after.delay), "after");
    const std::string what = timer_words(after, delay);
-   Resolved r{"timer", {{"summary", what}, {"delay_ms", delay}, {"signal", after.signal}}, true,
+   Resolved r{StepKind::Timer, {{"summary", what}, {"delay_ms", delay}, {"signal", after.signal}}, true,
               world_.clock().now() + delay};
    json result;
    const Flow flow = journaled(step, frame, id, r, [&](const Resolved& settled) {
@@ -95,7 +95,7 @@ Flow Interpreter::Impl::run_after(const ast::Step& step, const ast::AfterStep& a
 
 void Interpreter::Impl::arm_timer(const ast::AfterStep& after, const Frame& frame, const std::string& id, TimeMs due)
 {
-   if (timer_history_.settled.count(id) || timers_.contains(id)) return;
+   if (resume_.timers().settled.count(id) || timers_.contains(id)) return;
    const std::string what = after.signal.empty() ? "timer" : "timer unless " + after.signal;
    if (!after.signal.empty() && signals_.given(after.signal)) {
       record("timer", id, {{"event", "cancelled"}, {"signal", after.signal}, {"who", signals_.all().at(after.signal).who}});
@@ -105,7 +105,7 @@ void Interpreter::Impl::arm_timer(const ast::AfterStep& after, const Frame& fram
    }
    timer_bodies_[id] = TimerBody{&after, frame, std::make_shared<Scope>(*frame.scope)};
    timers_.arm(TimerEntry{TimerEntry::Kind::Steps, id, due, after.signal, what});
-   if (timer_history_.fired.count(id)) return;   // Resumed mid-fire: it fires again at once, quietly armed.
+   if (resume_.timers().fired.count(id)) return;   // Resumed mid-fire: it fires again at once, quietly armed.
    record("timer", id, {{"event", "armed"}, {"due", due}, {"signal", after.signal}});
    const double in_ms = std::max(0.0, due - world_.clock().now());
    emit(RunEvent::Kind::Log, id, fmt::format("{} armed: its steps run in {}", what, format_elapsed(in_ms)),
@@ -119,7 +119,7 @@ Stop Interpreter::Impl::fire_due_timers()
 {
    // One timer's steps at a time: the steps of a timer pass through the
    // supervisor themselves, and must not start another timer inside them.
-   if (firing_timer_ || replay_only_) return {};
+   if (firing_timer_ || resume_.replay_only()) return {};
    while (auto timer = timers_.take_due(world_.clock().now())) {
       if (timer->kind == TimerEntry::Kind::DecisionDeadline)
          return Stop{Stop::Kind::Defaulted, "", timer->what, "nobody in time (decide within: default)"};
@@ -226,8 +226,8 @@ void Interpreter::Impl::arm_rollback_deadline(const ast::RollbackBlock& block)
    rollback_began_at_ = world_.clock().now();
    if (!block.within_ms) return;
    const std::string id = "rollback:" + block.name + "/deadline";
-   if (timer_history_.settled.count(id)) return;
-   const TimeMs began = timer_history_.rollback_began_at.value_or(rollback_began_at_);
+   if (resume_.timers().settled.count(id)) return;
+   const TimeMs began = resume_.timers().rollback_began_at.value_or(rollback_began_at_);
    const std::string what = fmt::format("rollback {} within {}", block.name,
                                         Value(*block.within_ms, ast::Unit::Duration).display());
    timers_.arm(TimerEntry{TimerEntry::Kind::RollbackDeadline, id, began + *block.within_ms, "", what});
@@ -237,7 +237,7 @@ void Interpreter::Impl::end_rollback_deadline(const ast::RollbackBlock& block, F
 {
    timers_.drop("rollback:" + block.name + "/deadline");
    if (flow != Flow::Next) return;
-   const TimeMs began = timer_history_.rollback_began_at.value_or(rollback_began_at_);
+   const TimeMs began = resume_.timers().rollback_began_at.value_or(rollback_began_at_);
    const double took = world_.clock().now() - began;
    std::string text = fmt::format("rollback {} completed in {}", block.name, format_elapsed(took));
    if (block.within_ms)
@@ -301,15 +301,6 @@ Flow Interpreter::Impl::run_action(const ast::TriggerAction& action, const std::
       emit(RunEvent::Kind::Log, id, fmt::format("warning: the action of {} failed: {}", id, e.what()));
    }
    return Flow::Next;
-}
-
-// ---------------------------------------------------------------- resume
-
-void Interpreter::Impl::note_resumed_event(const JournalEvent& event)
-{
-   timer_history_.note(event);
-   signals_.note(event);
-   retry_history_.note(event);
 }
 
 }  // namespace runbook

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <map>
 
+#include "exec/step_kind.hpp"
+
 namespace runbook::sim {
 
 namespace {
@@ -37,7 +39,9 @@ std::vector<Notification> notifications_of(const SimulationResult& result)
          out.push_back(Notification{result.start_ms + entry.offset_ms, entry.text, "operator", entry.step_id});
          continue;
       }
-      if (entry.kind != "step" || !entry.data.is_object() || entry.data.value("kind", std::string()) != "http") continue;
+      if (entry.kind != "step" || !entry.data.is_object() ||
+          step_kind_from_string(entry.data.value("kind", std::string())) != StepKind::Http)
+         continue;
       const auto inputs = entry.data.find("inputs");
       if (inputs == entry.data.end() || !inputs->is_object() || !inputs->contains("body")) continue;
       std::string text;

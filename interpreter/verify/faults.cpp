@@ -1,9 +1,12 @@
 #include "verify/faults.hpp"
 
 #include <map>
+#include <optional>
 #include <set>
 
 #include <fmt/core.h>
+
+#include "exec/step_kind.hpp"
 
 #include "simulate/scenario.hpp"
 #include "verify/world.hpp"
@@ -106,7 +109,7 @@ void question_faults(const sim::SimulationResult& run, bool rollback, std::vecto
 struct StepStart {
    std::string step_id;
    double at = 0;
-   std::string kind;
+   std::optional<StepKind> kind;
    std::string inputs;
 };
 
@@ -116,9 +119,9 @@ std::vector<StepStart> step_starts(const sim::SimulationResult& run)
    std::set<std::string> seen;
    for (const auto& e : run.timeline) {
       if (e.kind != "step" || e.step_id.empty() || !seen.insert(e.step_id).second) continue;
-      StepStart s{e.step_id, e.offset_ms, "", ""};
+      StepStart s{e.step_id, e.offset_ms, std::nullopt, ""};
       if (e.data.is_object()) {
-         s.kind = e.data.value("kind", "");
+         s.kind = step_kind_from_string(e.data.value("kind", ""));
          if (e.data.contains("inputs")) s.inputs = e.data["inputs"].dump();
       }
       starts.push_back(std::move(s));
@@ -176,7 +179,7 @@ void trigger_faults(const RunbookFacts& facts, const std::vector<StepStart>& sta
 void metric_outages(const RunbookFacts& facts, const std::vector<StepStart>& starts, std::vector<Fault>& out)
 {
    for (const auto& s : starts) {
-      if (s.kind != "watch" || in_rollback_step(s.step_id)) continue;
+      if (s.kind != StepKind::Watch || in_rollback_step(s.step_id)) continue;
       for (const auto& [name, metric] : facts.metrics) {
          if (!mentions(s.inputs, name)) continue;
          Fault f;

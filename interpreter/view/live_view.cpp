@@ -40,16 +40,16 @@ std::string sanitized(const std::string& text)
 }
 
 /// Where the current step's timer ends, from its StepStarted event.
-std::optional<double> step_end(const std::string& kind, const RunEvent& e)
+std::optional<double> step_end(std::optional<StepKind> kind, const RunEvent& e)
 {
    const json inputs = e.data.is_object() ? e.data.value("inputs", json::object()) : json::object();
-   if (kind == "wait") {
+   if (kind == StepKind::Wait) {
       if (auto deadline = number_of(e.data, "deadline_ms")) return deadline;
       if (auto duration = number_of(inputs, "duration_ms")) return e.at + *duration;
    }
-   if (kind == "watch")
+   if (kind == StepKind::Watch)
       if (auto window = number_of(inputs, "window_ms")) return e.at + *window;
-   if (kind == "await")
+   if (kind == StepKind::Await)
       if (auto timeout = number_of(inputs, "timeout_ms")) return e.at + *timeout;
    return std::nullopt;
 }
@@ -115,17 +115,17 @@ void LiveState::apply(const RunEvent& e)
       break;
    }
    case K::StepStarted: {
-      const std::string kind = text_of(e.data, "kind");
+      const auto kind = step_kind_from_string(text_of(e.data, "kind"));
       steps.erase(std::remove_if(steps.begin(), steps.end(), [&](const Step& s) { return s.id == e.step_id; }),
                   steps.end());
       Step step{e.step_id, kind, e.text, e.at, step_end(kind, e)};
       // A wait runs from its deadline minus its duration: the bar of a
       // resumed wait starts where the interruption left it.
       const json inputs = e.data.is_object() ? e.data.value("inputs", json::object()) : json::object();
-      if (kind == "wait" && step.ends_at)
+      if (kind == StepKind::Wait && step.ends_at)
          if (auto duration = number_of(inputs, "duration_ms")) step.started_at = *step.ends_at - *duration;
       steps.push_back(std::move(step));
-      if (kind == "watch" || kind == "await") {
+      if (kind == StepKind::Watch || kind == StepKind::Await) {
          watch_step = e.step_id;
          conditions.clear();
       }
@@ -384,7 +384,7 @@ std::string bar_line(const LiveState::Step& step, double now, const LiveRenderOp
    std::string line = fmt::format("  [{}] {:3.0f}%  {} of {}", progress_bar(done / total, cells, o.unicode),
                                   std::floor(100 * done / total), short_duration(done), short_duration(total, true));
    // Time left rounds up: "0s left" only when it is over.
-   line += step.kind == "await" ? "  timeout in " + short_duration(left, true) : "  " + short_duration(left, true) + " left";
+   line += step.kind == StepKind::Await ? "  timeout in " + short_duration(left, true) : "  " + short_duration(left, true) + " left";
    if (s.time_scale > 1) line += fmt::format(" (~{} real)", short_duration(left / s.time_scale, true));
    return line;
 }

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "exec/events.hpp"
+#include "exec/step_kind.hpp"
 
 namespace runbook {
 
@@ -23,7 +24,7 @@ public:
    /// A step that started and has not finished (innermost last).
    struct Step {
       std::string id;
-      std::string kind;            ///< "wait", "watch", "sh", ...
+      std::optional<StepKind> kind;   ///< From the event's "kind" word; nullopt: a word it does not know.
       std::string text;            ///< "watch 10m every 30s: 6 conditions"
       double started_at = 0;
       std::optional<double> ends_at;   ///< wait: its deadline; watch: end of the window; await: its timeout.

@@ -9,6 +9,7 @@
 #include <fmt/core.h>
 
 #include "exec/question_terms.hpp"
+#include "exec/step_kind.hpp"
 #include "journal/utc_time.hpp"
 #include "view/step_label.hpp"
 
@@ -61,9 +62,10 @@ std::string plain_text(const RunEvent& e, bool color)
    using K = RunEvent::Kind;
    // Steps that only say or decide something show as what they say; their
    // start/done lines would be noise. Their failures still show.
-   static const std::set<std::string> quiet{"log", "notify", "let", "if", "for", "call", "undo_all"};
-   const std::string kind = e.data.is_object() ? e.data.value("kind", "") : "";
-   if (quiet.count(kind) && (e.kind == K::StepStarted || e.kind == K::StepSkipped ||
+   static const std::set<StepKind> quiet{StepKind::Log, StepKind::Notify, StepKind::Let,    StepKind::If,
+                                         StepKind::For, StepKind::Call,   StepKind::UndoAll};
+   const auto kind = step_kind_from_string(e.data.is_object() ? e.data.value("kind", "") : "");
+   if (kind && quiet.count(*kind) && (e.kind == K::StepStarted || e.kind == K::StepSkipped ||
                              (e.kind == K::StepFinished && e.data.value("outcome", "") == "done")))
       return "";
    const std::string step = e.step_id.empty() ? "" : "[" + short_step_label(e.step_id) + "] ";

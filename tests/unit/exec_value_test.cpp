@@ -3,6 +3,7 @@
 
 #include "check/quantity.hpp"
 #include "exec/redact.hpp"
+#include "exec/step_kind.hpp"
 #include "exec/value.hpp"
 
 using namespace runbook;
@@ -113,4 +114,18 @@ TEST_CASE("the redactor hides every spelling of a secret, in text and JSON", "[e
    CHECK(out.find("p@ss") == std::string::npos);
    CHECK(r.contains_secret("...p@ss word..."));
    CHECK_FALSE(r.contains_secret("nothing here"));
+}
+
+TEST_CASE("step kinds are journaled as fixed words and read back", "[exec][value]")
+{
+   // The words are the journal's format: a resumed run reads them back.
+   CHECK(to_string(StepKind::Sh) == "sh");
+   CHECK(to_string(StepKind::UndoAll) == "undo_all");
+   CHECK(to_string(StepKind::Timer) == "timer");
+   for (int i = 0; i <= static_cast<int>(StepKind::Timer); ++i) {
+      const auto kind = static_cast<StepKind>(i);
+      CHECK(step_kind_from_string(to_string(kind)) == kind);
+   }
+   CHECK_FALSE(step_kind_from_string("decision").has_value());
+   CHECK_FALSE(step_kind_from_string("").has_value());
 }
