@@ -119,6 +119,14 @@ Lines trigger_arming(const Plan& plan)
    return lines;
 }
 
+/// Invariants by title: what a run must leave true, as the plan spells it.
+Lines ensure_lines(const Plan& plan)
+{
+   Lines lines;
+   for (const auto& e : plan.ensures) lines[e.title] = e.expression;
+   return lines;
+}
+
 Lines phase_lines(const Plan& plan)
 {
    Lines lines;
@@ -209,6 +217,7 @@ PlanDiff diff_plans(const Plan& before, const Plan& after)
       c.where = "where it is armed";
       diff.changes.push_back(std::move(c));
    }
+   diff_lines("ensure", ensure_lines(before), ensure_lines(after), diff.changes);
    diff_lines("phase", phase_lines(before), phase_lines(after), diff.changes);
    diff_lines("rollback", rollback_lines(before), rollback_lines(after), diff.changes);
    diff_steps(before, after, diff);

@@ -12,7 +12,7 @@ namespace {
 
 /// Areas in the order a reviewer reads them: what the runbook is, what it
 /// reads, what watches it, then what it does.
-const char* const diff_areas[] = {"runbook", "param", "metric", "trigger", "phase", "rollback", "step"};
+const char* const diff_areas[] = {"runbook", "param", "metric", "trigger", "ensure", "phase", "rollback", "step"};
 
 const char* area_heading(const std::string& area)
 {
@@ -20,6 +20,7 @@ const char* area_heading(const std::string& area)
    if (area == "param") return "Params";
    if (area == "metric") return "Metrics";
    if (area == "trigger") return "Triggers";
+   if (area == "ensure") return "Invariants (ensure)";
    if (area == "phase") return "Phases";
    if (area == "rollback") return "Rollback blocks";
    return "Steps";

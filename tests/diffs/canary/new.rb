@@ -1,6 +1,6 @@
 # runbook diff fixture: the canary as proposed: a database check before the
 # smoke test (the ids after it shift), a longer soak, a stricter trigger
-# armed from the first phase, and a rollback that pages.
+# armed from the first phase, a rollback that pages, and a declared invariant.
 runbook "Canary"
 
 use "std/traffic"
@@ -11,6 +11,8 @@ param max_errors: percent = 0.5%
 secret lb_token = env("LB_TOKEN")
 
 metric error_rate = http get "https://monitoring.example/error-rate" json ".value" unit %
+
+ensure "traffic is 100% on one environment" traffic.one_environment(lb, lb_token)
 
 trigger high_errors "High error rate" when error_rate > max_errors for 5m severity P0 -> rollback back
 
