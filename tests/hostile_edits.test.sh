@@ -21,6 +21,8 @@
 #   wall_clock_step           the wall clock stepped +5 min during `wait 7s` (RUNBOOK_TEST_WALL_OFFSET_FILE):
 #                             the wait still takes 7 s, and a clock_jump is journaled
 #   use_current_param_default --use-current with an edited param default says which values it keeps and why
+#   adopted_then_journaled    a file adopted with --use-current becomes the journaled source: a later
+#                             resume without the flag continues with it, not with the text the run started with
 #   resume_profile_order      a profile given to resume beats the journaled values, with the journaled
 #                             source and with --use-current alike (one order for both)
 #   secret_spellings          a marker secret of every awkward character class, reflected by a server in
@@ -537,6 +539,45 @@ EOF
    [ "$(cat pd-target.txt 2>/dev/null)" = old-value ] || fail "the kept value was not the one used"
 }
 
+case_adopted_then_journaled()
+{
+   cat >ad.rb <<'EOF'
+runbook "Adopted"
+phase "Deploy" {
+  sh "true"
+  sh "sleep 30"
+  sh "printf first > ad-out.txt"
+}
+EOF
+   interrupt_at ad deploy/2 INT
+   # The edit keeps the steps done and in doubt, changes the next one and
+   # adds two after it: --use-current adopts it.
+   cat >ad.rb <<'EOF'
+runbook "Adopted"
+phase "Deploy" {
+  sh "true"
+  sh "sleep 30"
+  sh "printf second > ad-out.txt"
+  sh "sleep 30"
+  sh "printf done > ad-done.txt"
+}
+EOF
+   "$RUNBOOK" resume --journal ad.db --use-current --in-doubt skip --yes </dev/null >ad-resume.out 2>&1 &
+   local pid=$!
+   wait_started "$pid" ad.db deploy/4 || { fail "the adopted file's deploy/4 never started: $(cat ad-resume.out)"; return; }
+   kill -INT "$pid"; wait "$pid"
+   [ "$(cat ad-out.txt 2>/dev/null)" = second ] || fail "the adopted file's deploy/3 did not run"
+   # The file changes again on disk; a plain resume continues with the source
+   # journaled for the run, which is now the adopted one.
+   echo '# edited once more' >>ad.rb
+   local out rc
+   out=$("$RUNBOOK" resume --journal ad.db --in-doubt skip --yes </dev/null 2>&1); rc=$?
+   [ "$rc" = 0 ] || { fail "the plain resume after adoption: exit $rc: $out"; return; }
+   [ -f ad-done.txt ] || fail "deploy/5 of the adopted file did not run: $out"
+   sqlite3 ad.db "SELECT count(*) FROM events WHERE kind = 'sources'" | grep -qx 1 ||
+      fail "the adoption is not journaled as a sources event"
+}
+
 case_resume_profile_order()
 {
    local mode
@@ -574,7 +615,7 @@ EOF
 all="identity_inserted_step identity_deleted_step identity_unchanged sighup_like_ctrl_c child_dies_with_runbook
      timed_out_post_in_doubt rollback_in_doubt_exit closed_pipe_quiet time_scale_range private_ca sandbox_masks_webhook
      abort_rollback_noop journal_deleted_mid_run wal_truncated_mid_run wall_clock_step secret_spellings use_current_param_default
-     resume_profile_order"
+     adopted_then_journaled resume_profile_order"
 for case_name in ${CASES:-$all}; do
    before=$failures
    "case_$case_name"

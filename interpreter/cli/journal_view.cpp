@@ -64,9 +64,10 @@ std::string event_text(const JournalEvent& event, bool two_clocks)
       what = data.is_object() && !data.empty() ? data.dump() : event.data_json;
    }
    const std::string wall = wall_time_text(event.wall_at > 0 ? event.wall_at : event.at);
-   // The journal writes the run's own events (status, mode, lease) itself and
+   // The journal writes the run's own events (status, mode, lease, sources) itself and
    // knows only the wall clock: they have no runbook time to show.
-   const bool wall_only = event.kind == "run" || event.kind == "mode" || event.kind == "lease_takeover";
+   const bool wall_only = event.kind == "run" || event.kind == "mode" || event.kind == "lease_takeover" ||
+                          event.kind == "sources";
    const std::string runbook_time = wall_only ? "-" : wall_time_text(event.at);
    const std::string when = two_clocks ? fmt::format("runbook {:<19}  wall {}", runbook_time, wall) : wall;
    return fmt::format("{}  {:<14} {:<32} {}", when, event.kind, event.step_id, what);

@@ -98,6 +98,22 @@ void Interpreter::Impl::record(const std::string& kind, const std::string& step_
 
 namespace {
 
+/// The program's texts as the journal keeps them, so that the run can be
+/// resumed with exactly this text: the runbook first, then every module under
+/// the path it was read from.
+std::vector<JournalSource> program_sources(const Program& program, const std::string& runbook_path)
+{
+   std::vector<JournalSource> sources;
+   const SourceFile* root_source = program.root ? program.root->source : nullptr;
+   if (root_source != nullptr) sources.push_back({runbook_path, root_source->text});
+   for (const auto& [name, file] : program.modules) {
+      if (!file || file->source == nullptr) continue;
+      auto path = program.module_paths.find(name);
+      sources.push_back({path != program.module_paths.end() ? path->second : file->source->path, file->source->text});
+   }
+   return sources;
+}
+
 /// The shortest secret value a run accepts (see prepare_globals).
 constexpr std::size_t min_secret_length = 4;
 
@@ -187,15 +203,7 @@ RunOutcome Interpreter::Impl::start(const std::string& runbook_path)
    run.runbook_path = runbook_path;
    run.title = program_.root ? program_.root->title : "";
    run.lock_name = program_.root ? program_.root->lock : "";
-   // The runbook first, then every module under the path it was read from,
-   // so the run can be resumed with exactly this text.
-   const SourceFile* root_source = program_.root ? program_.root->source : nullptr;
-   if (root_source != nullptr) run.sources.push_back({runbook_path, root_source->text});
-   for (const auto& [name, file] : program_.modules) {
-      if (!file || file->source == nullptr) continue;
-      auto path = program_.module_paths.find(name);
-      run.sources.push_back({path != program_.module_paths.end() ? path->second : file->source->path, file->source->text});
-   }
+   run.sources = program_sources(program_, runbook_path);
    json params = json::object();
    for (const auto& [name, value] : globals_.own())
       if (!redactor_.contains_secret(value.display())) params[name] = value.display();
@@ -286,6 +294,14 @@ RunOutcome Interpreter::Impl::resume(const std::string& run_id)
          return RunOutcome{exit_code::Invalid, run_id, "",
                            redact("refusing --use-current: steps the journal has records of (done or in doubt) changed in the file:" + text +
                                   "\nresume without --use-current to continue with the journaled source")};
+      }
+      // Adopted: from now on the journal's records are written against this
+      // text, so it becomes the source a later resume continues with.
+      try {
+         journal_.adopt_sources(run_id, program_sources(program_, info->runbook_path));
+      } catch (const JournalError& e) {
+         journal_.release_lease(run_id);
+         return RunOutcome{exit_code::Invalid, run_id, "", e.what()};
       }
    }
    try {

@@ -146,6 +146,11 @@ public:
    /// The newest interrupted (or dead "running") run, if any.
    virtual std::optional<RunInfo> latest_resumable() = 0;
    virtual std::vector<JournalSource> sources(const std::string& run_id) = 0;
+   /// `resume --use-current` adopted the runbook on disk: its text and its
+   /// modules' replace the journaled ones, so that a later resume without the
+   /// flag continues with what the run now runs (the journal's step records
+   /// were written against it). A "sources" event keeps the old and new hashes.
+   virtual void adopt_sources(const std::string& run_id, const std::vector<JournalSource>& sources) = 0;
 
    // --- steps: the write-ahead protocol
    /// Commits the start of a step before its side effect. Returns the attempt number (1, 2, ...).

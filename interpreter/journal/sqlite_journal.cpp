@@ -88,6 +88,7 @@ public:
    std::vector<RunInfo> runs() override;
    std::optional<RunInfo> latest_resumable() override;
    std::vector<JournalSource> sources(const std::string& run_id) override;
+   void adopt_sources(const std::string& run_id, const std::vector<JournalSource>& sources) override;
 
    int step_started(const std::string& run_id, const std::string& step_id, const std::string& kind,
                     const std::string& def_hash, const std::string& inputs_json,
@@ -152,6 +153,8 @@ struct SqliteJournal::Statements {
                        "VALUES (?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
         run_exists(db, "SELECT 1 FROM runs WHERE id = ?"),
         insert_source(db, "INSERT INTO sources (run_id, ordinal, path, text) VALUES (?, ?, ?, ?)"),
+        delete_sources(db, "DELETE FROM sources WHERE run_id = ?"),
+        set_source_hash(db, "UPDATE runs SET source_hash = ?, updated_at = ? WHERE id = ?"),
         select_lease(db, "SELECT lease_host, lease_pid, lease_start_ticks, lease_since, heartbeat_at, status "
                          "FROM runs WHERE id = ?"),
         take_lease(db, "UPDATE runs SET lease_host = ?, lease_pid = ?, lease_start_ticks = ?, lease_since = ?, "
@@ -198,7 +201,7 @@ struct SqliteJournal::Statements {
    {
    }
 
-   sqlite::Statement insert_run, run_exists, insert_source, select_lease, take_lease, heartbeat, release_lease,
+   sqlite::Statement insert_run, run_exists, insert_source, delete_sources, set_source_hash, select_lease, take_lease, heartbeat, release_lease,
       set_status, enter_rollback, select_run, select_run_ids, select_running, select_latest_interrupted,
       select_current_step, select_sources, next_attempt, insert_attempt, finish_attempt, select_attempts,
       insert_event, select_events, insert_request, select_pending_requests, mark_request_taken;
@@ -540,6 +543,30 @@ std::vector<JournalSource> SqliteJournal::sources(const std::string& run_id)
    row.bind(run_id);
    while (row.step()) result.push_back({row.text(0), row.text(1)});
    return result;
+}
+
+void SqliteJournal::adopt_sources(const std::string& run_id, const std::vector<JournalSource>& sources)
+{
+   std::lock_guard lock(mutex_);
+   const double now = wall_now_ms();
+   const std::string hash = source_hash(sources);
+   sqlite::Transaction transaction(db_, "adopting the current runbook");
+   std::string old_hash;
+   {
+      auto row = sql_->select_run.use("adopting the current runbook");
+      if (!row.bind(run_id).step()) no_such_run(run_id);
+      old_hash = row.text(3);
+   }
+   sql_->delete_sources.use("adopting the current runbook").bind(run_id).run();
+   int ordinal = 0;
+   for (const auto& source : sources) {
+      sql_->insert_source.use("adopting the current runbook")
+         .bind(run_id).bind(ordinal++).bind(source.path).bind(source.text).run();
+   }
+   sql_->set_source_hash.use("adopting the current runbook").bind(hash).bind(now).bind(run_id).run();
+   append_event(run_id, "sources", "",
+                nlohmann::json{{"event", "adopted"}, {"from_hash", old_hash}, {"to_hash", hash}}.dump(), now);
+   transaction.commit();
 }
 
 // --- steps
