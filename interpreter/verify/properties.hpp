@@ -13,7 +13,8 @@
 //                 model's split, the built-in guess `ensure` replaces);
 //   acted on      a P0/P1 trigger whose condition stayed true is not dropped:
 //                 the run does not complete;
-//   undo          a rollback running `undo all` compensated every completed step with an `undo`;
+//   undo          (named, not judged yet) a rollback running `undo all`
+//                 compensated every completed step with an `undo`;
 //   notified      a path through a rollback that notifies did notify.
 #pragma once
 
