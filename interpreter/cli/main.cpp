@@ -11,7 +11,6 @@
 #include "cli/commands.hpp"
 #include "exec/exit_codes.hpp"
 #include "io/child_reaper.hpp"
-#include "io/http_client.hpp"
 
 int main(int argc, char** argv)
 {
@@ -19,7 +18,6 @@ int main(int argc, char** argv)
    if (argc == 2 && std::string_view(argv[1]) == "__reap-children") return runbook::run_child_reaper();
    // libcurl runs with CURLOPT_NOSIGNAL, so a closed socket must not kill us.
    std::signal(SIGPIPE, SIG_IGN);
-   runbook::http_global_init();
 
    CLI::App app{"runbook: declarative rollout and rollback runbooks, checked, planned, simulated and journaled"};
    app.require_subcommand(1);

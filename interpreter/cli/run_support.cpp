@@ -124,6 +124,7 @@ int drive_run(const Program& program, Journal& journal, const RunFlags& flags, c
    // Should this process die unexpectedly, its commands die with it.
    start_child_reaper("/proc/self/exe");
    if (!flags.cacert.empty()) set_ca_file(flags.cacert);
+   http_global_init();   // libcurl, before the run's threads start.
    RealWorldOptions world_options;
    world_options.time_scale = flags.time_scale > 0 ? flags.time_scale : 1;
    world_options.clock_origin = clock_origin;

@@ -7,7 +7,9 @@
 // the next). Transport failures become operator-readable text naming the
 // (redacted) URL; an HTTP status, even 5xx, is a successful transfer and the
 // caller's `expect` decides what it means. No exception crosses the C
-// callbacks: they catch everything and abort the transfer instead.
+// callbacks: they catch everything and abort the transfer instead. libcurl
+// itself is opened on first use (io/curl_library.hpp), so curl_.f() below
+// is the library's curl_f().
 #include "io/http_client.hpp"
 
 #include <algorithm>
@@ -20,6 +22,7 @@
 #include <curl/curl.h>
 #include <fmt/format.h>
 
+#include "io/curl_library.hpp"
 #include "io/human_units.hpp"
 #include "io/trim.hpp"
 
@@ -103,11 +106,12 @@ bool has_http_scheme(std::string_view url)
 
 /// Frees a header list whatever path leaves the request.
 struct HeaderList {
+   const CurlLibrary& curl_ = curl_library();
    curl_slist* list = nullptr;
-   ~HeaderList() { curl_slist_free_all(list); }
+   ~HeaderList() { curl_.slist_free_all(list); }
    bool add(const std::string& line)
    {
-      curl_slist* grown = curl_slist_append(list, line.c_str());
+      curl_slist* grown = curl_.slist_append(list, line.c_str());
       if (grown == nullptr) return false;
       list = grown;
       return true;
@@ -116,11 +120,11 @@ struct HeaderList {
 
 class CurlClient : public HttpClient {
 public:
-   CurlClient() : handle_(curl_easy_init()), multi_(curl_multi_init()) {}
+   CurlClient() : handle_(curl_.easy_init()), multi_(curl_.multi_init()) {}
    ~CurlClient() override
    {
-      if (multi_ != nullptr) curl_multi_cleanup(multi_);
-      if (handle_ != nullptr) curl_easy_cleanup(handle_);
+      if (multi_ != nullptr) curl_.multi_cleanup(multi_);
+      if (handle_ != nullptr) curl_.easy_cleanup(handle_);
    }
    CurlClient(const CurlClient&) = delete;
    CurlClient& operator=(const CurlClient&) = delete;
@@ -185,11 +189,11 @@ private:
          // Bytes of the request went out: the server may have acted on it
          // (a timeout waiting for the answer means unknown, not failed).
          long sent = 0;
-         curl_easy_getinfo(handle_, CURLINFO_REQUEST_SIZE, &sent);
+         curl_.easy_getinfo(handle_, CURLINFO_REQUEST_SIZE, &sent);
          response.maybe_received = sent > 0;
          return response;
       }
-      curl_easy_getinfo(handle_, CURLINFO_RESPONSE_CODE, &response.status);
+      curl_.easy_getinfo(handle_, CURLINFO_RESPONSE_CODE, &response.status);
       response.ok = true;
       response.body = std::move(transfer.body);
       response.headers = std::move(transfer.headers);
@@ -206,18 +210,18 @@ private:
    {
       constexpr int poll_slice_ms = 50;
       const auto cancelled = [cancel] { return cancel != nullptr && cancel->load(); };
-      if (curl_multi_add_handle(multi_, handle_) != CURLM_OK) return CURLE_OUT_OF_MEMORY;
+      if (curl_.multi_add_handle(multi_, handle_) != CURLM_OK) return CURLE_OUT_OF_MEMORY;
       std::optional<CURLcode> result;
       for (;;) {
          int running = 0;
-         const CURLMcode step = curl_multi_perform(multi_, &running);
+         const CURLMcode step = curl_.multi_perform(multi_, &running);
          if (step != CURLM_OK) {
             result = step == CURLM_OUT_OF_MEMORY ? CURLE_OUT_OF_MEMORY : CURLE_FAILED_INIT;
             break;
          }
          int queued = 0;
          bool finished = false;
-         while (CURLMsg* message = curl_multi_info_read(multi_, &queued)) {
+         while (CURLMsg* message = curl_.multi_info_read(multi_, &queued)) {
             if (message->msg == CURLMSG_DONE && message->easy_handle == handle_) {
                result = message->data.result;
                finished = true;
@@ -225,12 +229,12 @@ private:
          }
          if (finished) break;
          if (cancelled()) break;   // No `result`. Removing an unfinished transfer closes its connection.
-         if (curl_multi_poll(multi_, nullptr, 0, poll_slice_ms, nullptr) != CURLM_OK) {
+         if (curl_.multi_poll(multi_, nullptr, 0, poll_slice_ms, nullptr) != CURLM_OK) {
             result = CURLE_FAILED_INIT;
             break;
          }
       }
-      curl_multi_remove_handle(multi_, handle_);
+      curl_.multi_remove_handle(multi_, handle_);
       return result;
    }
 
@@ -238,49 +242,49 @@ private:
    bool configure(const HttpRequest& request, Transfer& transfer, HeaderList& headers)
    {
       CURL* h = handle_;
-      curl_easy_reset(h);
-      if (fresh_connect_) curl_easy_setopt(h, CURLOPT_FRESH_CONNECT, 1L);
-      curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error_buffer_);
-      curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);   // Threads and timeouts without SIGALRM.
-      curl_easy_setopt(h, CURLOPT_URL, request.url.c_str());
-      curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-      curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-      curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
-      curl_easy_setopt(h, CURLOPT_MAXREDIRS, max_redirects);
-      curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
-      curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
+      curl_.easy_reset(h);
+      if (fresh_connect_) curl_.easy_setopt(h, CURLOPT_FRESH_CONNECT, 1L);
+      curl_.easy_setopt(h, CURLOPT_ERRORBUFFER, error_buffer_);
+      curl_.easy_setopt(h, CURLOPT_NOSIGNAL, 1L);   // Threads and timeouts without SIGALRM.
+      curl_.easy_setopt(h, CURLOPT_URL, request.url.c_str());
+      curl_.easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+      curl_.easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+      curl_.easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
+      curl_.easy_setopt(h, CURLOPT_MAXREDIRS, max_redirects);
+      curl_.easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
+      curl_.easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
       // A private CA (--cacert, CURL_CA_BUNDLE, SSL_CERT_FILE), still verified.
-      if (const std::string ca = ca_file(); !ca.empty()) curl_easy_setopt(h, CURLOPT_CAINFO, ca.c_str());
-      curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, request.connect_timeout_ms);
-      curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, request.total_timeout_ms);
-      curl_easy_setopt(h, CURLOPT_USERAGENT, "runbook");
+      if (const std::string ca = ca_file(); !ca.empty()) curl_.easy_setopt(h, CURLOPT_CAINFO, ca.c_str());
+      curl_.easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, request.connect_timeout_ms);
+      curl_.easy_setopt(h, CURLOPT_TIMEOUT_MS, request.total_timeout_ms);
+      curl_.easy_setopt(h, CURLOPT_USERAGENT, "runbook");
       // A declared Content-Length above the cap fails before any byte is read.
-      curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(request.max_body_bytes));
-      curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-      curl_easy_setopt(h, CURLOPT_WRITEDATA, &transfer);
-      curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
-      curl_easy_setopt(h, CURLOPT_HEADERDATA, &transfer);
+      curl_.easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(request.max_body_bytes));
+      curl_.easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+      curl_.easy_setopt(h, CURLOPT_WRITEDATA, &transfer);
+      curl_.easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+      curl_.easy_setopt(h, CURLOPT_HEADERDATA, &transfer);
 
       const std::string& method = request.method;
       if (method == "GET" || method == "get") {
-         curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
+         curl_.easy_setopt(h, CURLOPT_HTTPGET, 1L);
       } else if (method == "HEAD" || method == "head") {
-         curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
+         curl_.easy_setopt(h, CURLOPT_NOBODY, 1L);
       } else if (method == "POST" || method == "post") {
          // CURLOPT_POST keeps the standard redirect behaviour (303 turns into GET).
-         curl_easy_setopt(h, CURLOPT_POST, 1L);
+         curl_.easy_setopt(h, CURLOPT_POST, 1L);
       } else {
          std::string upper = method;
          std::transform(upper.begin(), upper.end(), upper.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
          method_ = std::move(upper);
-         curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method_.c_str());
+         curl_.easy_setopt(h, CURLOPT_CUSTOMREQUEST, method_.c_str());
       }
       // GET and HEAD carry no body (POSTFIELDS would silently turn them into a POST).
       const bool is_get_or_head = method == "GET" || method == "get" || method == "HEAD" || method == "head";
       const bool sends_body = !request.body.empty() || method == "POST" || method == "post";
       if (sends_body && !is_get_or_head) {
-         curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
-         curl_easy_setopt(h, CURLOPT_POSTFIELDS, request.body.c_str());
+         curl_.easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+         curl_.easy_setopt(h, CURLOPT_POSTFIELDS, request.body.c_str());
       }
 
       for (const auto& [name, value] : request.headers) {
@@ -289,13 +293,13 @@ private:
       }
       // No "Expect: 100-continue" round trip for large bodies.
       if (!headers.add("Expect:")) return false;
-      curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers.list);
+      curl_.easy_setopt(h, CURLOPT_HTTPHEADER, headers.list);
       return true;
    }
 
    std::string describe_failure(CURLcode code, const HttpRequest& request, const Transfer& transfer, const std::string& url)
    {
-      const std::string detail = error_buffer_[0] != '\0' ? std::string(error_buffer_) : std::string(curl_easy_strerror(code));
+      const std::string detail = error_buffer_[0] != '\0' ? std::string(error_buffer_) : std::string(curl_.easy_strerror(code));
       switch (code) {
          case CURLE_WRITE_ERROR:
          case CURLE_FILESIZE_EXCEEDED:
@@ -309,7 +313,7 @@ private:
             return fmt::format("could not read the response from {}: {}", url, detail);
          case CURLE_COULDNT_CONNECT: {
             long os_errno = 0;
-            curl_easy_getinfo(handle_, CURLINFO_OS_ERRNO, &os_errno);
+            curl_.easy_getinfo(handle_, CURLINFO_OS_ERRNO, &os_errno);
             if (os_errno == ECONNREFUSED) return fmt::format("could not connect to {}: connection refused", url);
             if (os_errno != 0) return fmt::format("could not connect to {}: {}", url, std::strerror(static_cast<int>(os_errno)));
             return fmt::format("could not connect to {}: {}", url, detail);
@@ -320,7 +324,7 @@ private:
             return fmt::format("could not resolve the proxy for {}: {}", url, detail);
          case CURLE_OPERATION_TIMEDOUT: {
             double connected_after = 0;
-            curl_easy_getinfo(handle_, CURLINFO_CONNECT_TIME, &connected_after);
+            curl_.easy_getinfo(handle_, CURLINFO_CONNECT_TIME, &connected_after);
             if (connected_after <= 0) {
                long limit = request.connect_timeout_ms;
                if (request.total_timeout_ms > 0 && (limit <= 0 || request.total_timeout_ms < limit)) limit = request.total_timeout_ms;
@@ -360,6 +364,7 @@ private:
       }
    }
 
+   const CurlLibrary& curl_ = curl_library();   ///< First: the handles below are made with it.
    CURL* handle_;
    CURLM* multi_;   ///< Drives handle_; owns the connection cache that keeps connections alive between requests.
    char error_buffer_[CURL_ERROR_SIZE] = {};   ///< libcurl writes into it during perform: must outlive the handle's use.

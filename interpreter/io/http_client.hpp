@@ -48,7 +48,8 @@ public:
 /// 5 redirects, connect and total timeouts, bounded body.
 std::unique_ptr<HttpClient> make_curl_client();
 
-/// Call once at the top of main, before threads start. Also ignores SIGPIPE.
+/// Opens libcurl and ignores SIGPIPE. Call before a run's threads start;
+/// commands that make no request never call it, and never load libcurl.
 void http_global_init();
 
 /// The CA certificates that verify TLS servers, instead of the system's:
