@@ -14,7 +14,7 @@ levels=(
    "check metrics"
    "plan exec"
    "view simulate"
-   "verify"
+   "verify lsp"
    "cli"
 )
 declare -A level

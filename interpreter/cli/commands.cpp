@@ -22,6 +22,7 @@ void add_abort_command(CLI::App& app, int& exit_code);
 void add_signal_command(CLI::App& app, int& exit_code);
 void add_resolve_command(CLI::App& app, int& exit_code);
 void add_fire_command(CLI::App& app, int& exit_code);
+void add_lsp_command(CLI::App& app, int& exit_code);
 
 const std::vector<AddCommand>& all_commands()
 {
@@ -44,6 +45,7 @@ const std::vector<AddCommand>& all_commands()
       add_signal_command,
       add_resolve_command,
       add_fire_command,
+      add_lsp_command,
       add_version_command,
    };
    return commands;
