@@ -13,6 +13,7 @@
 #include "check/checker.hpp"
 #include "io/shell.hpp"
 #include "io/shell_splice.hpp"
+#include "lsp/server.hpp"
 #include "simulate/scenario_parser.hpp"
 #include "syntax/diagnostic.hpp"
 #include "syntax/loader.hpp"
@@ -134,6 +135,42 @@ inline std::string shell_splice(const std::string& input)
       return "/bin/sh -c " + command.command() + " printed " + result.stdout_tail + " (exit " +
              std::to_string(result.exit_code) + "), not " + expected;
    return "";
+}
+
+/// The language server on `input`, two ways: as an open document's text,
+/// asked for hover, definition, completion and symbols at places on its
+/// lines; and as the raw byte stream an editor sends after `initialize`.
+/// Every reply must come back as JSON; nothing may crash or hang.
+inline void lsp_session(const std::string& input)
+{
+   using nlohmann::json;
+   lsp::Server server(lsp::ServerOptions{});
+   server.handle({{"jsonrpc", "2.0"}, {"id", 0}, {"method", "initialize"}, {"params", json::object()}});
+   const std::string uri = "file:///fuzz/input.rb";
+   server.handle({{"jsonrpc", "2.0"},
+                  {"method", "textDocument/didOpen"},
+                  {"params", {{"textDocument", {{"uri", uri}, {"text", input}}}}}});
+   std::size_t line = 0;
+   for (std::size_t start = 0; start <= input.size() && line < 40; ++line) {
+      std::size_t end = input.find('\n', start);
+      if (end == std::string::npos) end = input.size();
+      for (std::size_t character : {std::size_t{0}, (end - start) / 2, end - start + 3}) {
+         const json at = {{"textDocument", {{"uri", uri}}}, {"position", {{"line", line}, {"character", character}}}};
+         for (const char* method : {"textDocument/hover", "textDocument/definition"}) {
+            server.handle({{"jsonrpc", "2.0"}, {"id", 1}, {"method", method}, {"params", at}});
+         }
+      }
+      start = end + 1;
+   }
+   const json doc = {{"textDocument", {{"uri", uri}}}, {"position", {{"line", 0}, {"character", 0}}}};
+   server.handle({{"jsonrpc", "2.0"}, {"id", 2}, {"method", "textDocument/completion"}, {"params", doc}});
+   server.handle({{"jsonrpc", "2.0"}, {"id", 3}, {"method", "textDocument/documentSymbol"}, {"params", doc}});
+
+   lsp::Server raw(lsp::ServerOptions{});
+   const std::string init = R"({"jsonrpc":"2.0","id":0,"method":"initialize","params":{}})";
+   std::istringstream in("Content-Length: " + std::to_string(init.size()) + "\r\n\r\n" + init + input);
+   std::ostringstream out;
+   raw.serve(in, out);
 }
 
 }  // namespace runbook::fuzz

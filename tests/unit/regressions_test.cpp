@@ -63,3 +63,13 @@ TEST_CASE("fuzzer regressions: spliced sh values reach /bin/sh exactly", "[regre
       CHECK(runbook::fuzz::shell_splice(read_bytes(file)).empty());
    }
 }
+
+TEST_CASE("fuzzer regressions: the language server answers hostile documents and streams", "[regressions][lsp]")
+{
+   const auto files = inputs_in("lsp");
+   REQUIRE_FALSE(files.empty());
+   for (const auto& file : files) {
+      INFO(file.string());
+      CHECK_NOTHROW(runbook::fuzz::lsp_session(read_bytes(file)));
+   }
+}

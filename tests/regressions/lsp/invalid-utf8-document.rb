@@ -1,0 +1,4 @@
+runbook "Ã©ğŸ˜€ ÿş"
+phase "a" {
+  log "ğŸ˜"
+}
