@@ -44,6 +44,30 @@ bool is_continuation(char c)
    return (static_cast<unsigned char>(c) & 0xC0) == 0x80;
 }
 
+/// The code point of the UTF-8 sequence at `at` (a malformed one: its first byte).
+char32_t code_point_at(std::string_view text, std::size_t at)
+{
+   const auto lead = static_cast<unsigned char>(text[at]);
+   const std::size_t length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+   if (length == 1 || at + length > text.size()) return lead;
+   char32_t point = lead & (0x7F >> length);
+   for (std::size_t i = 1; i < length; ++i) point = (point << 6) | (static_cast<unsigned char>(text[at + i]) & 0x3F);
+   return point;
+}
+
+/// Terminal columns a code point takes: 2 for the wide East Asian ranges
+/// and emoji, 0 for combining marks, else 1 (enough to keep a caret under
+/// its character; not a full wcwidth()).
+std::size_t columns_of(char32_t c)
+{
+   if (c >= 0x0300 && c <= 0x036F) return 0;
+   const bool wide = (c >= 0x1100 && c <= 0x115F) || (c >= 0x2E80 && c <= 0xA4CF) || (c >= 0xAC00 && c <= 0xD7A3) ||
+                     (c >= 0xF900 && c <= 0xFAFF) || (c >= 0xFE30 && c <= 0xFE4F) || (c >= 0xFF00 && c <= 0xFF60) ||
+                     (c >= 0xFFE0 && c <= 0xFFE6) || (c >= 0x1F300 && c <= 0x1F64F) ||
+                     (c >= 0x1F900 && c <= 0x1F9FF) || (c >= 0x20000 && c <= 0x3FFFD);
+   return wide ? 2 : 1;
+}
+
 /// A source line as displayed: its text and the display column (0-based)
 /// of the byte at `column` (1-based).
 struct DisplayLine {
@@ -72,7 +96,7 @@ DisplayLine display_line(std::string_view line, std::size_t column)
       }
       else {
          result.text += c;
-         if (!is_continuation(c)) ++width;
+         if (!is_continuation(c)) width += columns_of(code_point_at(line, i));
       }
    }
    if (!caret_set) result.caret = width + (column > line.size() + 1 ? column - line.size() - 1 : 0);
@@ -83,7 +107,9 @@ DisplayLine display_line(std::string_view line, std::size_t column)
 void cut_line(DisplayLine& line)
 {
    std::size_t total = 0;
-   for (const char c : line.text) total += is_continuation(c) ? 0 : 1;
+   for (std::size_t i = 0; i < line.text.size(); ++i) {
+      if (!is_continuation(line.text[i])) total += columns_of(code_point_at(line.text, i));
+   }
    if (total <= max_width) return;
    const std::size_t keep = max_width - 6;  // Room for "..." on both sides.
    std::size_t first = line.caret > context_before ? line.caret - context_before : 0;
@@ -94,7 +120,7 @@ void cut_line(DisplayLine& line)
    std::size_t width = 0;
    for (std::size_t i = 0; i < line.text.size(); ++i) {
       const char c = line.text[i];
-      if (!is_continuation(c)) ++width;
+      if (!is_continuation(c)) width += columns_of(code_point_at(line.text, i));
       if (width > first && width <= last) cut += c;
    }
    const bool cut_front = first > 0;

@@ -41,6 +41,22 @@ TEST_CASE("text: tabs are expanded so the caret lines up", "[syntax]")
          "            ^\n");
 }
 
+TEST_CASE("text: the caret stands under its character after accents and wide characters", "[syntax]")
+{
+   // é: one column in two bytes; 😀: two columns in four bytes.
+   const SourceFile wide{"t.rb", "  log \"\xc3\xa9\xf0\x9f\x98\x80 ${oops}\"\n"};
+   CHECK(render_text(Diagnostic{Severity::Error, at(wide, 1, 17), "undefined name 'oops'", "undefined-name", {}}) ==
+         "t.rb:1:17: error: undefined name 'oops'\n"
+         "  log \"\xc3\xa9\xf0\x9f\x98\x80 ${oops}\"\n"
+         "             ^\n");
+   // e and a combining acute accent: one column.
+   const SourceFile combining{"t.rb", "  log \"e\xcc\x81 ${oops}\"\n"};
+   CHECK(render_text(Diagnostic{Severity::Error, at(combining, 1, 14), "undefined name 'oops'", "undefined-name", {}}) ==
+         "t.rb:1:14: error: undefined name 'oops'\n"
+         "  log \"e\xcc\x81 ${oops}\"\n"
+         "           ^\n");
+}
+
 TEST_CASE("text: a long line is cut around the caret", "[syntax]")
 {
    const std::string line = std::string(200, 'a') + "X" + std::string(200, 'b');
