@@ -117,9 +117,10 @@ bool quantity_written(const std::string& metric, MetricRule& rule, Quantity& q, 
 void check_scenario_against(Scenario& scenario, const Program& program, Diagnostics& diags)
 {
    std::map<std::string, const ast::Metric*> metrics;
-   std::vector<std::string> metric_names, trigger_names, rollback_names, signal_names;
+   std::vector<std::string> metric_names, trigger_names, rollback_names, signal_names, ensure_titles;
    for_each_file(program, [&](const ast::File& file) {
       for (const auto& s : file.signals) signal_names.push_back(s.name);
+      for (const auto& e : file.ensures) ensure_titles.push_back(e.title);
       for (const auto& m : file.metrics) {
          metrics.emplace(m.name, &m);
          metric_names.push_back(m.name);
@@ -182,6 +183,15 @@ void check_scenario_against(Scenario& scenario, const Program& program, Diagnost
    for (const auto& rule : scenario.expectations) {
       if (rule.kind == ExpectRule::Kind::Trigger) check_trigger(rule.name, rule.loc);
       if (rule.kind == ExpectRule::Kind::Outcome) check_rollback(rule.name, rule.loc);
+      // An invariant the runbook does not declare is never evaluated: the
+      // expectation could only fail, saying less than this does.
+      if (rule.kind == ExpectRule::Kind::Ensure &&
+          std::find(ensure_titles.begin(), ensure_titles.end(), rule.pattern) == ensure_titles.end()) {
+         diags.error(rule.loc, "scenario-unknown-ensure",
+                     fmt::format("the runbook declares no invariant \"{}\"", rule.pattern),
+                     ensure_titles.empty() ? std::vector<std::string>{"it declares no `ensure` at all"}
+                                           : did_you_mean(rule.pattern, ensure_titles));
+      }
       if (rule.of) check_anchor(*rule.of);
    }
 }

@@ -14,3 +14,4 @@ rollback emergency {
   log "rolling back"
 }
 signal resolved "The incident is resolved"
+ensure "the canary share is a share" share <= 100
