@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <string>
 
+#include "io/url.hpp"
 #include "lsp/server.hpp"
 
 namespace runbook::lsp {
@@ -17,12 +18,6 @@ int hex_value(char c)
    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
    return -1;
-}
-
-/// Characters a path keeps as they are in a URI; everything else is %XX.
-bool unreserved_in_path(unsigned char c)
-{
-   return std::isalnum(c) != 0 || c == '/' || c == '-' || c == '.' || c == '_' || c == '~';
 }
 
 }  // namespace
@@ -57,17 +52,13 @@ std::string uri_of_path(const std::string& path)
       if (error) return path;
       return uri_of_path(absolute.lexically_normal().string());
    }
-   static constexpr char digits[] = "0123456789ABCDEF";
+   // Each segment percent-encoded as a URL's path segment is; the slashes kept.
    std::string uri(file_scheme);
-   for (const char c : path) {
-      const auto u = static_cast<unsigned char>(c);
-      if (unreserved_in_path(u)) {
-         uri += c;
-      } else {
-         uri += '%';
-         uri += digits[u >> 4];
-         uri += digits[u & 0xF];
-      }
+   std::size_t start = 1;
+   for (std::size_t slash = 0; slash != std::string::npos; start = slash + 1) {
+      slash = path.find('/', start);
+      uri += '/';
+      uri += url_encode(std::string_view(path).substr(start, slash == std::string::npos ? std::string::npos : slash - start));
    }
    return uri;
 }
