@@ -22,6 +22,7 @@ void add_abort_command(CLI::App& app, int& exit_code);
 void add_signal_command(CLI::App& app, int& exit_code);
 void add_resolve_command(CLI::App& app, int& exit_code);
 void add_fire_command(CLI::App& app, int& exit_code);
+void add_fmt_command(CLI::App& app, int& exit_code);
 
 const std::vector<AddCommand>& all_commands()
 {
@@ -34,6 +35,7 @@ const std::vector<AddCommand>& all_commands()
       add_test_command,
       add_verify_command,
       add_review_command,
+      add_fmt_command,
       add_run_command,
       add_resume_command,
       add_runs_command,
