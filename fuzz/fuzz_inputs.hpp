@@ -16,7 +16,9 @@
 #include "lsp/server.hpp"
 #include "simulate/scenario_parser.hpp"
 #include "syntax/diagnostic.hpp"
+#include "syntax/format.hpp"
 #include "syntax/loader.hpp"
+#include "syntax/parser.hpp"
 
 namespace runbook::fuzz {
 
@@ -57,6 +59,21 @@ inline std::string parse_check(const std::string& text)
    std::string rendered = render_text(diags, false);
    rendered += render_json(diags);
    return rendered;
+}
+
+/// `runbook fmt`'s two promises (syntax/format.hpp) on `text`: formatting
+/// the output again changes nothing, and a text that parses gives one that
+/// parses to the same tree (so to the same step ids: check/step_ids.hpp
+/// derives them from the tree alone). Returns "" when both hold, else what
+/// broke (the fuzz target aborts).
+inline std::string format_roundtrip(const std::string& text)
+{
+   const std::string once = format_source(text);
+   if (format_source(once) != once) return "formatting is not idempotent";
+   const std::string tree = dump_syntax_tree(SourceFile{"fuzz.rb", text});
+   if (tree.find("(syntax error)") != std::string::npos) return "";
+   if (dump_syntax_tree(SourceFile{"fuzz.rb", once}) != tree) return "formatting changed the syntax tree";
+   return "";
 }
 
 /// Parses `text` as a scenario, asks it for its runbook's path and renders

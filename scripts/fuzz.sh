@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Fuzz the parser+checker, the scenario parser and the sh splice quoting with libFuzzer.
+# Fuzz the parser+checker, the scenario parser, the sh splice quoting and runbook fmt with libFuzzer.
 #
 #   scripts/fuzz.sh                 60 s per target (what scripts/test.sh runs in CI)
 #   scripts/fuzz.sh --seconds N     N s per target
@@ -39,13 +39,13 @@ build_start=$SECONDS
 # the fuzz build is one of CI's three compiles of the library.
 CXX=$clangxx cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1" \
    -DRUNBOOK_FUZZ=ON -DCMAKE_UNITY_BUILD=ON >/dev/null
-cmake --build build-fuzz -j"$(nproc)" --target parse_check_fuzz scenario_fuzz shell_splice_fuzz lsp_fuzz
+cmake --build build-fuzz -j"$(nproc)" --target parse_check_fuzz scenario_fuzz shell_splice_fuzz lsp_fuzz fmt_fuzz
 echo "== fuzz build (clang, libFuzzer+ASan+UBSan): $((SECONDS - build_start)) s"
 
 # name  seed files                                          regressions folder  dictionary
-targets=(parse_check_fuzz scenario_fuzz shell_splice_fuzz lsp_fuzz)
-declare -A kind=([parse_check_fuzz]=runbooks [scenario_fuzz]=scenarios [shell_splice_fuzz]=shell_splice [lsp_fuzz]=lsp)
-declare -A dict=([parse_check_fuzz]=fuzz/runbook.dict [scenario_fuzz]=fuzz/scenario.dict [shell_splice_fuzz]=fuzz/shell.dict [lsp_fuzz]=fuzz/lsp.dict)
+targets=(parse_check_fuzz scenario_fuzz shell_splice_fuzz lsp_fuzz fmt_fuzz)
+declare -A kind=([parse_check_fuzz]=runbooks [scenario_fuzz]=scenarios [shell_splice_fuzz]=shell_splice [lsp_fuzz]=lsp [fmt_fuzz]=fmt)
+declare -A dict=([parse_check_fuzz]=fuzz/runbook.dict [scenario_fuzz]=fuzz/scenario.dict [shell_splice_fuzz]=fuzz/shell.dict [lsp_fuzz]=fuzz/lsp.dict [fmt_fuzz]=fuzz/runbook.dict)
 seed_files()
 {
    case $1 in
@@ -53,6 +53,7 @@ seed_files()
       scenario_fuzz) find runbooks tests fuzz/corpus -name '*.scenario' -type f; find tests/regressions/scenarios -type f ;;
       shell_splice_fuzz) find fuzz/corpus/shell_splice tests/regressions/shell_splice -type f ;;
       lsp_fuzz) find fuzz/corpus/lsp tests/regressions/lsp -type f; find tests/fixtures/lsp -name '*.rb' -type f ;;
+      fmt_fuzz) find runbooks stdlib tests -name '*.rb' -type f; find tests/regressions/runbooks tests/regressions/fmt -type f ;;
    esac
 }
 

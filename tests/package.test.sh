@@ -79,6 +79,7 @@ case_completion()
    out=$(complete_words runbook run --in-doubt r)
    [ "$out" = "redo" ] || fail "completion: 'runbook run --in-doubt r' gave: $out"
    grep -qx -- "--depth" <<<"$(complete_words runbook verify --)" || fail "completion: verify's flags lack --depth"
+   grep -qx -- "--check" <<<"$(complete_words runbook fmt --)" || fail "completion: fmt's flags lack --check"
 }
 
 case_deb()

@@ -23,6 +23,7 @@ void add_signal_command(CLI::App& app, int& exit_code);
 void add_resolve_command(CLI::App& app, int& exit_code);
 void add_fire_command(CLI::App& app, int& exit_code);
 void add_lsp_command(CLI::App& app, int& exit_code);
+void add_fmt_command(CLI::App& app, int& exit_code);
 
 const std::vector<AddCommand>& all_commands()
 {
@@ -35,6 +36,7 @@ const std::vector<AddCommand>& all_commands()
       add_test_command,
       add_verify_command,
       add_review_command,
+      add_fmt_command,
       add_run_command,
       add_resume_command,
       add_runs_command,

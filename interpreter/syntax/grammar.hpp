@@ -448,6 +448,7 @@ struct block
             return true;
          }
          const std::size_t item_start = st.offset_of( in.current() );
+         st.item_started( item_start );
          const auto nodes_before = st.tree.nodes.size();
          try {
             if( !Control< typename Owner::item >::template match< A, rewind_mode::required, Action, Control >( in, st ) ) {

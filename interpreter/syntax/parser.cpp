@@ -260,6 +260,14 @@ bool is_word_char(char c)
 
 class ParseState {
 public:
+   /// Where each item of a block starts (steps, checklist items, watch
+   /// conditions, metric alternatives); recorded only when asked for.
+   std::vector<std::size_t>* item_starts = nullptr;
+   void item_started(std::size_t offset)
+   {
+      if (item_starts != nullptr) item_starts->push_back(offset);
+   }
+
    ParseState(const SourceFile& source, Diagnostics& diags)
       : text_(source.text), lines_(source), diags_(diags)
    {
@@ -616,6 +624,81 @@ std::unique_ptr<ast::File> parse_file(const SourceFile& source, Diagnostics& dia
       // The budget of errors is spent; what parsed so far is kept.
    }
    return file;
+}
+
+bool statement_starts(const SourceFile& source, std::vector<std::size_t>& starts)
+{
+   starts.clear();
+   Diagnostics diags;
+   ParseState st(source, diags);
+   st.item_starts = &starts;
+   const std::string_view text = st.text();
+   if (std::memchr(text.data(), 0, text.size()) != nullptr) return false;
+   std::size_t pos = 0;
+   try {
+      for (;;) {
+         pos = skip_space(text, pos);
+         if (pos >= text.size()) break;
+         starts.push_back(pos);
+         input in(text.data() + pos, text.data() + text.size(), "");
+         st.tree.clear();
+         st.depth = 0;
+         if (!pegtl::parse<g::top_item, pegtl::nothing, control>(in, st) || diags.has_errors()) return false;
+         pos = st.offset_of(in.current());
+      }
+   }
+   catch (...) {
+      return false;   // a syntax error, a recovery or a spent error budget
+   }
+   std::sort(starts.begin(), starts.end());
+   return true;
+}
+
+std::string dump_syntax_tree(const SourceFile& source)
+{
+   Diagnostics diags;
+   ParseState st(source, diags);
+   const std::string_view text = st.text();
+   std::string out;
+   if (std::memchr(text.data(), 0, text.size()) != nullptr) return "(syntax error)\n";   // as parse_file()
+   std::size_t pos = 0;
+   try {
+      for (;;) {
+         pos = skip_space(text, pos);
+         if (pos >= text.size()) break;
+         input in(text.data() + pos, text.data() + text.size(), "");
+         st.tree.clear();
+         st.depth = 0;
+         if (!pegtl::parse<g::top_item, pegtl::nothing, control>(in, st)) return out + "(syntax error)\n";
+         if (diags.has_errors()) break;
+         // Pre-order: a node's kind and subtree size, and the text of a leaf.
+         for (const syntax::Node& node : st.tree.nodes) {
+            out += std::to_string(static_cast<int>(node.kind)) + ' ' + std::to_string(node.size);
+            if (node.size == 1) {
+               // A leaf of several words (`undo all`) is the same with any
+               // blanks between them; a string's text is not.
+               const std::string_view leaf = text.substr(node.begin, node.end - node.begin);
+               const bool verbatim = node.kind == NodeKind::plain_chars || node.kind == NodeKind::raw_string;
+               bool blank = false;
+               out += ' ';
+               for (const char c : leaf) {
+                  const bool is_blank = !verbatim && (c == ' ' || c == '\t' || c == '\r' || c == '\n');
+                  if (!is_blank) out += c;
+                  else if (!blank) out += ' ';
+                  blank = is_blank;
+               }
+            }
+            out += '\n';
+         }
+         pos = st.offset_of(in.current());
+      }
+   }
+   catch (...) {
+      // A syntax error, a recovery or a spent error budget: no tree to compare.
+      return out + "(syntax error)\n";
+   }
+   if (diags.has_errors()) out += "(syntax error)\n";
+   return out;
 }
 
 // ---------------------------------------------------------------- literals from the command line

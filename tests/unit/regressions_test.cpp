@@ -73,3 +73,17 @@ TEST_CASE("fuzzer regressions: the language server answers hostile documents and
       CHECK_NOTHROW(runbook::fuzz::lsp_session(read_bytes(file)));
    }
 }
+
+TEST_CASE("fuzzer regressions: runbook fmt is idempotent and keeps the tree", "[regressions][fmt]")
+{
+   // Its own findings, and the parser's (inputs that once broke the parser
+   // are the ones most likely to confuse a lexer too).
+   auto files = inputs_in("fmt");
+   REQUIRE_FALSE(files.empty());
+   const auto parser_inputs = inputs_in("runbooks");
+   files.insert(files.end(), parser_inputs.begin(), parser_inputs.end());
+   for (const auto& file : files) {
+      INFO(file.string());
+      CHECK(runbook::fuzz::format_roundtrip(read_bytes(file)).empty());
+   }
+}

@@ -1,0 +1,3 @@
+runbook "x"
+phase "p" {
+  log "${
