@@ -156,7 +156,7 @@ inline std::string shell_splice(const std::string& input)
 
 /// The language server on `input`, two ways: as an open document's text,
 /// asked for hover, definition, completion and symbols at places on its
-/// lines; and as the raw byte stream an editor sends after `initialize`.
+/// lines, then formatted; and as the raw byte stream an editor sends after `initialize`.
 /// Every reply must come back as JSON; nothing may crash or hang.
 inline void lsp_session(const std::string& input)
 {
@@ -182,6 +182,7 @@ inline void lsp_session(const std::string& input)
    const json doc = {{"textDocument", {{"uri", uri}}}, {"position", {{"line", 0}, {"character", 0}}}};
    server.handle({{"jsonrpc", "2.0"}, {"id", 2}, {"method", "textDocument/completion"}, {"params", doc}});
    server.handle({{"jsonrpc", "2.0"}, {"id", 3}, {"method", "textDocument/documentSymbol"}, {"params", doc}});
+   server.handle({{"jsonrpc", "2.0"}, {"id", 4}, {"method", "textDocument/formatting"}, {"params", doc}});
 
    lsp::Server raw(lsp::ServerOptions{});
    const std::string init = R"({"jsonrpc":"2.0","id":0,"method":"initialize","params":{}})";

@@ -129,13 +129,20 @@ for want in (("canary", "phase"), ("high_errors", "trigger"), ("back", "rollback
     check(want in symbols, f"the outline has {want}: {sorted(symbols)}")
 check(not any(name.startswith("traffic.") for name, _ in symbols), "the outline lists this file's declarations only")
 
-if caps.get("documentFormattingProvider"):
-    messy = text.replace("\n  sh ", "\n      sh ", 1)
-    c.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": 3}, "contentChanges": [{"text": messy}]})
-    c.diagnostics(uri)
-    r = c.request("textDocument/formatting", {"textDocument": {"uri": uri}, "options": {"tabSize": 2, "insertSpaces": True}})
-    edits = r.get("result") or []
-    check(len(edits) == 1 and edits[0]["newText"] == text, f"formatting gives back the canonical text: {edits}")
+check(caps.get("documentFormattingProvider") is True, "formatting is offered")
+messy = text.replace("\n  sh ", "\n      sh ", 1)
+check(messy != text, "the fixture has an indented sh step")
+c.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": 3}, "contentChanges": [{"text": messy}]})
+c.diagnostics(uri)
+r = c.request("textDocument/formatting", {"textDocument": {"uri": uri}, "options": {"tabSize": 2, "insertSpaces": True}})
+edits = r.get("result") or []
+check(len(edits) == 1 and edits[0]["newText"] == text, f"formatting gives back the canonical text: {edits}")
+c.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": 4}, "contentChanges": [{"text": messy + "phase {\n"}]})
+c.diagnostics(uri)
+r = c.request("textDocument/formatting", {"textDocument": {"uri": uri}, "options": {"tabSize": 2, "insertSpaces": True}})
+check(r.get("result") == [], f"a text that does not parse is left as it is: {r}")
+c.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": 5}, "contentChanges": [{"text": text}]})
+c.diagnostics(uri)
 
 # --- hostile input, then a clean end -----------------------------------------
 r = c.request("textDocument/rename", {"textDocument": {"uri": uri}})

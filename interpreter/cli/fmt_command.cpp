@@ -26,7 +26,6 @@
 #include "cli/commands.hpp"
 #include "exec/exit_codes.hpp"
 #include "syntax/format.hpp"
-#include "syntax/parser.hpp"
 
 namespace runbook::cli {
 
@@ -202,22 +201,22 @@ int run_fmt(const FmtFlags& flags)
          continue;
       }
       Diagnostics diags;
-      (void)parse_file(source, diags);
-      if (diags.has_errors()) {
+      const CheckedFormat result = format_checked(source, diags);
+      if (result.status == CheckedFormat::Status::DoesNotParse) {
          fmt::print(stderr, "{}", render_text(diags, false));
          fmt::print(stderr, "runbook fmt: {} does not parse: left as it is\n", path);
          invalid = true;
          continue;
       }
-      const std::string formatted = format_source(source.text);
-      if (formatted == source.text) continue;
       // The formatter only moves whitespace; should it ever do more, the
       // file is left alone rather than changed in meaning.
-      if (dump_syntax_tree(SourceFile{path, formatted}) != dump_syntax_tree(source)) {
+      if (result.status == CheckedFormat::Status::WouldChangeMeaning) {
          fmt::print(stderr, "runbook fmt: {}: formatting would change what the file means (a bug in runbook fmt): left as it is\n", path);
          invalid = true;
          continue;
       }
+      const std::string& formatted = result.text;
+      if (formatted == source.text) continue;
       would_change = true;
       if (flags.diff) fmt::print("{}", unified_diff(path, source.text, formatted));
       if (flags.check) {

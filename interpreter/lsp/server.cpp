@@ -103,7 +103,7 @@ json Server::dispatch(const std::string& method, const json& params, std::vector
    else if (method == "textDocument/definition") return definition(params);
    else if (method == "textDocument/completion") return completion(params);
    else if (method == "textDocument/documentSymbol") return document_symbols(params);
-   else if (method == "textDocument/formatting" && options_.format) return formatting(params);
+   else if (method == "textDocument/formatting") return formatting(params);
    else throw RequestError{method_not_found, "runbook lsp does not handle " + method};
    return nullptr;
 }
@@ -126,7 +126,7 @@ json Server::initialize(const json& params)
        {"definitionProvider", true},
        {"completionProvider", {{"triggerCharacters", json::array({"."})}}},
        {"documentSymbolProvider", true},
-       {"documentFormattingProvider", static_cast<bool>(options_.format)},
+       {"documentFormattingProvider", true},
    };
    return {{"capabilities", capabilities}, {"serverInfo", {{"name", "runbook"}, {"version", options_.version}}}};
 }

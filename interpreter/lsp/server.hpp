@@ -9,7 +9,6 @@
 // milliseconds for the largest shipped runbook.
 #pragma once
 
-#include <functional>
 #include <istream>
 #include <map>
 #include <memory>
@@ -29,8 +28,6 @@ struct ServerOptions {
    std::vector<std::string> stdlib_dirs;     ///< --stdlib DIR.
    std::vector<std::string> params;          ///< -p name=value: hover shows the values a run would get.
    std::string params_file;                  ///< --params FILE.
-   /// Formats a runbook's text; returns false (and leaves `out`) when it does not parse.
-   std::function<bool(const std::string& text, std::string& out)> format;
 };
 
 class Server {

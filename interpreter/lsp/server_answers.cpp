@@ -8,6 +8,7 @@
 #include "lsp/keywords.hpp"
 #include "lsp/server.hpp"
 #include "lsp/server_document.hpp"
+#include "syntax/format.hpp"
 
 namespace runbook::lsp {
 
@@ -183,8 +184,11 @@ json Server::document_symbols(const json& params) const
 json Server::formatting(const json& params) const
 {
    const Document& doc = document(params);
-   std::string formatted;
-   if (!options_.format(doc.text, formatted) || formatted == doc.text) return json::array();
+   // As `runbook fmt` does: a text that does not parse is left as it is.
+   Diagnostics ignored;
+   const CheckedFormat result = format_checked(SourceFile{doc.path, doc.text}, ignored);
+   if (result.status != CheckedFormat::Status::Formatted || result.text == doc.text) return json::array();
+   const std::string& formatted = result.text;
    // One edit replacing everything: the end is past the last line.
    const std::size_t lines = static_cast<std::size_t>(std::count(doc.text.begin(), doc.text.end(), '\n')) + 1;
    const json range = {{"start", {{"line", 0}, {"character", 0}}}, {"end", {{"line", lines}, {"character", 0}}}};

@@ -29,6 +29,8 @@
 #include <string>
 #include <string_view>
 
+#include "syntax/diagnostic.hpp"
+
 namespace runbook {
 
 /// The canonical layout of `text`. Idempotent: format_source(format_source(x))
@@ -37,4 +39,15 @@ namespace runbook {
 /// parses; anything else is still handled (never throws), just not improved.
 std::string format_source(std::string_view text);
 
+/// What `runbook fmt` and the language server's formatting do with a file:
+/// a text that does not parse is not formatted (its diagnostics go to
+/// `diags`); a formatted text that would parse to another tree (a formatter
+/// bug: it only moves whitespace) is refused rather than written.
+struct CheckedFormat {
+   enum class Status { Formatted, DoesNotParse, WouldChangeMeaning } status = Status::Formatted;
+   std::string text;   ///< Status::Formatted: the canonical layout (maybe the same text).
+};
+CheckedFormat format_checked(const SourceFile& source, Diagnostics& diags);
+
 }  // namespace runbook
+
