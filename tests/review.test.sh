@@ -67,6 +67,19 @@ case_broken()
    git checkout -q runbooks/canary.rb
 }
 
+case_unformatted()
+{
+   sed 's/^  \([a-z]\)/      \1/' "$SOURCE_DIR/runbooks/validate-deployment.rb" >runbooks/validate-messy.rb
+   cmp -s runbooks/validate-messy.rb "$SOURCE_DIR/runbooks/validate-deployment.rb" && fail "unformatted: the copy is not messy"
+   git add runbooks/validate-messy.rb
+   bash "$script" "$base" review.md; local rc=$?
+   [ "$rc" = 1 ] || fail "unformatted: exit $rc, expected 1"
+   grep -q '## `runbooks/validate-messy.rb` is not formatted' review.md || fail "unformatted: not said: $(head -5 review.md)"
+   grep -q '^+  ' review.md && grep -q '^-      ' review.md || fail "unformatted: no diff shown: $(cat review.md)"
+   grep -q '## New runbook `runbooks/validate-messy.rb`' review.md || fail "unformatted: the review itself should still be there"
+   git rm -q -f runbooks/validate-messy.rb
+}
+
 case_direct()
 {
    local out rc
@@ -76,7 +89,7 @@ case_direct()
    grep -q "### runbook verify: not run (--no-verify)" <<<"$out" || fail "direct: verify was run"
 }
 
-for case_name in ${CASES:-unchanged changed new broken direct}; do
+for case_name in ${CASES:-unchanged changed new broken unformatted direct}; do
    before=$failures
    "case_$case_name"
    [ "$failures" = "$before" ] && echo "ok: $case_name"

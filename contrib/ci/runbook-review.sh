@@ -5,10 +5,12 @@
 #   contrib/ci/runbook-review.sh BASE [OUT]
 #
 # For every runbook under runbooks/ that differs from BASE (a revision: the
-# pull request's base branch), `runbook check`, then `runbook review --git BASE
-# FILE` (what changes, the scenario tests, every failure path); everything
+# pull request's base branch), `runbook check`, `runbook fmt --check` (the
+# diff that would format it), then `runbook review --git BASE FILE` (what
+# changes, the scenario tests, every failure path); everything
 # goes to OUT (default review.md) as one Markdown comment. Exit 0 when every
-# changed runbook checks, its tests pass and every path ends safe; 1 when not;
+# changed runbook checks and is formatted, its tests pass and every path ends
+# safe; 1 when not;
 # 2 for bad usage. RUNBOOK names the binary (default: runbook on PATH).
 set -uo pipefail
 base=${1:?usage: runbook-review.sh BASE [OUT]}
@@ -31,6 +33,18 @@ status=0
          printf '## `%s` does not check\n\n```\n%s\n```\n\n' "$file" "$check"
          status=1
          continue
+      fi
+      if ! layout=$("$runbook" fmt --check --diff "$file" 2>&1); then
+         printf '## `%s` is not formatted
+
+Run `runbook fmt %s`; it would change:
+
+```diff
+%s
+```
+
+' "$file" "$file" "$layout"
+         status=1
       fi
       if git cat-file -e "$base:$file" 2>/dev/null; then
          "$runbook" review --git "$base" "$file" "${tests[@]}" || status=1
