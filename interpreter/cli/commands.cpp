@@ -1,5 +1,9 @@
 #include "cli/commands.hpp"
 
+#include <fmt/core.h>
+
+#include "syntax/suggest.hpp"
+
 namespace runbook::cli {
 
 // Each is defined in cli/<name>_command.cpp.
@@ -25,32 +29,58 @@ void add_fire_command(CLI::App& app, int& exit_code);
 void add_lsp_command(CLI::App& app, int& exit_code);
 void add_fmt_command(CLI::App& app, int& exit_code);
 
-const std::vector<AddCommand>& all_commands()
+const std::vector<Command>& all_commands()
 {
-   static const std::vector<AddCommand> commands = {
-      add_check_command,
-      add_plan_command,
-      add_graph_command,
-      add_diff_command,
-      add_simulate_command,
-      add_test_command,
-      add_verify_command,
-      add_review_command,
-      add_fmt_command,
-      add_run_command,
-      add_resume_command,
-      add_runs_command,
-      add_status_command,
-      add_log_command,
-      add_approve_command,
-      add_abort_command,
-      add_signal_command,
-      add_resolve_command,
-      add_fire_command,
-      add_lsp_command,
-      add_version_command,
+   static const std::vector<Command> commands = {
+      {"check", add_check_command},
+      {"plan", add_plan_command},
+      {"graph", add_graph_command},
+      {"diff", add_diff_command},
+      {"simulate", add_simulate_command},
+      {"test", add_test_command},
+      {"verify", add_verify_command},
+      {"review", add_review_command},
+      {"fmt", add_fmt_command},
+      {"run", add_run_command},
+      {"resume", add_resume_command},
+      {"runs", add_runs_command},
+      {"status", add_status_command},
+      {"log", add_log_command},
+      {"approve", add_approve_command},
+      {"abort", add_abort_command},
+      {"signal", add_signal_command},
+      {"resolve", add_resolve_command},
+      {"fire", add_fire_command},
+      {"lsp", add_lsp_command},
+      {"version", add_version_command},
    };
    return commands;
+}
+
+const Command* find_command(std::string_view name)
+{
+   for (const auto& command : all_commands())
+      if (name == command.name) return &command;
+   return nullptr;
+}
+
+bool add_commands_for(CLI::App& app, int& exit_code, int argc, char** argv)
+{
+   const std::string_view first = argc > 1 ? argv[1] : "";
+   if (const Command* named = find_command(first)) {
+      named->add(app, exit_code);
+      return true;
+   }
+   if (!first.empty() && first.front() != '-') {
+      std::vector<std::string> names;
+      for (const auto& command : all_commands()) names.emplace_back(command.name);
+      const std::string closest = closest_name(first, names);
+      fmt::print(stderr, "runbook: there is no command '{}'{}; `runbook --help` lists them\n", first,
+                 closest.empty() ? "" : fmt::format(" (did you mean '{}'?)", closest));
+      return false;
+   }
+   for (const auto& command : all_commands()) command.add(app, exit_code);
+   return true;
 }
 
 }  // namespace runbook::cli

@@ -23,7 +23,7 @@ int main(int argc, char** argv)
    app.require_subcommand(1);
    app.set_version_flag("--version", "runbook " RUNBOOK_VERSION);   // project(VERSION) in CMakeLists.txt
    int exit_code = runbook::exit_code::Completed;
-   for (auto add : runbook::cli::all_commands()) add(app, exit_code);
+   if (!runbook::cli::add_commands_for(app, exit_code, argc, argv)) return runbook::exit_code::Invalid;
 
    try {
       app.parse(argc, argv);

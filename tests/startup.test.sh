@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
+# What a command pays before it starts working (docs/performance.md).
 # libcurl is opened when a run makes its first request, never by a command
-# that makes none (interpreter/io/curl_library.hpp): that is most of what
-# `runbook check` used to cost at start-up (docs/performance.md).
+# that makes none (interpreter/io/curl_library.hpp), and only the command
+# named on the command line is declared to CLI11 (cli/main.cpp):
+#   - every command `runbook --help` lists is found by its own name (the
+#     command table's names are CLI11's), with its own flags;
 #   - the binary does not link libcurl or OpenSSL;
 #   - check, plan and simulate load neither (the dynamic loader says what it
 #     loads under LD_DEBUG=libs);
@@ -10,6 +13,17 @@
 set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/support/scratch.sh"
 : "${SOURCE_DIR:?}"
+
+commands=$("$RUNBOOK" --help | awk '/^Subcommands:/ { inside = 1; next } inside && /^  [a-z]/ { print $1 }')
+[ "$(wc -w <<<"$commands")" -ge 20 ] || fail "runbook --help lists only: $commands"
+for command in $commands; do
+   usage=$("$RUNBOOK" "$command" --help 2>&1 | head -3)
+   grep -q "runbook $command" <<<"$usage" || fail "runbook $command --help is not its own help: $usage"
+done
+"$RUNBOOK" chek x.rb >typo.txt 2>&1
+code=$?
+[ $code -eq 2 ] || fail "an unknown command exits 2, got $code"
+grep -q "there is no command 'chek' (did you mean 'check'?)" typo.txt || fail "an unknown command is said, with the closest: $(cat typo.txt)"
 
 linked=$(ldd "$RUNBOOK" 2>&1)
 grep -Eq "libcurl|libssl|libcrypto" <<<"$linked" && fail "runbook links libcurl or OpenSSL: $linked"
