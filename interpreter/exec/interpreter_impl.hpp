@@ -4,8 +4,9 @@
 //                       dispatching a step
 //   control_steps.cpp   control steps (let, if, for, calls, return, log,
 //                       undo, ...) and a function's steps
-//   step_journal.cpp    the write-ahead protocol around every step, resume
-//                       decisions (skip done, settle in-doubt), retries
+//   step_journal.cpp    the write-ahead protocol around every step, retries
+//   step_resume.cpp     resume decisions about a journaled step (skip done,
+//                       refuse a changed one, settle in-doubt)
 //   step_effects.cpp    sh and http steps, metric resolution and probes
 //   step_prompts.cpp    checklist, approve, ask, in-doubt questions
 //   step_time.cpp       wait, watch, await, assert: conditions over time
@@ -180,6 +181,27 @@ struct Interpreter::Impl : EvalHooks {
    /// `result_out` receives the result (performed now or journaled before).
    Flow journaled(const ast::Step& step, Frame& frame, const std::string& id, Resolved resolved,
                   const Performer& perform, json* result_out = nullptr);
+   /// The tries of a step, the first and its retries (resumed at the try the journal says).
+   Flow run_attempts(const ast::Step& step, Frame& frame, const std::string& id, const Resolved& resolved,
+                     const std::string& hash, const Performer& perform, json* result_out);
+   /// One try: start record, effect, outcome record, into `p`. A flow only when the journal broke.
+   std::optional<Flow> attempt_once(const std::string& id, const Resolved& resolved, const std::string& hash,
+                                    const Performer& perform, Performed& p);
+   /// The start record (its attempt number); nullopt: not written, the step must not run.
+   std::optional<int> journal_start(const std::string& id, const Resolved& resolved, const std::string& hash,
+                                    bool defer);
+   /// Runs the effect as step `id`: whatever it throws becomes a failed (or stopped) Performed.
+   Performed perform_caught(const std::string& id, const Resolved& resolved, const Performer& perform);
+   /// The outcome record and its event; false when it could not be written.
+   bool journal_outcome(const std::string& id, const Resolved& resolved, const Performed& p, bool defer);
+   /// Journals retry `next` of `of` and waits its backoff; a flow when something stopped the wait.
+   std::optional<Flow> schedule_retry(const std::string& id, int next, int of, double every);
+   std::optional<Flow> wait_to_retry(TimeMs due_at);
+   /// The last try's outcome, kept: captures, the undo entry, the result for the caller.
+   Flow conclude_step(const ast::Step& step, Frame& frame, const std::string& id, const Performed& p,
+                      json* result_out);
+   /// A completed step with an `undo` block: its compensation waits for `undo all`.
+   void remember_undo(const ast::Step& step, const Frame& frame, const std::string& id);
    /// `undo all` and `undo "ID"`: runs the undo blocks of the completed steps `which` picks, newest first.
    Flow run_undo(const ast::Step& step, Frame& frame, const std::string& id, Resolved resolved,
                  const std::function<bool(const UndoEntry&)>& which);
@@ -187,13 +209,33 @@ struct Interpreter::Impl : EvalHooks {
    /// a whole redoes them); with `only_before`, only those journaled before
    /// the try it resumes.
    void forget_inner_records(const std::string& id, const RetryHistory::Pending* only_before = nullptr);
-   /// In-doubt settlement for a step not safe to repeat: "redo", "done", "abort".
-   std::string settle_in_doubt(const std::string& id, const Resolved& resolved);
    void restore_capture(const ast::Step& step, Frame& frame, const json& result);
    std::string def_hash(const ast::Step& step, const Resolved& resolved) const;
+
+   // ------------------------------------------------------------ step_resume.cpp
    /// How the step at a record's id differs from the step the record was
    /// journaled for (kind, definition as written), or "" when it applies.
    std::string record_mismatch(const StepRecord& record, const Resolved& resolved, const std::string& hash) const;
+   /// A done or in-doubt record journaled for a different step: the run stops (or --use-current notes it).
+   std::optional<Flow> refuse_mismatched_record(const StepRecord& known, const std::string& id,
+                                                const Resolved& resolved, const std::string& hash);
+   /// A step done before: not run again; its captures and undo entry come back.
+   Flow replay_done_step(const ast::Step& step, Frame& frame, const std::string& id, const Resolved& resolved,
+                         const StepRecord& done, const std::string& hash, json* result_out);
+   /// Replay-only walk at a step not done: walks into containers, ends elsewhere.
+   Flow replay_into_container(const Resolved& resolved, const Performer& perform, json* result_out);
+   /// A step started and not finished: kept deadlines, and in doubt, settled.
+   /// A flow when it is not to be run again; nullopt: redo it.
+   std::optional<Flow> resume_unfinished(const ast::Step& step, const std::string& id, Resolved& resolved,
+                                         const StepRecord& unfinished, const std::string& hash);
+   void keep_wait_deadline(const std::string& id, Resolved& resolved, const StepRecord& unfinished);
+   void keep_question_deadline(const std::string& id, Resolved& resolved, const StepRecord& unfinished);
+   void restart_watch_window(const std::string& id, const Resolved& resolved);
+   /// Settles an in-doubt step not safe to repeat; nullopt when it is to be redone.
+   std::optional<Flow> act_on_in_doubt(const std::string& id, const Resolved& resolved);
+   Flow mark_done_in_doubt(const std::string& id, const Resolved& resolved);
+   /// In-doubt settlement for a step not safe to repeat: "redo", "done", "abort".
+   std::string settle_in_doubt(const std::string& id, const Resolved& resolved);
 
    // ------------------------------------------------------------ step_effects.cpp
    Flow run_sh(const ast::Step& step, const ast::ShStep& sh, Frame& frame, const std::string& id);
