@@ -240,6 +240,10 @@ struct Interpreter::Impl : EvalHooks {
    // ------------------------------------------------------------ step_effects.cpp
    Flow run_sh(const ast::Step& step, const ast::ShStep& sh, Frame& frame, const std::string& id);
    Flow run_http(const ast::Step& step, const ast::HttpStep& http, Frame& frame, const std::string& id);
+   /// Sends an http step's request beside the supervisor; `res` is the answer (or why none came).
+   Stop send_http(const std::string& id, const HttpRequest& request, HttpResponse& res);
+   /// A request sent with no answer back: it may have taken effect, so the step is in doubt.
+   Performed http_in_doubt(const HttpRequest& request, const HttpResponse& res, Performed p);
    void resolve_metrics();
    Sample take_sample(const std::string& name);
 
