@@ -143,13 +143,26 @@ struct Interpreter::Impl : EvalHooks {
    Flow dispatch_step(const ast::Step& step, Frame& frame, const std::string& id);
    /// A step whose definition could not be resolved: nothing was started; the step fails.
    Flow failed_before_start(const std::string& id, const std::string& message);
-   Flow run_control(const ast::Step& step, Frame& frame, const std::string& id);
-   Flow call_steps(const ast::Function& fn, std::vector<Value> args, const std::string& call_id, Value* result);
    const ast::Function* find_function(const std::string& name) const;
    const ast::RollbackBlock* find_rollback(const std::string& name) const;
    Evaluator evaluator(Frame& frame) { return Evaluator(*frame.scope, *this); }
 
-   // EvalHooks
+   // ------------------------------------------------------------ control_steps.cpp
+   /// A step that needs no World: sent to its own function below.
+   Flow run_control(const ast::Step& step, Frame& frame, const std::string& id);
+   Flow call_steps(const ast::Function& fn, std::vector<Value> args, const std::string& call_id, Value* result);
+   Flow run_let(const ast::Step& step, const ast::LetStep& let, Frame& frame, const std::string& id);
+   /// `log` and `notify`: a text shown as `event`.
+   Flow run_message(const ast::Step& step, const ast::Expr& message, StepKind kind, RunEvent::Kind event,
+                    Frame& frame, const std::string& id);
+   Flow run_abort(const ast::Step& step, const ast::AbortStep& abort, Frame& frame, const std::string& id);
+   Flow run_rollback_step(const ast::Step& step, const ast::RollbackStep& rollback, Frame& frame,
+                          const std::string& id);
+   Flow run_if(const ast::Step& step, const ast::IfStep& if_step, Frame& frame, const std::string& id);
+   Flow run_for(const ast::Step& step, const ast::ForStep& for_step, Frame& frame, const std::string& id);
+   Flow run_call(const ast::Step& step, const ast::CallStep& call, Frame& frame, const std::string& id);
+
+   // EvalHooks (interpreter.cpp)
    bool is_metric(const std::string& name) const override;
    Value sample_metric(const std::string& name, const Location& loc) override;
    Value http_probe(const std::string& url, const std::vector<std::pair<std::string, std::string>>& headers,
