@@ -9,7 +9,8 @@
 //                       refuse a changed one, settle in-doubt)
 //   step_effects.cpp    sh and http steps, metric resolution and probes
 //   step_prompts.cpp    checklist, approve, ask, in-doubt questions
-//   step_time.cpp       wait, watch, await, assert: conditions over time
+//   step_time.cpp       wait, await, assert: conditions over time
+//   watch_step.cpp      watch: conditions sampled over a window
 //   supervisor.cpp      what runs beside every step: sampling and firing
 //                       triggers, Ctrl-C, remote requests, the lease
 //                       heartbeat, worker threads
@@ -271,10 +272,6 @@ struct Interpreter::Impl : EvalHooks {
 
    // ------------------------------------------------------------ step_time.cpp
    Flow run_wait(const ast::Step& step, const ast::WaitStep& wait, Frame& frame, const std::string& id);
-   Flow run_watch(const ast::Step& step, const ast::WatchStep& watch, Frame& frame, const std::string& id);
-   /// Resumed inside this watch: its trackers replay the journaled samples, then skip the unobserved gap.
-   void restore_watch(const std::string& id, const json& conditions, std::vector<ConditionTracker>& trackers,
-                      TimeMs unobserved_ms);
    Flow run_await(const ast::Step& step, const ast::AwaitStep& await, Frame& frame, const std::string& id);
    Flow run_assert(const ast::Step& step, const ast::AssertStep& assert_step, Frame& frame, const std::string& id);
    /// Evaluates a condition's expression: Clear/Deciding per `reading_of`, or Error.
@@ -298,6 +295,29 @@ struct Interpreter::Impl : EvalHooks {
    Performed stop_to_performed(const Stop& stop, json result);
    /// A value used as a duration (a wait, a watch window, a timer's delay), in ms.
    static double duration_of(const Value& v, const char* what);
+
+   // ------------------------------------------------------------ watch_step.cpp
+   Flow run_watch(const ast::Step& step, const ast::WatchStep& watch, Frame& frame, const std::string& id);
+   /// The watch's window, sampled round by round, then closed.
+   Performed watch_window(const ast::WatchStep& watch, Frame& frame, const std::string& id, const json& conditions,
+                          double window, double every);
+   /// Resumed inside this watch: its trackers replay the journaled samples, then skip the unobserved gap.
+   void restore_watch(const std::string& id, const json& conditions, std::vector<ConditionTracker>& trackers,
+                      TimeMs unobserved_ms);
+   /// A breach the journal already held when the watch resumed.
+   std::optional<Performed> breached_before_interruption(const ast::WatchStep& watch,
+                                                         const std::vector<ConditionTracker>& trackers);
+   /// One sample of every condition; what ends the watch, if anything did.
+   std::optional<Performed> watch_round(const ast::WatchStep& watch, Frame& frame, const std::string& id,
+                                        std::vector<ConditionTracker>& trackers, int samples);
+   std::optional<Performed> watch_sample(const ast::Condition& c, std::size_t i, Frame& frame, const std::string& id,
+                                         ConditionTracker& tracker, int samples);
+   /// A condition that cannot be sampled: fail, roll back, or ask (and keep watching).
+   std::optional<Performed> watch_monitoring_lost(const ast::Condition& c, const std::string& id,
+                                                  ConditionTracker& tracker, int samples, const std::string& message);
+   /// The window's end: a criterion still failing fails the watch.
+   std::optional<Performed> close_watch_window(const ast::WatchStep& watch, const std::string& id,
+                                               std::vector<ConditionTracker>& trackers, int samples, double window);
 
    // ------------------------------------------------------------ supervisor.cpp
    /// Watches everything beside a step until `deadline` (runbook time) or until
