@@ -11,9 +11,11 @@
 //   step_prompts.cpp    checklist, approve, ask, in-doubt questions
 //   step_time.cpp       wait, await, assert: conditions over time
 //   watch_step.cpp      watch: conditions sampled over a window
-//   supervisor.cpp      what runs beside every step: sampling and firing
-//                       triggers, Ctrl-C, remote requests, the lease
-//                       heartbeat, worker threads
+//   supervisor.cpp      what runs beside every step: Ctrl-C, remote
+//                       requests, the lease heartbeat, worker threads, the
+//                       operator's continue/rollback/abort decisions
+//   trigger_firing.cpp  sampling the armed triggers and acting on them by
+//                       severity (grace periods, P2 decisions, actions)
 //   timer_steps.cpp     `after` timers, signals, manual triggers fired by
 //                       `runbook fire`, rollback deadlines
 //   run_end.cpp         what a run settles before it may end: pending
@@ -331,15 +333,7 @@ struct Interpreter::Impl : EvalHooks {
    /// Virtual clock: lets `elapsed` pass after an instant world call, supervised.
    Stop pass_time(TimeMs started, double elapsed_ms);
    Stop at_boundary();
-   /// Arms the triggers `phase` arms (exec/armed_triggers.hpp).
-   void arm_triggers(const ast::Phase& phase);
-   Stop sample_triggers();
-   Stop fire(ArmedTrigger& armed, const std::string& what);
-   Stop trigger_action(ArmedTrigger& armed, const std::string& what);
-   /// P2: asks continue/rollback/abort with the trigger's decision deadline; re-asked while breached.
-   Stop decide_p2(ArmedTrigger& armed, const std::string& what);
    Stop decide(Question::Kind kind, const std::string& step_id, const std::string& text, const std::string& rollback);
-   void run_pending_actions();
    Stop poll_requests(bool remote_approve);
    void heartbeat();
    /// What a `runbook abort` that does not stop the running rollback says instead.
@@ -350,6 +344,26 @@ struct Interpreter::Impl : EvalHooks {
    TimeMs next_trigger_due() const;
    bool virtual_time() const { return world_.clock().scale() == 0; }
    bool interrupted() const { return settings_.interrupt != nullptr && settings_.interrupt->load(); }
+
+   // ------------------------------------------------------------ trigger_firing.cpp
+   /// Arms the triggers `phase` arms (exec/armed_triggers.hpp).
+   void arm_triggers(const ast::Phase& phase);
+   /// Beside every step (supervise): samples the triggers that are due and acts on their verdicts.
+   Stop sample_triggers();
+   Stop sample_trigger(ArmedTrigger& armed, TimeMs now);
+   /// A P1 whose grace period ran out while it stayed breached: its action now.
+   Stop expire_grace(ArmedTrigger& armed, TimeMs now);
+   /// The sample's event, and its journal record when it decides something; returns its data.
+   json report_trigger_sample(const ArmedTrigger& armed, const ConditionSample& cs, const Assessment& a,
+                              const std::string& seen, TimeMs now);
+   Stop trigger_breached(ArmedTrigger& armed, const Assessment& a, const std::string& seen, TimeMs now);
+   void trigger_holding(ArmedTrigger& armed, const std::string& seen, const json& data);
+   Stop trigger_monitoring_lost(ArmedTrigger& armed, const std::string& error, const json& data);
+   Stop fire(ArmedTrigger& armed, const std::string& what);
+   Stop trigger_action(ArmedTrigger& armed, const std::string& what);
+   /// P2: asks continue/rollback/abort with the trigger's decision deadline; re-asked while breached.
+   Stop decide_p2(ArmedTrigger& armed, const std::string& what);
+   void run_pending_actions();
 
    // ------------------------------------------------------------ timer_steps.cpp
    Flow run_after(const ast::Step& step, const ast::AfterStep& after, Frame& frame, const std::string& id);
