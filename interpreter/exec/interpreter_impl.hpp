@@ -1,7 +1,9 @@
 // The interpreter's insides, shared by the files that implement it:
 //
-//   interpreter.cpp     start/resume, phases, the rollback switch, blocks,
-//                       dispatching a step
+//   run_start.cpp       start and resume: globals (params, secrets), the
+//                       run's record, lease and rollout lock, --use-current
+//   interpreter.cpp     phases, the rollback switch, the run's outcome,
+//                       blocks, dispatching a step
 //   control_steps.cpp   control steps (let, if, for, calls, return, log,
 //                       undo, ...) and a function's steps
 //   step_journal.cpp    the write-ahead protocol around every step, retries
@@ -130,14 +132,30 @@ struct TimerBody {
 struct Interpreter::Impl : EvalHooks {
    Impl(const Program& program, World& world, Journal& journal, RunObserver& observer, RunSettings settings);
 
-   // ------------------------------------------------------------ interpreter.cpp
+   // ------------------------------------------------------------ run_start.cpp
    RunOutcome start(const std::string& runbook_path);
    RunOutcome resume(const std::string& run_id);
-   RunOutcome drive(bool resumed);
-   RunOutcome finish(Flow flow, bool in_rollback);
+   /// Params and secrets into the globals; throws (a usage error) when one is missing or bad.
+   void prepare_globals();
+   void bind_params(const std::vector<const ast::File*>& files);
+   void bind_secrets(const std::vector<const ast::File*>& files);
+   std::string secret_value(const ast::Secret& secret) const;
+   /// The declared params' values as the run's record keeps them (never a secret).
+   json journaled_params() const;
+   /// The run's record under the rollout lock; an outcome when the run may not start.
+   std::optional<RunOutcome> record_new_run(const NewRun& run);
+   /// The run to resume, its lease and the rollout lock; an outcome when it cannot be resumed.
+   std::optional<RunOutcome> claim_run(const std::string& run_id, std::optional<RunInfo>& info);
+   /// The globals again, from the journaled params (-p given again overrides).
+   std::optional<RunOutcome> restore_globals(const RunInfo& info);
+   /// --use-current: the current file becomes the journaled source, unless a recorded step changed.
+   std::optional<RunOutcome> adopt_current_source(const RunInfo& info);
    /// --use-current: the done steps that the program no longer has, or defines differently.
    std::vector<std::string> verify_done_steps();
-   void prepare_globals();
+
+   // ------------------------------------------------------------ interpreter.cpp
+   RunOutcome drive(bool resumed);
+   RunOutcome finish(Flow flow, bool in_rollback);
    std::optional<Flow> run_rollback(const std::string& name);
    Flow run_phases();
    Flow run_block(const ast::Block& block, Frame& frame);
