@@ -143,6 +143,25 @@ RunOutcome Interpreter::Impl::finish(Flow flow, bool in_rollback)
    // the run's status is written: the journal says what held when it ended.
    // An interruption while they are read leaves the run interrupted.
    outcome.ensures = check_ensures(flow);
+   judge_outcome(flow, in_rollback, outcome);
+   outcome.summary = redact(outcome.summary);
+   for (const auto& [name, value] : main_scope_.own()) outcome.variables[name] = redactor_.redact_json(value.to_json());
+   if (!run_id_.empty()) {
+      try {
+         journal_.set_status(run_id_, outcome.status, outcome.summary);
+         journal_.release_lease(run_id_);
+      } catch (const JournalError& e) {
+         outcome.summary += fmt::format(" (and the journal could not record it: {})", e.what());
+         if (outcome.exit_code == exit_code::Completed) outcome.exit_code = exit_code::Invalid;
+      }
+   }
+   emit(RunEvent::Kind::RunFinished, "", outcome.summary,
+        {{"status", outcome.status}, {"exit_code", outcome.exit_code}, {"run_id", run_id_}});
+   return outcome;
+}
+
+void Interpreter::Impl::judge_outcome(Flow flow, bool in_rollback, RunOutcome& outcome) const
+{
    switch (flow) {
    case Flow::Next:
    case Flow::Return:
@@ -184,20 +203,6 @@ RunOutcome Interpreter::Impl::finish(Flow flow, bool in_rollback)
       if (in_rollback) outcome.summary = fmt::format("the rollback '{}' stopped: {}", rollback_name_, stop_message_);
       outcome.summary += fmt::format(" (run {} stays resumable)", run_id_);
    }
-   outcome.summary = redact(outcome.summary);
-   for (const auto& [name, value] : main_scope_.own()) outcome.variables[name] = redactor_.redact_json(value.to_json());
-   if (!run_id_.empty()) {
-      try {
-         journal_.set_status(run_id_, outcome.status, outcome.summary);
-         journal_.release_lease(run_id_);
-      } catch (const JournalError& e) {
-         outcome.summary += fmt::format(" (and the journal could not record it: {})", e.what());
-         if (outcome.exit_code == exit_code::Completed) outcome.exit_code = exit_code::Invalid;
-      }
-   }
-   emit(RunEvent::Kind::RunFinished, "", outcome.summary,
-        {{"status", outcome.status}, {"exit_code", outcome.exit_code}, {"run_id", run_id_}});
-   return outcome;
 }
 
 // ---------------------------------------------------------------- phases and blocks

@@ -156,7 +156,8 @@ struct Interpreter::Impl : EvalHooks {
    // ------------------------------------------------------------ interpreter.cpp
    RunOutcome drive(bool resumed);
    RunOutcome finish(Flow flow, bool in_rollback);
-   std::optional<Flow> run_rollback(const std::string& name);
+   /// The exit code, status and summary (not yet redacted) a run ending in `flow` gets.
+   void judge_outcome(Flow flow, bool in_rollback, RunOutcome& outcome) const;
    Flow run_phases();
    Flow run_block(const ast::Block& block, Frame& frame);
    Flow run_step(const ast::Step& step, Frame& frame);
