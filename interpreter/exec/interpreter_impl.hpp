@@ -274,6 +274,10 @@ struct Interpreter::Impl : EvalHooks {
 
    // ------------------------------------------------------------ step_effects.cpp
    Flow run_sh(const ast::Step& step, const ast::ShStep& sh, Frame& frame, const std::string& id);
+   /// Runs an sh step's command beside the supervisor, its output streamed to `on_output`.
+   Stop run_shell_step(const ast::Step& step, const std::string& id, const std::string& command,
+                       const std::string& display, const std::function<void(std::string_view)>& on_output,
+                       ShellResult& res);
    Flow run_http(const ast::Step& step, const ast::HttpStep& http, Frame& frame, const std::string& id);
    /// Sends an http step's request beside the supervisor; `res` is the answer (or why none came).
    Stop send_http(const std::string& id, const HttpRequest& request, HttpResponse& res);

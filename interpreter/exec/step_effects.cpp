@@ -96,13 +96,11 @@ Interpreter::Impl::Performed Interpreter::Impl::stop_to_performed(const Stop& st
 
 // ---------------------------------------------------------------- sh
 
-Flow Interpreter::Impl::run_sh(const ast::Step& step, const ast::ShStep& sh, Frame& frame, const std::string& id)
+namespace {
+
+/// The exit codes `expect exit` accepts; none given means 0.
+std::vector<int> expected_exits(const ast::ShStep& sh, Evaluator& ev)
 {
-   Evaluator ev = evaluator(frame);
-   // Every spliced value is quoted for where it lands (io/shell_splice.hpp):
-   // data never becomes syntax.
-   const std::string command = ev.text(*sh.command, Splice::Shell);
-   const std::string display = redact(command);
    std::vector<int> expected_exit;
    for (const auto& expect : sh.expects) {
       if (expect.kind != ast::Expectation::Kind::Exit || !expect.value) continue;
@@ -113,6 +111,31 @@ Flow Interpreter::Impl::run_sh(const ast::Step& step, const ast::ShStep& sh, Fra
          expected_exit.push_back(static_cast<int>(v.as_double()));
    }
    if (expected_exit.empty()) expected_exit.push_back(0);
+   return expected_exit;
+}
+
+/// Why a finished command failed the step, if it did.
+std::optional<std::string> judge_shell_result(const ShellResult& res, const std::vector<int>& expected_exit)
+{
+   if (!res.started) return "the command could not start: " + res.error;
+   if (res.timed_out) return res.error.empty() ? "timed out" : res.error;
+   if (res.exit_code < 0)
+      return res.error.empty() ? fmt::format("the command was killed by signal {}", res.signal) : res.error;
+   if (std::find(expected_exit.begin(), expected_exit.end(), res.exit_code) == expected_exit.end())
+      return fmt::format("exit code {} (expected {})", res.exit_code, fmt::join(expected_exit, " or "));
+   return std::nullopt;
+}
+
+}  // namespace
+
+Flow Interpreter::Impl::run_sh(const ast::Step& step, const ast::ShStep& sh, Frame& frame, const std::string& id)
+{
+   Evaluator ev = evaluator(frame);
+   // Every spliced value is quoted for where it lands (io/shell_splice.hpp):
+   // data never becomes syntax.
+   const std::string command = ev.text(*sh.command, Splice::Shell);
+   const std::string display = redact(command);
+   const std::vector<int> expected_exit = expected_exits(sh, ev);
 
    Resolved r{StepKind::Sh, {{"summary", display}, {"command", display}}, false, {}};
    if (step.options.timeout_ms) r.inputs["timeout_ms"] = *step.options.timeout_ms;
@@ -120,22 +143,9 @@ Flow Interpreter::Impl::run_sh(const ast::Step& step, const ast::ShStep& sh, Fra
 
    return journaled(step, frame, id, r, [&, command, display, expected_exit](const Resolved&) {
       LineSplitter lines([&](const std::string& line) { emit(RunEvent::Kind::StepOutput, id, line); });
-      ShellOptions options;
-      if (step.options.timeout_ms) {
-         options.timeout_ms = world_.clock().wall_ms(*step.options.timeout_ms);
-         options.timeout_display_ms = *step.options.timeout_ms;
-         if (virtual_time()) options.timeout_ms = *step.options.timeout_ms;
-      }
-      options.kill_grace_ms = 1000;
-      options.on_output = [&lines](std::string_view chunk) { lines.feed(chunk); };
       ShellResult res;
-      const TimeMs started = world_.clock().now();
-      Stop stop = blocking([&](const std::atomic<bool>* cancel) {
-         ShellOptions o = options;
-         o.cancel = cancel;
-         res = world_.shell(id, command, display, o);
-      });
-      if (!stop && virtual_time()) stop = pass_time(started, res.elapsed_ms);
+      const Stop stop = run_shell_step(step, id, command, display,
+                                       [&lines](std::string_view chunk) { lines.feed(chunk); }, res);
       lines.flush();
 
       json result{{"exit_code", res.exit_code}, {"elapsed_ms", res.elapsed_ms}, {"output_tail", tail(res.output_tail)}};
@@ -147,23 +157,16 @@ Flow Interpreter::Impl::run_sh(const ast::Step& step, const ast::ShStep& sh, Fra
 
       Performed p;
       p.result = result;
-      auto fail = [&](std::string message) {
+      if (const auto failure = judge_shell_result(res, expected_exit)) {
+         // A command may fail for a passing reason: `retry` may run it again.
          p.flow = Flow::Failed;
          p.outcome = step_outcome::Failed;
          p.retryable = true;
          const std::string output = last_lines(res.output_tail);
-         p.message = output.empty() ? message : message + "; last output:\n" + output;
-      };
-      if (!res.started) {
-         fail("the command could not start: " + res.error);
-      } else if (res.timed_out) {
-         fail(res.error.empty() ? "timed out" : res.error);
-      } else if (res.exit_code < 0) {
-         fail(res.error.empty() ? fmt::format("the command was killed by signal {}", res.signal) : res.error);
-      } else if (std::find(expected_exit.begin(), expected_exit.end(), res.exit_code) == expected_exit.end()) {
-         fail(fmt::format("exit code {} (expected {})", res.exit_code, fmt::join(expected_exit, " or ")));
+         p.message = output.empty() ? *failure : *failure + "; last output:\n" + output;
+         return p;
       }
-      if (p.flow == Flow::Next && !step.options.capture.empty()) {
+      if (!step.options.capture.empty()) {
          ValueMap capture{{"exit_code", Value(res.exit_code)},
                           {"stdout", Value(res.stdout_tail)},
                           {"output", Value(res.output_tail)}};
@@ -171,6 +174,30 @@ Flow Interpreter::Impl::run_sh(const ast::Step& step, const ast::ShStep& sh, Fra
       }
       return p;
    });
+}
+
+Stop Interpreter::Impl::run_shell_step(const ast::Step& step, const std::string& id, const std::string& command,
+                                       const std::string& display,
+                                       const std::function<void(std::string_view)>& on_output, ShellResult& res)
+{
+   ShellOptions options;
+   if (step.options.timeout_ms) {
+      // The timeout is runbook time: on the wall clock it is scaled, on a
+      // virtual clock (where the command's time is its scenario's) it is as written.
+      options.timeout_ms = world_.clock().wall_ms(*step.options.timeout_ms);
+      options.timeout_display_ms = *step.options.timeout_ms;
+      if (virtual_time()) options.timeout_ms = *step.options.timeout_ms;
+   }
+   options.kill_grace_ms = 1000;
+   options.on_output = on_output;
+   const TimeMs started = world_.clock().now();
+   Stop stop = blocking([&](const std::atomic<bool>* cancel) {
+      ShellOptions o = options;
+      o.cancel = cancel;
+      res = world_.shell(id, command, display, o);
+   });
+   if (!stop && virtual_time()) stop = pass_time(started, res.elapsed_ms);
+   return stop;
 }
 
 // ---------------------------------------------------------------- http
