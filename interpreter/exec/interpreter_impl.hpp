@@ -293,6 +293,10 @@ struct Interpreter::Impl : EvalHooks {
    /// Asks the operator beside the supervisor (remote approvals count when `remote_approve`).
    /// Nobody answering by `deadline` (runbook time) gives an Answer with `timed_out` set.
    Answer ask(const Question& question, Stop& stop, bool remote_approve, TimeMs deadline = forever);
+   /// The operator's answer, or a remote one that is one of the choices; `stop` says what else came first.
+   Answer wait_for_answer(const Question& question, Stop& stop, bool remote_approve, TimeMs deadline);
+   /// An answer that is not one of the choices becomes the one that fails closed; the answer is said.
+   Answer settle_answer(const Question& question, Answer answer);
    void journal_answer(const std::string& id, const json& data);
 
    // ------------------------------------------------------------ step_time.cpp
