@@ -302,6 +302,9 @@ struct Interpreter::Impl : EvalHooks {
    // ------------------------------------------------------------ step_time.cpp
    Flow run_wait(const ast::Step& step, const ast::WaitStep& wait, Frame& frame, const std::string& id);
    Flow run_await(const ast::Step& step, const ast::AwaitStep& await, Frame& frame, const std::string& id);
+   /// Samples the awaited condition every `every` until it holds or `timeout` passes.
+   Performed await_condition(const ast::AwaitStep& await, Frame& frame, const std::string& id,
+                             const std::string& what, double timeout, double every);
    Flow run_assert(const ast::Step& step, const ast::AssertStep& assert_step, Frame& frame, const std::string& id);
    /// Evaluates a condition's expression: Clear/Deciding per `reading_of`, or Error.
    struct ConditionSample {

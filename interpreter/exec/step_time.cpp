@@ -210,52 +210,59 @@ Flow Interpreter::Impl::run_await(const ast::Step& step, const ast::AwaitStep& a
               true,
               {}};
    return journaled(step, frame, id, r, [&, timeout, every, what](const Resolved&) {
-      // Awaiting "the condition is true" is a trigger-shaped question: the
-      // deciding state is true, and `for W` means it held for W.
-      ConditionTracker tracker(rules_for(await.condition, lost_default(await.condition)));
-      const TimeMs deadline = world_.clock().now() + timeout;
-      TimeMs tick = world_.clock().now();
-      std::string last;
-      json last_values = json::object();
-      int samples = 0;
-      for (;;) {
-         if (const Stop stop = supervise(tick)) return stop_to_performed(stop, {{"samples", samples}});
-         in_round_ = true;
-         round_samples_.clear();
-         const ConditionSample cs = evaluate_condition(await.condition, frame);
-         in_round_ = false;
-         ++samples;
-         const TimeMs now = world_.clock().now();
-         const Assessment a = tracker.observe(cs.ok ? reading_for_trigger(cs.value) : Reading::Error, now);
-         last = cs.ok ? describe_observations(cs.observations) : cs.error;
-         last_values = observations_json(cs.observations);
-         json shown{{"condition", what},
-                    {"values", observations_json(cs.observations)},
-                    {"verdict", verdict_name(a.verdict)},
-                    {"role", "await"}};
-         shown.update(condition_progress(await.condition, a, frame));
-         emit(RunEvent::Kind::Sample, id, fmt::format("{}: {} ({})", what, cs.ok ? (cs.value ? "true" : "false") : "no sample", last),
-              shown);
-         if (a.verdict == Verdict::Breached) {
-            record("sample", id, {{"condition", what}, {"values", observations_json(cs.observations)}, {"met", true}});
-            Performed p;
-            p.result = {{"samples", samples}, {"met_at", now}};
-            return p;
-         }
-         if (now >= deadline) {
-            record("sample", id, {{"condition", what}, {"last", last}, {"values", last_values}, {"met", false}});
-            Performed p;
-            p.flow = Flow::Failed;
-            p.outcome = step_outcome::Failed;
-            p.retryable = true;
-            p.message = fmt::format("await `{}` timed out after {} ({} samples; last: {})", what,
-                                    Value(timeout, ast::Unit::Duration).display(), samples, last);
-            p.result = {{"samples", samples}};
-            return p;
-         }
-         tick = std::min(now + every, deadline);
-      }
+      return await_condition(await, frame, id, what, timeout, every);
    });
+}
+
+Interpreter::Impl::Performed Interpreter::Impl::await_condition(const ast::AwaitStep& await, Frame& frame,
+                                                                const std::string& id, const std::string& what,
+                                                                double timeout, double every)
+{
+   // Awaiting "the condition is true" is a trigger-shaped question: the
+   // deciding state is true, and `for W` means it held for W.
+   ConditionTracker tracker(rules_for(await.condition, lost_default(await.condition)));
+   const TimeMs deadline = world_.clock().now() + timeout;
+   TimeMs tick = world_.clock().now();
+   std::string last;
+   json last_values = json::object();
+   int samples = 0;
+   for (;;) {
+      if (const Stop stop = supervise(tick)) return stop_to_performed(stop, {{"samples", samples}});
+      in_round_ = true;
+      round_samples_.clear();
+      const ConditionSample cs = evaluate_condition(await.condition, frame);
+      in_round_ = false;
+      ++samples;
+      const TimeMs now = world_.clock().now();
+      const Assessment a = tracker.observe(cs.ok ? reading_for_trigger(cs.value) : Reading::Error, now);
+      last = cs.ok ? describe_observations(cs.observations) : cs.error;
+      last_values = observations_json(cs.observations);
+      json shown{{"condition", what},
+                 {"values", observations_json(cs.observations)},
+                 {"verdict", verdict_name(a.verdict)},
+                 {"role", "await"}};
+      shown.update(condition_progress(await.condition, a, frame));
+      emit(RunEvent::Kind::Sample, id, fmt::format("{}: {} ({})", what, cs.ok ? (cs.value ? "true" : "false") : "no sample", last),
+           shown);
+      if (a.verdict == Verdict::Breached) {
+         record("sample", id, {{"condition", what}, {"values", observations_json(cs.observations)}, {"met", true}});
+         Performed p;
+         p.result = {{"samples", samples}, {"met_at", now}};
+         return p;
+      }
+      if (now >= deadline) {
+         record("sample", id, {{"condition", what}, {"last", last}, {"values", last_values}, {"met", false}});
+         Performed p;
+         p.flow = Flow::Failed;
+         p.outcome = step_outcome::Failed;
+         p.retryable = true;
+         p.message = fmt::format("await `{}` timed out after {} ({} samples; last: {})", what,
+                                 Value(timeout, ast::Unit::Duration).display(), samples, last);
+         p.result = {{"samples", samples}};
+         return p;
+      }
+      tick = std::min(now + every, deadline);
+   }
 }
 
 // ---------------------------------------------------------------- assert
