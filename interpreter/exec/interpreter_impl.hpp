@@ -9,7 +9,8 @@
 //   step_journal.cpp    the write-ahead protocol around every step, retries
 //   step_resume.cpp     resume decisions about a journaled step (skip done,
 //                       refuse a changed one, settle in-doubt)
-//   step_effects.cpp    sh and http steps, metric resolution and probes
+//   step_effects.cpp    sh steps, metric resolution and samples
+//   http_step.cpp       http steps and `http get ... json` probes
 //   step_prompts.cpp    checklist, approve, ask, in-doubt questions
 //   step_time.cpp       wait, await, assert: conditions over time
 //   watch_step.cpp      watch: conditions sampled over a window
@@ -278,13 +279,15 @@ struct Interpreter::Impl : EvalHooks {
    Stop run_shell_step(const ast::Step& step, const std::string& id, const std::string& command,
                        const std::string& display, const std::function<void(std::string_view)>& on_output,
                        ShellResult& res);
+   void resolve_metrics();
+   Sample take_sample(const std::string& name);
+
+   // ------------------------------------------------------------ http_step.cpp
    Flow run_http(const ast::Step& step, const ast::HttpStep& http, Frame& frame, const std::string& id);
    /// Sends an http step's request beside the supervisor; `res` is the answer (or why none came).
    Stop send_http(const std::string& id, const HttpRequest& request, HttpResponse& res);
    /// A request sent with no answer back: it may have taken effect, so the step is in doubt.
    Performed http_in_doubt(const HttpRequest& request, const HttpResponse& res, Performed p);
-   void resolve_metrics();
-   Sample take_sample(const std::string& name);
 
    // ------------------------------------------------------------ step_prompts.cpp
    Flow run_checklist(const ast::Step& step, const ast::ChecklistStep& checklist, Frame& frame, const std::string& id);
@@ -483,5 +486,9 @@ struct Interpreter::Impl : EvalHooks {
 
 /// Monotonic milliseconds (for intervals inside this process).
 double steady_ms_now();
+
+/// The last `max` bytes of `text`, marked when cut: what results and
+/// messages keep of a command's output or a response's body.
+std::string text_tail(const std::string& text, std::size_t max = 2000);
 
 }  // namespace runbook
