@@ -17,81 +17,103 @@ namespace runbook::cli {
 
 namespace {
 
+/// Like `status`: without a run id, the latest run. nullopt (said on stderr) when there is none.
+std::optional<RunInfo> run_to_log(Journal& journal, const std::string& wanted_run_id)
+{
+   std::optional<RunInfo> run;
+   if (wanted_run_id.empty()) {
+      const auto runs = journal.runs();
+      if (!runs.empty()) run = runs.front();
+   } else {
+      run = journal.run(wanted_run_id);
+   }
+   if (!run)
+      fmt::print(stderr, "runbook log: {}\n",
+                 wanted_run_id.empty() ? "no runs in " + journal.path() : "no run " + wanted_run_id + " in " + journal.path());
+   return run;
+}
+
+nlohmann::json journal_event_json(const JournalEvent& e)
+{
+   nlohmann::json data = nlohmann::json::parse(e.data_json.empty() ? "null" : e.data_json, nullptr, false);
+   return {{"seq", e.seq},
+           {"at", e.at},
+           {"wall_at", e.wall_at},
+           {"kind", e.kind},
+           {"step", e.step_id},
+           {"data", data.is_discarded() ? nlohmann::json(e.data_json) : data}};
+}
+
+nlohmann::json step_record_json(const std::string& id, const StepRecord& s)
+{
+   nlohmann::json inputs = nlohmann::json::parse(s.inputs_json.empty() ? "{}" : s.inputs_json, nullptr, false);
+   nlohmann::json result = nlohmann::json::parse(s.result_json.empty() ? "{}" : s.result_json, nullptr, false);
+   return {{"id", id},
+           {"kind", s.kind},
+           {"attempt", s.attempt},
+           {"outcome", s.outcome.empty() ? "in doubt" : s.outcome},
+           {"inputs", inputs.is_discarded() ? nlohmann::json() : inputs},
+           {"result", result.is_discarded() ? nlohmann::json() : result},
+           {"started_at", s.started_at},
+           {"finished_at", s.finished_at}};
+}
+
+void print_log_json(const RunInfo& run, const std::map<std::string, StepRecord>& steps,
+                    const std::vector<JournalEvent>& events)
+{
+   nlohmann::json out{{"run", run_json(run)}, {"events", nlohmann::json::array()}, {"steps", nlohmann::json::array()}};
+   for (const auto& e : events) out["events"].push_back(journal_event_json(e));
+   for (const auto& [id, s] : steps) out["steps"].push_back(step_record_json(id, s));
+   fmt::print("{}\n", out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+/// An event's line, with what the step record adds: a started step's
+/// summary, a finished step's error.
+std::string event_line(const JournalEvent& e, const std::map<std::string, StepRecord>& steps, bool two_clocks)
+{
+   std::string line = event_text(e, two_clocks);
+   const auto it = steps.find(e.step_id);
+   if (it == steps.end()) return line;
+   if (e.kind == "step_started") {
+      nlohmann::json inputs = nlohmann::json::parse(it->second.inputs_json, nullptr, false);
+      if (inputs.is_object()) line += " " + inputs.value("summary", "");
+   }
+   if (e.kind == "step_finished") {
+      nlohmann::json result = nlohmann::json::parse(it->second.result_json, nullptr, false);
+      if (result.is_object() && result.contains("error") && result["error"].is_string())
+         line += ": " + result["error"].get<std::string>();
+   }
+   return line;
+}
+
+void print_log_text(const RunInfo& run, const std::map<std::string, StepRecord>& steps,
+                    const std::vector<JournalEvent>& events)
+{
+   fmt::print("run {}: {} ({})\nstatus: {}{}\n\n", run.id, run.title, run.runbook_path, status_text(run),
+              run.detail.empty() ? "" : " - " + run.detail);
+   // Under --time-scale the live view showed runbook time; the trail
+   // shows it too, next to the wall time an operator's other logs use.
+   const bool two_clocks = has_two_clocks(run);
+   if (two_clocks)
+      fmt::print("times: runbook time (--time-scale {}: what the live view showed) and wall time, UTC\n\n",
+                 run.time_scale);
+   for (const auto& e : events) fmt::print("{}\n", event_line(e, steps, two_clocks));
+}
+
 int run_log(const std::string& wanted_run_id, const std::string& journal_path, bool as_json)
 {
    auto journal = open_journal_or_report(journal_path, "log");
    if (!journal) return exit_code::Invalid;
    try {
-      // Like `status`: without a run id, the latest run.
-      std::optional<RunInfo> run;
-      if (wanted_run_id.empty()) {
-         const auto runs = journal->runs();
-         if (!runs.empty()) run = runs.front();
-      } else {
-         run = journal->run(wanted_run_id);
-      }
-      if (!run) {
-         fmt::print(stderr, "runbook log: {}\n",
-                    wanted_run_id.empty() ? "no runs in " + journal->path() : "no run " + wanted_run_id + " in " + journal->path());
-         return exit_code::Invalid;
-      }
-      const std::string run_id = run->id;
+      const std::optional<RunInfo> run = run_to_log(*journal, wanted_run_id);
+      if (!run) return exit_code::Invalid;
       std::map<std::string, StepRecord> steps;
-      for (auto& step : journal->steps(run_id)) steps[step.step_id] = step;
-      const auto events = journal->events(run_id);
-      if (as_json) {
-         nlohmann::json out{{"run", run_json(*run)}, {"events", nlohmann::json::array()}, {"steps", nlohmann::json::array()}};
-         for (const auto& e : events) {
-            nlohmann::json data = nlohmann::json::parse(e.data_json.empty() ? "null" : e.data_json, nullptr, false);
-            out["events"].push_back({{"seq", e.seq},
-                                     {"at", e.at},
-                                     {"wall_at", e.wall_at},
-                                     {"kind", e.kind},
-                                     {"step", e.step_id},
-                                     {"data", data.is_discarded() ? nlohmann::json(e.data_json) : data}});
-         }
-         for (const auto& [id, s] : steps) {
-            nlohmann::json inputs = nlohmann::json::parse(s.inputs_json.empty() ? "{}" : s.inputs_json, nullptr, false);
-            nlohmann::json result = nlohmann::json::parse(s.result_json.empty() ? "{}" : s.result_json, nullptr, false);
-            out["steps"].push_back({{"id", id},
-                                    {"kind", s.kind},
-                                    {"attempt", s.attempt},
-                                    {"outcome", s.outcome.empty() ? "in doubt" : s.outcome},
-                                    {"inputs", inputs.is_discarded() ? nlohmann::json() : inputs},
-                                    {"result", result.is_discarded() ? nlohmann::json() : result},
-                                    {"started_at", s.started_at},
-                                    {"finished_at", s.finished_at}});
-         }
-         fmt::print("{}\n", out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
-         return exit_code::Completed;
-      }
-      fmt::print("run {}: {} ({})\nstatus: {}{}\n\n", run->id, run->title, run->runbook_path, status_text(*run),
-                 run->detail.empty() ? "" : " - " + run->detail);
-      // Under --time-scale the live view showed runbook time; the trail
-      // shows it too, next to the wall time an operator's other logs use.
-      const bool two_clocks = has_two_clocks(*run);
-      if (two_clocks)
-         fmt::print("times: runbook time (--time-scale {}: what the live view showed) and wall time, UTC\n\n",
-                    run->time_scale);
-      for (const auto& e : events) {
-         std::string line = event_text(e, two_clocks);
-         if (e.kind == "step_started") {
-            auto it = steps.find(e.step_id);
-            if (it != steps.end()) {
-               nlohmann::json inputs = nlohmann::json::parse(it->second.inputs_json, nullptr, false);
-               if (inputs.is_object()) line += " " + inputs.value("summary", "");
-            }
-         }
-         if (e.kind == "step_finished") {
-            auto it = steps.find(e.step_id);
-            if (it != steps.end()) {
-               nlohmann::json result = nlohmann::json::parse(it->second.result_json, nullptr, false);
-               if (result.is_object() && result.contains("error") && result["error"].is_string())
-                  line += ": " + result["error"].get<std::string>();
-            }
-         }
-         fmt::print("{}\n", line);
-      }
+      for (auto& step : journal->steps(run->id)) steps[step.step_id] = step;
+      const auto events = journal->events(run->id);
+      if (as_json)
+         print_log_json(*run, steps, events);
+      else
+         print_log_text(*run, steps, events);
    } catch (const JournalError& e) {
       fmt::print(stderr, "runbook log: {}\n", e.what());
       return exit_code::Invalid;

@@ -171,66 +171,85 @@ bool load_journaled(Journal& journal, const RunInfo& run, const ResumeFlags& fla
    return true;
 }
 
+/// The run to resume: the one named, or the latest resumable; nullopt (said on stderr) when there is none.
+std::optional<RunInfo> run_to_resume(Journal& journal, const std::string& run_id)
+{
+   std::optional<RunInfo> run;
+   try {
+      run = run_id.empty() ? journal.latest_resumable() : journal.run(run_id);
+   } catch (const JournalError& e) {
+      fmt::print(stderr, "runbook resume: {}\n", e.what());
+      return std::nullopt;
+   }
+   if (!run) {
+      if (run_id.empty()) {
+         fmt::print(stderr, "runbook resume: no interrupted run in {}{}\n", journal.path(), held_runs_note(journal));
+      } else {
+         fmt::print(stderr, "runbook resume: no run {} in {}\n", run_id, journal.path());
+      }
+   }
+   return run;
+}
+
+/// Whether the file on disk differs from the source journaled when the run
+/// started (the difference said on stderr); nullopt when the journal could not say.
+std::optional<bool> source_changed_since(Journal& journal, const RunInfo& run)
+{
+   std::string journaled_text;
+   try {
+      const auto sources = journal.sources(run.id);
+      if (!sources.empty()) journaled_text = sources.front().text;
+   } catch (const JournalError& e) {
+      fmt::print(stderr, "runbook resume: {}\n", e.what());
+      return std::nullopt;
+   }
+   std::string current_text;
+   const bool on_disk = read_file(run.runbook_path, current_text);
+   const bool changed = on_disk && current_text != journaled_text;
+   if (changed) {
+      fmt::print(stderr, "runbook resume: {} changed since run {} started:\n{}", run.runbook_path, run.id,
+                 describe_difference(journaled_text, current_text));
+   }
+   return changed;
+}
+
+/// --use-current: the file on disk, checked, is run if the steps already done are unchanged in it.
+int resume_with_current_file(Journal& journal, const RunInfo& run, const ResumeFlags& flags, const RunFlags& run_flags)
+{
+   CheckOptions options;
+   options.require_param_values = true;
+   const CheckedProgram loaded = load_and_check(resume_request(run.runbook_path, run, flags.run.load, options));
+   if (!loaded.ok()) {
+      fmt::print(stderr, "{}{}", render_text(loaded.diags, false), loaded.usage_error);
+      fmt::print(stderr, "\nrunbook resume: the current file does not check; nothing was run\n");
+      return exit_code::Invalid;
+   }
+   RunSettings settings = settings_with_params(loaded);
+   settings.require_unchanged_done = true;
+   fmt::print(stderr, "runbook resume: adopting the current file (--use-current) if the steps already done are "
+                      "unchanged in it\n{}",
+              kept_params_note(loaded, journaled_param_flags(run).size()));
+   return drive_run(loaded.program, journal, run_flags, run.runbook_path, run.id, run.clock_origin_ms,
+                    std::move(settings));
+}
+
 int run_resume(const ResumeFlags& flags)
 {
    auto journal = open_journal_or_report(flags.run.journal, "resume");
    if (!journal) return exit_code::Invalid;
-   std::optional<RunInfo> run;
-   try {
-      run = flags.run_id.empty() ? journal->latest_resumable() : journal->run(flags.run_id);
-   } catch (const JournalError& e) {
-      fmt::print(stderr, "runbook resume: {}\n", e.what());
-      return exit_code::Invalid;
-   }
-   if (!run) {
-      if (flags.run_id.empty()) {
-         fmt::print(stderr, "runbook resume: no interrupted run in {}{}\n", journal->path(), held_runs_note(*journal));
-      } else {
-         fmt::print(stderr, "runbook resume: no run {} in {}\n", flags.run_id, journal->path());
-      }
-      return exit_code::Invalid;
-   }
-
+   const std::optional<RunInfo> run = run_to_resume(*journal, flags.run_id);
+   if (!run) return exit_code::Invalid;
    // Has the file changed since the run started?
-   std::string journaled_text;
-   try {
-      const auto sources = journal->sources(run->id);
-      if (!sources.empty()) journaled_text = sources.front().text;
-   } catch (const JournalError& e) {
-      fmt::print(stderr, "runbook resume: {}\n", e.what());
-      return exit_code::Invalid;
-   }
-   std::string current_text;
-   const bool on_disk = read_file(run->runbook_path, current_text);
-   const bool changed = on_disk && current_text != journaled_text;
-   if (changed) {
-      fmt::print(stderr, "runbook resume: {} changed since run {} started:\n{}", run->runbook_path, run->id,
-                 describe_difference(journaled_text, current_text));
-   }
+   const std::optional<bool> changed = source_changed_since(*journal, *run);
+   if (!changed) return exit_code::Invalid;
 
    // A rehearsal resumed keeps its pace unless told otherwise: its journaled
    // deadlines are in its own (scaled) runbook time.
    RunFlags run_flags = flags.run;
    if (run_flags.time_scale <= 0 && run->time_scale > 0) run_flags.time_scale = run->time_scale;
 
-   if (changed && flags.use_current) {
-      CheckOptions options;
-      options.require_param_values = true;
-      const CheckedProgram loaded = load_and_check(resume_request(run->runbook_path, *run, flags.run.load, options));
-      if (!loaded.ok()) {
-         fmt::print(stderr, "{}{}", render_text(loaded.diags, false), loaded.usage_error);
-         fmt::print(stderr, "\nrunbook resume: the current file does not check; nothing was run\n");
-         return exit_code::Invalid;
-      }
-      RunSettings settings = settings_with_params(loaded);
-      settings.require_unchanged_done = true;
-      fmt::print(stderr, "runbook resume: adopting the current file (--use-current) if the steps already done are "
-                         "unchanged in it\n{}",
-                 kept_params_note(loaded, journaled_param_flags(*run).size()));
-      return drive_run(loaded.program, *journal, run_flags, run->runbook_path, run->id, run->clock_origin_ms,
-                       std::move(settings));
-   }
-   if (changed)
+   if (*changed && flags.use_current) return resume_with_current_file(*journal, *run, flags, run_flags);
+   if (*changed)
       fmt::print(stderr, "runbook resume: continuing with the source journaled when the run started "
                          "(--use-current adopts the file on disk)\n");
    CheckedProgram journaled;

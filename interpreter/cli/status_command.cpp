@@ -7,6 +7,8 @@
 #include "cli/journal_view.hpp"
 #include "cli/run_support.hpp"
 #include "exec/exit_codes.hpp"
+#include "exec/resume_state.hpp"
+#include "exec/step_kind.hpp"
 #include "exec/value.hpp"
 
 namespace runbook::cli {
@@ -42,59 +44,76 @@ void print_ensures(const std::vector<JournalEvent>& events)
    for (const auto& [id, line] : lines) fmt::print("ensure:  {}\n", line);
 }
 
+/// The run asked for, or the latest; nullopt (said on stderr) when there is none.
+std::optional<RunInfo> find_run(Journal& journal, const std::string& run_id)
+{
+   std::optional<RunInfo> run;
+   if (run_id.empty()) {
+      const auto runs = journal.runs();   // Also marks dead runs interrupted.
+      if (!runs.empty()) run = runs.front();
+   } else {
+      journal.runs();
+      run = journal.run(run_id);
+   }
+   if (!run)
+      fmt::print(stderr, "runbook status: {}\n", run_id.empty() ? "no runs in " + journal.path() : "no run " + run_id);
+   return run;
+}
+
+/// The last phase the run entered, as its events tell.
+void print_phase(const std::vector<JournalEvent>& events)
+{
+   std::string phase;
+   for (const auto& e : events) {
+      if (e.kind != "phase") continue;
+      nlohmann::json data = nlohmann::json::parse(e.data_json, nullptr, false);
+      if (data.is_object()) phase = data.value("phase", "");
+   }
+   if (!phase.empty()) fmt::print("phase:   {}\n", phase);
+}
+
+/// What a running step waits for, by its kind.
+void print_waiting_for(const RunInfo& run, const StepRecord& step, const std::string& summary)
+{
+   const std::optional<StepKind> kind = step_kind_from_string(step.kind);
+   if (kind == StepKind::Wait && step.deadline_ms) {
+      fmt::print("waiting: until {} UTC (runbook time)\n", wall_time_text(*step.deadline_ms));
+   } else if (kind == StepKind::Approve || kind == StepKind::Checklist) {
+      fmt::print("waiting: for an answer (runbook approve {} {})\n", run.id, step.step_id);
+   } else if (kind == StepKind::Watch || kind == StepKind::Await) {
+      fmt::print("waiting: for the {} to finish: {}\n", step.kind, summary);
+   }
+}
+
+void print_steps(const RunInfo& run, const std::vector<StepRecord>& steps)
+{
+   std::size_t done = 0;
+   for (const auto& s : steps) done += is_done(s.outcome);
+   fmt::print("steps:   {} done\n", done);
+   if (run.current_step.empty()) return;
+   for (const auto& s : steps) {
+      if (s.step_id != run.current_step) continue;
+      nlohmann::json inputs = nlohmann::json::parse(s.inputs_json, nullptr, false);
+      const std::string summary = inputs.is_object() ? inputs.value("summary", "") : "";
+      fmt::print("step:    {} ({}: {}) {}\n", s.step_id, s.kind, summary, step_state_text(run, s));
+      if (s.outcome.empty() && run.status == run_status::Running) print_waiting_for(run, s, summary);
+   }
+}
+
 int run_status_command(const std::string& run_id, const std::string& journal_path)
 {
    auto journal = open_journal_or_report(journal_path, "status");
    if (!journal) return exit_code::Invalid;
    try {
-      std::optional<RunInfo> run;
-      if (run_id.empty()) {
-         const auto runs = journal->runs();   // Also marks dead runs interrupted.
-         if (!runs.empty()) run = runs.front();
-      } else {
-         journal->runs();
-         run = journal->run(run_id);
-      }
-      if (!run) {
-         fmt::print(stderr, "runbook status: {}\n", run_id.empty() ? "no runs in " + journal->path() : "no run " + run_id);
-         return exit_code::Invalid;
-      }
+      const std::optional<RunInfo> run = find_run(*journal, run_id);
+      if (!run) return exit_code::Invalid;
       fmt::print("run:     {}\nrunbook: {} ({})\nstatus:  {}\n", run->id, run->title, run->runbook_path, status_text(*run));
       if (run->mode == "rollback") fmt::print("mode:    rollback via '{}'\n", run->rollback_name);
       if (!run->detail.empty()) fmt::print("detail:  {}\n", run->detail);
-
-      std::string phase;
       const auto events = journal->events(run->id);
-      for (const auto& e : events) {
-         if (e.kind != "phase") continue;
-         nlohmann::json data = nlohmann::json::parse(e.data_json, nullptr, false);
-         if (data.is_object()) phase = data.value("phase", "");
-      }
-      if (!phase.empty()) fmt::print("phase:   {}\n", phase);
+      print_phase(events);
       print_ensures(events);
-
-      const auto steps = journal->steps(run->id);
-      std::size_t done = 0;
-      for (const auto& s : steps) done += s.outcome == step_outcome::Done || s.outcome == step_outcome::MarkedDone;
-      fmt::print("steps:   {} done\n", done);
-      if (!run->current_step.empty()) {
-         for (const auto& s : steps) {
-            if (s.step_id != run->current_step) continue;
-            nlohmann::json inputs = nlohmann::json::parse(s.inputs_json, nullptr, false);
-            const std::string summary = inputs.is_object() ? inputs.value("summary", "") : "";
-            fmt::print("step:    {} ({}: {}) {}\n", s.step_id, s.kind, summary, step_state_text(*run, s));
-            if (s.outcome.empty() && run->status == run_status::Running) {
-               // What it waits for.
-               if (s.kind == "wait" && s.deadline_ms) {
-                  fmt::print("waiting: until {} UTC (runbook time)\n", wall_time_text(*s.deadline_ms));
-               } else if (s.kind == "approve" || s.kind == "checklist") {
-                  fmt::print("waiting: for an answer (runbook approve {} {})\n", run->id, s.step_id);
-               } else if (s.kind == "watch" || s.kind == "await") {
-                  fmt::print("waiting: for the {} to finish: {}\n", s.kind, summary);
-               }
-            }
-         }
-      }
+      print_steps(*run, journal->steps(run->id));
       if (run->status == run_status::Running && run->lease_pid != 0)
          fmt::print("held by: pid {} on {} (heartbeat {})\n", run->lease_pid, run->lease_host,
                     wall_time_text(run->heartbeat_at));

@@ -1,7 +1,7 @@
 // The triggers the current phase armed, each with its condition's state, and
 // the trigger actions (function calls) waiting for the next step boundary.
-// Pure bookkeeping: sampling, firing and journaling them is the supervisor's
-// (exec/supervisor.cpp), which needs the world and the journal.
+// Pure bookkeeping: sampling, firing and journaling them is the interpreter's
+// (exec/trigger_firing.cpp), which needs the world and the journal.
 #pragma once
 
 #include <functional>

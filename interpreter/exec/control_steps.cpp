@@ -18,132 +18,19 @@ std::string iteration_label(const std::string& variable, const Value& item)
 
 Flow Interpreter::Impl::run_control(const ast::Step& step, Frame& frame, const std::string& id)
 {
-   Evaluator ev = evaluator(frame);
-   if (const auto* let = std::get_if<ast::LetStep>(&step.node)) {
-      Resolved r{StepKind::Let, {{"summary", let->name + " = " + describe(*let->value)}, {"name", let->name}}, true, {}};
-      return journaled(step, frame, id, r, [&](const Resolved&) {
-         Performed p;
-         p.result["capture"] = evaluator(frame).eval(*let->value).to_typed_json();
-         return p;
-      });
-   }
-   if (const auto* log = std::get_if<ast::LogStep>(&step.node)) {
-      const std::string text = ev.text(*log->message, Splice::Message);
-      Resolved r{StepKind::Log, {{"summary", redact(text)}}, true, {}};
-      return journaled(step, frame, id, r, [&](const Resolved&) {
-         emit(RunEvent::Kind::Log, id, text);
-         return Performed{};
-      });
-   }
-   if (const auto* notify = std::get_if<ast::NotifyStep>(&step.node)) {
-      const std::string text = ev.text(*notify->message, Splice::Message);
-      Resolved r{StepKind::Notify, {{"summary", redact(text)}}, true, {}};
-      return journaled(step, frame, id, r, [&](const Resolved&) {
-         emit(RunEvent::Kind::Notify, id, text);
-         return Performed{};
-      });
-   }
-   if (const auto* abort = std::get_if<ast::AbortStep>(&step.node)) {
-      const std::string reason = abort->reason ? ev.text(*abort->reason, Splice::Message) : "aborted by the runbook";
-      Resolved r{StepKind::Abort, {{"summary", redact(reason)}, {"reason", redact(reason)}}, true, {}};
-      return journaled(step, frame, id, r, [&](const Resolved&) {
-         Performed p;
-         p.flow = Flow::Aborted;
-         stop_message_ = reason;
-         return p;
-      });
-   }
-   if (const auto* rollback = std::get_if<ast::RollbackStep>(&step.node)) {
-      Resolved r{StepKind::Rollback, {{"summary", rollback->target}, {"target", rollback->target}}, true, {}};
-      return journaled(step, frame, id, r, [&](const Resolved&) {
-         Performed p;
-         if (in_rollback_) {
-            p.flow = Flow::Failed;
-            p.outcome = step_outcome::Failed;
-            p.message = fmt::format("already rolling back via '{}'; a rollback cannot start another", rollback_name_);
-         } else if (find_rollback(rollback->target) == nullptr) {
-            p.flow = Flow::Failed;
-            p.outcome = step_outcome::Failed;
-            p.message = fmt::format("there is no rollback block named '{}'", rollback->target);
-         } else {
-            p.flow = Flow::Rollback;
-            stop_rollback_ = rollback->target;
-            stop_message_ = fmt::format("rollback step {}", id);
-         }
-         return p;
-      });
-   }
-   if (const auto* if_step = std::get_if<ast::IfStep>(&step.node)) {
-      // The decision is journaled, so a resumed run takes the same branch.
-      Resolved r{StepKind::If, {{"summary", describe(*if_step->cond)}}, true, {}};
-      json result;
-      const Flow decided = journaled(
-         step, frame, id, r,
-         [&](const Resolved&) {
-            Performed p;
-            p.result["branch"] = truthy(evaluator(frame).eval(*if_step->cond)) ? "then" : "else";
-            return p;
-         },
-         &result);
-      if (decided != Flow::Next) return decided;
-      const bool then = result.value("branch", "then") == "then";
-      return run_block(then ? if_step->then_block : if_step->else_block, frame);
-   }
-   if (const auto* for_step = std::get_if<ast::ForStep>(&step.node)) {
-      // The items are journaled: a resumed run iterates over the same values.
-      Resolved r{StepKind::For, {{"summary", for_step->variable + " in " + describe(*for_step->items)}}, true, {}};
-      json result;
-      const Flow listed = journaled(
-         step, frame, id, r,
-         [&](const Resolved&) {
-            Performed p;
-            const Value items = evaluator(frame).eval(*for_step->items);
-            if (!items.is_list()) throw EvalError(for_step->items->loc, "for needs a list, got " + items.type_name());
-            p.result["items"] = items.to_typed_json();
-            return p;
-         },
-         &result);
-      if (listed != Flow::Next) return listed;
-      const Value items = Value::from_typed_json(result.value("items", json::array()));
-      for (const auto& item : items.as_list()) {
-         Frame iteration = frame;
-         iteration.rewrites.emplace_back(step.id, id + redact(iteration_label(for_step->variable, item)));
-         frame.scope->set(for_step->variable, item);
-         const Flow flow = run_block(for_step->body, iteration);
-         if (flow != Flow::Next) return flow;
-      }
-      return Flow::Next;
-   }
-   if (const auto* call = std::get_if<ast::CallStep>(&step.node)) {
-      const auto* expr = std::get_if<ast::Call>(&call->call->node);
-      if (expr == nullptr) {
-         stop_message_ = "internal error: a call step without a call";
-         return Flow::Failed;
-      }
-      const std::string name = callee_name(*expr->callee);
-      Resolved r{StepKind::Call, {{"summary", describe(*call->call)}}, true, {}};
-      return journaled(step, frame, id, r, [&, name](const Resolved&) {
-         Performed p;
-         const ast::Function* fn = find_function(name);
-         if (fn == nullptr) throw EvalError(call->call->loc, fmt::format("no function named '{}'", name));
-         std::vector<Value> args;
-         Evaluator args_ev = evaluator(frame);
-         for (const auto& arg : expr->args) args.push_back(args_ev.eval(*arg));
-         Value result;
-         p.flow = call_steps(*fn, std::move(args), id, &result);
-         if (p.flow == Flow::Next) {
-            p.result["capture"] = result.to_typed_json();
-         } else {
-            p.outcome = is_failure(p.flow) ? step_outcome::Failed : step_outcome::Interrupted;
-            p.message = stop_message_;
-            // `retry` on a call tries it again as a whole when the failure inside may be repeated.
-            p.retryable = p.flow == Flow::Failed && resume_.last_failure_retryable();
-         }
-         return p;
-      });
-   }
+   if (const auto* let = std::get_if<ast::LetStep>(&step.node)) return run_let(step, *let, frame, id);
+   if (const auto* log = std::get_if<ast::LogStep>(&step.node))
+      return run_message(step, *log->message, StepKind::Log, RunEvent::Kind::Log, frame, id);
+   if (const auto* notify = std::get_if<ast::NotifyStep>(&step.node))
+      return run_message(step, *notify->message, StepKind::Notify, RunEvent::Kind::Notify, frame, id);
+   if (const auto* abort = std::get_if<ast::AbortStep>(&step.node)) return run_abort(step, *abort, frame, id);
+   if (const auto* rollback = std::get_if<ast::RollbackStep>(&step.node))
+      return run_rollback_step(step, *rollback, frame, id);
+   if (const auto* if_step = std::get_if<ast::IfStep>(&step.node)) return run_if(step, *if_step, frame, id);
+   if (const auto* for_step = std::get_if<ast::ForStep>(&step.node)) return run_for(step, *for_step, frame, id);
+   if (const auto* call = std::get_if<ast::CallStep>(&step.node)) return run_call(step, *call, frame, id);
    if (const auto* ret = std::get_if<ast::ReturnStep>(&step.node)) {
-      frame.return_value = ret->value ? ev.eval(*ret->value) : Value();
+      frame.return_value = ret->value ? evaluator(frame).eval(*ret->value) : Value();
       return Flow::Return;
    }
    if (std::holds_alternative<ast::UndoAllStep>(step.node)) {
@@ -156,6 +43,143 @@ Flow Interpreter::Impl::run_control(const ast::Step& step, Frame& frame, const s
    }
    stop_message_ = "internal error: unknown step kind";
    return Flow::Failed;
+}
+
+Flow Interpreter::Impl::run_let(const ast::Step& step, const ast::LetStep& let, Frame& frame, const std::string& id)
+{
+   // The value is journaled as a capture: a resumed run restores it, not recomputes it.
+   Resolved r{StepKind::Let, {{"summary", let.name + " = " + describe(*let.value)}, {"name", let.name}}, true, {}};
+   return journaled(step, frame, id, r, [&](const Resolved&) {
+      Performed p;
+      p.result["capture"] = evaluator(frame).eval(*let.value).to_typed_json();
+      return p;
+   });
+}
+
+Flow Interpreter::Impl::run_message(const ast::Step& step, const ast::Expr& message, StepKind kind,
+                                    RunEvent::Kind event, Frame& frame, const std::string& id)
+{
+   const std::string text = evaluator(frame).text(message, Splice::Message);
+   Resolved r{kind, {{"summary", redact(text)}}, true, {}};
+   return journaled(step, frame, id, r, [&](const Resolved&) {
+      emit(event, id, text);
+      return Performed{};
+   });
+}
+
+Flow Interpreter::Impl::run_abort(const ast::Step& step, const ast::AbortStep& abort, Frame& frame,
+                                  const std::string& id)
+{
+   const std::string reason =
+       abort.reason ? evaluator(frame).text(*abort.reason, Splice::Message) : "aborted by the runbook";
+   Resolved r{StepKind::Abort, {{"summary", redact(reason)}, {"reason", redact(reason)}}, true, {}};
+   return journaled(step, frame, id, r, [&](const Resolved&) {
+      Performed p;
+      p.flow = Flow::Aborted;
+      stop_message_ = reason;
+      return p;
+   });
+}
+
+Flow Interpreter::Impl::run_rollback_step(const ast::Step& step, const ast::RollbackStep& rollback, Frame& frame,
+                                          const std::string& id)
+{
+   Resolved r{StepKind::Rollback, {{"summary", rollback.target}, {"target", rollback.target}}, true, {}};
+   return journaled(step, frame, id, r, [&](const Resolved&) {
+      Performed p;
+      if (in_rollback_) {
+         p.flow = Flow::Failed;
+         p.outcome = step_outcome::Failed;
+         p.message = fmt::format("already rolling back via '{}'; a rollback cannot start another", rollback_name_);
+      } else if (find_rollback(rollback.target) == nullptr) {
+         p.flow = Flow::Failed;
+         p.outcome = step_outcome::Failed;
+         p.message = fmt::format("there is no rollback block named '{}'", rollback.target);
+      } else {
+         p.flow = Flow::Rollback;
+         stop_rollback_ = rollback.target;
+         stop_message_ = fmt::format("rollback step {}", id);
+      }
+      return p;
+   });
+}
+
+Flow Interpreter::Impl::run_if(const ast::Step& step, const ast::IfStep& if_step, Frame& frame, const std::string& id)
+{
+   // The decision is journaled, so a resumed run takes the same branch.
+   Resolved r{StepKind::If, {{"summary", describe(*if_step.cond)}}, true, {}};
+   json result;
+   const Flow decided = journaled(
+      step, frame, id, r,
+      [&](const Resolved&) {
+         Performed p;
+         p.result["branch"] = truthy(evaluator(frame).eval(*if_step.cond)) ? "then" : "else";
+         return p;
+      },
+      &result);
+   if (decided != Flow::Next) return decided;
+   const bool then = result.value("branch", "then") == "then";
+   return run_block(then ? if_step.then_block : if_step.else_block, frame);
+}
+
+Flow Interpreter::Impl::run_for(const ast::Step& step, const ast::ForStep& for_step, Frame& frame,
+                                const std::string& id)
+{
+   // The items are journaled: a resumed run iterates over the same values.
+   Resolved r{StepKind::For, {{"summary", for_step.variable + " in " + describe(*for_step.items)}}, true, {}};
+   json result;
+   const Flow listed = journaled(
+      step, frame, id, r,
+      [&](const Resolved&) {
+         Performed p;
+         const Value items = evaluator(frame).eval(*for_step.items);
+         if (!items.is_list()) throw EvalError(for_step.items->loc, "for needs a list, got " + items.type_name());
+         p.result["items"] = items.to_typed_json();
+         return p;
+      },
+      &result);
+   if (listed != Flow::Next) return listed;
+   const Value items = Value::from_typed_json(result.value("items", json::array()));
+   for (const auto& item : items.as_list()) {
+      // Each iteration's steps get their own ids: "canary/1[pct=25]".
+      Frame iteration = frame;
+      iteration.rewrites.emplace_back(step.id, id + redact(iteration_label(for_step.variable, item)));
+      frame.scope->set(for_step.variable, item);
+      const Flow flow = run_block(for_step.body, iteration);
+      if (flow != Flow::Next) return flow;
+   }
+   return Flow::Next;
+}
+
+Flow Interpreter::Impl::run_call(const ast::Step& step, const ast::CallStep& call, Frame& frame,
+                                 const std::string& id)
+{
+   const auto* expr = std::get_if<ast::Call>(&call.call->node);
+   if (expr == nullptr) {
+      stop_message_ = "internal error: a call step without a call";
+      return Flow::Failed;
+   }
+   const std::string name = callee_name(*expr->callee);
+   Resolved r{StepKind::Call, {{"summary", describe(*call.call)}}, true, {}};
+   return journaled(step, frame, id, r, [&, name](const Resolved&) {
+      Performed p;
+      const ast::Function* fn = find_function(name);
+      if (fn == nullptr) throw EvalError(call.call->loc, fmt::format("no function named '{}'", name));
+      std::vector<Value> args;
+      Evaluator args_ev = evaluator(frame);
+      for (const auto& arg : expr->args) args.push_back(args_ev.eval(*arg));
+      Value result;
+      p.flow = call_steps(*fn, std::move(args), id, &result);
+      if (p.flow == Flow::Next) {
+         p.result["capture"] = result.to_typed_json();
+      } else {
+         p.outcome = is_failure(p.flow) ? step_outcome::Failed : step_outcome::Interrupted;
+         p.message = stop_message_;
+         // `retry` on a call tries it again as a whole when the failure inside may be repeated.
+         p.retryable = p.flow == Flow::Failed && resume_.last_failure_retryable();
+      }
+      return p;
+   });
 }
 
 Flow Interpreter::Impl::run_undo(const ast::Step& step, Frame& frame, const std::string& id, Resolved resolved,

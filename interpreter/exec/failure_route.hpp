@@ -3,7 +3,7 @@
 //
 // A step fails deep inside (a watch condition, a step in a function); the
 // route that applies is the innermost one written. The condition that failed
-// is known only where it was sampled, so step_time.cpp "blames" its route
+// is known only where it was sampled, so watch_step.cpp "blames" its route
 // here and the step's caller (exec/failure_router.hpp) takes it.
 #pragma once
 

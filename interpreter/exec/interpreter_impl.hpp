@@ -1,17 +1,24 @@
 // The interpreter's insides, shared by the files that implement it:
 //
-//   interpreter.cpp     start/resume, phases, the rollback switch, blocks,
-//                       dispatching a step
+//   run_start.cpp       start and resume: globals (params, secrets), the
+//                       run's record, lease and rollout lock, --use-current
+//   interpreter.cpp     phases, the rollback switch, the run's outcome,
+//                       blocks, dispatching a step
 //   control_steps.cpp   control steps (let, if, for, calls, return, log,
 //                       undo, ...) and a function's steps
-//   step_journal.cpp    the write-ahead protocol around every step, resume
-//                       decisions (skip done, settle in-doubt), retries
-//   step_effects.cpp    sh and http steps, metric resolution and probes
+//   step_journal.cpp    the write-ahead protocol around every step, retries
+//   step_resume.cpp     resume decisions about a journaled step (skip done,
+//                       refuse a changed one, settle in-doubt)
+//   step_effects.cpp    sh steps, metric resolution and samples
+//   http_step.cpp       http steps and `http get ... json` probes
 //   step_prompts.cpp    checklist, approve, ask, in-doubt questions
-//   step_time.cpp       wait, watch, await, assert: conditions over time
-//   supervisor.cpp      what runs beside every step: sampling and firing
-//                       triggers, Ctrl-C, remote requests, the lease
-//                       heartbeat, worker threads
+//   step_time.cpp       wait, await, assert: conditions over time
+//   watch_step.cpp      watch: conditions sampled over a window
+//   supervisor.cpp      what runs beside every step: Ctrl-C, remote
+//                       requests, the lease heartbeat, worker threads, the
+//                       operator's continue/rollback/abort decisions
+//   trigger_firing.cpp  sampling the armed triggers and acting on them by
+//                       severity (grace periods, P2 decisions, actions)
 //   timer_steps.cpp     `after` timers, signals, manual triggers fired by
 //                       `runbook fire`, rollback deadlines
 //   run_end.cpp         what a run settles before it may end: pending
@@ -126,15 +133,32 @@ struct TimerBody {
 struct Interpreter::Impl : EvalHooks {
    Impl(const Program& program, World& world, Journal& journal, RunObserver& observer, RunSettings settings);
 
-   // ------------------------------------------------------------ interpreter.cpp
+   // ------------------------------------------------------------ run_start.cpp
    RunOutcome start(const std::string& runbook_path);
    RunOutcome resume(const std::string& run_id);
-   RunOutcome drive(bool resumed);
-   RunOutcome finish(Flow flow, bool in_rollback);
+   /// Params and secrets into the globals; throws (a usage error) when one is missing or bad.
+   void prepare_globals();
+   void bind_params(const std::vector<const ast::File*>& files);
+   void bind_secrets(const std::vector<const ast::File*>& files);
+   std::string secret_value(const ast::Secret& secret) const;
+   /// The declared params' values as the run's record keeps them (never a secret).
+   json journaled_params() const;
+   /// The run's record under the rollout lock; an outcome when the run may not start.
+   std::optional<RunOutcome> record_new_run(const NewRun& run);
+   /// The run to resume, its lease and the rollout lock; an outcome when it cannot be resumed.
+   std::optional<RunOutcome> claim_run(const std::string& run_id, std::optional<RunInfo>& info);
+   /// The globals again, from the journaled params (-p given again overrides).
+   std::optional<RunOutcome> restore_globals(const RunInfo& info);
+   /// --use-current: the current file becomes the journaled source, unless a recorded step changed.
+   std::optional<RunOutcome> adopt_current_source(const RunInfo& info);
    /// --use-current: the done steps that the program no longer has, or defines differently.
    std::vector<std::string> verify_done_steps();
-   void prepare_globals();
-   std::optional<Flow> run_rollback(const std::string& name);
+
+   // ------------------------------------------------------------ interpreter.cpp
+   RunOutcome drive(bool resumed);
+   RunOutcome finish(Flow flow, bool in_rollback);
+   /// The exit code, status and summary (not yet redacted) a run ending in `flow` gets.
+   void judge_outcome(Flow flow, bool in_rollback, RunOutcome& outcome) const;
    Flow run_phases();
    Flow run_block(const ast::Block& block, Frame& frame);
    Flow run_step(const ast::Step& step, Frame& frame);
@@ -142,13 +166,26 @@ struct Interpreter::Impl : EvalHooks {
    Flow dispatch_step(const ast::Step& step, Frame& frame, const std::string& id);
    /// A step whose definition could not be resolved: nothing was started; the step fails.
    Flow failed_before_start(const std::string& id, const std::string& message);
-   Flow run_control(const ast::Step& step, Frame& frame, const std::string& id);
-   Flow call_steps(const ast::Function& fn, std::vector<Value> args, const std::string& call_id, Value* result);
    const ast::Function* find_function(const std::string& name) const;
    const ast::RollbackBlock* find_rollback(const std::string& name) const;
    Evaluator evaluator(Frame& frame) { return Evaluator(*frame.scope, *this); }
 
-   // EvalHooks
+   // ------------------------------------------------------------ control_steps.cpp
+   /// A step that needs no World: sent to its own function below.
+   Flow run_control(const ast::Step& step, Frame& frame, const std::string& id);
+   Flow call_steps(const ast::Function& fn, std::vector<Value> args, const std::string& call_id, Value* result);
+   Flow run_let(const ast::Step& step, const ast::LetStep& let, Frame& frame, const std::string& id);
+   /// `log` and `notify`: a text shown as `event`.
+   Flow run_message(const ast::Step& step, const ast::Expr& message, StepKind kind, RunEvent::Kind event,
+                    Frame& frame, const std::string& id);
+   Flow run_abort(const ast::Step& step, const ast::AbortStep& abort, Frame& frame, const std::string& id);
+   Flow run_rollback_step(const ast::Step& step, const ast::RollbackStep& rollback, Frame& frame,
+                          const std::string& id);
+   Flow run_if(const ast::Step& step, const ast::IfStep& if_step, Frame& frame, const std::string& id);
+   Flow run_for(const ast::Step& step, const ast::ForStep& for_step, Frame& frame, const std::string& id);
+   Flow run_call(const ast::Step& step, const ast::CallStep& call, Frame& frame, const std::string& id);
+
+   // EvalHooks (interpreter.cpp)
    bool is_metric(const std::string& name) const override;
    Value sample_metric(const std::string& name, const Location& loc) override;
    Value http_probe(const std::string& url, const std::vector<std::pair<std::string, std::string>>& headers,
@@ -180,6 +217,27 @@ struct Interpreter::Impl : EvalHooks {
    /// `result_out` receives the result (performed now or journaled before).
    Flow journaled(const ast::Step& step, Frame& frame, const std::string& id, Resolved resolved,
                   const Performer& perform, json* result_out = nullptr);
+   /// The tries of a step, the first and its retries (resumed at the try the journal says).
+   Flow run_attempts(const ast::Step& step, Frame& frame, const std::string& id, const Resolved& resolved,
+                     const std::string& hash, const Performer& perform, json* result_out);
+   /// One try: start record, effect, outcome record, into `p`. A flow only when the journal broke.
+   std::optional<Flow> attempt_once(const std::string& id, const Resolved& resolved, const std::string& hash,
+                                    const Performer& perform, Performed& p);
+   /// The start record (its attempt number); nullopt: not written, the step must not run.
+   std::optional<int> journal_start(const std::string& id, const Resolved& resolved, const std::string& hash,
+                                    bool defer);
+   /// Runs the effect as step `id`: whatever it throws becomes a failed (or stopped) Performed.
+   Performed perform_caught(const std::string& id, const Resolved& resolved, const Performer& perform);
+   /// The outcome record and its event; false when it could not be written.
+   bool journal_outcome(const std::string& id, const Resolved& resolved, const Performed& p, bool defer);
+   /// Journals retry `next` of `of` and waits its backoff; a flow when something stopped the wait.
+   std::optional<Flow> schedule_retry(const std::string& id, int next, int of, double every);
+   std::optional<Flow> wait_to_retry(TimeMs due_at);
+   /// The last try's outcome, kept: captures, the undo entry, the result for the caller.
+   Flow conclude_step(const ast::Step& step, Frame& frame, const std::string& id, const Performed& p,
+                      json* result_out);
+   /// A completed step with an `undo` block: its compensation waits for `undo all`.
+   void remember_undo(const ast::Step& step, const Frame& frame, const std::string& id);
    /// `undo all` and `undo "ID"`: runs the undo blocks of the completed steps `which` picks, newest first.
    Flow run_undo(const ast::Step& step, Frame& frame, const std::string& id, Resolved resolved,
                  const std::function<bool(const UndoEntry&)>& which);
@@ -187,19 +245,49 @@ struct Interpreter::Impl : EvalHooks {
    /// a whole redoes them); with `only_before`, only those journaled before
    /// the try it resumes.
    void forget_inner_records(const std::string& id, const RetryHistory::Pending* only_before = nullptr);
-   /// In-doubt settlement for a step not safe to repeat: "redo", "done", "abort".
-   std::string settle_in_doubt(const std::string& id, const Resolved& resolved);
    void restore_capture(const ast::Step& step, Frame& frame, const json& result);
    std::string def_hash(const ast::Step& step, const Resolved& resolved) const;
+
+   // ------------------------------------------------------------ step_resume.cpp
    /// How the step at a record's id differs from the step the record was
    /// journaled for (kind, definition as written), or "" when it applies.
    std::string record_mismatch(const StepRecord& record, const Resolved& resolved, const std::string& hash) const;
+   /// A done or in-doubt record journaled for a different step: the run stops (or --use-current notes it).
+   std::optional<Flow> refuse_mismatched_record(const StepRecord& known, const std::string& id,
+                                                const Resolved& resolved, const std::string& hash);
+   /// A step done before: not run again; its captures and undo entry come back.
+   Flow replay_done_step(const ast::Step& step, Frame& frame, const std::string& id, const Resolved& resolved,
+                         const StepRecord& done, const std::string& hash, json* result_out);
+   /// Replay-only walk at a step not done: walks into containers, ends elsewhere.
+   Flow replay_into_container(const Resolved& resolved, const Performer& perform, json* result_out);
+   /// A step started and not finished: kept deadlines, and in doubt, settled.
+   /// A flow when it is not to be run again; nullopt: redo it.
+   std::optional<Flow> resume_unfinished(const ast::Step& step, const std::string& id, Resolved& resolved,
+                                         const StepRecord& unfinished, const std::string& hash);
+   void keep_wait_deadline(const std::string& id, Resolved& resolved, const StepRecord& unfinished);
+   void keep_question_deadline(const std::string& id, Resolved& resolved, const StepRecord& unfinished);
+   void restart_watch_window(const std::string& id, const Resolved& resolved);
+   /// Settles an in-doubt step not safe to repeat; nullopt when it is to be redone.
+   std::optional<Flow> act_on_in_doubt(const std::string& id, const Resolved& resolved);
+   Flow mark_done_in_doubt(const std::string& id, const Resolved& resolved);
+   /// In-doubt settlement for a step not safe to repeat: "redo", "done", "abort".
+   std::string settle_in_doubt(const std::string& id, const Resolved& resolved);
 
    // ------------------------------------------------------------ step_effects.cpp
    Flow run_sh(const ast::Step& step, const ast::ShStep& sh, Frame& frame, const std::string& id);
-   Flow run_http(const ast::Step& step, const ast::HttpStep& http, Frame& frame, const std::string& id);
+   /// Runs an sh step's command beside the supervisor, its output streamed to `on_output`.
+   Stop run_shell_step(const ast::Step& step, const std::string& id, const std::string& command,
+                       const std::string& display, const std::function<void(std::string_view)>& on_output,
+                       ShellResult& res);
    void resolve_metrics();
    Sample take_sample(const std::string& name);
+
+   // ------------------------------------------------------------ http_step.cpp
+   Flow run_http(const ast::Step& step, const ast::HttpStep& http, Frame& frame, const std::string& id);
+   /// Sends an http step's request beside the supervisor; `res` is the answer (or why none came).
+   Stop send_http(const std::string& id, const HttpRequest& request, HttpResponse& res);
+   /// A request sent with no answer back: it may have taken effect, so the step is in doubt.
+   Performed http_in_doubt(const HttpRequest& request, const HttpResponse& res, Performed p);
 
    // ------------------------------------------------------------ step_prompts.cpp
    Flow run_checklist(const ast::Step& step, const ast::ChecklistStep& checklist, Frame& frame, const std::string& id);
@@ -208,15 +296,18 @@ struct Interpreter::Impl : EvalHooks {
    /// Asks the operator beside the supervisor (remote approvals count when `remote_approve`).
    /// Nobody answering by `deadline` (runbook time) gives an Answer with `timed_out` set.
    Answer ask(const Question& question, Stop& stop, bool remote_approve, TimeMs deadline = forever);
+   /// The operator's answer, or a remote one that is one of the choices; `stop` says what else came first.
+   Answer wait_for_answer(const Question& question, Stop& stop, bool remote_approve, TimeMs deadline);
+   /// An answer that is not one of the choices becomes the one that fails closed; the answer is said.
+   Answer settle_answer(const Question& question, Answer answer);
    void journal_answer(const std::string& id, const json& data);
 
    // ------------------------------------------------------------ step_time.cpp
    Flow run_wait(const ast::Step& step, const ast::WaitStep& wait, Frame& frame, const std::string& id);
-   Flow run_watch(const ast::Step& step, const ast::WatchStep& watch, Frame& frame, const std::string& id);
-   /// Resumed inside this watch: its trackers replay the journaled samples, then skip the unobserved gap.
-   void restore_watch(const std::string& id, const json& conditions, std::vector<ConditionTracker>& trackers,
-                      TimeMs unobserved_ms);
    Flow run_await(const ast::Step& step, const ast::AwaitStep& await, Frame& frame, const std::string& id);
+   /// Samples the awaited condition every `every` until it holds or `timeout` passes.
+   Performed await_condition(const ast::AwaitStep& await, Frame& frame, const std::string& id,
+                             const std::string& what, double timeout, double every);
    Flow run_assert(const ast::Step& step, const ast::AssertStep& assert_step, Frame& frame, const std::string& id);
    /// Evaluates a condition's expression: Clear/Deciding per `reading_of`, or Error.
    struct ConditionSample {
@@ -240,6 +331,29 @@ struct Interpreter::Impl : EvalHooks {
    /// A value used as a duration (a wait, a watch window, a timer's delay), in ms.
    static double duration_of(const Value& v, const char* what);
 
+   // ------------------------------------------------------------ watch_step.cpp
+   Flow run_watch(const ast::Step& step, const ast::WatchStep& watch, Frame& frame, const std::string& id);
+   /// The watch's window, sampled round by round, then closed.
+   Performed watch_window(const ast::WatchStep& watch, Frame& frame, const std::string& id, const json& conditions,
+                          double window, double every);
+   /// Resumed inside this watch: its trackers replay the journaled samples, then skip the unobserved gap.
+   void restore_watch(const std::string& id, const json& conditions, std::vector<ConditionTracker>& trackers,
+                      TimeMs unobserved_ms);
+   /// A breach the journal already held when the watch resumed.
+   std::optional<Performed> breached_before_interruption(const ast::WatchStep& watch,
+                                                         const std::vector<ConditionTracker>& trackers);
+   /// One sample of every condition; what ends the watch, if anything did.
+   std::optional<Performed> watch_round(const ast::WatchStep& watch, Frame& frame, const std::string& id,
+                                        std::vector<ConditionTracker>& trackers, int samples);
+   std::optional<Performed> watch_sample(const ast::Condition& c, std::size_t i, Frame& frame, const std::string& id,
+                                         ConditionTracker& tracker, int samples);
+   /// A condition that cannot be sampled: fail, roll back, or ask (and keep watching).
+   std::optional<Performed> watch_monitoring_lost(const ast::Condition& c, const std::string& id,
+                                                  ConditionTracker& tracker, int samples, const std::string& message);
+   /// The window's end: a criterion still failing fails the watch.
+   std::optional<Performed> close_watch_window(const ast::WatchStep& watch, const std::string& id,
+                                               std::vector<ConditionTracker>& trackers, int samples, double window);
+
    // ------------------------------------------------------------ supervisor.cpp
    /// Watches everything beside a step until `deadline` (runbook time) or until
    /// `done()` turns true. Returns why it stopped early, if it did.
@@ -252,15 +366,7 @@ struct Interpreter::Impl : EvalHooks {
    /// Virtual clock: lets `elapsed` pass after an instant world call, supervised.
    Stop pass_time(TimeMs started, double elapsed_ms);
    Stop at_boundary();
-   /// Arms the triggers `phase` arms (exec/armed_triggers.hpp).
-   void arm_triggers(const ast::Phase& phase);
-   Stop sample_triggers();
-   Stop fire(ArmedTrigger& armed, const std::string& what);
-   Stop trigger_action(ArmedTrigger& armed, const std::string& what);
-   /// P2: asks continue/rollback/abort with the trigger's decision deadline; re-asked while breached.
-   Stop decide_p2(ArmedTrigger& armed, const std::string& what);
    Stop decide(Question::Kind kind, const std::string& step_id, const std::string& text, const std::string& rollback);
-   void run_pending_actions();
    Stop poll_requests(bool remote_approve);
    void heartbeat();
    /// What a `runbook abort` that does not stop the running rollback says instead.
@@ -271,6 +377,26 @@ struct Interpreter::Impl : EvalHooks {
    TimeMs next_trigger_due() const;
    bool virtual_time() const { return world_.clock().scale() == 0; }
    bool interrupted() const { return settings_.interrupt != nullptr && settings_.interrupt->load(); }
+
+   // ------------------------------------------------------------ trigger_firing.cpp
+   /// Arms the triggers `phase` arms (exec/armed_triggers.hpp).
+   void arm_triggers(const ast::Phase& phase);
+   /// Beside every step (supervise): samples the triggers that are due and acts on their verdicts.
+   Stop sample_triggers();
+   Stop sample_trigger(ArmedTrigger& armed, TimeMs now);
+   /// A P1 whose grace period ran out while it stayed breached: its action now.
+   Stop expire_grace(ArmedTrigger& armed, TimeMs now);
+   /// The sample's event, and its journal record when it decides something; returns its data.
+   json report_trigger_sample(const ArmedTrigger& armed, const ConditionSample& cs, const Assessment& a,
+                              const std::string& seen, TimeMs now);
+   Stop trigger_breached(ArmedTrigger& armed, const Assessment& a, const std::string& seen, TimeMs now);
+   void trigger_holding(ArmedTrigger& armed, const std::string& seen, const json& data);
+   Stop trigger_monitoring_lost(ArmedTrigger& armed, const std::string& error, const json& data);
+   Stop fire(ArmedTrigger& armed, const std::string& what);
+   Stop trigger_action(ArmedTrigger& armed, const std::string& what);
+   /// P2: asks continue/rollback/abort with the trigger's decision deadline; re-asked while breached.
+   Stop decide_p2(ArmedTrigger& armed, const std::string& what);
+   void run_pending_actions();
 
    // ------------------------------------------------------------ timer_steps.cpp
    Flow run_after(const ast::Step& step, const ast::AfterStep& after, Frame& frame, const std::string& id);
@@ -360,5 +486,9 @@ struct Interpreter::Impl : EvalHooks {
 
 /// Monotonic milliseconds (for intervals inside this process).
 double steady_ms_now();
+
+/// The last `max` bytes of `text`, marked when cut: what results and
+/// messages keep of a command's output or a response's body.
+std::string text_tail(const std::string& text, std::size_t max = 2000);
 
 }  // namespace runbook

@@ -11,6 +11,11 @@ bool is_done(const std::string& outcome)
    return outcome == step_outcome::Done || outcome == step_outcome::MarkedDone;
 }
 
+bool is_unfinished(const StepRecord& record)
+{
+   return record.outcome.empty() || record.outcome == step_outcome::Interrupted;
+}
+
 std::string journaled_summary(const std::string& inputs_json)
 {
    const nlohmann::json inputs = nlohmann::json::parse(inputs_json.empty() ? "{}" : inputs_json, nullptr, false);

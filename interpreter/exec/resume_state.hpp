@@ -1,7 +1,8 @@
 // What the journal says about a run that is resumed: its step records, the
 // answers given, retries and timers under way, when monitoring stopped. The
-// write-ahead protocol (exec/step_journal.cpp) asks it what to do with each
-// step; a run started afresh has an empty one (resuming() is false).
+// write-ahead protocol (exec/step_journal.cpp, exec/step_resume.cpp) asks it
+// what to do with each step; a run started afresh has an empty one
+// (resuming() is false).
 //
 // It also carries the two walks over done steps that run nothing:
 // replay-only (rebuild captures and the undo stack before a rollback) and
@@ -26,6 +27,9 @@ namespace runbook {
 
 /// A step record's outcome that means the step took effect (done, or marked done).
 bool is_done(const std::string& outcome);
+/// A step record that started but has no outcome, or was stopped cleanly
+/// (Ctrl-C, a trigger): its effect may or may not have happened.
+bool is_unfinished(const StepRecord& record);
 /// The "summary" of a journaled step's inputs ("POST https://...", "./deploy.sh").
 std::string journaled_summary(const std::string& inputs_json);
 

@@ -1,21 +1,14 @@
-// The steps that change the world: `sh` and `http`; and the reads that feed
-// expressions: metric samples and `http get ... json` probes.
+// The `sh` step, and the metric samples that feed expressions. The other
+// step that changes the world, `http` (and the `http get ... json` probes
+// expressions read), is exec/http_step.cpp.
 #include <fmt/core.h>
 #include <fmt/ranges.h>
 
 #include "exec/interpreter_impl.hpp"
-#include "io/json_path.hpp"
 
 namespace runbook {
 
 namespace {
-
-/// The last `max` bytes of `text`, marked when cut.
-std::string tail(const std::string& text, std::size_t max = 2000)
-{
-   if (text.size() <= max) return text;
-   return "..." + text.substr(text.size() - max);
-}
 
 /// The last few lines of output, for a failure message.
 std::string last_lines(const std::string& text, int lines = 5)
@@ -69,6 +62,12 @@ private:
 
 }  // namespace
 
+std::string text_tail(const std::string& text, std::size_t max)
+{
+   if (text.size() <= max) return text;
+   return "..." + text.substr(text.size() - max);
+}
+
 Interpreter::Impl::Performed Interpreter::Impl::stop_to_performed(const Stop& stop, json result)
 {
    Performed p;
@@ -96,13 +95,11 @@ Interpreter::Impl::Performed Interpreter::Impl::stop_to_performed(const Stop& st
 
 // ---------------------------------------------------------------- sh
 
-Flow Interpreter::Impl::run_sh(const ast::Step& step, const ast::ShStep& sh, Frame& frame, const std::string& id)
+namespace {
+
+/// The exit codes `expect exit` accepts; none given means 0.
+std::vector<int> expected_exits(const ast::ShStep& sh, Evaluator& ev)
 {
-   Evaluator ev = evaluator(frame);
-   // Every spliced value is quoted for where it lands (io/shell_splice.hpp):
-   // data never becomes syntax.
-   const std::string command = ev.text(*sh.command, Splice::Shell);
-   const std::string display = redact(command);
    std::vector<int> expected_exit;
    for (const auto& expect : sh.expects) {
       if (expect.kind != ast::Expectation::Kind::Exit || !expect.value) continue;
@@ -113,6 +110,31 @@ Flow Interpreter::Impl::run_sh(const ast::Step& step, const ast::ShStep& sh, Fra
          expected_exit.push_back(static_cast<int>(v.as_double()));
    }
    if (expected_exit.empty()) expected_exit.push_back(0);
+   return expected_exit;
+}
+
+/// Why a finished command failed the step, if it did.
+std::optional<std::string> judge_shell_result(const ShellResult& res, const std::vector<int>& expected_exit)
+{
+   if (!res.started) return "the command could not start: " + res.error;
+   if (res.timed_out) return res.error.empty() ? "timed out" : res.error;
+   if (res.exit_code < 0)
+      return res.error.empty() ? fmt::format("the command was killed by signal {}", res.signal) : res.error;
+   if (std::find(expected_exit.begin(), expected_exit.end(), res.exit_code) == expected_exit.end())
+      return fmt::format("exit code {} (expected {})", res.exit_code, fmt::join(expected_exit, " or "));
+   return std::nullopt;
+}
+
+}  // namespace
+
+Flow Interpreter::Impl::run_sh(const ast::Step& step, const ast::ShStep& sh, Frame& frame, const std::string& id)
+{
+   Evaluator ev = evaluator(frame);
+   // Every spliced value is quoted for where it lands (io/shell_splice.hpp):
+   // data never becomes syntax.
+   const std::string command = ev.text(*sh.command, Splice::Shell);
+   const std::string display = redact(command);
+   const std::vector<int> expected_exit = expected_exits(sh, ev);
 
    Resolved r{StepKind::Sh, {{"summary", display}, {"command", display}}, false, {}};
    if (step.options.timeout_ms) r.inputs["timeout_ms"] = *step.options.timeout_ms;
@@ -120,25 +142,12 @@ Flow Interpreter::Impl::run_sh(const ast::Step& step, const ast::ShStep& sh, Fra
 
    return journaled(step, frame, id, r, [&, command, display, expected_exit](const Resolved&) {
       LineSplitter lines([&](const std::string& line) { emit(RunEvent::Kind::StepOutput, id, line); });
-      ShellOptions options;
-      if (step.options.timeout_ms) {
-         options.timeout_ms = world_.clock().wall_ms(*step.options.timeout_ms);
-         options.timeout_display_ms = *step.options.timeout_ms;
-         if (virtual_time()) options.timeout_ms = *step.options.timeout_ms;
-      }
-      options.kill_grace_ms = 1000;
-      options.on_output = [&lines](std::string_view chunk) { lines.feed(chunk); };
       ShellResult res;
-      const TimeMs started = world_.clock().now();
-      Stop stop = blocking([&](const std::atomic<bool>* cancel) {
-         ShellOptions o = options;
-         o.cancel = cancel;
-         res = world_.shell(id, command, display, o);
-      });
-      if (!stop && virtual_time()) stop = pass_time(started, res.elapsed_ms);
+      const Stop stop = run_shell_step(step, id, command, display,
+                                       [&lines](std::string_view chunk) { lines.feed(chunk); }, res);
       lines.flush();
 
-      json result{{"exit_code", res.exit_code}, {"elapsed_ms", res.elapsed_ms}, {"output_tail", tail(res.output_tail)}};
+      json result{{"exit_code", res.exit_code}, {"elapsed_ms", res.elapsed_ms}, {"output_tail", text_tail(res.output_tail)}};
       if (res.signal != 0) result["signal"] = res.signal;
       if (res.timed_out) result["timed_out"] = true;
       if (stop) return stop_to_performed(stop, result);
@@ -147,23 +156,16 @@ Flow Interpreter::Impl::run_sh(const ast::Step& step, const ast::ShStep& sh, Fra
 
       Performed p;
       p.result = result;
-      auto fail = [&](std::string message) {
+      if (const auto failure = judge_shell_result(res, expected_exit)) {
+         // A command may fail for a passing reason: `retry` may run it again.
          p.flow = Flow::Failed;
          p.outcome = step_outcome::Failed;
          p.retryable = true;
          const std::string output = last_lines(res.output_tail);
-         p.message = output.empty() ? message : message + "; last output:\n" + output;
-      };
-      if (!res.started) {
-         fail("the command could not start: " + res.error);
-      } else if (res.timed_out) {
-         fail(res.error.empty() ? "timed out" : res.error);
-      } else if (res.exit_code < 0) {
-         fail(res.error.empty() ? fmt::format("the command was killed by signal {}", res.signal) : res.error);
-      } else if (std::find(expected_exit.begin(), expected_exit.end(), res.exit_code) == expected_exit.end()) {
-         fail(fmt::format("exit code {} (expected {})", res.exit_code, fmt::join(expected_exit, " or ")));
+         p.message = output.empty() ? *failure : *failure + "; last output:\n" + output;
+         return p;
       }
-      if (p.flow == Flow::Next && !step.options.capture.empty()) {
+      if (!step.options.capture.empty()) {
          ValueMap capture{{"exit_code", Value(res.exit_code)},
                           {"stdout", Value(res.stdout_tail)},
                           {"output", Value(res.output_tail)}};
@@ -173,204 +175,31 @@ Flow Interpreter::Impl::run_sh(const ast::Step& step, const ast::ShStep& sh, Fra
    });
 }
 
-// ---------------------------------------------------------------- http
-
-namespace {
-
-bool is_read_only(const std::string& method) { return method == "GET" || method == "HEAD"; }
-
-std::optional<json> parse_body(const std::string& body)
+Stop Interpreter::Impl::run_shell_step(const ast::Step& step, const std::string& id, const std::string& command,
+                                       const std::string& display,
+                                       const std::function<void(std::string_view)>& on_output, ShellResult& res)
 {
-   std::string error;
-   return parse_json_text(body, error);
-}
-
-/// The answers `expect status` accepts: codes and classes (`2xx`); none
-/// given means any status below 400.
-struct AcceptedStatuses {
-   std::vector<long> codes;
-   std::vector<int> classes;
-
-   bool accept(long status) const
-   {
-      if (codes.empty() && classes.empty()) return status < 400;
-      return std::find(codes.begin(), codes.end(), status) != codes.end() ||
-             std::find(classes.begin(), classes.end(), status / 100) != classes.end();
+   ShellOptions options;
+   if (step.options.timeout_ms) {
+      // The timeout is runbook time: on the wall clock it is scaled, on a
+      // virtual clock (where the command's time is its scenario's) it is as written.
+      options.timeout_ms = world_.clock().wall_ms(*step.options.timeout_ms);
+      options.timeout_display_ms = *step.options.timeout_ms;
+      if (virtual_time()) options.timeout_ms = *step.options.timeout_ms;
    }
-
-   std::string describe() const
-   {
-      if (codes.empty() && classes.empty()) return "a status below 400";
-      std::vector<std::string> each;
-      for (const long code : codes) each.push_back(std::to_string(code));
-      for (const int c : classes) each.push_back(std::to_string(c) + "xx");
-      return fmt::format("{}", fmt::join(each, " or "));
-   }
-};
-
-}  // namespace
-
-Flow Interpreter::Impl::run_http(const ast::Step& step, const ast::HttpStep& http, Frame& frame,
-                                 const std::string& id)
-{
-   Evaluator ev = evaluator(frame);
-   HttpRequest request;
-   request.method = http.method;
-   request.url = ev.text(*http.url);
-   request.display_url = redact(request.url);
-   bool has_content_type = false;
-   json shown_headers = json::object();
-   for (const auto& [name, value] : http.headers) {
-      request.headers.emplace_back(name, ev.text(*value));
-      shown_headers[name] = redact(request.headers.back().second);
-      std::string lower = name;
-      for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      has_content_type = has_content_type || lower == "content-type";
-   }
-   json shown_body;
-   if (http.body) {
-      const Value body = ev.eval(*http.body);
-      if (body.is_string()) {
-         request.body = body.as_string();
-         shown_body = redact(request.body);
-      } else {
-         request.body = body.to_json().dump();
-         shown_body = redactor_.redact_json(body.to_json());
-         if (!has_content_type) request.headers.emplace_back("Content-Type", "application/json");
-      }
-   }
-   if (step.options.timeout_ms) request.total_timeout_ms = static_cast<long>(*step.options.timeout_ms);
-
-   // Expectations, resolved now so that they are part of the definition.
-   AcceptedStatuses statuses;
-   struct JsonExpect {
-      std::string path, op;
-      Value value;
-   };
-   std::vector<JsonExpect> json_expects;
-   json shown_expects = json::array();
-   for (const auto& expect : http.expects) {
-      if (expect.kind == ast::Expectation::Kind::Status && expect.status_class) {
-         statuses.classes.push_back(expect.status_class);
-         shown_expects.push_back("status " + expect.status_class_word());
-      } else if (expect.kind == ast::Expectation::Kind::Status && expect.value) {
-         const Value v = ev.eval(*expect.value);
-         if (v.is_list())
-            for (const auto& item : v.as_list()) statuses.codes.push_back(static_cast<long>(item.as_double()));
-         else
-            statuses.codes.push_back(static_cast<long>(v.as_double()));
-         shown_expects.push_back("status " + v.display());
-      } else if (expect.kind == ast::Expectation::Kind::Json && expect.value) {
-         json_expects.push_back({expect.json_path, expect.op, ev.eval(*expect.value)});
-         shown_expects.push_back("json " + expect.json_path + " " + expect.op + " " + json_expects.back().value.display());
-      }
-   }
-
-   const std::string summary = http.method + " " + request.display_url;
-   Resolved r{StepKind::Http,
-              {{"summary", summary}, {"method", http.method}, {"url", request.display_url}, {"headers", shown_headers}},
-              is_read_only(http.method),
-              {}};
-   if (http.body) r.inputs["body"] = shown_body;
-   if (!shown_expects.empty()) r.inputs["expect"] = shown_expects;
-
-   return journaled(step, frame, id, r, [&, request](const Resolved&) mutable {
-      if (!is_read_only(request.method)) {
-         // The same key on every attempt and after a resume: a server that
-         // honours it makes a redo harmless.
-         request.headers.emplace_back("Idempotency-Key", run_id_ + "/" + id);
-      }
-      HttpResponse res;
-      const TimeMs started = world_.clock().now();
-      Stop stop = blocking([&](const std::atomic<bool>* cancel) {
-         // Ctrl-C or a P0 trigger abandons the request in flight instead of
-         // waiting out its timeout; the step is then in doubt, like any
-         // interrupted step (the server may or may not have acted on it).
-         HttpRequest in_flight = request;
-         in_flight.cancel = cancel;
-         res = world_.http(id, in_flight, request.display_url);
-      });
-      if (!stop && virtual_time()) stop = pass_time(started, res.elapsed_ms);
-      json result{{"status", res.status}, {"elapsed_ms", res.elapsed_ms}, {"body", tail(res.body)}};
-      if (res.cancelled) result["cancelled"] = true;
-      if (stop) return stop_to_performed(stop, result);
-      if (res.cancelled && interrupted())
-         return stop_to_performed(Stop{Stop::Kind::Interrupted, "", "interrupted (Ctrl-C)", ""}, result);
-
-      Performed p;
-      p.result = result;
-      auto fail = [&](std::string message, bool retryable) {
-         p.flow = Flow::Failed;
-         p.outcome = step_outcome::Failed;
-         p.retryable = retryable;
-         p.message = std::move(message);
-      };
-      const std::optional<json> body = parse_body(res.body);
-      if (!res.ok && res.maybe_received && !is_read_only(request.method) && !step.options.idempotent) {
-         // The request went out and no answer came back (a timeout, a
-         // reset): the server may have applied it. Unknown is not failed:
-         // the step is in doubt, and only the in-doubt policy may send it again.
-         p.flow = Flow::Failed;
-         p.outcome = step_outcome::Interrupted;
-         p.result["in_doubt"] = true;
-         p.message = fmt::format("{} {}: {}; the request was sent and may have taken effect: the step is in doubt; "
-                                 "resume with --in-doubt redo or --in-doubt skip once you know whether it did",
-                                 request.method, request.display_url, res.error);
-         keep_resumable_ = true;
-         return p;
-      }
-      if (!res.ok) {
-         fail(fmt::format("{} {}: {}", request.method, request.display_url, res.error), true);
-         return p;
-      }
-      if (!statuses.accept(res.status)) {
-         fail(fmt::format("{} {} answered HTTP {} (expected {}): {}", request.method, request.display_url, res.status,
-                          statuses.describe(),
-                          tail(res.body, 300)),
-              res.status >= 500 || res.status == 429 || res.status == 408);
-         return p;
-      }
-      for (const auto& expect : json_expects) {
-         if (!body) {
-            fail(fmt::format("expected JSON to check {} but the body is not JSON: {}", expect.path, tail(res.body, 200)),
-                 false);
-            return p;
-         }
-         const JsonLookup found = lookup_json_path(*body, expect.path);
-         if (!found.ok()) {
-            fail(fmt::format("json {}: {}", expect.path, found.error), false);
-            return p;
-         }
-         const Value actual = Value::from_json(*found.value);
-         bool holds = false;
-         try {
-            holds = truthy(apply_binary(expect.op, actual, expect.value));
-         } catch (const ValueError& e) {
-            fail(fmt::format("json {}: {}", expect.path, e.what()), false);
-            return p;
-         }
-         if (!holds) {
-            fail(fmt::format("json {} is {} (expected {} {})", expect.path, json_excerpt(*found.value), expect.op,
-                             expect.value.display()),
-                 true);
-            return p;
-         }
-      }
-      if (!step.options.capture.empty()) {
-         // `elapsed` is the request's own time on the wall clock (a scenario's
-         // `takes D` in simulate), never scaled by --time-scale: it says how
-         // fast the server answered, not how much runbook time went by.
-         ValueMap capture{{"status", Value(static_cast<double>(res.status))},
-                          {"body", Value(res.body)},
-                          {"json", body ? Value::from_json(*body) : Value()},
-                          {"elapsed", Value(res.elapsed_ms, ast::Unit::Duration)}};
-         p.result["capture"] = Value(capture).to_typed_json();
-      }
-      return p;
+   options.kill_grace_ms = 1000;
+   options.on_output = on_output;
+   const TimeMs started = world_.clock().now();
+   Stop stop = blocking([&](const std::atomic<bool>* cancel) {
+      ShellOptions o = options;
+      o.cancel = cancel;
+      res = world_.shell(id, command, display, o);
    });
+   if (!stop && virtual_time()) stop = pass_time(started, res.elapsed_ms);
+   return stop;
 }
 
-// ---------------------------------------------------------------- metrics and probes
+// ---------------------------------------------------------------- metrics
 
 void Interpreter::Impl::resolve_metrics()
 {
@@ -421,27 +250,6 @@ Value Interpreter::Impl::sample_metric(const std::string& name, const Location&)
    if (!sample.ok) throw SampleFailed(name, sample.error);
    const auto metric = metrics_.find(name);
    return Value(sample.value, metric == metrics_.end() ? ast::Unit::None : metric->second->unit);
-}
-
-Value Interpreter::Impl::http_probe(const std::string& url,
-                                    const std::vector<std::pair<std::string, std::string>>& headers,
-                                    const std::string& json_path, const Location&)
-{
-   HttpRequest request;
-   request.url = url;
-   request.display_url = redact(url);
-   request.headers = headers;
-   request.total_timeout_ms = 10000;
-   request.cancel = settings_.interrupt;
-   const std::string what = "http get " + request.display_url;
-   const HttpResponse res = world_.http(current_step_, request, request.display_url);
-   if (!res.ok) throw SampleFailed(what, redact(res.error));
-   if (res.status >= 400) throw SampleFailed(what, fmt::format("HTTP {}", res.status));
-   const std::optional<json> body = parse_body(res.body);
-   if (!body) throw SampleFailed(what, "the response is not JSON: " + redact(tail(res.body, 120)));
-   const JsonLookup found = lookup_json_path(*body, json_path);
-   if (!found.ok()) throw SampleFailed(what, found.error);
-   return Value::from_json(*found.value);
 }
 
 }  // namespace runbook

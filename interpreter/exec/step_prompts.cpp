@@ -58,24 +58,8 @@ Answer Interpreter::Impl::ask(const Question& asked, Stop& stop, bool remote_app
       shown["timeout_default"] = question.timeout_default;
    }
    emit(RunEvent::Kind::Question, question.step_id, question.text, shown);
-   Answer answer;
    const TimeMs asked_at = world_.clock().now();
-   for (;;) {
-      stop = blocking([&](const std::atomic<bool>* cancel) { answer = world_.ask(question, cancel); }, remote_approve,
-                      deadline);
-      if (stop.kind != Stop::Kind::Approved) break;
-      // An answer from another terminal counts only when it is one of the choices.
-      std::string why;
-      const std::string given = remote_choice(question, stop, why);
-      if (!given.empty()) {
-         answer.choice = given;
-         answer.who = stop.who;
-         answer.interrupted = false;
-         stop = Stop{};
-         break;
-      }
-      emit(RunEvent::Kind::Log, question.step_id, fmt::format("runbook approve from {}: {}; still waiting", stop.who, why));
-   }
+   Answer answer = wait_for_answer(question, stop, remote_approve, deadline);
    // A simulated operator's thinking time passes here, supervised, so that
    // triggers keep being sampled while the question is pending.
    const bool late = answer.elapsed_ms > deadline - asked_at;
@@ -96,6 +80,33 @@ Answer Interpreter::Impl::ask(const Question& asked, Stop& stop, bool remote_app
    }
    if (!stop && answer.interrupted && interrupted()) stop = Stop{Stop::Kind::Interrupted, "", "interrupted (Ctrl-C)", ""};
    if (stop) return answer;
+   return settle_answer(question, std::move(answer));
+}
+
+Answer Interpreter::Impl::wait_for_answer(const Question& question, Stop& stop, bool remote_approve, TimeMs deadline)
+{
+   Answer answer;
+   for (;;) {
+      stop = blocking([&](const std::atomic<bool>* cancel) { answer = world_.ask(question, cancel); }, remote_approve,
+                      deadline);
+      if (stop.kind != Stop::Kind::Approved) break;
+      // An answer from another terminal counts only when it is one of the choices.
+      std::string why;
+      const std::string given = remote_choice(question, stop, why);
+      if (!given.empty()) {
+         answer.choice = given;
+         answer.who = stop.who;
+         answer.interrupted = false;
+         stop = Stop{};
+         break;
+      }
+      emit(RunEvent::Kind::Log, question.step_id, fmt::format("runbook approve from {}: {}; still waiting", stop.who, why));
+   }
+   return answer;
+}
+
+Answer Interpreter::Impl::settle_answer(const Question& question, Answer answer)
+{
    if (answer.choice.empty() ||
        std::find(question.choices.begin(), question.choices.end(), answer.choice) == question.choices.end()) {
       // Nobody could be asked: the choice that fails closed (an ask has none: its step decides).

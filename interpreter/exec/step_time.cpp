@@ -1,4 +1,5 @@
-// The steps that take time and look at the system: wait, watch, await, assert.
+// The steps that take time and look at the system: wait, watch, await, assert
+// (watch, the longest, is exec/watch_step.cpp), and the conditions they judge.
 //
 // All of them sleep through the supervisor, so triggers, Ctrl-C and remote
 // requests are handled while they wait, and on a virtual clock every sample
@@ -8,18 +9,9 @@
 #include <fmt/core.h>
 
 #include "exec/interpreter_impl.hpp"
-#include "exec/watch_resume.hpp"
 #include "syntax/expr_walk.hpp"
-#include "journal/utc_time.hpp"
 
 namespace runbook {
-
-namespace {
-
-/// "14:05:30Z": runbook time of day, for messages.
-std::string time_of_day(TimeMs t) { return utc_text(t, "%H:%M:%SZ"); }
-
-}  // namespace
 
 double Interpreter::Impl::duration_of(const Value& v, const char* what)
 {
@@ -199,148 +191,6 @@ Flow Interpreter::Impl::run_wait(const ast::Step& step, const ast::WaitStep& wai
    });
 }
 
-// ---------------------------------------------------------------- watch
-
-Flow Interpreter::Impl::run_watch(const ast::Step& step, const ast::WatchStep& watch, Frame& frame,
-                                  const std::string& id)
-{
-   Evaluator ev = evaluator(frame);
-   const double window = duration_of(ev.eval(*watch.duration), "watch");
-   const double every = watch.every ? duration_of(ev.eval(*watch.every), "every") : 30000;
-   if (every <= 0) throw ValueError("watch ... every must be longer than 0s");
-   json conditions = json::array();
-   for (const auto& c : watch.conditions) conditions.push_back(describe(*c.expr));
-   Resolved r{StepKind::Watch,
-              {{"summary", fmt::format("{} every {}: {}", Value(window, ast::Unit::Duration).display(),
-                                       Value(every, ast::Unit::Duration).display(),
-                                       conditions.size() == 1 ? conditions[0].get<std::string>()
-                                                              : fmt::format("{} conditions", conditions.size()))},
-               {"window_ms", window},
-               {"every_ms", every},
-               {"conditions", conditions}},
-              true,
-              {}};
-   return journaled(step, frame, id, r, [&, window, every](const Resolved&) {
-      std::vector<ConditionTracker> trackers;
-      for (const auto& c : watch.conditions) trackers.emplace_back(rules_for_watch(c, lost_default(c)));
-      if (const auto unobserved = resume_.take_resumed_watch(id)) {
-         restore_watch(id, conditions, trackers, *unobserved);
-      }
-      const TimeMs start = world_.clock().now();
-      const TimeMs end = start + window;
-      TimeMs tick = start;
-      int samples = 0;
-      Performed p;
-      // The journal may already hold the breach (the process died before the
-      // step's failure was written): a breach seen is not forgotten.
-      for (std::size_t i = 0; i < watch.conditions.size(); ++i) {
-         if (trackers[i].verdict() != Verdict::Breached) continue;
-         failure_routes_.blame(watch.conditions[i].on_fail);
-         p.flow = Flow::Failed;
-         p.outcome = step_outcome::Failed;
-         p.message = fmt::format("watch condition `{}` failed before the interruption ({})",
-                                 describe(*watch.conditions[i].expr), trackers[i].last().explanation);
-         p.result = {{"samples", 0}};
-         return p;
-      }
-      for (;;) {
-         if (const Stop stop = supervise(tick)) return stop_to_performed(stop, {{"samples", samples}});
-         in_round_ = true;
-         round_samples_.clear();
-         for (std::size_t i = 0; i < watch.conditions.size(); ++i) {
-            const ast::Condition& c = watch.conditions[i];
-            const ConditionSample cs = evaluate_condition(c, frame);
-            const TimeMs now = world_.clock().now();
-            const Assessment a = trackers[i].observe(cs.ok ? reading_for_watch(cs.value) : Reading::Error, now);
-            const std::string what = describe(*c.expr);
-            const std::string seen = cs.ok ? describe_observations(cs.observations) : cs.error;
-            json data{{"condition", what},
-                      {"index", i},
-                      {"verdict", verdict_name(a.verdict)},
-                      {"values", observations_json(cs.observations)},
-                      {"at", now}};
-            if (!cs.ok) data["error"] = cs.error;
-            json shown = data;
-            shown["role"] = "watch";   // a scenario's fault is the first sample that makes a watch or trigger bad
-            shown.update(condition_progress(c, a, frame));
-            emit(RunEvent::Kind::Sample, id,
-                 fmt::format("{}: {} ({})", what, cs.ok ? (cs.value ? "ok" : "failing") : "no sample", seen), shown);
-            // Journal the samples that decide something, and every bad one or
-            // error: a resumed watch rebuilds its trackers from them
-            // (exec/watch_resume.hpp). A clear sample that changes nothing is
-            // not needed.
-            if (a.changed || a.verdict != Verdict::Holding) record("sample", id, data);
-            if (a.verdict == Verdict::Breached) {
-               in_round_ = false;
-               failure_routes_.blame(c.on_fail);
-               p.flow = Flow::Failed;
-               p.outcome = step_outcome::Failed;
-               p.message = fmt::format("watch condition `{}` failed at {}: {}{}", what, time_of_day(now), seen,
-                                       a.explanation.empty() ? "" : " (" + a.explanation + ")");
-               p.result = {{"samples", samples + 1}, {"failed", data}};
-               return p;
-            }
-            if (a.verdict == Verdict::MonitoringLost) {
-               in_round_ = false;
-               const std::string message = fmt::format("monitoring lost for `{}` at {}: {}", what, time_of_day(now),
-                                                       cs.error);
-               if (c.on_lost == ast::OnLost::Fail) {
-                  failure_routes_.blame(c.on_fail);
-                  p.flow = Flow::Failed;
-                  p.outcome = step_outcome::Failed;
-                  p.message = message;
-                  return p;
-               }
-               if (c.on_lost == ast::OnLost::Rollback)
-                  return stop_to_performed(Stop{Stop::Kind::Rollback, c.on_lost_rollback, message, ""},
-                                           {{"samples", samples + 1}});
-               const Stop decided = decide(Question::Kind::MonitoringLost, id, message, "");
-               if (decided) return stop_to_performed(decided, {{"samples", samples + 1}});
-               trackers[i].reset();   // The operator chose to keep watching.
-               in_round_ = true;
-            }
-         }
-         in_round_ = false;
-         ++samples;
-         if (tick >= end) break;
-         tick = std::min(tick + every, end);
-      }
-      // A criterion still failing on the last sample fails the watch: the
-      // window ends in the bad state, whatever its `for` still had to go.
-      for (std::size_t i = 0; i < watch.conditions.size(); ++i) {
-         const ast::Condition& c = watch.conditions[i];
-         const TimeMs now = world_.clock().now();
-         const Assessment a = trackers[i].close_window(now);
-         if (a.verdict != Verdict::Breached) continue;
-         const std::string what = describe(*c.expr);
-         json data{{"condition", what}, {"verdict", verdict_name(a.verdict)}, {"window_end", true}, {"at", now}};
-         if (a.deciding_since) data["deciding_since"] = *a.deciding_since;
-         record("sample", id, data);
-         failure_routes_.blame(c.on_fail);
-         p.flow = Flow::Failed;
-         p.outcome = step_outcome::Failed;
-         p.message = fmt::format("watch condition `{}` failed at {}, the end of its window: failing since {} ({})", what,
-                                 time_of_day(now), time_of_day(a.deciding_since.value_or(now)), a.explanation);
-         p.result = {{"samples", samples}, {"window_ms", window}, {"failed", data}};
-         return p;
-      }
-      p.result = {{"samples", samples}, {"window_ms", window}};
-      return p;
-   });
-}
-
-void Interpreter::Impl::restore_watch(const std::string& id, const json& conditions,
-                                      std::vector<ConditionTracker>& trackers, TimeMs unobserved_ms)
-{
-   std::vector<std::string> written;
-   for (const auto& c : conditions) written.push_back(c.get<std::string>());
-   const int replayed = replay_watch_samples(journal_.events(run_id_), id, written, trackers);
-   for (auto& tracker : trackers) tracker.skip_unobserved(unobserved_ms);
-   if (replayed > 0)
-      emit(RunEvent::Kind::Log, id, fmt::format("watch keeps {} journaled sample{} from before the interruption", replayed,
-                                                replayed == 1 ? "" : "s"));
-}
-
 // ---------------------------------------------------------------- await
 
 Flow Interpreter::Impl::run_await(const ast::Step& step, const ast::AwaitStep& await, Frame& frame,
@@ -360,52 +210,59 @@ Flow Interpreter::Impl::run_await(const ast::Step& step, const ast::AwaitStep& a
               true,
               {}};
    return journaled(step, frame, id, r, [&, timeout, every, what](const Resolved&) {
-      // Awaiting "the condition is true" is a trigger-shaped question: the
-      // deciding state is true, and `for W` means it held for W.
-      ConditionTracker tracker(rules_for(await.condition, lost_default(await.condition)));
-      const TimeMs deadline = world_.clock().now() + timeout;
-      TimeMs tick = world_.clock().now();
-      std::string last;
-      json last_values = json::object();
-      int samples = 0;
-      for (;;) {
-         if (const Stop stop = supervise(tick)) return stop_to_performed(stop, {{"samples", samples}});
-         in_round_ = true;
-         round_samples_.clear();
-         const ConditionSample cs = evaluate_condition(await.condition, frame);
-         in_round_ = false;
-         ++samples;
-         const TimeMs now = world_.clock().now();
-         const Assessment a = tracker.observe(cs.ok ? reading_for_trigger(cs.value) : Reading::Error, now);
-         last = cs.ok ? describe_observations(cs.observations) : cs.error;
-         last_values = observations_json(cs.observations);
-         json shown{{"condition", what},
-                    {"values", observations_json(cs.observations)},
-                    {"verdict", verdict_name(a.verdict)},
-                    {"role", "await"}};
-         shown.update(condition_progress(await.condition, a, frame));
-         emit(RunEvent::Kind::Sample, id, fmt::format("{}: {} ({})", what, cs.ok ? (cs.value ? "true" : "false") : "no sample", last),
-              shown);
-         if (a.verdict == Verdict::Breached) {
-            record("sample", id, {{"condition", what}, {"values", observations_json(cs.observations)}, {"met", true}});
-            Performed p;
-            p.result = {{"samples", samples}, {"met_at", now}};
-            return p;
-         }
-         if (now >= deadline) {
-            record("sample", id, {{"condition", what}, {"last", last}, {"values", last_values}, {"met", false}});
-            Performed p;
-            p.flow = Flow::Failed;
-            p.outcome = step_outcome::Failed;
-            p.retryable = true;
-            p.message = fmt::format("await `{}` timed out after {} ({} samples; last: {})", what,
-                                    Value(timeout, ast::Unit::Duration).display(), samples, last);
-            p.result = {{"samples", samples}};
-            return p;
-         }
-         tick = std::min(now + every, deadline);
-      }
+      return await_condition(await, frame, id, what, timeout, every);
    });
+}
+
+Interpreter::Impl::Performed Interpreter::Impl::await_condition(const ast::AwaitStep& await, Frame& frame,
+                                                                const std::string& id, const std::string& what,
+                                                                double timeout, double every)
+{
+   // Awaiting "the condition is true" is a trigger-shaped question: the
+   // deciding state is true, and `for W` means it held for W.
+   ConditionTracker tracker(rules_for(await.condition, lost_default(await.condition)));
+   const TimeMs deadline = world_.clock().now() + timeout;
+   TimeMs tick = world_.clock().now();
+   std::string last;
+   json last_values = json::object();
+   int samples = 0;
+   for (;;) {
+      if (const Stop stop = supervise(tick)) return stop_to_performed(stop, {{"samples", samples}});
+      in_round_ = true;
+      round_samples_.clear();
+      const ConditionSample cs = evaluate_condition(await.condition, frame);
+      in_round_ = false;
+      ++samples;
+      const TimeMs now = world_.clock().now();
+      const Assessment a = tracker.observe(cs.ok ? reading_for_trigger(cs.value) : Reading::Error, now);
+      last = cs.ok ? describe_observations(cs.observations) : cs.error;
+      last_values = observations_json(cs.observations);
+      json shown{{"condition", what},
+                 {"values", observations_json(cs.observations)},
+                 {"verdict", verdict_name(a.verdict)},
+                 {"role", "await"}};
+      shown.update(condition_progress(await.condition, a, frame));
+      emit(RunEvent::Kind::Sample, id, fmt::format("{}: {} ({})", what, cs.ok ? (cs.value ? "true" : "false") : "no sample", last),
+           shown);
+      if (a.verdict == Verdict::Breached) {
+         record("sample", id, {{"condition", what}, {"values", observations_json(cs.observations)}, {"met", true}});
+         Performed p;
+         p.result = {{"samples", samples}, {"met_at", now}};
+         return p;
+      }
+      if (now >= deadline) {
+         record("sample", id, {{"condition", what}, {"last", last}, {"values", last_values}, {"met", false}});
+         Performed p;
+         p.flow = Flow::Failed;
+         p.outcome = step_outcome::Failed;
+         p.retryable = true;
+         p.message = fmt::format("await `{}` timed out after {} ({} samples; last: {})", what,
+                                 Value(timeout, ast::Unit::Duration).display(), samples, last);
+         p.result = {{"samples", samples}};
+         return p;
+      }
+      tick = std::min(now + every, deadline);
+   }
 }
 
 // ---------------------------------------------------------------- assert
