@@ -18,14 +18,13 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <memory>
-#include <sstream>
 #include <string_view>
 
 #include "cli/commands.hpp"
 #include "exec/exit_codes.hpp"
 #include "syntax/format.hpp"
+#include "syntax/loader.hpp"
 
 namespace runbook::cli {
 
@@ -150,16 +149,6 @@ std::string unified_diff(const std::string& path, std::string_view before, std::
    return out;
 }
 
-bool read_whole_file(const std::string& path, std::string& text)
-{
-   std::ifstream in(path, std::ios::binary);
-   if (!in) return false;
-   std::ostringstream buffer;
-   buffer << in.rdbuf();
-   text = buffer.str();
-   return !in.bad();
-}
-
 /// Replaces `path`'s content by `text` atomically, keeping its permissions:
 /// a reader sees the old file or the new one, never half of it. Returns ""
 /// or what went wrong.
@@ -195,7 +184,7 @@ int run_fmt(const FmtFlags& flags)
    bool would_change = false;
    for (const auto& path : flags.files) {
       SourceFile source{path, {}};
-      if (!read_whole_file(path, source.text)) {
+      if (!FileSystemSources().read(path, source.text)) {
          fmt::print(stderr, "runbook fmt: cannot read {}\n", path);
          invalid = true;
          continue;

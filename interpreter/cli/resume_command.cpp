@@ -4,7 +4,6 @@
 // disk changed since, resume says so and what differs; --use-current adopts
 // the file on disk, but only when every step already done is unchanged in it.
 #include <algorithm>
-#include <fstream>
 #include <sstream>
 
 #include <fmt/core.h>
@@ -13,6 +12,7 @@
 #include "cli/run_support.hpp"
 #include "exec/exit_codes.hpp"
 #include "journal/lease.hpp"
+#include "syntax/loader.hpp"
 
 namespace runbook::cli {
 
@@ -48,16 +48,6 @@ std::string describe_difference(const std::string& journaled, const std::string&
    for (std::size_t i = head; i < b.size() - tail && i < head + shown; ++i) out += fmt::format("  +{:>4}| {}\n", i + 1, b[i]);
    if (b.size() - tail - head > shown) out += "  ...\n";
    return out;
-}
-
-bool read_file(const std::string& path, std::string& text)
-{
-   std::ifstream in(path, std::ios::binary);
-   if (!in) return false;
-   std::ostringstream buffer;
-   buffer << in.rdbuf();
-   text = buffer.str();
-   return true;
 }
 
 /// name=value flags for the param values the run journaled when it started.
@@ -204,7 +194,7 @@ std::optional<bool> source_changed_since(Journal& journal, const RunInfo& run)
       return std::nullopt;
    }
    std::string current_text;
-   const bool on_disk = read_file(run.runbook_path, current_text);
+   const bool on_disk = FileSystemSources().read(run.runbook_path, current_text);
    const bool changed = on_disk && current_text != journaled_text;
    if (changed) {
       fmt::print(stderr, "runbook resume: {} changed since run {} started:\n{}", run.runbook_path, run.id,
