@@ -6,8 +6,8 @@
 #   2. builds build-asan/ with AddressSanitizer and UndefinedBehaviorSanitizer
 #      (-DRUNBOOK_SANITIZE=ON) and runs the unit and integration tests there
 #      (leak detection on, first error fatal);
-#   3. fuzzes the parser+checker, the scenario parser, the sh splices and
-#      runbook fmt, 60 s each
+#   3. fuzzes the parser+checker, the scenario parser, the sh splices,
+#      runbook fmt and the language server, 60 s each
 #      (scripts/fuzz.sh; clang + libFuzzer, build-fuzz/).
 # Each stage prints its duration (`== stage: N s`); docs/testing.md lists
 # what they measured.
