@@ -74,8 +74,11 @@ std::string default_journal_path()
 class SqliteJournal final : public Journal {
 public:
    explicit SqliteJournal(const std::string& path);
+   struct InMemory {};
+   explicit SqliteJournal(InMemory);
 
    const std::string& path() const override { return db_.path(); }
+   void hold_after_fork() override;
    std::string file_problem() const override;
 
    std::string create_run(const NewRun& run) override;
@@ -114,6 +117,7 @@ public:
 
 private:
    void configure();
+   void configure_in_memory();
    /// Fails unless this process holds the run. Inside a write transaction.
    void require_lease(const std::string& run_id, std::string_view action);
    LeaseHolder read_lease(const std::string& run_id, std::string* status = nullptr);
@@ -128,6 +132,7 @@ private:
    sqlite::Database db_;
    std::mutex mutex_;
    bool deferred_ = false;   ///< defer_flushes(): synchronous=NORMAL instead of FULL.
+   bool in_memory_ = false;  ///< open_in_memory(): no file, never flushed.
    /// The identity (device, inode) of the journal file and of its WAL as opened.
    struct FileId { dev_t dev = 0; ino_t ino = 0; bool known = false; };
    FileId opened_;
@@ -136,7 +141,7 @@ private:
    /// a checkpoint but never shrinks it (no journal_size_limit, no TRUNCATE
    /// checkpoint here), so a smaller file means someone cut commits off it.
    mutable off_t wal_size_seen_ = 0;
-   const LeaseHolder self_ = current_process_holder();
+   LeaseHolder self_ = current_process_holder();   ///< Renewed by hold_after_fork().
 
    // Prepared once after the schema exists; declared after db_ so they are
    // finalized before the connection closes.
@@ -228,6 +233,21 @@ SqliteJournal::SqliteJournal(const std::string& path)
    if (::stat(path.c_str(), &st) == 0) opened_ = {st.st_dev, st.st_ino, true};
 }
 
+std::unique_ptr<Journal> Journal::open_in_memory()
+{
+   return std::make_unique<SqliteJournal>(SqliteJournal::InMemory{});
+}
+
+// No file: file_problem() has nothing to watch (opened_ stays unknown).
+SqliteJournal::SqliteJournal(InMemory)
+   : db_(":memory:", SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_MEMORY,
+         default_busy_timeout_ms)
+{
+   in_memory_ = true;
+   configure_in_memory();
+   sql_ = std::make_unique<Statements>(db_);
+}
+
 namespace {
 
 /// A WAL file begins with SQLite's magic number (big-endian 0x377f0682 or
@@ -290,6 +310,29 @@ void SqliteJournal::configure()
    }
    // FULL: a committed step record survives power loss, not only a crash.
    db_.exec("PRAGMA synchronous = FULL", "setting synchronous=FULL");
+   db_.exec("PRAGMA foreign_keys = ON", "enabling foreign keys");
+   migrate_journal(db_);
+}
+
+void SqliteJournal::hold_after_fork()
+{
+   std::lock_guard lock(mutex_);
+   if (!in_memory_) throw JournalError(fmt::format("the journal {} is a file: a forked process must open its own", path()));
+   const LeaseHolder parent = self_;
+   self_ = current_process_holder();
+   sqlite::Transaction transaction(db_, "taking the parent's runs after fork");
+   sqlite::Statement move(db_, "UPDATE runs SET lease_host = ?, lease_pid = ?, lease_start_ticks = ? "
+                               "WHERE lease_host = ? AND lease_pid = ?");
+   move.use("taking the parent's runs after fork").bind(self_.host).bind(self_.pid).bind(self_.start_ticks)
+      .bind(parent.host).bind(parent.pid).run();
+   transaction.commit();
+}
+
+void SqliteJournal::configure_in_memory()
+{
+   // Nothing survives the process anyway: no rollback journal to write, no flushes.
+   db_.exec("PRAGMA journal_mode = MEMORY", "keeping the rollback journal in memory");
+   db_.exec("PRAGMA synchronous = OFF", "setting synchronous=OFF");
    db_.exec("PRAGMA foreign_keys = ON", "enabling foreign keys");
    migrate_journal(db_);
 }
@@ -770,7 +813,7 @@ void SqliteJournal::set_busy_timeout(int milliseconds)
 void SqliteJournal::defer_flushes(bool deferred)
 {
    std::lock_guard lock(mutex_);
-   if (deferred == deferred_) return;
+   if (deferred == deferred_ || in_memory_) return;   // In memory: never flushed anyway.
    // NORMAL in WAL mode: commits are not flushed, but the next FULL commit's
    // flush of the WAL carries them; a crash in between loses only them.
    db_.exec(deferred ? "PRAGMA synchronous = NORMAL" : "PRAGMA synchronous = FULL", "changing synchronous");

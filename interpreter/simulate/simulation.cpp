@@ -1,11 +1,8 @@
 #include "simulate/simulation.hpp"
 #include "io/human_units.hpp"
 
-#include <cstdlib>
 #include <memory>
-#include <filesystem>
 #include <set>
-#include <unistd.h>
 
 #include <fmt/core.h>
 
@@ -23,38 +20,6 @@
 namespace runbook::sim {
 
 namespace {
-
-/// A folder for the temporary journal, removed with everything in it when the simulation ends.
-class TempFolder {
-public:
-   explicit TempFolder(const std::string& base_hint)
-   {
-      std::string base = base_hint;
-      if (base.empty()) {
-         // tmpfs when there is one: the journal's fsyncs then cost nothing,
-         // and a simulation of hours takes milliseconds.
-         const char* tmpdir = std::getenv("TMPDIR");
-         if (tmpdir != nullptr && *tmpdir != '\0') base = tmpdir;
-         else if (::access("/dev/shm", W_OK) == 0) base = "/dev/shm";
-         else base = std::filesystem::temp_directory_path().string();
-      }
-      std::string pattern = (std::filesystem::path(base) / "runbook-simulate-XXXXXX").string();
-      if (::mkdtemp(pattern.data()) == nullptr)
-         throw std::runtime_error(fmt::format("cannot create a temporary folder under {} for the simulation's journal", base));
-      path_ = pattern;
-   }
-   ~TempFolder()
-   {
-      std::error_code ignored;
-      std::filesystem::remove_all(path_, ignored);
-   }
-   TempFolder(const TempFolder&) = delete;
-   TempFolder& operator=(const TempFolder&) = delete;
-   const std::string& path() const { return path_; }
-
-private:
-   std::string path_;
-};
 
 /// Sends every event to the world (anchors, interrupts) and to the timeline.
 class FanOut : public RunObserver {
@@ -278,8 +243,9 @@ std::optional<SimulationResult> simulate(const Scenario& original, const Simulat
    TimelineRecorder timeline(scenario.start_ms);
    FanOut observer(world, timeline);
 
-   TempFolder folder(options.temp_dir);
-   auto journal = Journal::open((std::filesystem::path(folder.path()) / "journal.db").string());
+   // The run's journal lives in memory: a rehearsal is resumed by this
+   // process only, and fork() (verify) copies it with everything else.
+   auto journal = Journal::open_in_memory();
    // `at WHEN signal|fire NAME` reaches the run as `runbook signal|fire` does: through the journal.
    world.on_action = [&journal](const std::string& kind, const nlohmann::json& data) {
       const auto runs = journal->runs();

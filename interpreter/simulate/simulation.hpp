@@ -27,8 +27,6 @@ struct SimulationOptions {
    std::string params_file;
    /// `--stdlib DIR`: more folders for `use`d modules.
    std::vector<std::string> stdlib_dirs;
-   /// Where the temporary journal goes; empty: a fresh folder under the system's temp dir.
-   std::string temp_dir;
 };
 
 /// Runs the simulation. Problems with the runbook or the scenario go to
