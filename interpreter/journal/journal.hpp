@@ -116,25 +116,19 @@ struct JournalEvent {
 /// under the working directory.
 std::string default_journal_path();
 
-/// Thread-safe: calls on one Journal are serialized. A journal on a file is
-/// not fork-safe (a forked child must open its own); one in memory is.
+/// Thread-safe: calls on one Journal are serialized. Not fork-safe: a forked
+/// child must open its own.
 class Journal {
 public:
    /// Opens (creating folders and schema as needed). Throws JournalError.
    static std::unique_ptr<Journal> open(const std::string& path);
    /// A journal in this process's memory, gone with it: for rehearsals
    /// (`simulate`, `verify`) that no other process resumes or approves.
-   /// No file, no fsync, no locks; fork() copies it whole, which is how
-   /// verify starts a faulty path from the healthy run's state.
+   /// No file, no fsync, no locks.
    static std::unique_ptr<Journal> open_in_memory();
    virtual ~Journal() = default;
 
    virtual const std::string& path() const = 0;
-   /// In a child forked from the process that holds runs in this journal:
-   /// the child's copy is its own, so the child now holds every run its
-   /// parent held (an in-memory journal only; a file journal throws, since
-   /// parent and child would write the same file).
-   virtual void hold_after_fork() = 0;
    /// Why the file at path() is no longer the journal this object writes (it
    /// was deleted, or replaced by another file, or its WAL was), or "" when
    /// it still is. Writes to a deleted file succeed and are lost: a run

@@ -15,9 +15,11 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstring>
 #include <deque>
 #include <filesystem>
 #include <mutex>
+#include <set>
 #include <system_error>
 
 #include <fmt/format.h>
@@ -78,7 +80,6 @@ public:
    explicit SqliteJournal(InMemory);
 
    const std::string& path() const override { return db_.path(); }
-   void hold_after_fork() override;
    std::string file_problem() const override;
 
    std::string create_run(const NewRun& run) override;
@@ -133,6 +134,7 @@ private:
    std::mutex mutex_;
    bool deferred_ = false;   ///< defer_flushes(): synchronous=NORMAL instead of FULL.
    bool in_memory_ = false;  ///< open_in_memory(): no file, never flushed.
+   std::set<std::string> runs_with_requests_;   ///< In memory: runs with requests posted and not taken yet.
    /// The identity (device, inode) of the journal file and of its WAL as opened.
    struct FileId { dev_t dev = 0; ino_t ino = 0; bool known = false; };
    FileId opened_;
@@ -141,7 +143,7 @@ private:
    /// a checkpoint but never shrinks it (no journal_size_limit, no TRUNCATE
    /// checkpoint here), so a smaller file means someone cut commits off it.
    mutable off_t wal_size_seen_ = 0;
-   LeaseHolder self_ = current_process_holder();   ///< Renewed by hold_after_fork().
+   const LeaseHolder self_ = current_process_holder();
 
    // Prepared once after the schema exists; declared after db_ so they are
    // finalized before the connection closes.
@@ -314,27 +316,43 @@ void SqliteJournal::configure()
    migrate_journal(db_);
 }
 
-void SqliteJournal::hold_after_fork()
+namespace {
+
+/// The bytes of an empty, fully migrated journal, built once per process:
+/// a simulation opens a journal per path, and creating the schema from
+/// nothing each time was a twentieth of a simulated path.
+const std::string& blank_journal_image()
 {
-   std::lock_guard lock(mutex_);
-   if (!in_memory_) throw JournalError(fmt::format("the journal {} is a file: a forked process must open its own", path()));
-   const LeaseHolder parent = self_;
-   self_ = current_process_holder();
-   sqlite::Transaction transaction(db_, "taking the parent's runs after fork");
-   sqlite::Statement move(db_, "UPDATE runs SET lease_host = ?, lease_pid = ?, lease_start_ticks = ? "
-                               "WHERE lease_host = ? AND lease_pid = ?");
-   move.use("taking the parent's runs after fork").bind(self_.host).bind(self_.pid).bind(self_.start_ticks)
-      .bind(parent.host).bind(parent.pid).run();
-   transaction.commit();
+   static const std::string image = [] {
+      sqlite::Database db(":memory:", SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_MEMORY, 0);
+      migrate_journal(db);
+      sqlite3_int64 size = 0;
+      unsigned char* bytes = sqlite3_serialize(db.handle(), "main", &size, 0);
+      if (bytes == nullptr) throw JournalError("cannot serialize an empty journal (out of memory)");
+      std::string copy(reinterpret_cast<const char*>(bytes), static_cast<std::size_t>(size));
+      sqlite3_free(bytes);
+      return copy;
+   }();
+   return image;
 }
+
+}  // namespace
 
 void SqliteJournal::configure_in_memory()
 {
+   const std::string& image = blank_journal_image();
+   auto* bytes = static_cast<unsigned char*>(sqlite3_malloc64(image.size()));
+   if (bytes == nullptr) throw JournalError("cannot open a journal in memory (out of memory)");
+   std::memcpy(bytes, image.data(), image.size());
+   const auto size = static_cast<sqlite3_int64>(image.size());
+   if (sqlite3_deserialize(db_.handle(), "main", bytes, size, size,
+                           SQLITE_DESERIALIZE_FREEONCLOSE | SQLITE_DESERIALIZE_RESIZEABLE) != SQLITE_OK)
+      throw JournalError("cannot open a journal in memory (out of memory)");
    // Nothing survives the process anyway: no rollback journal to write, no flushes.
    db_.exec("PRAGMA journal_mode = MEMORY", "keeping the rollback journal in memory");
    db_.exec("PRAGMA synchronous = OFF", "setting synchronous=OFF");
    db_.exec("PRAGMA foreign_keys = ON", "enabling foreign keys");
-   migrate_journal(db_);
+   migrate_journal(db_);   // Up to date already: it only reads the version.
 }
 
 // --- runs
@@ -756,11 +774,14 @@ void SqliteJournal::post_request(const std::string& run_id, const std::string& k
    }
    sql_->insert_request.use("posting a request").bind(run_id).bind(kind).bind(data_json).bind(wall_now_ms()).run();
    transaction.commit();
+   if (in_memory_) runs_with_requests_.insert(run_id);
 }
 
 std::vector<std::pair<std::string, std::string>> SqliteJournal::take_requests(const std::string& run_id)
 {
    std::lock_guard lock(mutex_);
+   // In memory, requests come only through this object: nothing posted, nothing to read.
+   if (in_memory_ && runs_with_requests_.erase(run_id) == 0) return {};
    // The running interpreter polls often: look without a write lock first,
    // so an empty poll costs no commit.
    {

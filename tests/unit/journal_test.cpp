@@ -362,46 +362,6 @@ TEST_CASE("an in-memory journal keeps runs and steps and leaves no file", "[jour
    fs::current_path(cwd);
 }
 
-TEST_CASE("a forked child holds its copy of an in-memory journal, and the parent never sees its writes", "[journal]")
-{
-   auto journal = Journal::open_in_memory();
-   const std::string id = journal->create_run(sample_run());
-   const pid_t child = fork();
-   REQUIRE(child >= 0);
-   if (child == 0) {
-      // Before taking over, the run is the parent's: a write is refused.
-      int code = 0;
-      try {
-         journal->step_started(id, "child/too-soon", "sh", "h", "{}", std::nullopt, 1);
-         code = 1;
-      } catch (const JournalError&) {
-      }
-      try {
-         journal->hold_after_fork();
-         journal->step_started(id, "child/step", "sh", "h", "{}", std::nullopt, 1);
-         journal->heartbeat(id);
-         if (journal->run(id)->lease_pid != getpid()) code = 2;
-      } catch (const std::exception&) {
-         code = 3;
-      }
-      _exit(code);
-   }
-   int status = 0;
-   REQUIRE(waitpid(child, &status, 0) == child);
-   REQUIRE(WIFEXITED(status));
-   CHECK(WEXITSTATUS(status) == 0);
-   CHECK(journal->steps(id).empty());
-   CHECK(journal->run(id)->lease_pid == getpid());
-   CHECK(journal->step_started(id, "parent/step", "sh", "h", "{}", std::nullopt, 2) == 1);
-}
-
-TEST_CASE("a file journal refuses to be taken over after fork", "[journal]")
-{
-   JournalDir dir;
-   auto journal = Journal::open(dir.file("journal.db"));
-   CHECK_THROWS_AS(journal->hold_after_fork(), JournalError);
-}
-
 TEST_CASE("a new run keeps its sources, parameters, hash, clock and lease", "[journal]")
 {
    JournalDir dir;
