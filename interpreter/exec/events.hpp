@@ -29,6 +29,12 @@ class RunObserver {
 public:
    virtual ~RunObserver() = default;
    virtual void on_event(const RunEvent& event) = 0;
+   /// False when a quiet sample (a condition holding, as it held at its
+   /// previous sample) need not be emitted at all. The simulate timeline
+   /// shows only samples that decide something, and over hours of virtual
+   /// time building those events cost more than the simulated samples
+   /// themselves. A live view wants them: its values move.
+   virtual bool wants_quiet_samples() const { return true; }
 };
 
 }  // namespace runbook

@@ -56,6 +56,8 @@ Stop Interpreter::Impl::sample_trigger(ArmedTrigger& armed, TimeMs now)
    // A sample abandoned by Ctrl-C says nothing about the metric: not "monitoring lost".
    if (interrupted()) return Stop{Stop::Kind::Interrupted, "", "interrupted (Ctrl-C)", ""};
    const Assessment a = armed.tracker.observe(cs.ok ? reading_for_trigger(cs.value) : Reading::Error, now);
+   // Holding as before, nothing to clear: nobody is told, nothing journaled.
+   if (is_quiet(a) && !armed.fired && !armed.lost_reported && !observer_.wants_quiet_samples()) return {};
    const std::string seen = cs.ok ? describe_observations(cs.observations) : cs.error;
    const json data = report_trigger_sample(armed, cs, a, seen, now);
    switch (a.verdict) {

@@ -112,6 +112,7 @@ std::optional<Interpreter::Impl::Performed> Interpreter::Impl::watch_sample(cons
    const ConditionSample cs = evaluate_condition(c, frame);
    const TimeMs now = world_.clock().now();
    const Assessment a = tracker.observe(cs.ok ? reading_for_watch(cs.value) : Reading::Error, now);
+   if (is_quiet(a) && !observer_.wants_quiet_samples()) return std::nullopt;   // Nothing to tell, nothing to journal.
    const std::string what = describe(*c.expr);
    const std::string seen = cs.ok ? describe_observations(cs.observations) : cs.error;
    json data{{"condition", what},

@@ -96,6 +96,12 @@ struct Assessment {
    std::string explanation;                ///< "deciding for 5m0s (since the sample at ...)", for logs.
 };
 
+/// A sample that decides nothing: the condition holds, as it did at the previous sample.
+inline bool is_quiet(const Assessment& a)
+{
+   return a.verdict == Verdict::Holding && !a.changed;
+}
+
 class ConditionTracker {
 public:
    explicit ConditionTracker(ConditionRules rules);

@@ -30,6 +30,8 @@ public:
       timeline_.on_event(event);
       world_.observe(event);
    }
+   /// The timeline drops them (TimelineRecorder), the world looks only at bad ones.
+   bool wants_quiet_samples() const override { return false; }
 
 private:
    ScenarioWorld& world_;
@@ -213,8 +215,12 @@ std::optional<SimulationResult> simulate(const Scenario& original, const Simulat
    // Program owns: it must outlive this call for the caller to render them
    // (a syntax error, a warning of the checker). The last one loaded on this
    // thread is kept until the next call.
-   thread_local std::unique_ptr<CheckedProgram> kept;
-   kept = std::make_unique<CheckedProgram>(load_and_check(request));
+   thread_local std::unique_ptr<CheckedProgram> loaded;
+   const CheckedProgram* kept = options.checked;
+   if (kept == nullptr) {
+      loaded = std::make_unique<CheckedProgram>(load_and_check(request));
+      kept = loaded.get();
+   }
    diags.append(kept->diags);
    if (!kept->checked && diags.has_errors()) return std::nullopt;   // it did not parse: nothing more to say
    if (!kept->usage_error.empty()) {

@@ -16,6 +16,10 @@
 #include "simulate/simulation_result.hpp"
 #include "syntax/diagnostic.hpp"
 
+namespace runbook {
+struct CheckedProgram;
+}  // namespace runbook
+
 namespace runbook::sim {
 
 struct SimulationOptions {
@@ -27,6 +31,10 @@ struct SimulationOptions {
    std::string params_file;
    /// `--stdlib DIR`: more folders for `use`d modules.
    std::vector<std::string> stdlib_dirs;
+   /// The runbook already loaded and checked with exactly the params this
+   /// scenario gives it (verify: one program for all its paths, read by
+   /// several threads at once); null: simulate() loads it.
+   const CheckedProgram* checked = nullptr;
 };
 
 /// Runs the simulation. Problems with the runbook or the scenario go to

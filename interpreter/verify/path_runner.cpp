@@ -8,6 +8,7 @@
 #include <fmt/core.h>
 
 #include "simulate/scenario_parser.hpp"
+#include "check/front_end.hpp"
 #include "simulate/simulation.hpp"
 
 namespace runbook::verify {
@@ -40,6 +41,16 @@ std::string scenario_text(const PathSetup& setup, const Fault& fault, const std:
    return text;
 }
 
+std::unique_ptr<CheckedProgram> load_for_paths(const PathSetup& setup)
+{
+   SourceRequest request;
+   request.path = std::filesystem::absolute(setup.runbook_path).lexically_normal().string();
+   request.stdlib_dirs = setup.stdlib_dirs;
+   for (const auto& [name, value] : setup.params) request.base_params.push_back(name + "=" + value);
+   request.check.require_param_values = true;
+   return std::make_unique<CheckedProgram>(load_and_check(request));
+}
+
 PathResult run_path(const PathSetup& setup, const Fault& fault)
 {
    PathResult path;
@@ -52,6 +63,7 @@ PathResult run_path(const PathSetup& setup, const Fault& fault)
       sim::SimulationOptions options;
       options.runbook_path = absolute;
       options.stdlib_dirs = setup.stdlib_dirs;
+      options.checked = setup.checked;
       try {
          path.result = sim::simulate(scenario, options, diags);
       } catch (const std::exception& e) {

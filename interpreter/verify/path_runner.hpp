@@ -3,17 +3,18 @@
 // over worker threads.
 //
 // Every path re-runs from T+0, so the scenario written for a finding is
-// byte for byte what ran. Measured on rollout.rb (docs/verify.md): a path
-// costs about 0.15 s of CPU, most of it sampling the armed triggers every
-// 30 s over hours of virtual time; forking from a journal snapshot at the
-// injection point would save the prefix's share (half, on average), not
-// the order of magnitude the 10 s aim needs. Not done yet.
+// byte for byte what ran. Sharing the prefix with the healthy run by
+// forking at the fault's moment was built and measured (docs/verify.md,
+// "How fast"): on this 2-core VM a copy-on-write page fault costs ~16 us
+// and a forked path dirties ~1,100 pages, more than the prefix it saves.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "check/front_end.hpp"
 #include "simulate/simulation_result.hpp"
 #include "verify/faults.hpp"
 #include "verify/world.hpp"
@@ -26,7 +27,14 @@ struct PathSetup {
    std::vector<std::string> stdlib_dirs;
    BaseWorld base;
    double limit_ms = 0;                    ///< A path still running then waits for ever.
+   /// The runbook as every path's scenario has simulate() load it (see
+   /// load_for_paths): loaded once, shared by the paths; null: each loads it.
+   const CheckedProgram* checked = nullptr;
 };
+
+/// The runbook loaded and checked exactly as simulate() does for a path's
+/// scenario (its absolute path, the setup's params as the scenario's).
+std::unique_ptr<CheckedProgram> load_for_paths(const PathSetup& setup);
 
 struct PathResult {
    Fault fault;

@@ -128,6 +128,10 @@ std::optional<VerifyReport> verify(const VerifyOptions& options, Diagnostics& di
    }
    report.base = setup.base;
 
+   // One program for every path (the checker's work is not repeated per path).
+   const std::unique_ptr<CheckedProgram> shared = load_for_paths(setup);
+   if (shared->ok()) setup.checked = shared.get();
+
    // The healthy run: the trace every fault is injected into.
    setup.limit_ms = 7 * 24 * 3600 * 1000.0;
    PathResult healthy = run_path(setup, Fault{});

@@ -111,7 +111,9 @@ public:
 class RecordingObserver : public RunObserver {
 public:
    std::vector<RunEvent> events;
+   bool quiet_samples = true;   ///< What wants_quiet_samples() says.
    void on_event(const RunEvent& event) override { events.push_back(event); }
+   bool wants_quiet_samples() const override { return quiet_samples; }
    bool has(RunEvent::Kind kind, const std::string& text_part = "") const
    {
       for (const auto& e : events)

@@ -264,3 +264,70 @@ phase "Canary" arms all {
    };
    CHECK(timeline() == timeline());
 }
+
+namespace {
+
+/// The sample events of a run of a trigger and a watch that breach for a
+/// moment and clear, as an observer that does or does not want quiet samples sees them.
+std::vector<RunEvent> sample_events(bool quiet_samples, std::vector<JournalEvent>& journaled)
+{
+   Harness h(head + R"(
+trigger high "High error rate" when error_rate > 1% for 2m every 10s severity P0 -> rollback emergency
+phase "Canary" arms all {
+  wait 20m
+  watch 10m every 30s {
+    error_rate < 1% for 5m
+  }
+}
+)" + tail);
+   h.world.metrics["error_rate"] = [](double minutes) {
+      return value((minutes >= 10 && minutes < 11) || (minutes >= 24 && minutes < 25) ? 2.0 : 0.2);
+   };
+   h.observer.quiet_samples = quiet_samples;
+   const RunOutcome out = h.run();
+   CHECK(out.exit_code == exit_code::Completed);
+   journaled = h.journal->events(out.run_id);
+   std::vector<RunEvent> samples;
+   for (const auto& e : h.observer.events)
+      if (e.kind == RunEvent::Kind::Sample) samples.push_back(e);
+   return samples;
+}
+
+/// What identifies a condition across its samples.
+std::string condition_of(const RunEvent& e)
+{
+   return e.step_id + "|" + e.data.value("trigger", e.data.value("condition", std::string()));
+}
+
+}  // namespace
+
+TEST_CASE("an observer that wants no quiet samples gets every sample that decides something, and the run is the same",
+          "[exec][triggers]")
+{
+   std::vector<JournalEvent> journaled_all, journaled_deciding;
+   const auto all = sample_events(true, journaled_all);
+   const auto deciding = sample_events(false, journaled_deciding);
+   // Quiet: holding, as at the previous sample of the same condition (a
+   // condition starts out holding).
+   std::vector<std::string> expected;
+   std::map<std::string, std::string> last;
+   for (const auto& e : all) {
+      const std::string verdict = e.data.value("verdict", std::string());
+      const std::string condition = e.data.value("trigger", e.data.value("condition", std::string()));
+      const auto previous = last.find(condition);
+      const bool quiet = verdict == "holding" && (previous == last.end() || previous->second == "holding");
+      last[condition] = verdict;
+      if (!quiet) expected.push_back(condition_of(e) + " " + verdict + " " + e.text);
+   }
+   std::vector<std::string> got;
+   for (const auto& e : deciding) got.push_back(condition_of(e) + " " + e.data.value("verdict", std::string()) + " " + e.text);
+   CHECK(all.size() > 100);           // 40 minutes of 10 s trigger samples, plus the watch's
+   CHECK(deciding.size() * 4 < all.size());
+   CHECK(got == expected);
+   // The journal does not depend on who watches.
+   REQUIRE(journaled_all.size() == journaled_deciding.size());
+   for (std::size_t i = 0; i < journaled_all.size(); ++i) {
+      CHECK(journaled_all[i].kind == journaled_deciding[i].kind);
+      CHECK(journaled_all[i].data_json == journaled_deciding[i].data_json);
+   }
+}
