@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `runbook verify` end to end (docs/verify.md): exit codes, a counterexample
 # that needs --depth 2, reproductions written by --out that `runbook simulate`
-# replays to the same end, the markdown report, and invalid input.
+# replays to the same end, the markdown report, a rollback over its `within`
+# deadline, and invalid input.
 # tests/unit/verify_test.cpp covers each fault class and property in depth,
 # and the unsafe endings of tests/fixtures/rollout-before-failure-paths.rb.
 set -euo pipefail
@@ -40,6 +41,19 @@ cat "$out/canary.md"
 grep -q '^| fault class | explored | safe | unsafe |$' "$out/canary.md" || fail "no class table"
 grep -q 'Shift 50% of traffic to green?' "$out/canary.md" || fail "the declined approval is not reported"
 grep -q 'traffic ends split: blue 50% / green 50%' "$out/canary.md" || fail "the split left by the failing smoke test is not reported"
+
+echo "== a rollback over its deadline (exit 1); the same with a generous one (safe)"
+set +e
+"$RUNBOOK" verify tests/fixtures/verify/rollback-overruns.rb --jobs 2 >"$out/overrun.txt"
+status=$?
+set -e
+cat "$out/overrun.txt"
+[ "$status" -eq 1 ] || fail "expected exit 1 for the rollback over its deadline, got $status"
+grep -q 'broken: rollback ends within its deadline: rollback restore took 10m to run its steps (its deadline: 5m)' "$out/overrun.txt" ||
+   fail "the rollback over its deadline is not reported"
+"$RUNBOOK" verify tests/fixtures/verify/rollback-overruns.rb -p budget=15m --jobs 2 >"$out/generous.txt" ||
+   fail "a 15m deadline should be safe: $(cat "$out/generous.txt")"
+grep -q 'Every path ended safe.' "$out/generous.txt" || fail "no verdict line with a 15m deadline"
 
 echo "== invalid input exits 2"
 set +e

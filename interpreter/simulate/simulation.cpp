@@ -339,6 +339,7 @@ std::optional<SimulationResult> simulate(const Scenario& original, const Simulat
    result.traffic = world.sandbox().split();
    result.fault_at = world.fault_at();
    result.rollback_at = world.facts().rollback_started_at();
+   result.rollback_ended_at = outcome.rollback_ended_at;
    result.facts = world.facts();
    result.scenario_errors = world.scenario_errors();
    if (!world.undescribed_metrics().empty()) {

@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 
 #include "exec/exit_codes.hpp"
+#include "io/human_units.hpp"
 #include "journal/journal.hpp"
 
 namespace runbook::verify {
@@ -83,6 +84,30 @@ void check_notified(const RunbookFacts& facts, const sim::SimulationResult& resu
                                                      result.rollback_name, sim::describe_outcome(result))});
 }
 
+/// A rollback declared `within D` ended its steps within D of its start, on
+/// the path's virtual clock (as the interpreter measures it: its `finally`
+/// runs after, on time or not). One whose steps were still running when the
+/// path ended is judged by how long it had run by then.
+void check_deadline(const RunbookFacts& facts, const sim::SimulationResult& result, std::vector<Broken>& broken)
+{
+   if (result.rollback_name.empty() || !result.rollback_at) return;
+   const RollbackFacts* rollback = facts.rollback(result.rollback_name);
+   if (rollback == nullptr || !rollback->within_ms) return;
+   const double within = *rollback->within_ms;
+   if (result.rollback_ended_at) {
+      const double took = *result.rollback_ended_at - *result.rollback_at;
+      if (took <= within) return;
+      broken.push_back({property::Deadline, fmt::format("rollback {} took {} to run its steps (its deadline: {})",
+                                                        result.rollback_name, format_elapsed(took), format_duration(within))});
+      return;
+   }
+   const double running = result.end_ms - *result.rollback_at;
+   if (running <= within) return;
+   broken.push_back({property::Deadline, fmt::format("rollback {} was still running {} after it began (its deadline: {})",
+                                                     result.rollback_name, format_elapsed(running),
+                                                     format_duration(within))});
+}
+
 /// Traffic the run moved ends whole on one environment (unless the runbook
 /// chose to stop where it is): a split left behind is served by a release
 /// nobody watches any more.
@@ -125,6 +150,7 @@ std::vector<Broken> check_properties(const RunbookFacts& facts, const Fault& fau
    else check_ensures(result, broken);
    check_trigger_acted_on(facts, fault, result, broken);
    check_notified(facts, result, broken);
+   check_deadline(facts, result, broken);
    return broken;
 }
 

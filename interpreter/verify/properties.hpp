@@ -15,7 +15,9 @@
 //                 the run does not complete;
 //   undo          (named, not judged yet) a rollback running `undo all`
 //                 compensated every completed step with an `undo`;
-//   notified      a path through a rollback that notifies did notify.
+//   notified      a path through a rollback that notifies did notify;
+//   deadline      a rollback declared `within D` ended its steps within D of
+//                 its start (one still running when the path ended, too).
 #pragma once
 
 #include <string>
@@ -35,6 +37,7 @@ inline constexpr const char* Ensure = "ensure holds";
 inline constexpr const char* ActedOn = "a breached trigger is acted on";
 inline constexpr const char* Undo = "undo all compensates every completed step";
 inline constexpr const char* Notified = "the rollback notifies";
+inline constexpr const char* Deadline = "rollback ends within its deadline";
 }  // namespace property
 
 struct Broken {
