@@ -58,6 +58,11 @@ struct RunOutcome {
    /// `finally` not included): the end its `within` deadline measures.
    /// Empty when the run entered no rollback or its steps did not end.
    std::optional<TimeMs> rollback_ended_at = {};
+   /// The steps that completed with an `undo { }` block (runtime ids, in the
+   /// order they completed), and those whose undo ran (by `undo all` or
+   /// `undo "ID"`), sorted; redacted as the journal's step ids are.
+   std::vector<std::string> undoable = {};
+   std::vector<std::string> undone = {};
 };
 
 class Interpreter {

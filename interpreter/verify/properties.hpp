@@ -13,8 +13,9 @@
 //                 model's split, the built-in guess `ensure` replaces);
 //   acted on      a P0/P1 trigger whose condition stayed true is not dropped:
 //                 the run does not complete;
-//   undo          (named, not judged yet) a rollback running `undo all`
-//                 compensated every completed step with an `undo`;
+//   undo          a path through a rollback that runs `undo all` ends with
+//                 the undo of every completed forward step with an `undo`
+//                 run (unless the runbook stopped where it is on purpose);
 //   notified      a path through a rollback that notifies did notify;
 //   deadline      a rollback declared `within D` ended its steps within D of
 //                 its start (one still running when the path ended, too).

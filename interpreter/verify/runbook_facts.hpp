@@ -59,6 +59,8 @@ struct PhaseFacts {
 struct RollbackFacts {
    std::string name;
    bool undo_all = false;
+   /// Static ids of its `undo all` steps (whether a path reached one).
+   std::vector<std::string> undo_all_steps;
    /// Static ids of the steps that notify someone (a `notify` step or a call
    /// to a `notify.` function): on a path through this rollback one must run.
    std::vector<std::string> notify_steps;

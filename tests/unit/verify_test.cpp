@@ -432,3 +432,73 @@ TEST_CASE("verify: a rollback whose check of blue waits past its deadline is rep
 
    CHECK(verified("verify/rollback-overruns.rb", 1, {"budget=15m"}).all_safe());
 }
+
+TEST_CASE("verify's property: `undo all` leaves no completed forward step with an undo not undone", "[verify]")
+{
+   RunbookFacts facts;
+   RollbackFacts back;
+   back.name = "step_back";
+   back.undo_all = true;
+   back.undo_all_steps = {"rollback:step_back/1"};
+   facts.rollbacks.push_back(back);
+   Fault fault;
+   fault.cls = fault_class::StepFails;
+   sim::SimulationResult result;
+   result.status = run_status::RolledBack;
+   result.exit_code = 3;
+   result.rollback_name = "step_back";
+   result.steps_started = {"deploy/1", "deploy/2", "deploy/3", "rollback:step_back/1"};
+   // A step of the rollback itself with an undo is not a forward step.
+   result.undoable_steps = {"deploy/1", "deploy/2", "rollback:step_back/2"};
+   result.undone_steps = {"deploy/1", "deploy/2"};
+   CHECK(check_properties(facts, fault, result, false).empty());
+
+   // The undo of deploy/2 failed: `undo all` stopped before deploy/1's.
+   result.status = run_status::RollbackFailed;
+   result.exit_code = 4;
+   result.summary = "the rollback 'step_back' failed: undo of deploy/2 failed: exit code 1";
+   result.undone_steps.clear();
+   auto broken = check_properties(facts, fault, result, false);
+   REQUIRE(broken.size() == 2);
+   CHECK(broken[0].property == property::Outcome);
+   CHECK(broken[1].property == property::Undo);
+   CHECK(mentions(broken[1].detail, "the undo of 2 completed steps not run (its `undo all` stopped short): deploy/2, deploy/1"));
+
+   // The rollback failed before it reached `undo all`.
+   result.steps_started = {"deploy/1", "deploy/2", "deploy/3", "rollback:step_back/0"};
+   broken = check_properties(facts, fault, result, false);
+   REQUIRE(broken.size() == 2);
+   CHECK(mentions(broken[1].detail, "was never reached"));
+
+   // Stopped on purpose: the end the runbook declared; an interrupted run has not ended.
+   result.summary += " (on fail stop)";
+   CHECK(check_properties(facts, fault, result, false).empty());
+   result.summary = "interrupted";
+   result.exit_code = 130;
+   broken = check_properties(facts, fault, result, false);
+   CHECK(std::none_of(broken.begin(), broken.end(), [](const Broken& b) { return b.property == property::Undo; }));
+
+   // A rollback without `undo all` is not judged by it.
+   result.exit_code = 4;
+   facts.rollbacks.front().undo_all = false;
+   broken = check_properties(facts, fault, result, false);
+   CHECK(std::none_of(broken.begin(), broken.end(), [](const Broken& b) { return b.property == property::Undo; }));
+}
+
+TEST_CASE("verify: `undo all` compensates every completed step one fault deep, not when an undo fails", "[verify]")
+{
+   const auto single = verified("verify/undo-all.rb", 1);
+   CHECK(single.all_safe());
+   const auto* fails = tally(single, fault_class::StepFails);
+   REQUIRE(fails);
+   CHECK(fails->explored == 3);
+
+   const auto two = verified("verify/undo-all.rb", 2);
+   const auto* found = unsafe_path(two, [](const PathVerdict& v) { return v.path.fault.depth == 2 && mentions(v.path.fault.what, "revert-db"); });
+   REQUIRE(found);
+   CHECK(broke(*found, property::Undo));
+   CHECK(broke(*found, property::Outcome));
+   const auto& result = *found->path.result;
+   CHECK(result.undoable_steps == std::vector<std::string>{"deploy/1"});
+   CHECK(result.undone_steps.empty());
+}
