@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `runbook verify` end to end (docs/verify.md): exit codes, a counterexample
 # that needs --depth 2, reproductions written by --out that `runbook simulate`
-# replays to the same end, the markdown report, and invalid input.
+# replays to the same end, the markdown report, a rollback over its `within`
+# deadline, an `undo all` that leaves a step not undone, and invalid input.
 # tests/unit/verify_test.cpp covers each fault class and property in depth,
 # and the unsafe endings of tests/fixtures/rollout-before-failure-paths.rb.
 set -euo pipefail
@@ -40,6 +41,31 @@ cat "$out/canary.md"
 grep -q '^| fault class | explored | safe | unsafe |$' "$out/canary.md" || fail "no class table"
 grep -q 'Shift 50% of traffic to green?' "$out/canary.md" || fail "the declined approval is not reported"
 grep -q 'traffic ends split: blue 50% / green 50%' "$out/canary.md" || fail "the split left by the failing smoke test is not reported"
+
+echo "== a rollback over its deadline (exit 1); the same with a generous one (safe)"
+set +e
+"$RUNBOOK" verify tests/fixtures/verify/rollback-overruns.rb --jobs 2 >"$out/overrun.txt"
+status=$?
+set -e
+cat "$out/overrun.txt"
+[ "$status" -eq 1 ] || fail "expected exit 1 for the rollback over its deadline, got $status"
+grep -q 'broken: rollback ends within its deadline: rollback restore took 10m to run its steps (its deadline: 5m)' "$out/overrun.txt" ||
+   fail "the rollback over its deadline is not reported"
+"$RUNBOOK" verify tests/fixtures/verify/rollback-overruns.rb -p budget=15m --jobs 2 >"$out/generous.txt" ||
+   fail "a 15m deadline should be safe: $(cat "$out/generous.txt")"
+grep -q 'Every path ended safe.' "$out/generous.txt" || fail "no verdict line with a 15m deadline"
+
+echo "== undo all: every undo runs one fault deep (safe); a failing undo leaves a step not undone (exit 1)"
+"$RUNBOOK" verify tests/fixtures/verify/undo-all.rb --jobs 2 >"$out/undo1.txt" || fail "depth 1 should be safe: $(cat "$out/undo1.txt")"
+grep -q 'Every path ended safe.' "$out/undo1.txt" || fail "no verdict line for undo all at depth 1"
+set +e
+"$RUNBOOK" verify tests/fixtures/verify/undo-all.rb --depth 2 --jobs 2 >"$out/undo2.txt"
+status=$?
+set -e
+cat "$out/undo2.txt"
+[ "$status" -eq 1 ] || fail "expected exit 1 for the undo that fails, got $status"
+grep -q 'broken: undo all compensates every completed step: rollback step_back ended .* not run (its `undo all` stopped short): deploy/1$' "$out/undo2.txt" ||
+   fail "the step left not undone is not reported"
 
 echo "== invalid input exits 2"
 set +e

@@ -357,7 +357,7 @@ private:
          Scope scope{&globals_, {}};
          boolean(*ensure.expr, scope, "an invariant",
                  "an invariant is a check, e.g. traffic.one_environment(lb, lb_token) or version != \"\"");
-         report_metric_reads(ensure, names_, diags_);
+         report_metric_reads(ensure, program_, names_, diags_);
       }
       current_context_ = nullptr;
    }

@@ -143,6 +143,9 @@ RunOutcome Interpreter::Impl::finish(Flow flow, bool in_rollback)
    // the run's status is written: the journal says what held when it ended.
    // An interruption while they are read leaves the run interrupted.
    outcome.ensures = check_ensures(flow);
+   outcome.rollback_ended_at = rollback_ended_at_;
+   for (const auto& entry : undo_stack_) outcome.undoable.push_back(redact(entry.origin_id));
+   for (const auto& id : undone_) outcome.undone.push_back(redact(id));
    judge_outcome(flow, in_rollback, outcome);
    outcome.summary = redact(outcome.summary);
    for (const auto& [name, value] : main_scope_.own()) outcome.variables[name] = redactor_.redact_json(value.to_json());

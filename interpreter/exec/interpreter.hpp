@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -53,6 +54,15 @@ struct RunOutcome {
    /// The runbook's invariants, in declaration order; empty when the run did
    /// not end (interrupted). They never change the exit code.
    std::vector<EnsureResult> ensures = {};
+   /// When the rollback block's steps ended (succeeded or failed; its
+   /// `finally` not included): the end its `within` deadline measures.
+   /// Empty when the run entered no rollback or its steps did not end.
+   std::optional<TimeMs> rollback_ended_at = {};
+   /// The steps that completed with an `undo { }` block (runtime ids, in the
+   /// order they completed), and those whose undo ran (by `undo all` or
+   /// `undo "ID"`), sorted; redacted as the journal's step ids are.
+   std::vector<std::string> undoable = {};
+   std::vector<std::string> undone = {};
 };
 
 class Interpreter {

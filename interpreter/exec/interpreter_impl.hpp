@@ -470,6 +470,7 @@ struct Interpreter::Impl : EvalHooks {
    bool firing_timer_ = false;          ///< A timer's steps run one at a time, never nested.
    SignalBoard signals_;
    TimeMs rollback_began_at_ = 0;       ///< This process's start of the rollback block (resume: the journal's is used).
+   std::optional<TimeMs> rollback_ended_at_;   ///< Its steps ended (RunOutcome::rollback_ended_at).
 
    // Why the run stopped (for the outcome and the journal).
    std::string stop_message_;

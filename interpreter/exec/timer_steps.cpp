@@ -226,7 +226,9 @@ void Interpreter::Impl::arm_rollback_deadline(const ast::RollbackBlock& block)
    rollback_began_at_ = world_.clock().now();
    if (!block.within_ms) return;
    const std::string id = "rollback:" + block.name + "/deadline";
-   if (resume_.timers().settled.count(id)) return;
+   // Its steps ended before an interruption (in `finally`, in a timer): the
+   // deadline they kept or missed is behind them.
+   if (resume_.timers().settled.count(id) || resume_.timers().rollback_ended_at) return;
    const TimeMs began = resume_.timers().rollback_began_at.value_or(rollback_began_at_);
    const std::string what = fmt::format("rollback {} within {}", block.name,
                                         Value(*block.within_ms, ast::Unit::Duration).display());
@@ -236,9 +238,22 @@ void Interpreter::Impl::arm_rollback_deadline(const ast::RollbackBlock& block)
 void Interpreter::Impl::end_rollback_deadline(const ast::RollbackBlock& block, Flow flow)
 {
    timers_.drop("rollback:" + block.name + "/deadline");
-   if (flow != Flow::Next) return;
+   // Succeeded or failed, the steps the deadline bounds have ended (an
+   // interrupted body has not: its resume runs the rest). When they ended in
+   // an earlier process (this one resumed in `finally` or in a timer, and
+   // walked them again as done), that end stands and was told then.
+   if (flow == Flow::Interrupted || flow == Flow::JournalBroken) return;
+   if (const auto ended = resume_.timers().rollback_ended_at) {
+      rollback_ended_at_ = *ended;
+      return;
+   }
+   rollback_ended_at_ = world_.clock().now();
    const TimeMs began = resume_.timers().rollback_began_at.value_or(rollback_began_at_);
    const double took = world_.clock().now() - began;
+   if (flow != Flow::Next) {
+      record("rollback_failed", "", {{"rollback", block.name}, {"elapsed_ms", took}});
+      return;
+   }
    std::string text = fmt::format("rollback {} completed in {}", block.name, format_elapsed(took));
    if (block.within_ms)
       text += took <= *block.within_ms ? fmt::format(" (within its {})", Value(*block.within_ms, ast::Unit::Duration).display())

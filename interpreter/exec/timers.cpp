@@ -66,6 +66,10 @@ std::vector<TimerEntry> TimerQueue::awaited() const
 
 void TimerHistory::note(const JournalEvent& event)
 {
+   if (event.kind == "rollback_completed" || event.kind == "rollback_failed") {
+      if (!rollback_ended_at) rollback_ended_at = event.at;
+      return;
+   }
    if (event.kind != "timer" && event.kind != "mode") return;
    const auto data = nlohmann::json::parse(event.data_json, nullptr, false);
    if (!data.is_object()) return;

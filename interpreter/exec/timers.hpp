@@ -58,7 +58,11 @@ struct TimerHistory {
    std::set<std::string> fired;
    /// When the run entered its rollback (the "mode" event): a rollback's deadline counts from there.
    std::optional<TimeMs> rollback_began_at;
-   /// Reads one "timer" (or "mode") event of the journal; ignores other kinds.
+   /// When its steps ended, succeeded or failed (the "rollback_completed" or
+   /// "rollback_failed" event): a resume after that (in its `finally`, in a
+   /// timer) does not measure them again nor arm their deadline.
+   std::optional<TimeMs> rollback_ended_at;
+   /// Reads one "timer", "mode" or rollback end event of the journal; ignores other kinds.
    void note(const JournalEvent& event);
 };
 

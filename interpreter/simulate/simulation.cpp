@@ -311,6 +311,9 @@ std::optional<SimulationResult> simulate(const Scenario& original, const Simulat
    result.traffic = world.sandbox().split();
    result.fault_at = world.fault_at();
    result.rollback_at = world.facts().rollback_started_at();
+   result.rollback_ended_at = outcome.rollback_ended_at;
+   result.undoable_steps = outcome.undoable;
+   result.undone_steps = outcome.undone;
    result.facts = world.facts();
    result.scenario_errors = world.scenario_errors();
    if (!world.undescribed_metrics().empty()) {

@@ -47,6 +47,15 @@ struct SimulationResult {
    std::vector<EnsureResult> ensures;                            ///< The runbook's invariants when the run ended.
    std::optional<double> fault_at;
    std::optional<double> rollback_at;
+   /// When the rollback block's steps ended, succeeded or failed (its `finally`
+   /// not included): what its `within` deadline bounds. Empty: no rollback, or
+   /// its steps were still running when the run stopped.
+   std::optional<double> rollback_ended_at;
+   /// Runtime ids of the steps that completed with an `undo { }` block, in
+   /// the order they completed, and of those whose undo ran (sorted): what
+   /// verify's "undo all compensates every completed step" reads.
+   std::vector<std::string> undoable_steps;
+   std::vector<std::string> undone_steps;
    RunFacts facts{0};                                            ///< What anchors in expectations resolve against.
    int interruptions = 0;
    std::vector<std::string> notes;                               ///< Things the reader should know (undescribed metrics...).

@@ -1,8 +1,11 @@
 #include "verify/properties.hpp"
 
+#include <algorithm>
+
 #include <fmt/core.h>
 
 #include "exec/exit_codes.hpp"
+#include "io/human_units.hpp"
 #include "journal/journal.hpp"
 
 namespace runbook::verify {
@@ -83,6 +86,60 @@ void check_notified(const RunbookFacts& facts, const sim::SimulationResult& resu
                                                      result.rollback_name, sim::describe_outcome(result))});
 }
 
+/// A rollback declared `within D` ended its steps within D of its start, on
+/// the path's virtual clock (as the interpreter measures it: its `finally`
+/// runs after, on time or not). One whose steps were still running when the
+/// path ended is judged by how long it had run by then.
+void check_deadline(const RunbookFacts& facts, const sim::SimulationResult& result, std::vector<Broken>& broken)
+{
+   if (result.rollback_name.empty() || !result.rollback_at) return;
+   const RollbackFacts* rollback = facts.rollback(result.rollback_name);
+   if (rollback == nullptr || !rollback->within_ms) return;
+   const double within = *rollback->within_ms;
+   if (result.rollback_ended_at) {
+      const double took = *result.rollback_ended_at - *result.rollback_at;
+      if (took <= within) return;
+      broken.push_back({property::Deadline, fmt::format("rollback {} took {} to run its steps (its deadline: {})",
+                                                        result.rollback_name, format_elapsed(took), format_duration(within))});
+      return;
+   }
+   const double running = result.end_ms - *result.rollback_at;
+   if (running <= within) return;
+   broken.push_back({property::Deadline, fmt::format("rollback {} was still running {} after it began (its deadline: {})",
+                                                     result.rollback_name, format_elapsed(running),
+                                                     format_duration(within))});
+}
+
+/// A path through a rollback that runs `undo all` ends with every completed
+/// forward step's `undo` run: a failing undo, or a rollback that failed (or
+/// waited) before its `undo all` finished, leaves a step done and not
+/// compensated. Steps of the rollback itself are not forward steps. A run
+/// that stopped where it is on purpose is not judged (its route said so), nor
+/// one that has not ended ("the run ends" says so).
+void check_undone(const RunbookFacts& facts, const sim::SimulationResult& result, std::vector<Broken>& broken)
+{
+   if (result.rollback_name.empty() || result.exit_code == exit_code::Interrupted || stopped_on_purpose(result)) return;
+   const RollbackFacts* rollback = facts.rollback(result.rollback_name);
+   if (rollback == nullptr || !rollback->undo_all) return;
+   std::vector<std::string> pending;
+   // Newest first, the order `undo all` takes them in.
+   for (auto it = result.undoable_steps.rbegin(); it != result.undoable_steps.rend(); ++it) {
+      if (it->rfind("rollback:", 0) == 0 || it->rfind("ensure/", 0) == 0) continue;
+      if (std::find(result.undone_steps.begin(), result.undone_steps.end(), *it) != result.undone_steps.end()) continue;
+      if (std::find(pending.begin(), pending.end(), *it) == pending.end()) pending.push_back(*it);
+   }
+   if (pending.empty()) return;
+   bool reached = false;
+   for (const auto& id : rollback->undo_all_steps) reached = reached || started_under(result, id);
+   std::string list;
+   for (const auto& id : pending) list += (list.empty() ? "" : ", ") + id;
+   broken.push_back({property::Undo, fmt::format("rollback {} ended ({}) with the undo of {} completed step{} not run "
+                                                 "(its `undo all` {}): {}",
+                                                 result.rollback_name, sim::describe_outcome(result), pending.size(),
+                                                 pending.size() == 1 ? "" : "s", reached ? "stopped short" : "was never reached",
+                                                 list)});
+}
+
 /// Traffic the run moved ends whole on one environment (unless the runbook
 /// chose to stop where it is): a split left behind is served by a release
 /// nobody watches any more.
@@ -125,6 +182,8 @@ std::vector<Broken> check_properties(const RunbookFacts& facts, const Fault& fau
    else check_ensures(result, broken);
    check_trigger_acted_on(facts, fault, result, broken);
    check_notified(facts, result, broken);
+   check_deadline(facts, result, broken);
+   check_undone(facts, result, broken);
    return broken;
 }
 

@@ -13,9 +13,12 @@
 //                 model's split, the built-in guess `ensure` replaces);
 //   acted on      a P0/P1 trigger whose condition stayed true is not dropped:
 //                 the run does not complete;
-//   undo          (named, not judged yet) a rollback running `undo all`
-//                 compensated every completed step with an `undo`;
-//   notified      a path through a rollback that notifies did notify.
+//   undo          a path through a rollback that runs `undo all` ends with
+//                 the undo of every completed forward step with an `undo`
+//                 run (unless the runbook stopped where it is on purpose);
+//   notified      a path through a rollback that notifies did notify;
+//   deadline      a rollback declared `within D` ended its steps within D of
+//                 its start (one still running when the path ended, too).
 #pragma once
 
 #include <string>
@@ -35,6 +38,7 @@ inline constexpr const char* Ensure = "ensure holds";
 inline constexpr const char* ActedOn = "a breached trigger is acted on";
 inline constexpr const char* Undo = "undo all compensates every completed step";
 inline constexpr const char* Notified = "the rollback notifies";
+inline constexpr const char* Deadline = "rollback ends within its deadline";
 }  // namespace property
 
 struct Broken {

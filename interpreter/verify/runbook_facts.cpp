@@ -201,9 +201,14 @@ RunbookFacts read_facts(const Program& program)
          facts.phases.push_back(std::move(phase));
       }
       for (const auto& r : program.root->rollbacks) {
-         RollbackFacts rollback{r.name, false, {}};
+         RollbackFacts rollback;
+         rollback.name = r.name;
+         rollback.within_ms = r.within_ms;
          const auto note = [&](const ast::Step& step) {
-            if (std::holds_alternative<ast::UndoAllStep>(step.node)) rollback.undo_all = true;
+            if (std::holds_alternative<ast::UndoAllStep>(step.node)) {
+               rollback.undo_all = true;
+               rollback.undo_all_steps.push_back(step.id);
+            }
             if (calls_notify(step)) rollback.notify_steps.push_back(step.id);
          };
          // A rollback that always tells people does it in its `finally`.

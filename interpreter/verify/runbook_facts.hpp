@@ -4,7 +4,7 @@
 // program once and keeps, in plain data, the metrics, the comparisons that
 // watch conditions and triggers make against them (with the thresholds'
 // values), which phase arms which trigger, and what each rollback block
-// declares (its notifications, whether it runs `undo all`). Fault
+// declares (its notifications, whether it runs `undo all`, its deadline). Fault
 // enumeration, world derivation and the properties all read from here.
 #pragma once
 
@@ -59,9 +59,14 @@ struct PhaseFacts {
 struct RollbackFacts {
    std::string name;
    bool undo_all = false;
+   /// Static ids of its `undo all` steps (whether a path reached one).
+   std::vector<std::string> undo_all_steps;
    /// Static ids of the steps that notify someone (a `notify` step or a call
    /// to a `notify.` function): on a path through this rollback one must run.
    std::vector<std::string> notify_steps;
+   /// `rollback NAME within D`: D in ms, params resolved (the checker wrote
+   /// it into the block); its steps must end within it on every path.
+   std::optional<double> within_ms;
 };
 
 struct RunbookFacts {

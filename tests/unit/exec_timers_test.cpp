@@ -152,6 +152,82 @@ phase "Incident" {
    CHECK(first_call(h.world, "level 2") == t0 + 40 * minute);
 }
 
+TEST_CASE("A rollback whose steps ended in time keeps that end when a later timer's crash resumes it", "[exec][timers]")
+{
+   // The steps took 2m; the escalation timer 15m later is interrupted. The
+   // resumed run walks the done steps again: it must not arm the 5m deadline
+   // again (it fired at once, sending the overrun action) nor say the
+   // rollback took 15m.
+   Harness h(R"(runbook "t"
+phase "Go" {
+  rollback back
+}
+rollback back within 5m -> notify "overrun" {
+  after 15m {
+    sh "level 2"
+    wait 1m
+  }
+  sh "restore"
+  wait 2m
+}
+)");
+   h.world.on_shell = [&h](const std::string& c) {
+      if (c == "level 2") h.interrupt = true;
+      ShellResult r = exited(0);
+      return r;
+   };
+   RunOutcome out = h.run();
+   REQUIRE(out.exit_code == exit_code::Interrupted);
+   REQUIRE(out.rollback_ended_at);
+   CHECK(*out.rollback_ended_at == t0 + 2 * minute);
+   CHECK(h.observer.has(RunEvent::Kind::Log, "rollback back completed in 2m (within its 5m)"));
+   h.world.on_shell = [](const std::string&) {
+      ShellResult r = exited(0);
+      return r;
+   };
+   out = h.resume(out.run_id, t0 + 15 * minute);
+   CHECK(out.exit_code == exit_code::RolledBack);
+   CHECK_FALSE(h.observer.has(RunEvent::Kind::Notify, "overrun"));
+   CHECK_FALSE(h.observer.has(RunEvent::Kind::Notify, "exceeded"));
+   CHECK_FALSE(h.observer.has(RunEvent::Kind::Log, "completed in 15m"));
+   REQUIRE(out.rollback_ended_at);
+   CHECK(*out.rollback_ended_at == t0 + 2 * minute);
+}
+
+TEST_CASE("A rollback's failed steps end its deadline too: the end is journaled, and kept on resume", "[exec][timers]")
+{
+   Harness h(R"(runbook "t"
+phase "Go" {
+  rollback back
+}
+rollback back within 5m -> notify "overrun" {
+  wait 1m
+  sh "restore"
+} finally {
+  sh "tell"
+  wait 1m
+}
+)");
+   h.world.on_shell = [&h](const std::string& c) {
+      if (c == "tell") h.interrupt = true;
+      ShellResult r = exited(c == "restore" ? 1 : 0);
+      return r;
+   };
+   RunOutcome out = h.run();
+   REQUIRE(out.exit_code == exit_code::Interrupted);
+   REQUIRE(out.rollback_ended_at);
+   CHECK(*out.rollback_ended_at == t0 + minute);
+   h.world.on_shell = [](const std::string& c) {
+      ShellResult r = exited(c == "restore" ? 1 : 0);
+      return r;
+   };
+   out = h.resume(out.run_id, t0 + 20 * minute);
+   CHECK(out.exit_code == exit_code::RollbackFailed);
+   CHECK_FALSE(h.observer.has(RunEvent::Kind::Notify, "overrun"));
+   REQUIRE(out.rollback_ended_at);
+   CHECK(*out.rollback_ended_at == t0 + minute);
+}
+
 TEST_CASE("A manual trigger fires from another terminal only where a phase arms it", "[exec][triggers]")
 {
    const std::string source = R"(runbook "t"

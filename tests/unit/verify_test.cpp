@@ -374,3 +374,131 @@ TEST_CASE("verify: a path that ends with traffic split breaks the runbook's ensu
    // No fault is injected into the invariant's own read.
    for (const auto& v : report.unsafe) CHECK(v.path.fault.where.rfind("ensure/", 0) == std::string::npos);
 }
+
+TEST_CASE("verify's property: a rollback's steps end within its `within` deadline, or it is broken", "[verify]")
+{
+   RunbookFacts facts;
+   RollbackFacts restore;
+   restore.name = "restore";
+   restore.within_ms = 5 * 60000.0;
+   facts.rollbacks.push_back(restore);
+   Fault fault;
+   fault.cls = fault_class::TriggerBreached;
+   sim::SimulationResult result;
+   result.status = run_status::RolledBack;
+   result.exit_code = 3;
+   result.rollback_name = "restore";
+   result.rollback_at = 60000;
+   result.rollback_ended_at = 60000 + 4 * 60000.0;
+   result.end_ms = 60000 + 20 * 60000.0;   // its `finally` and timers do not count
+   CHECK(check_properties(facts, fault, result, false).empty());
+
+   result.rollback_ended_at = 60000 + 10 * 60000.0;
+   auto broken = check_properties(facts, fault, result, false);
+   REQUIRE(broken.size() == 1);
+   CHECK(broken.front().property == property::Deadline);
+   CHECK(broken.front().detail == "rollback restore took 10m to run its steps (its deadline: 5m)");
+
+   // Still running when the path ended: judged by how long it had run.
+   result.rollback_ended_at.reset();
+   result.exit_code = 130;
+   broken = check_properties(facts, fault, result, false);
+   CHECK(std::any_of(broken.begin(), broken.end(), [](const Broken& b) {
+      return b.property == property::Deadline && mentions(b.detail, "still running 20m after it began (its deadline: 5m)");
+   }));
+   result.end_ms = 60000 + 3 * 60000.0;
+   broken = check_properties(facts, fault, result, false);
+   CHECK(std::none_of(broken.begin(), broken.end(), [](const Broken& b) { return b.property == property::Deadline; }));
+
+   // A rollback without a deadline is not judged by it.
+   facts.rollbacks.front().within_ms.reset();
+   result.exit_code = 3;
+   result.rollback_ended_at = 60000 + 10 * 60000.0;
+   CHECK(check_properties(facts, fault, result, false).empty());
+}
+
+TEST_CASE("verify: a rollback whose check of blue waits past its deadline is reported, a generous one is safe", "[verify]")
+{
+   const auto report = verified("verify/rollback-overruns.rb");
+   const auto* slow = unsafe_path(report, [](const PathVerdict& v) { return v.path.fault.cls == fault_class::TriggerBreached; });
+   REQUIRE(slow);
+   CHECK(broke(*slow, property::Deadline));
+   CHECK_FALSE(broke(*slow, property::Outcome));   // only a soft check failed: a declared end
+   CHECK(slow->broken.size() == 1);
+   CHECK(mentions(slow->broken.front().detail, "rollback restore took 10m"));
+   REQUIRE(slow->path.result->rollback_at);
+   REQUIRE(slow->path.result->rollback_ended_at);
+   CHECK(*slow->path.result->rollback_ended_at - *slow->path.result->rollback_at == 10 * 60000.0);
+
+   CHECK(verified("verify/rollback-overruns.rb", 1, {"budget=15m"}).all_safe());
+}
+
+TEST_CASE("verify's property: `undo all` leaves no completed forward step with an undo not undone", "[verify]")
+{
+   RunbookFacts facts;
+   RollbackFacts back;
+   back.name = "step_back";
+   back.undo_all = true;
+   back.undo_all_steps = {"rollback:step_back/1"};
+   facts.rollbacks.push_back(back);
+   Fault fault;
+   fault.cls = fault_class::StepFails;
+   sim::SimulationResult result;
+   result.status = run_status::RolledBack;
+   result.exit_code = 3;
+   result.rollback_name = "step_back";
+   result.steps_started = {"deploy/1", "deploy/2", "deploy/3", "rollback:step_back/1"};
+   // A step of the rollback itself with an undo is not a forward step.
+   result.undoable_steps = {"deploy/1", "deploy/2", "rollback:step_back/2"};
+   result.undone_steps = {"deploy/1", "deploy/2"};
+   CHECK(check_properties(facts, fault, result, false).empty());
+
+   // The undo of deploy/2 failed: `undo all` stopped before deploy/1's.
+   result.status = run_status::RollbackFailed;
+   result.exit_code = 4;
+   result.summary = "the rollback 'step_back' failed: undo of deploy/2 failed: exit code 1";
+   result.undone_steps.clear();
+   auto broken = check_properties(facts, fault, result, false);
+   REQUIRE(broken.size() == 2);
+   CHECK(broken[0].property == property::Outcome);
+   CHECK(broken[1].property == property::Undo);
+   CHECK(mentions(broken[1].detail, "the undo of 2 completed steps not run (its `undo all` stopped short): deploy/2, deploy/1"));
+
+   // The rollback failed before it reached `undo all`.
+   result.steps_started = {"deploy/1", "deploy/2", "deploy/3", "rollback:step_back/0"};
+   broken = check_properties(facts, fault, result, false);
+   REQUIRE(broken.size() == 2);
+   CHECK(mentions(broken[1].detail, "was never reached"));
+
+   // Stopped on purpose: the end the runbook declared; an interrupted run has not ended.
+   result.summary += " (on fail stop)";
+   CHECK(check_properties(facts, fault, result, false).empty());
+   result.summary = "interrupted";
+   result.exit_code = 130;
+   broken = check_properties(facts, fault, result, false);
+   CHECK(std::none_of(broken.begin(), broken.end(), [](const Broken& b) { return b.property == property::Undo; }));
+
+   // A rollback without `undo all` is not judged by it.
+   result.exit_code = 4;
+   facts.rollbacks.front().undo_all = false;
+   broken = check_properties(facts, fault, result, false);
+   CHECK(std::none_of(broken.begin(), broken.end(), [](const Broken& b) { return b.property == property::Undo; }));
+}
+
+TEST_CASE("verify: `undo all` compensates every completed step one fault deep, not when an undo fails", "[verify]")
+{
+   const auto single = verified("verify/undo-all.rb", 1);
+   CHECK(single.all_safe());
+   const auto* fails = tally(single, fault_class::StepFails);
+   REQUIRE(fails);
+   CHECK(fails->explored == 3);
+
+   const auto two = verified("verify/undo-all.rb", 2);
+   const auto* found = unsafe_path(two, [](const PathVerdict& v) { return v.path.fault.depth == 2 && mentions(v.path.fault.what, "revert-db"); });
+   REQUIRE(found);
+   CHECK(broke(*found, property::Undo));
+   CHECK(broke(*found, property::Outcome));
+   const auto& result = *found->path.result;
+   CHECK(result.undoable_steps == std::vector<std::string>{"deploy/1"});
+   CHECK(result.undone_steps.empty());
+}
