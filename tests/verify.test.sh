@@ -55,6 +55,18 @@ grep -q 'broken: rollback ends within its deadline: rollback restore took 10m to
    fail "a 15m deadline should be safe: $(cat "$out/generous.txt")"
 grep -q 'Every path ended safe.' "$out/generous.txt" || fail "no verdict line with a 15m deadline"
 
+echo "== a rollback that gives up on purpose past its deadline: safe when its overrun action tells people, not when nobody is told"
+"$RUNBOOK" verify tests/fixtures/verify/rollback-gives-up-told.rb --depth 2 --jobs 2 >"$out/told.txt" ||
+   fail "giving up on purpose after telling people should be safe: $(cat "$out/told.txt")"
+grep -q '7 paths (depth 2), 7 safe, 0 unsafe' "$out/told.txt" || fail "the told variant explored other paths: $(head -1 "$out/told.txt")"
+set +e
+"$RUNBOOK" verify tests/fixtures/verify/rollback-gives-up-silent.rb --depth 2 --jobs 2 >"$out/silent.txt"
+status=$?
+set -e
+[ "$status" -eq 1 ] || fail "expected exit 1 for the silent rollback past its deadline, got $status"
+[ "$(grep -c 'broken: rollback ends within its deadline: rollback restore took 15m to run its steps (its deadline: 5m)' "$out/silent.txt")" -eq 2 ] ||
+   fail "the silent overrun is not reported on both paths: $(cat "$out/silent.txt")"
+
 echo "== undo all: every undo runs one fault deep (safe); a failing undo leaves a step not undone (exit 1)"
 "$RUNBOOK" verify tests/fixtures/verify/undo-all.rb --jobs 2 >"$out/undo1.txt" || fail "depth 1 should be safe: $(cat "$out/undo1.txt")"
 grep -q 'Every path ended safe.' "$out/undo1.txt" || fail "no verdict line for undo all at depth 1"

@@ -204,6 +204,7 @@ RunbookFacts read_facts(const Program& program)
          RollbackFacts rollback;
          rollback.name = r.name;
          rollback.within_ms = r.within_ms;
+         rollback.overrun_action = r.overrun_action.has_value();
          const auto note = [&](const ast::Step& step) {
             if (std::holds_alternative<ast::UndoAllStep>(step.node)) {
                rollback.undo_all = true;

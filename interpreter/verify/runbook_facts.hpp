@@ -67,6 +67,8 @@ struct RollbackFacts {
    /// `rollback NAME within D`: D in ms, params resolved (the checker wrote
    /// it into the block); its steps must end within it on every path.
    std::optional<double> within_ms;
+   /// `within D -> ACTION`: what runs the moment D passes (people are told).
+   bool overrun_action = false;
 };
 
 struct RunbookFacts {
