@@ -490,4 +490,12 @@ rollback step_back {
   traffic.verify_split(api, "blue", verify_samples)
   health.validate(api, track, max_api_p99)
   notify.slack("${slack}/${slack_webhook}", notify.deployment_message(system, version, "rolled back step by step: 100% of traffic on blue"))
+} finally {
+  # A step back that could not finish (the load balancer refused an undo,
+  # blue did not verify) leaves traffic where it stopped: the team is told
+  # at once, with what failed, instead of the rollback ending in silence.
+  if failed {
+    notify.slack("${slack}/${slack_webhook}", notify.step_back_failed_message(system, version, incident_commander, failures))
+      on fail { notify "Slack could not be told that the step-by-step rollback failed: post it in the incident channel by hand" }
+  }
 }
