@@ -7,8 +7,9 @@
 # a pending trigger or lets a rollback go silent fails here, with the path
 # that shows it (and its reproduction scenario) in the output.
 #
-# Depth 1 only: rollout.rb alone is ~470 paths (~90 s on 2 cores); depth 2
-# multiplies that by the rollback's steps. tests/verify.test.sh covers depth 2
+# Depth 1 only: rollout.rb alone is 474 paths (~7 s on 2 cores); depth 2
+# adds a second fault in every rollback and finds real residual risks
+# (docs/verify.md). tests/verify.test.sh covers depth 2
 # on fixtures.
 set -uo pipefail
 cd "${SOURCE_DIR:?}"
