@@ -123,15 +123,32 @@ phase "Post-rollback analysis" {
 
 # When the gradual path itself goes wrong: the rest of the traffic to blue now.
 rollback finish_now {
-  traffic.route(lb, lb_token, "blue", 100)
+  # Until the load balancer takes the switch, nothing more has moved.
+  let traffic_moved = false
+  # Asked again for about a quarter of an hour, as the emergency rollback
+  # does: giving up sooner leaves users on the release being rolled back. A
+  # load balancer that refused every try leaves nothing further to fall back
+  # to: the rollback stops there on purpose and `finally` says so.
+  traffic.route_persistently(lb, lb_token, "blue", 100) on fail stop
+  let traffic_moved = true
   traffic.verify_split(api, "blue", verify_samples) soft
   health.api(api) soft
 } finally {
-  if failed {
+  # A Slack webhook that fails is told to the operator and does not fail the
+  # rollback: the traffic is what matters here.
+  if not traffic_moved {
     notify.slack("${slack}/${slack_webhook}",
-                "🚨 Planned rollback of ${system} turned into an emergency: all traffic routed to blue at once (${reason}); verification still failing: ${failures}")
+                "🚨 Planned rollback of ${system} FAILED: the load balancer refused to route the rest of the traffic to blue (${failures}). Move it by hand now (manage-traffic.sh blue 100, or the load balancer's console)")
+      on fail { notify "Slack could not be told that the load balancer refused the rollback: move the traffic by hand and post it in the incident channel" }
   } else {
-    notify.slack("${slack}/${slack_webhook}",
-                "🚨 Planned rollback of ${system} turned into an emergency: all traffic routed to blue at once (${reason})")
+    if failed {
+      notify.slack("${slack}/${slack_webhook}",
+                  "🚨 Planned rollback of ${system} turned into an emergency: all traffic routed to blue at once (${reason}); verification still failing: ${failures}")
+        on fail { notify "Slack could not be told about the emergency rollback: post it in the incident channel by hand" }
+    } else {
+      notify.slack("${slack}/${slack_webhook}",
+                  "🚨 Planned rollback of ${system} turned into an emergency: all traffic routed to blue at once (${reason})")
+        on fail { notify "Slack could not be told about the emergency rollback: post it in the incident channel by hand" }
+    }
   }
 }
