@@ -706,6 +706,7 @@ ast::StepPtr AstBuilder::step(std::size_t index)
       break;
    case NodeKind::undo_all_step:
       result->node = ast::UndoAllStep{};
+      if (it != end) options.on_fail = fail_route(*it);
       break;
    case NodeKind::undo_step:
       result->node = ast::UndoStep{text(*it, "a step id"), loc(*it), ""};

@@ -647,8 +647,10 @@ struct for_step : if_must< word< kw_for >, sp, loop_variable, sp, loop_in, sp, l
 struct return_value : seq< expr > {};
 struct return_step : seq< word< kw_return >, sp_inline, opt< not_at< one< '\n', ';', '}' > >, not_at< eof >, must< return_value > > > {};
 
-// undo all: in a rollback block, run the undo of every completed step.
-struct undo_all_step : seq< word< kw_undo >, sp, kw_all > {};
+// undo all [on fail ROUTE]: in a rollback block, run the undo of every
+// completed step; the route says where an undo that fails goes (`stop`: the
+// rollback ends there on purpose).
+struct undo_all_step : seq< word< kw_undo >, sp, kw_all, opt< sp, route_option > > {};
 // undo "STEP-ID": run the undo of that one step, if it completed.
 struct undo_target : text {};
 struct undo_step : seq< word< kw_undo >, sp, at< one< '"', '\'' > >, must< undo_target > > {};

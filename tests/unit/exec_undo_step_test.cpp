@@ -152,3 +152,30 @@ rollback back {
    // "revert one" was done before the crash; "revert two" was in doubt (redone); undo all finds nothing left.
    CHECK(h.world.commands() == std::vector<std::string>{"revert two", "done"});
 }
+
+TEST_CASE("undo all on fail stop: an undo that fails ends the rollback there on purpose", "[exec][undo]")
+{
+   Harness h(R"(runbook "t"
+phase "Rollout" on fail rollback back {
+  sh "shift 5" undo { sh "unshift 5" }
+  sh "shift 50" undo { sh "unshift 50" }
+  sh "verify"
+}
+rollback back {
+  undo all on fail stop
+  sh "after the undos"
+} finally {
+  notify "the step back ended, failed: ${failed}"
+}
+)");
+   h.world.on_shell = [](const std::string& command) { return exit_with(command == "verify" || command == "unshift 50" ? 1 : 0); };
+   const RunOutcome out = h.run();
+   CHECK(out.exit_code == exit_code::RollbackFailed);
+   CHECK(out.summary.find("(on fail stop)") != std::string::npos);
+   std::vector<std::string> commands;
+   for (const auto& call : h.world.shell_calls) commands.push_back(call.command);
+   // The newest undo failed: the older one and the steps after `undo all` did not run; `finally` did.
+   CHECK(std::find(commands.begin(), commands.end(), "unshift 5") == commands.end());
+   CHECK(std::find(commands.begin(), commands.end(), "after the undos") == commands.end());
+   CHECK(h.observer.has(RunEvent::Kind::Notify, "the step back ended, failed: true"));
+}

@@ -338,6 +338,22 @@ TEST_CASE("rollback block with undo all", "[syntax]")
    CHECK(shape(*std::get<ast::CallStep>(rollback.body[1]->node).call) == "traffic.route(api, lb_token, \"blue\", 100)");
 }
 
+TEST_CASE("undo all takes a failure route, and no other option", "[syntax]")
+{
+   Parsed p("rollback back {\n  undo all on fail stop\n  undo all on fail { notify \"undo failed\" }\n}\n");
+   REQUIRE(p.file->rollbacks.size() == 1);
+   const auto& body = p.file->rollbacks[0].body;
+   REQUIRE(body.size() == 2);
+   CHECK(std::holds_alternative<ast::UndoAllStep>(body[0]->node));
+   CHECK(body[0]->options.on_fail.kind == ast::FailRoute::Kind::Stop);
+   CHECK(body[1]->options.on_fail.kind == ast::FailRoute::Kind::Steps);
+   CHECK(body[1]->options.on_fail.steps.size() == 1);
+   SourceFile bad{"bad.rb", "rollback back {\n  undo all timeout 5m\n}\n"};
+   Diagnostics diags;
+   parse_file(bad, diags);
+   CHECK(diags.has_errors());
+}
+
 // ---------------------------------------------------------------- steps
 
 TEST_CASE("sh step with options and capture", "[syntax]")
