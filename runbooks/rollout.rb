@@ -486,16 +486,23 @@ rollback emergency within rollback_budget
 # step's undo runs, newest first, so DNS goes back (if it was changed) and
 # the traffic split walks back through each canary share to blue 100.
 rollback step_back {
-  undo all
-  traffic.verify_split(api, "blue", verify_samples)
-  health.validate(api, track, max_api_p99)
-  notify.slack("${slack}/${slack_webhook}", notify.deployment_message(system, version, "rolled back step by step: 100% of traffic on blue"))
+  # A load balancer that refuses a step back (after traffic.route's retries)
+  # leaves nothing further to try from here: the rollback stops there on
+  # purpose, and `finally` tells the team how to finish by hand.
+  undo all on fail stop
+  # Checked as the emergency rollback checks: what failed is reported and
+  # told, the traffic stays on blue.
+  traffic.verify_split(api, "blue", verify_samples) soft
+  health.validate(api, track, max_api_p99) soft
 } finally {
-  # A step back that could not finish (the load balancer refused an undo,
-  # blue did not verify) leaves traffic where it stopped: the team is told
-  # at once, with what failed, instead of the rollback ending in silence.
+  # The team is told however the step back ended: done, or what failed
+  # (traffic may be left split) and how to finish it by hand. A Slack
+  # webhook that fails is told to the operator and does not fail it.
   if failed {
     notify.slack("${slack}/${slack_webhook}", notify.step_back_failed_message(system, version, incident_commander, failures))
       on fail { notify "Slack could not be told that the step-by-step rollback failed: post it in the incident channel by hand" }
+  } else {
+    notify.slack("${slack}/${slack_webhook}", notify.deployment_message(system, version, "rolled back step by step: 100% of traffic on blue"))
+      on fail { notify "Slack could not be told that the step-by-step rollback is done: post it in the incident channel by hand" }
   }
 }

@@ -132,12 +132,12 @@ fn traffic_not_moved_message(system, time, downtime, commander, failures) {
 
 # step_back_failed_message(system, version, commander, failures)
 #   What the step-by-step rollback tells the team when it could not finish
-#   (the load balancer refused a step back, blue did not verify): traffic
-#   may be left split, and a person has to finish the move.
+#   (the load balancer refused a step back) or blue did not verify: traffic
+#   may be left split, and a person has to finish the move or look at blue.
 #   failures  what failed, as a rollback's `failures` (a list of texts)
 #   Returns the text. No side effects.
 fn step_back_failed_message(system, version, commander, failures) {
-  return "🚨 STEP-BY-STEP ROLLBACK FAILED - ${system} ${version}\n\nWhat failed: ${failures}\nTraffic may still be split between blue and green.\n\nNext Steps:\n- Move all traffic to blue by hand now (manage-traffic.sh blue 100, or the load balancer's console)\n- Check the split: GET /api/traffic on the load balancer\n\nTeam: ${commander}"
+  return "🚨 STEP-BY-STEP ROLLBACK FAILED - ${system} ${version}\n\nWhat failed: ${failures}\nTraffic may still be split between blue and green, or blue does not verify.\n\nNext Steps:\n- Move all traffic to blue by hand now (manage-traffic.sh blue 100, or the load balancer's console)\n- Check the split: GET /api/traffic on the load balancer\n\nTeam: ${commander}"
 }
 
 # rollback_overrun_message(system, budget, commander)
