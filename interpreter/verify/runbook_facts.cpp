@@ -1,10 +1,10 @@
 #include "verify/runbook_facts.hpp"
 
 #include <algorithm>
-#include <functional>
 
 #include "check/signature.hpp"
 #include "check/static_value.hpp"
+#include "syntax/nested_blocks.hpp"
 
 namespace runbook::verify {
 
@@ -62,29 +62,6 @@ struct Extractor {
       return Comparison{name->name, op, value.number};
    }
 };
-
-/// Visits every step of a block, nested blocks included.
-void walk(const ast::Block& block, const std::function<void(const ast::Step&)>& visit)
-{
-   for (const auto& step : block) {
-      if (!step) continue;
-      visit(*step);
-      if (const auto* s = std::get_if<ast::IfStep>(&step->node)) {
-         walk(s->then_block, visit);
-         walk(s->else_block, visit);
-      } else if (const auto* f = std::get_if<ast::ForStep>(&step->node)) {
-         walk(f->body, visit);
-      } else if (const auto* a = std::get_if<ast::AfterStep>(&step->node)) {
-         walk(a->body, visit);
-      } else if (const auto* ap = std::get_if<ast::ApproveStep>(&step->node)) {
-         walk(ap->decision.otherwise.steps, visit);
-      } else if (const auto* cl = std::get_if<ast::ChecklistStep>(&step->node)) {
-         walk(cl->decision.otherwise.steps, visit);
-      }
-      walk(step->options.on_fail.steps, visit);
-      if (step->options.has_undo) walk(step->options.undo, visit);
-   }
-}
 
 /// Keeps in `longest` the step's timeout if it is a question's.
 void note_question_timeout(const ast::Step& step, double& longest)
@@ -188,9 +165,9 @@ RunbookFacts read_facts(const Program& program)
       }
    };
    for_each_file(program, [&](const ast::File& file) {
-      for (const auto& p : file.phases) walk(p.body, conditions_of);
-      for (const auto& r : file.rollbacks) walk(r.body, conditions_of);
-      for (const auto& f : file.functions) walk(f.body, conditions_of);
+      for (const auto& p : file.phases) ast::for_each_step(p.body, conditions_of);
+      for (const auto& r : file.rollbacks) ast::for_each_step(r.body, conditions_of);
+      for (const auto& f : file.functions) ast::for_each_step(f.body, conditions_of);
    });
 
    if (program.root) {
@@ -213,8 +190,8 @@ RunbookFacts read_facts(const Program& program)
             if (calls_notify(step)) rollback.notify_steps.push_back(step.id);
          };
          // A rollback that always tells people does it in its `finally`.
-         walk(r.body, note);
-         walk(r.finally, note);
+         ast::for_each_step(r.body, note);
+         ast::for_each_step(r.finally, note);
          facts.rollbacks.push_back(std::move(rollback));
       }
    }
