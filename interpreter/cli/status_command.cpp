@@ -73,13 +73,17 @@ void print_phase(const std::vector<JournalEvent>& events)
 }
 
 /// What a running step waits for, by its kind.
-void print_waiting_for(const RunInfo& run, const StepRecord& step, const std::string& summary)
+void print_waiting_for(const RunInfo& run, const StepRecord& step, const std::string& summary, const std::string& choices)
 {
    const std::optional<StepKind> kind = step_kind_from_string(step.kind);
    if (kind == StepKind::Wait && step.deadline_ms) {
       fmt::print("waiting: until {} UTC (runbook time)\n", wall_time_text(*step.deadline_ms));
    } else if (kind == StepKind::Approve || kind == StepKind::Checklist) {
       fmt::print("waiting: for an answer (runbook approve {} {})\n", run.id, step.step_id);
+   } else if (kind == StepKind::Ask) {
+      // An ask has no "yes": the answer must name one of its choices.
+      fmt::print("waiting: for an answer (runbook approve {} {} --answer CHOICE){}\n", run.id, step.step_id,
+                 choices.empty() ? "" : "; choices: " + choices);
    } else if (kind == StepKind::Watch || kind == StepKind::Await) {
       fmt::print("waiting: for the {} to finish: {}\n", step.kind, summary);
    }
@@ -95,8 +99,12 @@ void print_steps(const RunInfo& run, const std::vector<StepRecord>& steps)
       if (s.step_id != run.current_step) continue;
       nlohmann::json inputs = nlohmann::json::parse(s.inputs_json, nullptr, false);
       const std::string summary = inputs.is_object() ? inputs.value("summary", "") : "";
+      std::string choices;
+      if (inputs.is_object() && inputs.contains("choices") && inputs["choices"].is_array())
+         for (const auto& c : inputs["choices"])
+            if (c.is_string()) choices += (choices.empty() ? "" : " | ") + c.get<std::string>();
       fmt::print("step:    {} ({}: {}) {}\n", s.step_id, s.kind, summary, step_state_text(run, s));
-      if (s.outcome.empty() && run.status == run_status::Running) print_waiting_for(run, s, summary);
+      if (s.outcome.empty() && run.status == run_status::Running) print_waiting_for(run, s, summary, choices);
    }
 }
 
