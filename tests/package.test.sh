@@ -29,6 +29,8 @@ shipped=("$SOURCE_DIR"/runbooks/*.rb)
 # order, so the first entry says which stdlib an installed binary reads.
 printf 'runbook "Lookup"\nuse "std/no_such_module"\nphase "P" {\n  log "x"\n}\n' >lookup.rb
 first_stdlib_dir() { "$1" check lookup.rb 2>&1 | sed -n 's/.*looked in: \([^,]*\).*/\1/p' | head -1; }
+# Every folder it looked in, as the message lists them.
+stdlib_dirs() { env -u RUNBOOK_PATH "$1" check lookup.rb 2>&1 | sed -n 's/.*looked in: \(.*\)$/\1/p' | head -1; }
 
 case_layout()
 {
@@ -41,6 +43,9 @@ case_layout()
    [ "$(prefix/bin/runbook version)" = "runbook $version" ] || fail "layout: version says '$(prefix/bin/runbook version)', expected $version"
    local dir; dir=$(first_stdlib_dir prefix/bin/runbook)
    [ "$dir" = "$work/prefix/share/runbook/stdlib" ] || fail "layout: the installed binary looks in '$dir' first, not its own stdlib"
+   local looked; looked=$(stdlib_dirs prefix/bin/runbook)
+   [ "$looked" = "$work/prefix/share/runbook/stdlib" ] ||
+      fail "layout: the installed binary also looks outside its own stdlib (the source tree it was built from?): $looked"
    env -u RUNBOOK_PATH prefix/bin/runbook check "${shipped[@]}" >check.out 2>&1 || fail "layout: check of the shipped runbooks: $(tail -5 check.out)"
 }
 

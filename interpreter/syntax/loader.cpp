@@ -259,13 +259,20 @@ std::vector<std::string> default_search_path()
    }
    std::error_code ec;
    const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+   // An installed runbook (bin/runbook beside share/runbook/stdlib) reads its
+   // own stdlib and nothing of the tree it was built from: a path under
+   // /tmp or a home folder on the build machine is nobody's business on
+   // this one. A binary in its build tree falls back to the source tree.
+   bool installed = false;
    if (!ec) {
       const fs::path dir = exe.parent_path();
-      candidates.push_back((dir / "../share/runbook/stdlib").lexically_normal().string());
-      candidates.push_back((dir / "../../stdlib").lexically_normal().string());
+      const std::string own = (dir / "../share/runbook/stdlib").lexically_normal().string();
+      installed = fs::is_directory(own, ec);
+      candidates.push_back(own);
+      if (!installed) candidates.push_back((dir / "../../stdlib").lexically_normal().string());
    }
 #ifdef RUNBOOK_SOURCE_STDLIB
-   candidates.emplace_back(RUNBOOK_SOURCE_STDLIB);
+   if (!installed) candidates.emplace_back(RUNBOOK_SOURCE_STDLIB);
 #endif
    std::vector<std::string> path;
    for (auto& dir : candidates) {
