@@ -598,6 +598,15 @@ torture_until() {
 t_start=$(now_ms)
 n=0
 modes=${RUNBOOK_TORTURE_MODES:-happy fault}
+# Only these two: a mode the script does not know would torture nothing and
+# pass (RUNBOOK_TORTURE_MODES=edit once did exactly that).
+for mode in $modes; do
+   case $mode in
+      happy | fault) ;;
+      *) echo "unknown RUNBOOK_TORTURE_MODES entry '$mode': the modes are 'happy' (kill, int, sandbox, hup, clock, edit) and 'fault'" >&2
+         exit 2 ;;
+   esac
+done
 if [[ " $modes " == *" happy "* ]]; then
    run_baseline
    torture_until kill kills "$min_kills"
@@ -655,4 +664,5 @@ echo "crash torture (seed $seed): failure path (emergency rollback, escalation t
 echo "crash torture (seed $seed): $runs runs completed after $kills SIGKILLs, $ints SIGINTs and" \
      "$restarts sandbox restarts ($attempts_total starts and resumes; in-doubt steps: $redone_total redone," \
      "$skipped_total marked done), in ${elapsed} s; $failures failures"
+[ "$runs" -gt 0 ] || [ "$fault_runs" -gt 0 ] || fail "nothing was tortured: no run completed in any mode"
 [ "$failures" -eq 0 ]
