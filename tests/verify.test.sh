@@ -12,30 +12,24 @@ out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
 fail() { echo "verify.test: $*" >&2; exit 1; }
+# Runs a command with its output in $1 and prints its exit status (this
+# script stops on every other failure).
+exit_of() { local to=$1; shift; "$@" >"$to" && echo 0 || echo $?; }
 
 echo "== single faults: safe; a second fault in the rollback: unsafe"
 "$RUNBOOK" verify tests/fixtures/verify/rollback-step-fails.rb --jobs 2 >"$out/depth1.txt" || fail "depth 1 should be safe: $(cat "$out/depth1.txt")"
 grep -q 'Every path ended safe.' "$out/depth1.txt" || fail "no verdict line"
-set +e
-"$RUNBOOK" verify tests/fixtures/verify/rollback-step-fails.rb --depth 2 --jobs 2 --out "$out/repro" >"$out/depth2.txt"
-status=$?
-set -e
+status=$(exit_of "$out/depth2.txt" "$RUNBOOK" verify tests/fixtures/verify/rollback-step-fails.rb --depth 2 --jobs 2 --out "$out/repro")
 cat "$out/depth2.txt"
 [ "$status" -eq 1 ] || fail "expected exit 1 at depth 2, got $status"
 grep -q 'broken: the rollback notifies' "$out/depth2.txt" || fail "the silent rollback is not reported"
 repro=$(ls "$out"/repro/*.scenario | head -1)
 [ -n "$repro" ] || fail "no reproduction written"
-set +e
-"$RUNBOOK" simulate tests/fixtures/verify/rollback-step-fails.rb --scenario "$repro" >"$out/sim.txt"
-status=$?
-set -e
+status=$(exit_of "$out/sim.txt" "$RUNBOOK" simulate tests/fixtures/verify/rollback-step-fails.rb --scenario "$repro")
 [ "$status" -eq 4 ] || fail "the reproduction should end with the rollback failed (exit 4), got $status: $(cat "$out/sim.txt")"
 
 echo "== a canary that stops in place: markdown for a PR"
-set +e
-"$RUNBOOK" verify tests/fixtures/verify/stops-in-place.rb --jobs 2 --format markdown >"$out/canary.md"
-status=$?
-set -e
+status=$(exit_of "$out/canary.md" "$RUNBOOK" verify tests/fixtures/verify/stops-in-place.rb --jobs 2 --format markdown)
 cat "$out/canary.md"
 [ "$status" -eq 1 ] || fail "expected exit 1, got $status"
 grep -q '^| fault class | explored | safe | unsafe |$' "$out/canary.md" || fail "no class table"
@@ -43,10 +37,7 @@ grep -q 'Shift 50% of traffic to green?' "$out/canary.md" || fail "the declined 
 grep -q 'traffic ends split: blue 50% / green 50%' "$out/canary.md" || fail "the split left by the failing smoke test is not reported"
 
 echo "== a rollback over its deadline (exit 1); the same with a generous one (safe)"
-set +e
-"$RUNBOOK" verify tests/fixtures/verify/rollback-overruns.rb --jobs 2 >"$out/overrun.txt"
-status=$?
-set -e
+status=$(exit_of "$out/overrun.txt" "$RUNBOOK" verify tests/fixtures/verify/rollback-overruns.rb --jobs 2)
 cat "$out/overrun.txt"
 [ "$status" -eq 1 ] || fail "expected exit 1 for the rollback over its deadline, got $status"
 grep -q 'broken: rollback ends within its deadline: rollback restore took 10m to run its steps (its deadline: 5m)' "$out/overrun.txt" ||
@@ -59,10 +50,7 @@ echo "== a rollback that gives up on purpose past its deadline: safe when its ov
 "$RUNBOOK" verify tests/fixtures/verify/rollback-gives-up-told.rb --depth 2 --jobs 2 >"$out/told.txt" ||
    fail "giving up on purpose after telling people should be safe: $(cat "$out/told.txt")"
 grep -q '7 paths (depth 2), 7 safe, 0 unsafe' "$out/told.txt" || fail "the told variant explored other paths: $(head -1 "$out/told.txt")"
-set +e
-"$RUNBOOK" verify tests/fixtures/verify/rollback-gives-up-silent.rb --depth 2 --jobs 2 >"$out/silent.txt"
-status=$?
-set -e
+status=$(exit_of "$out/silent.txt" "$RUNBOOK" verify tests/fixtures/verify/rollback-gives-up-silent.rb --depth 2 --jobs 2)
 [ "$status" -eq 1 ] || fail "expected exit 1 for the silent rollback past its deadline, got $status"
 [ "$(grep -c 'broken: rollback ends within its deadline: rollback restore took 15m to run its steps (its deadline: 5m)' "$out/silent.txt")" -eq 2 ] ||
    fail "the silent overrun is not reported on both paths: $(cat "$out/silent.txt")"
@@ -70,10 +58,7 @@ set -e
 echo "== undo all: every undo runs one fault deep (safe); a failing undo leaves a step not undone (exit 1)"
 "$RUNBOOK" verify tests/fixtures/verify/undo-all.rb --jobs 2 >"$out/undo1.txt" || fail "depth 1 should be safe: $(cat "$out/undo1.txt")"
 grep -q 'Every path ended safe.' "$out/undo1.txt" || fail "no verdict line for undo all at depth 1"
-set +e
-"$RUNBOOK" verify tests/fixtures/verify/undo-all.rb --depth 2 --jobs 2 >"$out/undo2.txt"
-status=$?
-set -e
+status=$(exit_of "$out/undo2.txt" "$RUNBOOK" verify tests/fixtures/verify/undo-all.rb --depth 2 --jobs 2)
 cat "$out/undo2.txt"
 [ "$status" -eq 1 ] || fail "expected exit 1 for the undo that fails, got $status"
 grep -q 'broken: undo all compensates every completed step: rollback step_back ended .* not run (its `undo all` stopped short): deploy/1$' "$out/undo2.txt" ||

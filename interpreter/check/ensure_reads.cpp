@@ -8,8 +8,10 @@
 
 #include <fmt/format.h>
 
+#include "syntax/callee.hpp"
 #include "syntax/expr_walk.hpp"
 #include "syntax/nested_blocks.hpp"
+#include "syntax/step_exprs.hpp"
 
 namespace runbook {
 
@@ -19,11 +21,11 @@ constexpr const char* metric_read_note =
     "watch the metric with a trigger or an 'await' in a phase; an invariant may read params, "
     "secrets and call functions that look at the world (traffic.one_environment(lb, lb_token))";
 
-/// A function a call names, and the file its bare calls resolve in.
-struct Callee {
+/// A function of the runbook a call names (syntax/callee.hpp), and how a person calls it.
+struct Followed {
    const ast::Function* fn = nullptr;
-   const ast::File* file = nullptr;
-   std::string display;   ///< "healthy", "traffic.one_environment".
+   const ast::File* file = nullptr;   ///< Its own bare calls resolve here.
+   std::string display;               ///< "healthy", "traffic.one_environment".
 };
 
 /// A metric a function reads, and the chain of calls it is read through (the function first).
@@ -31,63 +33,6 @@ struct MetricRead {
    std::string metric;
    std::vector<std::string> chain;
 };
-
-/// Every expression a step holds itself (not those of its nested blocks).
-std::vector<const ast::Expr*> step_exprs(const ast::Step& step)
-{
-   std::vector<const ast::Expr*> out;
-   const auto add = [&](const ast::ExprPtr& e) {
-      if (e) out.push_back(e.get());
-   };
-   const auto expects = [&](const std::vector<ast::Expectation>& list) {
-      for (const auto& x : list) add(x.value);
-   };
-   std::visit(overloaded{
-                  [&](const ast::ShStep& s) {
-                     add(s.command);
-                     expects(s.expects);
-                  },
-                  [&](const ast::HttpStep& s) {
-                     add(s.url);
-                     for (const auto& h : s.headers) add(h.second);
-                     add(s.body);
-                     expects(s.expects);
-                  },
-                  [&](const ast::ChecklistStep& s) {
-                     add(s.title);
-                     for (const auto& item : s.items) add(item.text);
-                  },
-                  [&](const ast::ApproveStep& s) { add(s.prompt); },
-                  [&](const ast::AskStep& s) { add(s.question); },
-                  [&](const ast::WaitStep& s) { add(s.duration); },
-                  [&](const ast::WatchStep& s) {
-                     add(s.duration);
-                     add(s.every);
-                     for (const auto& c : s.conditions) add(c.expr);
-                  },
-                  [&](const ast::AwaitStep& s) {
-                     add(s.condition.expr);
-                     add(s.timeout);
-                     add(s.every);
-                  },
-                  [&](const ast::AssertStep& s) {
-                     add(s.condition.expr);
-                     add(s.message);
-                  },
-                  [&](const ast::AbortStep& s) { add(s.reason); },
-                  [&](const ast::LogStep& s) { add(s.message); },
-                  [&](const ast::NotifyStep& s) { add(s.message); },
-                  [&](const ast::LetStep& s) { add(s.value); },
-                  [&](const ast::IfStep& s) { add(s.cond); },
-                  [&](const ast::ForStep& s) { add(s.items); },
-                  [&](const ast::CallStep& s) { add(s.call); },
-                  [&](const ast::ReturnStep& s) { add(s.value); },
-                  [&](const ast::AfterStep& s) { add(s.delay); },
-                  [](const auto&) {},   // rollback, undo all, undo "ID": no expression
-              },
-              step.node);
-   return out;
-}
 
 /// Follows an invariant's calls into the functions of the runbook and its
 /// modules, resolved as the checker resolves them: a bare name is a function
@@ -102,34 +47,18 @@ public:
       return it != names_.values.end() && it->second.kind == GlobalValue::Kind::Metric;
    }
 
-   std::optional<Callee> resolve(const ast::Call& call, const ast::File* file) const
+   std::optional<Followed> resolve(const ast::Call& call, const ast::File* file) const
    {
-      if (!call.callee) return std::nullopt;
-      if (const auto* name = std::get_if<ast::NameRef>(&call.callee->node)) {
-         if (file == nullptr) return std::nullopt;
-         if (file == program_.root.get()) {
-            const auto it = names_.root_functions.find(name->name);
-            if (it != names_.root_functions.end()) return Callee{it->second, file, name->name};
-            return std::nullopt;
-         }
-         for (const auto& f : file->functions)
-            if (f.name == name->name) return Callee{&f, file, module_of(file) + "." + name->name};
-         return std::nullopt;
-      }
-      if (const auto* member = std::get_if<ast::Member>(&call.callee->node)) {
-         const auto* object = member->object ? std::get_if<ast::NameRef>(&member->object->node) : nullptr;
-         if (object == nullptr) return std::nullopt;
-         const auto module = program_.modules.find(object->name);
-         if (module == program_.modules.end() || !module->second) return std::nullopt;
-         for (const auto& f : module->second->functions)
-            if (f.name == member->member) return Callee{&f, module->second.get(), object->name + "." + f.name};
-      }
-      return std::nullopt;
+      const Callee callee = resolve_callee(program_, call, file);
+      if (callee.function == nullptr) return std::nullopt;
+      const bool root = callee.file == program_.root.get();
+      return Followed{callee.function, callee.file,
+                      root ? callee.function->name : module_of(callee.file) + "." + callee.function->name};
    }
 
    /// The first metric the function's steps read, directly or through the
    /// functions they call; a function already being followed (recursion) adds nothing.
-   std::optional<MetricRead> read_by(const Callee& callee)
+   std::optional<MetricRead> read_by(const Followed& callee)
    {
       if (const auto known = done_.find(callee.fn); known != done_.end()) return known->second;
       if (!following_.insert(callee.fn).second) {
@@ -140,7 +69,7 @@ public:
       const std::set<std::string> locals = locals_of(*callee.fn);
       std::optional<MetricRead> found;
       ast::for_each_step(callee.fn->body, [&](const ast::Step& step) {
-         for (const ast::Expr* e : step_exprs(step))
+         for (const ast::Expr* e : ast::step_exprs(step))
             if (!found) found = read_in(*e, callee.file, locals);
       });
       following_.erase(callee.fn);

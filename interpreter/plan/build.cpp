@@ -10,6 +10,7 @@
 #include "check/quantity.hpp"
 #include "check/signature.hpp"
 #include "check/static_value.hpp"
+#include "syntax/callee.hpp"
 #include "io/shell_splice.hpp"
 #include "plan/plan.hpp"
 #include "syntax/overloaded.hpp"
@@ -536,8 +537,9 @@ private:
       p.text = call_text(expr, scope);
       const auto* call = std::get_if<Call>(&expr.node);
       if (!call) return;
-      const File* file = nullptr;
-      const Function* function = resolve(*call, frame, file);
+      const Callee callee = resolve_callee(program_, *call, frame.file);
+      const Function* function = callee.function;
+      const File* file = callee.file;
       if (!function) return;   // a builtin: nothing to expand
       if (frame.depth >= max_call_depth) {
          p.details.push_back("(not expanded: calls nested more than 8 deep)");
@@ -561,27 +563,6 @@ private:
    {
       const auto slash = id.rfind('/');
       return slash == std::string::npos ? id : id.substr(0, slash);
-   }
-
-   const Function* resolve(const Call& call, const Frame& frame, const File*& file) const
-   {
-      auto find = [](const File& f, const std::string& name) -> const Function* {
-         for (const auto& function : f.functions)
-            if (function.name == name) return &function;
-         return nullptr;
-      };
-      if (const auto* name = std::get_if<NameRef>(&call.callee->node)) {
-         file = frame.file ? frame.file : program_.root.get();
-         return find(*file, name->name);
-      }
-      if (const auto* member = std::get_if<Member>(&call.callee->node))
-         if (const auto* object = std::get_if<NameRef>(&member->object->node)) {
-            const auto it = program_.modules.find(object->name);
-            if (it == program_.modules.end() || !it->second) return nullptr;
-            file = it->second.get();
-            return find(*file, member->member);
-         }
-      return nullptr;
    }
 
    void options(PlanStep& p, const Step& step, StaticScope& scope, const Frame& frame)

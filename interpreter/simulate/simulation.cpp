@@ -250,7 +250,7 @@ std::optional<SimulationResult> simulate(const Scenario& original, const Simulat
    FanOut observer(world, timeline);
 
    // The run's journal lives in memory: a rehearsal is resumed by this
-   // process only, and fork() (verify) copies it with everything else.
+   // process only (docs/verify.md, "How it runs, and how fast").
    auto journal = Journal::open_in_memory();
    // `at WHEN signal|fire NAME` reaches the run as `runbook signal|fire` does: through the journal.
    world.on_action = [&journal](const std::string& kind, const nlohmann::json& data) {

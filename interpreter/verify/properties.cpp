@@ -101,17 +101,12 @@ void check_deadline(const RunbookFacts& facts, const sim::SimulationResult& resu
    // passed; without one, nobody was told, and that is judged.
    if (stopped_on_purpose(result) && rollback->overrun_action) return;
    const double within = *rollback->within_ms;
-   if (result.rollback_ended_at) {
-      const double took = *result.rollback_ended_at - *result.rollback_at;
-      if (took <= within) return;
-      broken.push_back({property::Deadline, fmt::format("rollback {} took {} to run its steps (its deadline: {})",
-                                                        result.rollback_name, format_elapsed(took), format_duration(within))});
-      return;
-   }
-   const double running = result.end_ms - *result.rollback_at;
-   if (running <= within) return;
-   broken.push_back({property::Deadline, fmt::format("rollback {} was still running {} after it began (its deadline: {})",
-                                                     result.rollback_name, format_elapsed(running),
+   const bool ended = result.rollback_ended_at.has_value();
+   const double took = (ended ? *result.rollback_ended_at : result.end_ms) - *result.rollback_at;
+   if (took <= within) return;
+   const std::string how = ended ? fmt::format("took {} to run its steps", format_elapsed(took))
+                                 : fmt::format("was still running {} after it began", format_elapsed(took));
+   broken.push_back({property::Deadline, fmt::format("rollback {} {} (its deadline: {})", result.rollback_name, how,
                                                      format_duration(within))});
 }
 
