@@ -27,7 +27,10 @@
 #            of a phase: every later step id of that phase moves) and resumed
 #            with --use-current: refused (exit 2) whenever a journal record
 #            would land on a different step, then resumed with the journaled
-#            source; exactly-once must hold through it all
+#            source; exactly-once must hold through it all. An edit of a
+#            phase not started yet is adopted, and moves that phase's later
+#            step ids: such a run is checked against the uninterrupted run's
+#            steps renumbered the same way
 #   fault    the failure path: green made to fail (the sandbox's fault
 #            injection, 30% errors) before each run, so the canary's error
 #            criterion fails and the rollout goes to its emergency rollback,
@@ -197,10 +200,47 @@ slack_bodies_matching()
       jq --arg text "$1" '[.requests[] | select((.path | startswith("/hooks/slack/")) and .status < 300 and (.body | tostring | contains($text)))] | length'
 }
 
+# ---- the step ids an edited run was expected to use
+# The edit mode inserts a step at the top of a phase. When the run adopts such
+# an edit (resume --use-current, accepted because that phase has no journal
+# records yet; or a first start after a kill that came before the run row),
+# every later step of that phase moves one place down: the uninterrupted
+# run's "canary-deployment/1[pct=5]/..." is this run's
+# "canary-deployment/2[pct=5]/...". The run follows its journaled source, so
+# the inserted lines in that source say how far each phase's ids moved.
+inserted_per_phase()
+{
+   journal_query "$1" "SELECT text FROM sources WHERE run_id = '$2' ORDER BY ordinal LIMIT 1" |
+      awk '/^phase "/ { split($0, q, "\""); slug = tolower(q[2]); gsub(/[^a-z0-9]+/, "-", slug); header = 1; n = 0 }
+           header && /\{ *$/ { header = 0; counting = 1; next }
+           counting && /^  log "inserted by the torture"$/ { n++; next }
+           counting { counting = 0; if (n > 0) print slug, n }'
+}
+# Reads step ids (first word of each line) of the uninterrupted run and
+# writes them as the run DB/RUN numbered them.
+as_numbered_by_run()
+{
+   local shifts
+   shifts=$(inserted_per_phase "$1" "$2")
+   if [ -z "$shifts" ]; then cat; return; fi
+   awk -v shifts="$shifts" 'BEGIN { n = split(shifts, rows, "\n"); for (i = 1; i <= n; i++) { split(rows[i], f, " "); by[f[1]] = f[2] } }
+      { slash = index($0, "/"); slug = substr($0, 1, slash - 1)
+        if (slash > 0 && (slug in by) && match(substr($0, slash + 1), /^[0-9]+/)) {
+           rest = substr($0, slash + 1)
+           $0 = slug "/" (substr(rest, 1, RLENGTH) + by[slug]) substr(rest, RLENGTH + 1)
+        }
+        print }'
+}
+
 # ---- checks on one finished run
 check_run()
 {
    local label=$1 db=$2 run=$3
+   # What the uninterrupted run did, in this run's step ids.
+   as_numbered_by_run "$db" "$run" <"$base.traffic" >"$label.want.traffic"
+   as_numbered_by_run "$db" "$run" <"$base.other" >"$label.want.other"
+   as_numbered_by_run "$db" "$run" <"$base.unfinished" >"$label.want.unfinished"
+   [ -z "$(inserted_per_phase "$db" "$run")" ] || adopted_edits=$((adopted_edits + 1))
    local got
    got=$(split)
    [ "$got" = "$(cat "$base.split")" ] || fail "$label: final split $got, expected $(cat "$base.split")"
@@ -238,7 +278,7 @@ check_run()
    while read -r step; do
       if [ "$(skipped "$step")" -gt 0 ] && ! grep -Fqx "$step" "$label.traffic"; then continue; fi
       expected_traffic+=("$step")
-   done <"$base.traffic"
+   done <"$label.want.traffic"
    if [ "$(printf '%s\n' "${expected_traffic[@]}")" != "$(cat "$label.traffic")" ]; then
       fail "$label: traffic steps differ from the uninterrupted run's:"
       diff <(printf '%s\n' "${expected_traffic[@]}") "$label.traffic" >&2
@@ -255,7 +295,7 @@ check_run()
       if [ "$arrived" -lt "$count" ] && [ "$(skipped "$step")" -eq 0 ]; then
          fail "$label: $step arrived $arrived times, expected $count, and it was not settled in doubt"
       fi
-   done <"$base.other"
+   done <"$label.want.other"
 
    # One continuous story: gapless event seqs, every step's last attempt done,
    # each step once in the log, in the order they first started.
@@ -265,8 +305,8 @@ check_run()
    # (The failure path's failing step stays failed: as in the uninterrupted run.)
    local unfinished
    unfinished=$(unfinished_steps "$db" "$run")
-   [ "$unfinished" = "$(cat "$base.unfinished")" ] ||
-      fail "$label: steps not done at the end: ${unfinished:-none}; the uninterrupted run's: $(cat "$base.unfinished")"
+   [ "$unfinished" = "$(cat "$label.want.unfinished")" ] ||
+      fail "$label: steps not done at the end: ${unfinished:-none}; the uninterrupted run's: $(cat "$label.want.unfinished")"
    "$RUNBOOK" log "$run" --journal "$db" --json >"$label.log.json" 2>"$label.log.err" ||
       fail "$label: runbook log --json failed: $(cat "$label.log.err")"
    local listed distinct
@@ -274,7 +314,7 @@ check_run()
    # but only one attempt of a step may be done).
    listed=$(jq -r '.steps[] | select(.outcome == "done" or .outcome == "marked_done" or .outcome == "skipped") | .id' "$label.log.json" | wc -l)
    distinct=$(jq -r '.steps[].id' "$label.log.json" | sort -u | wc -l)
-   distinct=$(( distinct - $(grep -c . "$base.unfinished") ))
+   distinct=$(( distinct - $(grep -c . "$label.want.unfinished") ))
    [ "$listed" = "$distinct" ] || fail "$label: runbook log shows $listed done attempts for $distinct steps"
    local status
    status=$(sqlite3 "$db" "SELECT status FROM runs WHERE id = '$run'")
@@ -322,7 +362,7 @@ check_escalation()
 # ---- one tortured run: start, interrupt at random moments, resume until it ends
 run_pid=""
 timer_strikes=0; dead_past_deadline=0; late_fires=0; fault_runs=0
-kills=0; ints=0; hups=0; clock_steps=0; edits=0; edit_refusals=0; restarts=0; runs=0; attempts_total=0; redone_total=0; skipped_total=0
+kills=0; ints=0; hups=0; clock_steps=0; edits=0; edit_refusals=0; adopted_edits=0; restarts=0; runs=0; attempts_total=0; redone_total=0; skipped_total=0
 start_or_resume()
 {
    local db=$1 policy=$2
@@ -656,7 +696,7 @@ fault_s=$(( ($(now_ms) - t_fault) / 1000 ))
 elapsed=$(( ($(now_ms) - t_start) / 1000 ))
 
 echo "crash torture (seed $seed): $hups SIGHUPs, $clock_steps wall-clock steps, $edits edits between crash and" \
-     "resume ($edit_refusals --use-current refused)"
+     "resume ($edit_refusals --use-current refused; $adopted_edits runs ended on an edited source)"
 echo "crash torture (seed $seed): failure path (emergency rollback, escalation timers): $fault_runs runs after" \
      "$fault_kills SIGKILLs, $fault_ints SIGINTs, $fault_hups SIGHUPs; $timer_strikes struck with timers pending," \
      "$dead_past_deadline stayed dead past a deadline, $late_fires timers fired late on resume; ${fault_s} s" \
