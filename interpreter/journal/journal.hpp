@@ -1,4 +1,5 @@
-// The journal: one SQLite database that remembers every run and every step.
+// The journal: one database (SQLite, or PostgreSQL for a team) that remembers
+// every run and every step.
 //
 // The rule it exists for: a step's start is committed before its side effect
 // and its result after, so that after Ctrl-C, a crash, kill -9 or power loss a
@@ -34,6 +35,14 @@ public:
       : JournalError(message), host(std::move(host)), pid(pid) {}
    std::string host;
    int pid;
+};
+
+/// This process held the run and lost it: another took it over (its
+/// heartbeat had stopped for longer than the lease timeout) and every write
+/// of this process is refused from then on. The run must stop at once.
+class LeaseLost : public LeaseHeld {
+public:
+   using LeaseHeld::LeaseHeld;
 };
 
 /// Run status values, as stored.
@@ -116,6 +125,7 @@ struct JournalEvent {
 /// under the working directory.
 std::string default_journal_path();
 
+
 /// Thread-safe: calls on one Journal are serialized. Not fork-safe: a forked
 /// child must open its own.
 class Journal {
@@ -187,5 +197,19 @@ public:
    /// Pending requests not yet taken; taking them marks them taken.
    virtual std::vector<std::pair<std::string, std::string>> take_requests(const std::string& run_id) = 0;
 };
+
+/// The journal to open: `flag` (from --journal) when given, else the
+/// environment variable RUNBOOK_JOURNAL, else default_journal_path().
+std::string journal_spec(const std::string& flag);
+
+/// True for a PostgreSQL URL (postgresql://... or postgres://...).
+bool is_postgres_spec(const std::string& spec);
+
+/// Opens the journal `spec` names: a PostgreSQL URL, or a SQLite file path.
+/// The one place a command opens a journal. Throws JournalError.
+std::unique_ptr<Journal> open_journal(const std::string& spec);
+
+/// `spec` as messages may show it: a URL's password redacted.
+std::string journal_display_name(const std::string& spec);
 
 }  // namespace runbook

@@ -439,7 +439,7 @@ void SqliteJournal::require_lease(const std::string& run_id, std::string_view ac
       throw JournalError(fmt::format("cannot {} of run {}: this process does not hold the run (nobody does): "
                                      "take it first (`runbook resume {}`)", action, run_id, run_id));
    }
-   throw LeaseHeld(fmt::format("cannot {} of run {}: it is now held by {}; this process lost it and stops",
+   throw LeaseLost(fmt::format("cannot {} of run {}: it is now held by {}; this process lost it and stops",
                                action, run_id, describe_holder(holder, wall_now_ms())),
                    holder.host, holder.pid);
 }
