@@ -1,5 +1,7 @@
 #include "journal/pg.hpp"
 
+#include "journal/libpq_library.hpp"
+
 #include <cstdlib>
 
 #include <fmt/format.h>
@@ -28,20 +30,40 @@ std::string redact_url(const std::string& url)
    return out;
 }
 
+Result::~Result()
+{
+   if (result_ != nullptr) pq_library().clear(result_);
+}
+
+int Result::rows() const
+{
+   return pq_library().ntuples(result_);
+}
+
+bool Result::is_null(int row, int column) const
+{
+   return pq_library().getisnull(result_, row, column) == 1;
+}
+
+std::string Result::text(int row, int column) const
+{
+   return pq_library().getvalue(result_, row, column);
+}
+
 int Result::changed() const
 {
-   const char* count = PQcmdTuples(result_);
+   const char* count = pq_library().cmd_tuples(result_);
    return count == nullptr || *count == '\0' ? 0 : std::atoi(count);
 }
 
 double Result::real(int row, int column) const
 {
-   return is_null(row, column) ? 0 : std::strtod(PQgetvalue(result_, row, column), nullptr);
+   return is_null(row, column) ? 0 : std::strtod(pq_library().getvalue(result_, row, column), nullptr);
 }
 
 std::int64_t Result::integer(int row, int column) const
 {
-   return is_null(row, column) ? 0 : std::strtoll(PQgetvalue(result_, row, column), nullptr, 10);
+   return is_null(row, column) ? 0 : std::strtoll(pq_library().getvalue(result_, row, column), nullptr, 10);
 }
 
 std::optional<double> Result::optional_real(int row, int column) const
@@ -57,24 +79,24 @@ Connection::Connection(std::string url) : url_(std::move(url)), name_(redact_url
 
 Connection::~Connection()
 {
-   if (conn_ != nullptr) PQfinish(conn_);
+   if (conn_ != nullptr) pq_library().finish(conn_);
 }
 
 bool Connection::broken() const
 {
-   return conn_ == nullptr || PQstatus(conn_) != CONNECTION_OK;
+   return conn_ == nullptr || pq_library().status(conn_) != CONNECTION_OK;
 }
 
 void Connection::reconnect()
 {
-   if (conn_ != nullptr) PQfinish(conn_);
-   conn_ = PQconnectdb(url_.c_str());
-   if (PQstatus(conn_) == CONNECTION_OK) {
+   if (conn_ != nullptr) pq_library().finish(conn_);
+   conn_ = pq_library().connectdb(url_.c_str());
+   if (pq_library().status(conn_) == CONNECTION_OK) {
       // Notices (e.g. "relation already exists, skipping") are not for the operator.
-      PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);
+      pq_library().set_notice_processor(conn_, [](void*, const char*) {}, nullptr);
       return;
    }
-   std::string why = conn_ != nullptr ? PQerrorMessage(conn_) : "out of memory";
+   std::string why = conn_ != nullptr ? pq_library().error_message(conn_) : "out of memory";
    while (!why.empty() && (why.back() == '\n' || why.back() == ' ')) why.pop_back();
    // libpq's message may quote the connection string: never its password.
    why = redact_url(why);
@@ -88,27 +110,27 @@ Result Connection::exec(const std::string& sql, const std::vector<Param>& params
    std::vector<const char*> values;
    values.reserve(params.size());
    for (const auto& param : params) values.push_back(param ? param->c_str() : nullptr);
-   PGresult* result = PQexecParams(conn_, sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(),
+   PGresult* result = pq_library().exec_params(conn_, sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(),
                                    nullptr, nullptr, 0);
-   const auto status = PQresultStatus(result);
+   const auto status = pq_library().result_status(result);
    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) fail(result, operation);
    return Result(result);
 }
 
 void Connection::exec(const std::string& sql, std::string_view operation)
 {
-   PGresult* result = PQexec(conn_, sql.c_str());
-   const auto status = PQresultStatus(result);
+   PGresult* result = pq_library().exec(conn_, sql.c_str());
+   const auto status = pq_library().result_status(result);
    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) fail(result, operation);
-   PQclear(result);
+   pq_library().clear(result);
 }
 
 void Connection::fail(PGresult* result, std::string_view operation)
 {
-   std::string why = result != nullptr ? PQresultErrorMessage(result) : "";
-   if (why.empty()) why = PQerrorMessage(conn_);
+   std::string why = result != nullptr ? pq_library().result_error_message(result) : "";
+   if (why.empty()) why = pq_library().error_message(conn_);
    while (!why.empty() && (why.back() == '\n' || why.back() == ' ')) why.pop_back();
-   PQclear(result);
+   pq_library().clear(result);
    const std::string message = fmt::format("{} failed in the journal {}: {}", operation, name_, redact_url(why));
    if (broken()) throw ConnectionLost(message);
    throw JournalError(message);

@@ -30,17 +30,17 @@ using Param = std::optional<std::string>;
 class Result {
 public:
    explicit Result(PGresult* result) : result_(result) {}
-   ~Result() { PQclear(result_); }
+   ~Result();
    Result(Result&& other) noexcept : result_(other.result_) { other.result_ = nullptr; }
    Result(const Result&) = delete;
    Result& operator=(const Result&) = delete;
    Result& operator=(Result&&) = delete;
 
-   int rows() const { return PQntuples(result_); }
+   int rows() const;
    /// Rows an UPDATE/INSERT/DELETE changed.
    int changed() const;
-   bool is_null(int row, int column) const { return PQgetisnull(result_, row, column) == 1; }
-   std::string text(int row, int column) const { return PQgetvalue(result_, row, column); }
+   bool is_null(int row, int column) const;
+   std::string text(int row, int column) const;
    double real(int row, int column) const;
    std::int64_t integer(int row, int column) const;
    std::optional<double> optional_real(int row, int column) const;

@@ -35,7 +35,7 @@ TEST_CASE("a journal that cannot be reached says so without its password", "[jou
    CHECK(message.find("s3cret") == std::string::npos);
 }
 
-TEST_CASE("--journal, then RUNBOOK_JOURNAL, then the default chooses the journal", "[journal][postgres]")
+TEST_CASE("the journal is chosen by --journal, then RUNBOOK_JOURNAL, then the default", "[journal][postgres]")
 {
    unsetenv("RUNBOOK_JOURNAL");
    CHECK(journal_spec("") == runbook::default_journal_path());
