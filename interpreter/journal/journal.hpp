@@ -74,6 +74,7 @@ struct NewRun {
    std::string params_json;              ///< Redacted: secrets never appear.
    double time_scale = 1;
    double clock_origin_ms = 0;           ///< Runbook time at start (scaled clocks).
+   std::string operator_name;            ///< Who started it (RUNBOOK_OPERATOR, default user@host).
 };
 
 struct RunInfo {
@@ -96,6 +97,15 @@ struct RunInfo {
    double heartbeat_at = 0;
    double lease_since = 0;               ///< Wall ms when the current holder took the lease.
    std::string current_step;             ///< Latest started step id.
+   std::string operator_name;            ///< Who started it; empty for runs from before it was kept.
+};
+
+/// `runbook runs --runbook --status --operator`: empty fields match every run.
+struct RunFilter {
+   std::string runbook_path;
+   std::string status;
+   std::string operator_name;
+   bool matches(const RunInfo& run) const;
 };
 
 /// The latest record of one step id within a run.
@@ -157,6 +167,9 @@ public:
    virtual std::optional<RunInfo> run(const std::string& run_id) = 0;
    /// All runs, newest first. Runs whose lease holder is gone are marked interrupted first.
    virtual std::vector<RunInfo> runs() = 0;
+   /// The runs `filter` matches, newest first, as runs() would list them. The
+   /// default filters runs(); a backend for many runs answers from its indexes.
+   virtual std::vector<RunInfo> find_runs(const RunFilter& filter);
    /// The newest interrupted (or dead "running") run, if any.
    virtual std::optional<RunInfo> latest_resumable() = 0;
    virtual std::vector<JournalSource> sources(const std::string& run_id) = 0;

@@ -55,7 +55,7 @@ bool pg_known_status(const std::string& status)
 constexpr const char* run_columns =
    "r.id, r.runbook_path, r.title, r.source_hash, r.params_json, r.status, r.mode, r.rollback_name, r.detail, "
    "r.started_at, r.updated_at, r.time_scale, r.clock_origin_ms, r.lease_host, r.lease_pid, r.heartbeat_at, "
-   "r.lease_since, r.lock_name, "
+   "r.lease_since, r.lock_name, r.operator_name, "
    "(SELECT e.step_id FROM events e WHERE e.run_id = r.id AND e.kind = 'step_started' ORDER BY e.seq DESC "
    "LIMIT 1)";
 
@@ -80,7 +80,8 @@ RunInfo run_from_row(const pg::Result& row, int i)
    info.heartbeat_at = row.real(i, 15);
    info.lease_since = row.real(i, 16);
    info.lock_name = row.text(i, 17);
-   info.current_step = row.text(i, 18);
+   info.operator_name = row.text(i, 18);
+   info.current_step = row.text(i, 19);
    return info;
 }
 
@@ -93,40 +94,55 @@ PgJournal::PgJournal(const std::string& url) : db_(url)
 
 // --- the fence and the retry
 
-template <typename Work>
-auto PgJournal::write(std::string_view operation, Work&& work)
+template <typename Attempt>
+auto PgJournal::retry(Attempt&& attempt)
 {
-   // The server may restart or be unreachable for a while: a write waits
+   // The server may restart or be unreachable for a while: the journal waits
    // for it rather than let a step run unjournaled. What was not committed
    // was not written, so the whole transaction is tried again.
    double delay_ms = 100;
    bool told = false;
-   const auto give_up_at = std::chrono::steady_clock::now() + std::chrono::milliseconds(static_cast<std::int64_t>(reconnect_for_ms_));
-   for (;;) {
+   const auto give_up_at =
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(static_cast<std::int64_t>(reconnect_for_ms_));
+   for (retries_ = 0;; ++retries_) {
       try {
-         if (db_.broken()) db_.reconnect();
-         pg::Transaction transaction(db_, operation);
-         if constexpr (std::is_void_v<decltype(work())>) {
-            work();
-            transaction.commit();
+         if (db_.broken()) {
+            db_.reconnect();
             if (told) std::fprintf(stderr, "runbook: the journal %s is back\n", db_.name().c_str());
-            return;
-         } else {
-            auto result = work();
-            transaction.commit();
-            if (told) std::fprintf(stderr, "runbook: the journal %s is back\n", db_.name().c_str());
-            return result;
          }
+         return attempt();
       } catch (const pg::ConnectionLost& lost) {
          if (std::chrono::steady_clock::now() >= give_up_at) throw;
          if (!told) {
-            std::fprintf(stderr, "runbook: %s; retrying until it is back\n", lost.what());
+            std::fprintf(stderr, "runbook: %s; retrying until it is back (up to %.0f s)\n", lost.what(),
+                         reconnect_for_ms_ / 1000);
             told = true;
          }
          std::this_thread::sleep_for(std::chrono::milliseconds(static_cast<int>(delay_ms)));
-         delay_ms = std::min(delay_ms * 2, 5000.0);
+         delay_ms = std::min(delay_ms * 2, 2000.0);
       }
    }
+}
+
+template <typename Work>
+auto PgJournal::write(std::string_view operation, Work&& work)
+{
+   return retry([&] {
+      pg::Transaction transaction(db_, operation);
+      if constexpr (std::is_void_v<decltype(work())>) {
+         work();
+         transaction.commit();
+      } else {
+         auto result = work();
+         transaction.commit();
+         return result;
+      }
+   });
+}
+
+pg::Result PgJournal::query(const std::string& sql, const std::vector<pg::Param>& params, std::string_view operation)
+{
+   return retry([&] { return db_.exec(sql, params, operation); });
 }
 
 LeaseHolder PgJournal::read_lease(const std::string& run_id, std::int64_t* epoch, std::string* status, bool lock)
@@ -228,11 +244,11 @@ std::string PgJournal::create_run(const NewRun& run)
          auto inserted = db_.exec(
             "INSERT INTO runs (id, runbook_path, title, source_hash, params_json, status, started_at, updated_at, "
             "time_scale, clock_origin_ms, lease_host, lease_pid, lease_start_ticks, lease_since, heartbeat_at, "
-            "lease_epoch, schema_version, lock_name) VALUES ($1, $2, $3, $4, $5, 'running', $6, $6, $7, $8, $9, "
-            "$10, $11, $6, $6, 1, $12, $13) ON CONFLICT (id) DO NOTHING",
+            "lease_epoch, schema_version, lock_name, operator_name) VALUES ($1, $2, $3, $4, $5, 'running', $6, $6, "
+            "$7, $8, $9, $10, $11, $6, $6, 1, $12, $13, $14) ON CONFLICT (id) DO NOTHING",
             {id, run.runbook_path, run.title, hash, run.params_json, number(now), number(run.time_scale),
              number(run.clock_origin_ms), self_.host, std::to_string(self_.pid), std::to_string(self_.start_ticks),
-             std::to_string(pg_journal_schema_version()), run.lock_name},
+             std::to_string(pg_journal_schema_version()), run.lock_name, run.operator_name},
             "creating a run");
          if (inserted.changed() == 1) break;
       }
@@ -351,7 +367,7 @@ void PgJournal::enter_rollback(const std::string& run_id, const std::string& rol
 
 std::optional<RunInfo> PgJournal::read_run(const std::string& run_id)
 {
-   auto row = db_.exec(fmt::format("SELECT {} FROM runs r WHERE r.id = $1", run_columns), {run_id}, "reading a run");
+   auto row = query(fmt::format("SELECT {} FROM runs r WHERE r.id = $1", run_columns), {run_id}, "reading a run");
    if (row.rows() == 0) return std::nullopt;
    return run_from_row(row, 0);
 }
@@ -359,7 +375,7 @@ std::optional<RunInfo> PgJournal::read_run(const std::string& run_id)
 void PgJournal::mark_if_abandoned(const std::string& run_id)
 {
    std::string status;
-   const LeaseHolder seen = read_lease(run_id, nullptr, &status, false);
+   const LeaseHolder seen = retry([&] { return read_lease(run_id, nullptr, &status, false); });
    if (status != run_status::Running || !holder_is_gone(seen, wall_now_ms())) return;
    write("marking an abandoned run interrupted", [&] {
       const double now = wall_now_ms();
@@ -381,7 +397,7 @@ void PgJournal::mark_abandoned_runs()
 {
    std::vector<std::string> running;
    {
-      auto rows = db_.exec("SELECT id FROM runs WHERE status = 'running'", {}, "listing running runs");
+      auto rows = query("SELECT id FROM runs WHERE status = 'running'", {}, "listing running runs");
       for (int i = 0; i < rows.rows(); ++i) running.push_back(rows.text(i, 0));
    }
    for (const auto& id : running) mark_if_abandoned(id);
@@ -390,7 +406,6 @@ void PgJournal::mark_abandoned_runs()
 std::optional<RunInfo> PgJournal::run(const std::string& run_id)
 {
    std::lock_guard lock(mutex_);
-   reconnect_if_broken();
    auto info = read_run(run_id);
    if (info && info->status == run_status::Running) {
       mark_if_abandoned(run_id);
@@ -402,10 +417,24 @@ std::optional<RunInfo> PgJournal::run(const std::string& run_id)
 std::vector<RunInfo> PgJournal::runs()
 {
    std::lock_guard lock(mutex_);
-   reconnect_if_broken();
    mark_abandoned_runs();
-   auto rows = db_.exec(fmt::format("SELECT {} FROM runs r ORDER BY r.started_at DESC, r.id DESC", run_columns), {},
+   auto rows = query(fmt::format("SELECT {} FROM runs r ORDER BY r.started_at DESC, r.id DESC", run_columns), {},
                         "listing runs");
+   std::vector<RunInfo> result;
+   result.reserve(static_cast<std::size_t>(rows.rows()));
+   for (int i = 0; i < rows.rows(); ++i) result.push_back(run_from_row(rows, i));
+   return result;
+}
+
+std::vector<RunInfo> PgJournal::find_runs(const RunFilter& filter)
+{
+   // One query the indexes answer: a team's journal holds many runs.
+   std::lock_guard lock(mutex_);
+   mark_abandoned_runs();
+   auto rows = query(fmt::format("SELECT {} FROM runs r WHERE ($1 = '' OR r.runbook_path = $1) "
+                                 "AND ($2 = '' OR r.status = $2) AND ($3 = '' OR r.operator_name = $3) "
+                                 "ORDER BY r.started_at DESC, r.id DESC", run_columns),
+                     {filter.runbook_path, filter.status, filter.operator_name}, "listing runs");
    std::vector<RunInfo> result;
    result.reserve(static_cast<std::size_t>(rows.rows()));
    for (int i = 0; i < rows.rows(); ++i) result.push_back(run_from_row(rows, i));
@@ -415,9 +444,8 @@ std::vector<RunInfo> PgJournal::runs()
 std::optional<RunInfo> PgJournal::latest_resumable()
 {
    std::lock_guard lock(mutex_);
-   reconnect_if_broken();
    mark_abandoned_runs();
-   auto rows = db_.exec(fmt::format("SELECT {} FROM runs r WHERE r.status = 'interrupted' "
+   auto rows = query(fmt::format("SELECT {} FROM runs r WHERE r.status = 'interrupted' "
                                     "ORDER BY r.started_at DESC, r.id DESC LIMIT 1", run_columns),
                         {}, "finding the latest interrupted run");
    if (rows.rows() == 0) return std::nullopt;
@@ -427,8 +455,7 @@ std::optional<RunInfo> PgJournal::latest_resumable()
 std::vector<JournalSource> PgJournal::sources(const std::string& run_id)
 {
    std::lock_guard lock(mutex_);
-   reconnect_if_broken();
-   auto rows = db_.exec("SELECT path, text FROM sources WHERE run_id = $1 ORDER BY ordinal", {run_id},
+   auto rows = query("SELECT path, text FROM sources WHERE run_id = $1 ORDER BY ordinal", {run_id},
                         "reading the run's sources");
    std::vector<JournalSource> result;
    for (int i = 0; i < rows.rows(); ++i) result.push_back({rows.text(i, 0), rows.text(i, 1)});
@@ -468,6 +495,13 @@ int PgJournal::step_started(const std::string& run_id, const std::string& step_i
    // throws, the caller must not perform the step.
    return write("journaling the start of a step", [&] {
       require_lease(run_id, fmt::format("start step {}", step_id));
+      if (retries_ > 0) {
+         // The connection broke after COMMIT was sent: it may have committed.
+         auto latest = db_.exec("SELECT attempt FROM attempts WHERE run_id = $1 AND step_id = $2 AND outcome IS NULL "
+                                "AND def_hash = $3 AND started_at = $4 ORDER BY attempt DESC LIMIT 1",
+                                {run_id, step_id, def_hash, number(at)}, "checking a start journaled before");
+         if (latest.rows() == 1) return static_cast<int>(latest.integer(0, 0));
+      }
       auto next = db_.exec("SELECT coalesce(max(attempt), 0) + 1 FROM attempts WHERE run_id = $1 AND step_id = $2",
                            {run_id, step_id}, "numbering the step's attempt");
       const int attempt = static_cast<int>(next.integer(0, 0));
@@ -495,6 +529,14 @@ void PgJournal::step_finished(const std::string& run_id, const std::string& step
          "AND (outcome IS NULL OR (outcome = 'interrupted' AND $1 = 'marked_done')) "
          "AND attempt = (SELECT max(attempt) FROM attempts WHERE run_id = $4 AND step_id = $5) RETURNING attempt",
          {outcome, result_json, number(at), run_id, step_id}, "journaling the outcome of a step");
+      if (row.rows() == 0 && retries_ > 0) {
+         // The connection broke after COMMIT was sent: it may have committed.
+         auto done = db_.exec("SELECT 1 FROM attempts WHERE run_id = $1 AND step_id = $2 AND outcome = $3 "
+                              "AND finished_at = $4 AND attempt = (SELECT max(attempt) FROM attempts "
+                              "WHERE run_id = $1 AND step_id = $2)",
+                              {run_id, step_id, outcome, number(at)}, "checking an outcome journaled before");
+         if (done.rows() == 1) return;
+      }
       if (row.rows() == 0) {
          throw JournalError(fmt::format("cannot finish step {} of run {}: it has no unfinished attempt in the "
                                         "journal {}", step_id, run_id, path()));
@@ -507,9 +549,8 @@ void PgJournal::step_finished(const std::string& run_id, const std::string& step
 std::vector<StepRecord> PgJournal::steps(const std::string& run_id)
 {
    std::lock_guard lock(mutex_);
-   reconnect_if_broken();
    // The latest attempt of each step, ordered by the seq of its first start.
-   auto rows = db_.exec(
+   auto rows = query(
       "SELECT DISTINCT ON (step_id) step_id, attempt, def_hash, kind, inputs_json, deadline_ms, started_at, outcome, "
       "result_json, finished_at, min(start_seq) OVER (PARTITION BY step_id) AS first_seq "
       "FROM attempts WHERE run_id = $1 ORDER BY step_id, attempt DESC",
@@ -551,8 +592,7 @@ void PgJournal::record(const std::string& run_id, const std::string& kind, const
 std::vector<JournalEvent> PgJournal::events(const std::string& run_id)
 {
    std::lock_guard lock(mutex_);
-   reconnect_if_broken();
-   auto rows = db_.exec("SELECT seq, at, wall_at, kind, step_id, data_json FROM events WHERE run_id = $1 ORDER BY seq",
+   auto rows = query("SELECT seq, at, wall_at, kind, step_id, data_json FROM events WHERE run_id = $1 ORDER BY seq",
                         {run_id}, "reading the run's events");
    std::vector<JournalEvent> result;
    result.reserve(static_cast<std::size_t>(rows.rows()));
@@ -585,10 +625,9 @@ void PgJournal::post_request(const std::string& run_id, const std::string& kind,
 std::vector<std::pair<std::string, std::string>> PgJournal::take_requests(const std::string& run_id)
 {
    std::lock_guard lock(mutex_);
-   reconnect_if_broken();
    {
       // The running interpreter polls often: an empty poll costs no transaction.
-      auto pending = db_.exec("SELECT 1 FROM requests WHERE run_id = $1 AND taken_at IS NULL LIMIT 1", {run_id},
+      auto pending = query("SELECT 1 FROM requests WHERE run_id = $1 AND taken_at IS NULL LIMIT 1", {run_id},
                               "reading pending requests");
       if (pending.rows() == 0) return {};
    }
@@ -603,12 +642,6 @@ std::vector<std::pair<std::string, std::string>> PgJournal::take_requests(const 
       for (auto& entry : taken) result.push_back(std::move(entry.second));
       return result;
    });
-}
-
-void PgJournal::reconnect_if_broken()
-{
-   // Reads wait for the server like writes do: `write` retries them.
-   if (db_.broken()) write("reconnecting", [] {});
 }
 
 }  // namespace runbook

@@ -27,6 +27,7 @@ public:
    void enter_rollback(const std::string& run_id, const std::string& rollback_name) override;
    std::optional<RunInfo> run(const std::string& run_id) override;
    std::vector<RunInfo> runs() override;
+   std::vector<RunInfo> find_runs(const RunFilter& filter) override;
    std::optional<RunInfo> latest_resumable() override;
    std::vector<JournalSource> sources(const std::string& run_id) override;
    void adopt_sources(const std::string& run_id, const std::vector<JournalSource>& sources) override;
@@ -50,11 +51,15 @@ public:
    void set_reconnect_for_ms(double ms) { reconnect_for_ms_ = ms; }
 
 private:
-   /// Runs `work` in one transaction, again from the start while the server
-   /// is away (up to reconnect_for_ms_), telling stderr once.
+   /// Runs `attempt` again from the start while the server is away (up to
+   /// reconnect_for_ms_, with backoff), telling stderr once and when it is back.
+   template <typename Attempt>
+   auto retry(Attempt&& attempt);
+   /// Runs `work` in one transaction, retried as a whole.
    template <typename Work>
    auto write(std::string_view operation, Work&& work);
-   void reconnect_if_broken();
+   /// One statement outside a transaction (a read), retried.
+   pg::Result query(const std::string& sql, const std::vector<pg::Param>& params, std::string_view operation);
    /// The run's lease row, locked FOR UPDATE when `lock`.
    LeaseHolder read_lease(const std::string& run_id, std::int64_t* epoch, std::string* status, bool lock);
    /// The fence: fails unless this process holds the run at the epoch it
@@ -77,6 +82,7 @@ private:
    std::mutex mutex_;
    std::map<std::string, std::int64_t> epochs_;   ///< Runs this object took, and the lease epoch it took them at.
    double reconnect_for_ms_ = 300'000;
+   int retries_ = 0;   ///< Within retry(): 0 on the first try of the current work.
    const LeaseHolder self_ = current_process_holder();
 };
 

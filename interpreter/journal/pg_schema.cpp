@@ -9,7 +9,7 @@ namespace {
 // pg_migrations[i] takes the schema from version i to i + 1. Append; never edit
 // a migration that has shipped.
 const char* const pg_migrations[] = {
-   // 0 -> 1: the first schema, with SQLite's version 2 in it.
+   // 0 -> 1: the first schema, with SQLite's version 3 in it.
    R"sql(
    -- One row per run. The lease (host, pid, process start ticks, since,
    -- heartbeat) names the process that may write the run; lease_epoch grows
@@ -35,11 +35,14 @@ const char* const pg_migrations[] = {
       heartbeat_at      double precision NOT NULL DEFAULT 0,
       lease_epoch       bigint NOT NULL DEFAULT 1,
       schema_version    integer NOT NULL,
-      lock_name         text NOT NULL DEFAULT ''
+      lock_name         text NOT NULL DEFAULT '',
+      operator_name     text NOT NULL DEFAULT ''
    );
    CREATE INDEX runs_by_status ON runs (status);
    CREATE INDEX runs_by_start ON runs (started_at DESC, id DESC);
+   -- `runbook runs --runbook --status --operator` on a team's many runs.
    CREATE INDEX runs_by_runbook ON runs (runbook_path, started_at DESC);
+   CREATE INDEX runs_by_operator ON runs (operator_name, started_at DESC);
 
    CREATE TABLE sources (
       run_id   text NOT NULL REFERENCES runs (id) ON DELETE CASCADE,

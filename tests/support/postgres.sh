@@ -40,8 +40,9 @@ pg_start()
 pg_ctl_start()
 {
    # fsync off: a test's server dies with the test; speed matters more here.
+   # A benchmark sets PG_FSYNC=on to measure what a real server costs.
    (cd "$PG_DIR" && "${pg_as[@]}" "$pg_bin/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 60 start \
-      -o "-k $PG_DIR -c listen_addresses='' -c fsync=off -c max_connections=200" >/dev/null) ||
+      -o "-k $PG_DIR -c listen_addresses='' -c fsync=${PG_FSYNC:-off} -c max_connections=200" >/dev/null) ||
       { echo "FAIL: the PostgreSQL server did not start:" >&2; cat "$PG_DIR/server.log" >&2; return 1; }
 }
 

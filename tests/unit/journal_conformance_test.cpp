@@ -391,3 +391,38 @@ TEST_CASE("a live holder on another host is never taken over", "[journal][confor
    journal->heartbeat(id);
    CHECK(journal->step_started(id, "s", "sh", "h", "{}", std::nullopt, 0) == 1);
 }
+
+TEST_CASE("runs are found by runbook, status and the operator who started them", "[journal][conformance]")
+{
+   TestJournal t(GENERATE(from_range(journal_backends())));
+   auto journal = t.open();
+   const auto started = [&](const std::string& path, const std::string& who, const char* status) {
+      NewRun run = sample_run();
+      run.runbook_path = path;
+      run.operator_name = who;
+      const std::string id = journal->create_run(run);
+      journal->set_status(id, status);
+      journal->release_lease(id);
+      return id;
+   };
+   const std::string a = started("rollout.rb", "ann", run_status::Completed);
+   const std::string b = started("rollout.rb", "bob", run_status::Failed);
+   const std::string c = started("dns.rb", "ann", run_status::Failed);
+   CHECK(journal->run(a)->operator_name == "ann");
+
+   const auto ids = [&](const RunFilter& filter) {
+      std::set<std::string> found;
+      for (const auto& run : journal->find_runs(filter)) found.insert(run.id);
+      return found;
+   };
+   CHECK(ids({}) == std::set<std::string>{a, b, c});
+   CHECK(ids({"rollout.rb", "", ""}) == std::set<std::string>{a, b});
+   CHECK(ids({"", run_status::Failed, ""}) == std::set<std::string>{b, c});
+   CHECK(ids({"", "", "ann"}) == std::set<std::string>{a, c});
+   CHECK(ids({"rollout.rb", run_status::Failed, "bob"}) == std::set<std::string>{b});
+   CHECK(ids({"nothing.rb", "", ""}).empty());
+   // Newest first, as runs() lists them.
+   const auto all = journal->find_runs({});
+   REQUIRE(all.size() == 3);
+   CHECK(all.front().started_at >= all.back().started_at);
+}

@@ -345,7 +345,8 @@ TEST_CASE("a journal from before named locks is migrated and keeps its runs", "[
       journal->release_lease(id);
    }
    // Make it the schema-1 journal an older runbook wrote.
-   RawDb(path).exec("ALTER TABLE runs DROP COLUMN lock_name; PRAGMA user_version = 1");
+   RawDb(path).exec("DROP INDEX runs_by_runbook; DROP INDEX runs_by_operator; ALTER TABLE runs DROP COLUMN "
+                    "operator_name; ALTER TABLE runs DROP COLUMN lock_name; PRAGMA user_version = 1");
 
    auto journal = Journal::open(path);
    CHECK(RawDb(path).integer("PRAGMA user_version") == journal_schema_version());
@@ -353,6 +354,7 @@ TEST_CASE("a journal from before named locks is migrated and keeps its runs", "[
    REQUIRE(old_run);
    CHECK(old_run->title == "Roll out checkout v2");
    CHECK(old_run->lock_name.empty());
+   CHECK(old_run->operator_name.empty());
 
    NewRun locked = sample_run();
    locked.lock_name = "mailsender-traffic";
