@@ -10,6 +10,8 @@ packages=(
   prometheus curl jq
   # test tools: TLS test certificates, helper scripts, dropping root in journal tests
   openssl python3 util-linux
+  # the PostgreSQL journal: libpq to build, a server the tests start themselves
+  postgresql libpq-dev
   # scripts/fuzz.sh: clang with libFuzzer and the sanitizer runtimes
   clang clang-14 libclang-rt-14-dev
   # bench/run.sh: the comparison with Ansible runs a real playbook of uri tasks;

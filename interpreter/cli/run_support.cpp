@@ -110,7 +110,7 @@ void add_run_flags(CLI::App* cmd, RunFlags& flags)
 std::unique_ptr<Journal> open_journal_or_report(const std::string& path, const char* command)
 {
    try {
-      return Journal::open(path.empty() ? default_journal_path() : path);
+      return open_journal(journal_spec(path));
    } catch (const JournalError& e) {
       fmt::print(stderr, "runbook {}: {}\n", command, e.what());
       return nullptr;

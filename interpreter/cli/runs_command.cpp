@@ -1,4 +1,4 @@
-// runbook runs: every run in the journal, newest first.
+// runbook runs: every run in the journal, newest first, or those a filter matches.
 #include <fmt/core.h>
 
 #include "cli/commands.hpp"
@@ -12,10 +12,17 @@ void add_runs_command(CLI::App& app, int& exit_code)
 {
    auto journal_path = std::make_shared<std::string>();
    auto json_output = std::make_shared<bool>(false);
+   auto filter = std::make_shared<RunFilter>();
    auto* cmd = app.add_subcommand("runs", "List the runs in the journal, newest first");
    add_journal_flag(cmd, *journal_path);
    cmd->add_flag("--json", *json_output, "One JSON array instead of a table");
-   cmd->callback([journal_path, json_output, &exit_code] {
+   cmd->add_option("--runbook", filter->runbook_path, "Only the runs of this runbook (its path as it was run)")
+       ->type_name("PATH");
+   cmd->add_option("--status", filter->status, "Only the runs with this status (running, interrupted, completed, "
+                   "failed, aborted, rolled_back, rollback_failed)")->type_name("STATUS");
+   cmd->add_option("--operator", filter->operator_name, "Only the runs this operator started (RUNBOOK_OPERATOR)")
+       ->type_name("NAME");
+   cmd->callback([journal_path, json_output, filter, &exit_code] {
       auto journal = open_journal_or_report(*journal_path, "runs");
       if (!journal) {
          exit_code = exit_code::Invalid;
@@ -23,7 +30,7 @@ void add_runs_command(CLI::App& app, int& exit_code)
       }
       std::vector<RunInfo> runs;
       try {
-         runs = journal->runs();
+         runs = journal->find_runs(*filter);
       } catch (const JournalError& e) {
          fmt::print(stderr, "runbook runs: {}\n", e.what());
          exit_code = exit_code::Invalid;

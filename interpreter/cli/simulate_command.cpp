@@ -47,7 +47,7 @@ int run_simulate(const SimulateFlags& flags)
       scenario = sim::load_scenario(flags.scenario, diags);
    } else {
       try {
-         auto journal = Journal::open(flags.journal.empty() ? default_journal_path() : flags.journal);
+         auto journal = open_journal(journal_spec(flags.journal));
          std::string error;
          auto replayed = sim::replay_scenario(*journal, flags.replay, error);
          if (!replayed) {

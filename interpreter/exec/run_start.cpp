@@ -12,6 +12,7 @@
 
 #include "check/quantity.hpp"
 #include "exec/exit_codes.hpp"
+#include "exec/real_world.hpp"
 #include "exec/rollout_lock.hpp"
 #include "syntax/parser.hpp"
 
@@ -145,6 +146,7 @@ RunOutcome Interpreter::Impl::start(const std::string& runbook_path)
    run.params_json = params.dump();
    run.time_scale = world_.clock().scale();
    run.clock_origin_ms = world_.clock().now();
+   run.operator_name = operator_identity();
    if (auto refused = record_new_run(run)) return std::move(*refused);
    emit(RunEvent::Kind::RunStarted, "", fmt::format("run {} of {} started", run_id_, run.title),
         {{"run_id", run_id_}, {"title", run.title}, {"runbook", runbook_path}, {"params", params},

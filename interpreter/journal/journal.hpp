@@ -1,4 +1,5 @@
-// The journal: one SQLite database that remembers every run and every step.
+// The journal: one database (SQLite, or PostgreSQL for a team) that remembers
+// every run and every step.
 //
 // The rule it exists for: a step's start is committed before its side effect
 // and its result after, so that after Ctrl-C, a crash, kill -9 or power loss a
@@ -36,6 +37,14 @@ public:
    int pid;
 };
 
+/// This process held the run and lost it: another took it over (its
+/// heartbeat had stopped for longer than the lease timeout) and every write
+/// of this process is refused from then on. The run must stop at once.
+class LeaseLost : public LeaseHeld {
+public:
+   using LeaseHeld::LeaseHeld;
+};
+
 /// Run status values, as stored.
 namespace run_status {
 inline constexpr const char* Running = "running";
@@ -65,6 +74,7 @@ struct NewRun {
    std::string params_json;              ///< Redacted: secrets never appear.
    double time_scale = 1;
    double clock_origin_ms = 0;           ///< Runbook time at start (scaled clocks).
+   std::string operator_name;            ///< Who started it (RUNBOOK_OPERATOR, default user@host).
 };
 
 struct RunInfo {
@@ -87,6 +97,15 @@ struct RunInfo {
    double heartbeat_at = 0;
    double lease_since = 0;               ///< Wall ms when the current holder took the lease.
    std::string current_step;             ///< Latest started step id.
+   std::string operator_name;            ///< Who started it; empty for runs from before it was kept.
+};
+
+/// `runbook runs --runbook --status --operator`: empty fields match every run.
+struct RunFilter {
+   std::string runbook_path;
+   std::string status;
+   std::string operator_name;
+   bool matches(const RunInfo& run) const;
 };
 
 /// The latest record of one step id within a run.
@@ -115,6 +134,7 @@ struct JournalEvent {
 /// Where the journal lives unless --journal says otherwise: `.runbook/journal.db`
 /// under the working directory.
 std::string default_journal_path();
+
 
 /// Thread-safe: calls on one Journal are serialized. Not fork-safe: a forked
 /// child must open its own.
@@ -147,6 +167,9 @@ public:
    virtual std::optional<RunInfo> run(const std::string& run_id) = 0;
    /// All runs, newest first. Runs whose lease holder is gone are marked interrupted first.
    virtual std::vector<RunInfo> runs() = 0;
+   /// The runs `filter` matches, newest first, as runs() would list them. The
+   /// default filters runs(); a backend for many runs answers from its indexes.
+   virtual std::vector<RunInfo> find_runs(const RunFilter& filter);
    /// The newest interrupted (or dead "running") run, if any.
    virtual std::optional<RunInfo> latest_resumable() = 0;
    virtual std::vector<JournalSource> sources(const std::string& run_id) = 0;
@@ -187,5 +210,19 @@ public:
    /// Pending requests not yet taken; taking them marks them taken.
    virtual std::vector<std::pair<std::string, std::string>> take_requests(const std::string& run_id) = 0;
 };
+
+/// The journal to open: `flag` (from --journal) when given, else the
+/// environment variable RUNBOOK_JOURNAL, else default_journal_path().
+std::string journal_spec(const std::string& flag);
+
+/// True for a PostgreSQL URL (postgresql://... or postgres://...).
+bool is_postgres_spec(const std::string& spec);
+
+/// Opens the journal `spec` names: a PostgreSQL URL, or a SQLite file path.
+/// The one place a command opens a journal. Throws JournalError.
+std::unique_ptr<Journal> open_journal(const std::string& spec);
+
+/// `spec` as messages may show it: a URL's password redacted.
+std::string journal_display_name(const std::string& spec);
 
 }  // namespace runbook

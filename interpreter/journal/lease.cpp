@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <chrono>
 #include <csignal>
+#include <cstdlib>
 #include <ctime>
 #include <fstream>
 #include <optional>
@@ -19,6 +20,7 @@ namespace {
 
 std::string host_name()
 {
+   if (const char* named = std::getenv("RUNBOOK_HOST"); named != nullptr && *named != '\0') return named;
    char name[256] = {};
    if (gethostname(name, sizeof name - 1) != 0) return "localhost";
    return name;
@@ -52,6 +54,20 @@ std::optional<ProcessStat> read_process_stat(int pid)
 
 }  // namespace
 
+double lease_timeout_ms()
+{
+   if (const char* seconds = std::getenv("RUNBOOK_LEASE_TIMEOUT_S"); seconds != nullptr && *seconds != '\0') {
+      const double value = std::atof(seconds);
+      if (value > 0) return value * 1000;
+   }
+   return remote_lease_timeout_ms;
+}
+
+std::string lease_host_name()
+{
+   return host_name();
+}
+
 double wall_now_ms()
 {
    // Microseconds: the runbook clock (exec/clock.cpp) starts from this too.
@@ -75,15 +91,15 @@ LeaseHolder current_process_holder()
 
 bool is_current_process(const LeaseHolder& holder)
 {
-   static const LeaseHolder self = current_process_holder();
-   // getpid() again rather than the cached pid: a forked child is not its parent.
-   return holder.pid == static_cast<int>(getpid()) && holder.host == self.host;
+   // getpid() and the host name again rather than cached: a forked child is
+   // not its parent, and may name another host (RUNBOOK_HOST).
+   return holder.pid == static_cast<int>(getpid()) && holder.host == host_name();
 }
 
 bool holder_is_gone(const LeaseHolder& holder, double now_wall_ms)
 {
    if (holder.pid <= 0) return true;
-   if (holder.host != host_name()) return now_wall_ms - holder.heartbeat_at > remote_lease_timeout_ms;
+   if (holder.host != host_name()) return now_wall_ms - holder.heartbeat_at > lease_timeout_ms();
    if (kill(holder.pid, 0) != 0 && errno == ESRCH) return true;
    // kill() succeeds for zombies and for an unrelated process that reused the pid.
    if (const auto stat = read_process_stat(holder.pid)) {

@@ -14,6 +14,15 @@ namespace runbook {
 /// A remote holder whose heartbeat is older than this is considered gone.
 inline constexpr double remote_lease_timeout_ms = 60'000;
 
+/// The lease timeout in force: RUNBOOK_LEASE_TIMEOUT_S (seconds, > 0) when
+/// set, else remote_lease_timeout_ms. A team sets it longer than any pause
+/// its machines may take (a VM migration, a network partition).
+double lease_timeout_ms();
+
+/// This machine's name in leases: RUNBOOK_HOST when set (two "hosts" on one
+/// machine in tests, or a stable name for a container), else gethostname().
+std::string lease_host_name();
+
 struct LeaseHolder {
    std::string host;
    int pid = 0;                       ///< 0: nobody holds the run.
@@ -30,7 +39,7 @@ bool is_current_process(const LeaseHolder& holder);
 
 /// True when nobody holds the lease or its holder is gone: on this host the
 /// process no longer exists, is a zombie, or its pid now belongs to a newer
-/// process; on another host its heartbeat is older than remote_lease_timeout_ms.
+/// process; on another host its heartbeat is older than lease_timeout_ms().
 bool holder_is_gone(const LeaseHolder& holder, double now_wall_ms);
 
 /// "pid 4242 on host build-7 since 2026-11-26 14:45:12 UTC (last heartbeat 3 s ago)".

@@ -99,6 +99,13 @@ const char* const migrations[] = {
    R"sql(
    ALTER TABLE runs ADD COLUMN lock_name TEXT NOT NULL DEFAULT '';
    )sql",
+   // 2 -> 3: who started each run, and `runbook runs --runbook/--operator`.
+   // Runs from before have no operator.
+   R"sql(
+   ALTER TABLE runs ADD COLUMN operator_name TEXT NOT NULL DEFAULT '';
+   CREATE INDEX runs_by_runbook ON runs (runbook_path);
+   CREATE INDEX runs_by_operator ON runs (operator_name);
+   )sql",
 };
 
 constexpr int known_version = static_cast<int>(std::size(migrations));

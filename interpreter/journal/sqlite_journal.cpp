@@ -156,8 +156,8 @@ struct SqliteJournal::Statements {
    explicit Statements(sqlite::Database& db)
       : insert_run(db, "INSERT INTO runs (id, runbook_path, title, source_hash, params_json, status, started_at, "
                        "updated_at, time_scale, clock_origin_ms, lease_host, lease_pid, lease_start_ticks, "
-                       "lease_since, heartbeat_at, schema_version, lock_name) "
-                       "VALUES (?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+                       "lease_since, heartbeat_at, schema_version, lock_name, operator_name) "
+                       "VALUES (?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
         run_exists(db, "SELECT 1 FROM runs WHERE id = ?"),
         insert_source(db, "INSERT INTO sources (run_id, ordinal, path, text) VALUES (?, ?, ?, ?)"),
         delete_sources(db, "DELETE FROM sources WHERE run_id = ?"),
@@ -173,7 +173,7 @@ struct SqliteJournal::Statements {
         enter_rollback(db, "UPDATE runs SET mode = 'rollback', rollback_name = ?, updated_at = ? WHERE id = ?"),
         select_run(db, "SELECT id, runbook_path, title, source_hash, params_json, status, mode, rollback_name, "
                        "detail, started_at, updated_at, time_scale, clock_origin_ms, lease_host, lease_pid, "
-                       "heartbeat_at, lease_since, lock_name FROM runs WHERE id = ?"),
+                       "heartbeat_at, lease_since, lock_name, operator_name FROM runs WHERE id = ?"),
         select_run_ids(db, "SELECT id FROM runs ORDER BY started_at DESC, id DESC"),
         select_running(db, "SELECT id FROM runs WHERE status = 'running'"),
         select_latest_interrupted(db, "SELECT id FROM runs WHERE status = 'interrupted' "
@@ -373,7 +373,7 @@ std::string SqliteJournal::create_run(const NewRun& run)
       .bind(id).bind(run.runbook_path).bind(run.title).bind(hash).bind(run.params_json)
       .bind(now).bind(now).bind(run.time_scale).bind(run.clock_origin_ms)
       .bind(self_.host).bind(self_.pid).bind(self_.start_ticks).bind(now).bind(now)
-      .bind(journal_schema_version()).bind(run.lock_name)
+      .bind(journal_schema_version()).bind(run.lock_name).bind(run.operator_name)
       .run();
    int ordinal = 0;
    for (const auto& source : run.sources) {
@@ -439,7 +439,7 @@ void SqliteJournal::require_lease(const std::string& run_id, std::string_view ac
       throw JournalError(fmt::format("cannot {} of run {}: this process does not hold the run (nobody does): "
                                      "take it first (`runbook resume {}`)", action, run_id, run_id));
    }
-   throw LeaseHeld(fmt::format("cannot {} of run {}: it is now held by {}; this process lost it and stops",
+   throw LeaseLost(fmt::format("cannot {} of run {}: it is now held by {}; this process lost it and stops",
                                action, run_id, describe_holder(holder, wall_now_ms())),
                    holder.host, holder.pid);
 }
@@ -513,6 +513,7 @@ std::optional<RunInfo> SqliteJournal::read_run(const std::string& run_id)
       info.heartbeat_at = row.real(15);
       info.lease_since = row.real(16);
       info.lock_name = row.text(17);
+      info.operator_name = row.text(18);
    }
    auto current = sql_->select_current_step.use("reading a run's current step");
    if (current.bind(run_id).step()) info.current_step = current.text(0);

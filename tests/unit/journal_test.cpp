@@ -9,6 +9,8 @@
 #include "journal/sha256.hpp"
 #include "journal/testing.hpp"
 
+#include "journal_test_support.hpp"
+
 #include <fmt/core.h>
 #include <sqlite3.h>
 
@@ -33,47 +35,10 @@
 #include <unistd.h>
 
 using namespace runbook;
+using namespace runbook::journal_test_support;
 namespace fs = std::filesystem;
 
 namespace {
-
-/// A fresh folder for one test, removed (permissions restored first) at the end.
-class JournalDir {
-public:
-   JournalDir()
-   {
-      std::string pattern = (fs::temp_directory_path() / "runbook-journal-test-XXXXXX").string();
-      if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-      path_ = pattern;
-   }
-   ~JournalDir()
-   {
-      std::error_code ignored;
-      for (auto it = fs::recursive_directory_iterator(path_, ignored); it != fs::recursive_directory_iterator();
-           it.increment(ignored)) {
-         fs::permissions(it->path(), fs::perms::owner_all, fs::perm_options::add, ignored);
-      }
-      fs::permissions(path_, fs::perms::owner_all, fs::perm_options::add, ignored);
-      fs::remove_all(path_, ignored);
-   }
-   std::string file(const std::string& name) const { return (path_ / name).string(); }
-   const fs::path& path() const { return path_; }
-
-private:
-   fs::path path_;
-};
-
-NewRun sample_run(const std::string& title = "Roll out checkout v2")
-{
-   NewRun run;
-   run.runbook_path = "rollout.rb";
-   run.title = title;
-   run.sources = {{"rollout.rb", "runbook \"x\" {}\n"}, {"std/http", "fn get() {}\n"}};
-   run.params_json = R"({"version":"2.0","token":"<secret>"})";
-   run.time_scale = 60;
-   run.clock_origin_ms = 1'700'000'000'000;
-   return run;
-}
 
 /// A second connection straight to the database, for what the Journal API
 /// deliberately cannot do: inspect pragmas, fake another host, hold a lock.
@@ -210,68 +175,6 @@ private:
    long long budget_ = -1;
 };
 
-/// The message of the JournalError (or subclass E) that `action` throws.
-template <class E = JournalError, class Action>
-std::string error_of(Action&& action)
-{
-   try {
-      action();
-   } catch (const E& error) {
-      return error.what();
-   }
-   FAIL("expected an exception");
-   return {};
-}
-
-/// Runs `body` in a forked child and returns its exit code. The child never
-/// returns into Catch; an escaping exception exits 99.
-template <class Body>
-pid_t fork_child(Body&& body)
-{
-   const pid_t pid = fork();
-   if (pid == 0) {
-      int code = 99;
-      try {
-         code = body();
-      } catch (...) {
-      }
-      _exit(code);
-   }
-   REQUIRE(pid > 0);
-   return pid;
-}
-
-int wait_child(pid_t pid)
-{
-   int status = 0;
-   REQUIRE(waitpid(pid, &status, 0) == pid);
-   if (WIFEXITED(status)) return WEXITSTATUS(status);
-   return 128 + WTERMSIG(status);
-}
-
-/// A child that creates a run and keeps holding it until killed. Returns its
-/// pid and the run id it created.
-std::pair<pid_t, std::string> spawn_holder(const std::string& journal_path)
-{
-   int fds[2];
-   REQUIRE(pipe(fds) == 0);
-   const pid_t pid = fork_child([&] {
-      close(fds[0]);
-      auto journal = Journal::open(journal_path);
-      const std::string id = journal->create_run(sample_run("held elsewhere")) + "\n";
-      if (write(fds[1], id.data(), id.size()) != static_cast<ssize_t>(id.size())) return 1;
-      close(fds[1]);
-      for (;;) pause();
-   });
-   close(fds[1]);
-   std::string id;
-   char c;
-   while (read(fds[0], &c, 1) == 1 && c != '\n') id += c;
-   close(fds[0]);
-   REQUIRE(!id.empty());
-   return {pid, id};
-}
-
 /// Runs `body` as an unprivileged user in a child (root ignores file
 /// permissions) and returns the message of the JournalError it hits, or
 /// "no error".
@@ -362,112 +265,6 @@ TEST_CASE("an in-memory journal keeps runs and steps and leaves no file", "[jour
    fs::current_path(cwd);
 }
 
-TEST_CASE("a new run keeps its sources, parameters, hash, clock and lease", "[journal]")
-{
-   JournalDir dir;
-   auto journal = Journal::open(dir.file("journal.db"));
-   const std::string id = journal->create_run(sample_run());
-   CHECK(std::regex_match(id, std::regex(R"(r\d{8}-\d{6}-[0-9a-f]{4})")));
-
-   const auto run = journal->run(id);
-   REQUIRE(run);
-   CHECK(run->id == id);
-   CHECK(run->runbook_path == "rollout.rb");
-   CHECK(run->status == run_status::Running);
-   CHECK(run->mode == "forward");
-   CHECK(run->params_json == R"({"version":"2.0","token":"<secret>"})");
-   CHECK(run->source_hash.size() == 64);
-   CHECK(run->time_scale == 60);
-   CHECK(run->clock_origin_ms == 1'700'000'000'000);
-   CHECK(run->lease_pid == getpid());
-   CHECK(run->lease_host == current_process_holder().host);
-   CHECK(run->heartbeat_at > 0);
-   CHECK(run->started_at == Approx(wall_now_ms()).margin(60'000));
-   CHECK(run->current_step.empty());
-
-   const auto sources = journal->sources(id);
-   REQUIRE(sources.size() == 2);
-   CHECK(sources[0].path == "rollout.rb");
-   CHECK(sources[1].path == "std/http");
-   CHECK(sources[1].text == "fn get() {}\n");
-
-   // The same sources hash alike; a changed module changes the hash.
-   const std::string same = journal->create_run(sample_run());
-   CHECK(journal->run(same)->source_hash == run->source_hash);
-   auto changed = sample_run();
-   changed.sources[1].text += " ";
-   CHECK(journal->run(journal->create_run(changed))->source_hash != run->source_hash);
-   CHECK_FALSE(journal->run("r00000000-000000-0000"));
-}
-
-TEST_CASE("status and mode transitions are stored and told as events", "[journal]")
-{
-   JournalDir dir;
-   auto journal = Journal::open(dir.file("journal.db"));
-   const std::string id = journal->create_run(sample_run());
-
-   journal->enter_rollback(id, "undo_canary");
-   journal->set_status(id, run_status::RolledBack, "error rate 7% > 2% for 2m");
-   const auto run = journal->run(id);
-   CHECK(run->mode == "rollback");
-   CHECK(run->rollback_name == "undo_canary");
-   CHECK(run->status == run_status::RolledBack);
-   CHECK(run->detail == "error rate 7% > 2% for 2m");
-
-   const auto events = journal->events(id);
-   REQUIRE(events.size() == 3);
-   CHECK(events[0].kind == "run");
-   CHECK(events[1].kind == "mode");
-   CHECK(events[2].kind == "run");
-   CHECK(events[2].data_json.find("rolled_back") != std::string::npos);
-
-   CHECK_THAT(error_of([&] { journal->set_status(id, "exploded"); }), Catch::Contains("unknown status"));
-   CHECK_THAT(error_of([&] { journal->set_status("r-nope", run_status::Failed); }),
-              Catch::Contains("no run r-nope") && Catch::Contains(journal->path()));
-}
-
-TEST_CASE("steps: attempts, in-doubt starts, deadlines and first-start order", "[journal]")
-{
-   JournalDir dir;
-   auto journal = Journal::open(dir.file("journal.db"));
-   const std::string id = journal->create_run(sample_run());
-
-   CHECK(journal->step_started(id, "canary/deploy", "sh", "h1", R"({"cmd":"deploy"})", std::nullopt, 1000) == 1);
-   journal->step_finished(id, "canary/deploy", step_outcome::Done, R"({"exit":0})", 1500);
-   CHECK(journal->step_started(id, "canary/soak", "wait", "h2", "{}", 601'000.0, 1600) == 1);
-   CHECK(journal->run(id)->current_step == "canary/soak");
-   // The soak is interrupted; the deploy is then redone, attempt 2, left in doubt.
-   journal->step_finished(id, "canary/soak", step_outcome::Interrupted, "", 2000);
-   CHECK(journal->step_started(id, "canary/deploy", "sh", "h1b", R"({"cmd":"deploy"})", std::nullopt, 3000) == 2);
-
-   const auto steps = journal->steps(id);
-   REQUIRE(steps.size() == 2);
-   CHECK(steps[0].step_id == "canary/deploy");   // first started first, though restarted last
-   CHECK(steps[0].attempt == 2);
-   CHECK(steps[0].def_hash == "h1b");
-   CHECK(steps[0].outcome.empty());              // in doubt
-   CHECK(steps[0].started_at == 3000);
-   CHECK_FALSE(steps[0].deadline_ms);
-   CHECK(steps[1].step_id == "canary/soak");
-   CHECK(steps[1].kind == "wait");
-   CHECK(steps[1].deadline_ms == Approx(601'000.0));
-   CHECK(steps[1].outcome == step_outcome::Interrupted);
-   CHECK(steps[1].finished_at == 2000);
-
-   // Settle the in-doubt attempt; a second finish has nothing to finish.
-   journal->step_finished(id, "canary/deploy", step_outcome::MarkedDone, R"({"exit":0})", 3500);
-   CHECK(journal->steps(id)[0].outcome == step_outcome::MarkedDone);
-   CHECK(journal->steps(id)[0].result_json == R"({"exit":0})");
-   CHECK_THAT(error_of([&] { journal->step_finished(id, "canary/deploy", step_outcome::Done, "", 4000); }),
-              Catch::Contains("no unfinished attempt"));
-   CHECK_THAT(error_of([&] { journal->step_finished(id, "never/started", step_outcome::Done, "", 4000); }),
-              Catch::Contains("never/started"));
-   // Steps are per run.
-   const std::string other = journal->create_run(sample_run());
-   CHECK(journal->steps(other).empty());
-   CHECK(journal->step_started(other, "canary/deploy", "sh", "h1", "{}", std::nullopt, 0) == 1);
-}
-
 TEST_CASE("deferred flushes: the records of a step without side effects are written, and flushing comes back",
           "[journal]")
 {
@@ -495,205 +292,6 @@ TEST_CASE("deferred flushes: the records of a step without side effects are writ
    CHECK(steps[0].outcome == step_outcome::Done);
    CHECK(steps[1].step_id == "canary/route");
    CHECK(steps[1].outcome == step_outcome::Done);
-}
-
-TEST_CASE("events come back in the order they were journaled", "[journal]")
-{
-   JournalDir dir;
-   auto journal = Journal::open(dir.file("journal.db"));
-   const std::string a = journal->create_run(sample_run());
-   const std::string b = journal->create_run(sample_run());
-   journal->step_started(a, "s1", "http", "h", "{}", std::nullopt, 10);
-   journal->record(b, "log", "", R"({"text":"other run"})", 11);
-   journal->record(a, "sample", "s1", R"({"metric":"error_rate","value":0.01})", 12);
-   journal->step_finished(a, "s1", step_outcome::Done, "{}", 13);
-   journal->record(a, "answer", "s1", R"({"item":"dashboards green","by":"ann"})", 14);
-
-   const auto events = journal->events(a);
-   std::vector<std::string> kinds;
-   for (const auto& event : events) kinds.push_back(event.kind);
-   CHECK(kinds == std::vector<std::string>{"run", "step_started", "sample", "step_finished", "answer"});
-   for (std::size_t i = 1; i < events.size(); ++i) CHECK(events[i].seq > events[i - 1].seq);
-   CHECK(events[2].at == 12);
-   CHECK(events[2].step_id == "s1");
-   CHECK(events[2].wall_at > 0);
-   CHECK(events[2].data_json == R"({"metric":"error_rate","value":0.01})");
-   CHECK(journal->events(b).size() == 2);
-   CHECK_THROWS_AS(journal->record("r-nope", "log", "", "{}", 0), JournalError);
-}
-
-TEST_CASE("requests from other terminals are taken once, in order", "[journal]")
-{
-   JournalDir dir;
-   const std::string path = dir.file("journal.db");
-   auto journal = Journal::open(path);
-   const std::string id = journal->create_run(sample_run());
-   CHECK(journal->take_requests(id).empty());
-
-   auto other_terminal = Journal::open(path);
-   other_terminal->post_request(id, "approve", R"({"step":"prod/go"})");
-   other_terminal->post_request(id, "abort", R"({"rollback":"undo"})");
-   CHECK_THROWS_WITH(other_terminal->post_request("r-nope", "abort", "{}"), Catch::Contains("no run r-nope"));
-
-   const auto taken = journal->take_requests(id);
-   REQUIRE(taken.size() == 2);
-   CHECK(taken[0] == std::pair<std::string, std::string>{"approve", R"({"step":"prod/go"})"});
-   CHECK(taken[1].first == "abort");
-   CHECK(journal->take_requests(id).empty());
-}
-
-TEST_CASE("leases: reacquire, live holder refused, dead holder taken over", "[journal]")
-{
-   JournalDir dir;
-   const std::string path = dir.file("journal.db");
-   auto journal = Journal::open(path);
-
-   SECTION("the holding process may take its lease again") {
-      const std::string id = journal->create_run(sample_run());
-      journal->acquire_lease(id);
-      journal->heartbeat(id);
-      for (const auto& event : journal->events(id)) CHECK(event.kind != "lease_takeover");
-      journal->release_lease(id);
-      CHECK(journal->run(id)->lease_pid == 0);
-      journal->acquire_lease(id);
-      CHECK(journal->run(id)->lease_pid == getpid());
-   }
-
-   SECTION("a live holder keeps the run; once it is gone the run is taken over") {
-      const auto [holder, id] = spawn_holder(path);
-      try {
-         journal->acquire_lease(id);
-         FAIL("acquire_lease succeeded against a live holder");
-      } catch (const LeaseHeld& held) {
-         CHECK(held.pid == holder);
-         CHECK(held.host == current_process_holder().host);
-         CHECK_THAT(std::string(held.what()),
-                    Catch::Contains(id) && Catch::Contains("pid " + std::to_string(holder)) &&
-                       Catch::Contains("since") && Catch::Contains("UTC"));
-      }
-      // A live holder's run stays running and is not resumable.
-      CHECK(journal->run(id)->status == run_status::Running);
-      CHECK_FALSE(journal->latest_resumable());
-      CHECK_THROWS_AS(journal->step_started(id, "s", "sh", "h", "{}", std::nullopt, 0), LeaseHeld);
-
-      kill(holder, SIGKILL);
-      CHECK(wait_child(holder) == 128 + SIGKILL);
-      journal->acquire_lease(id);
-      const auto run = journal->run(id);
-      CHECK(run->lease_pid == getpid());
-      const auto events = journal->events(id);
-      REQUIRE_FALSE(events.empty());
-      CHECK(events.back().kind == "lease_takeover");
-      CHECK_THAT(events.back().data_json, Catch::Contains(std::to_string(holder)));
-      CHECK(journal->step_started(id, "s", "sh", "h", "{}", std::nullopt, 0) == 1);
-   }
-
-   SECTION("a holder on another host is trusted only while its heartbeat is fresh") {
-      const std::string id = journal->create_run(sample_run());
-      RawDb raw(path);
-      raw.exec("UPDATE runs SET lease_host = 'elsewhere', lease_pid = 1, heartbeat_at = " +
-               std::to_string(wall_now_ms() - 5'000) + " WHERE id = '" + id + "'");
-      const auto message = error_of<LeaseHeld>([&] { journal->acquire_lease(id); });
-      CHECK_THAT(message, Catch::Contains("host elsewhere"));
-      // Lost our lease: the next step must not run.
-      CHECK_THROWS_AS(journal->step_started(id, "s", "sh", "h", "{}", std::nullopt, 0), LeaseHeld);
-      CHECK_THROWS_AS(journal->heartbeat(id), LeaseHeld);
-
-      raw.exec("UPDATE runs SET heartbeat_at = " + std::to_string(wall_now_ms() - 120'000) + " WHERE id = '" + id +
-               "'");
-      journal->acquire_lease(id);
-      CHECK(journal->run(id)->lease_host == current_process_holder().host);
-      CHECK(journal->events(id).back().kind == "lease_takeover");
-   }
-}
-
-TEST_CASE("two processes racing for a dead run's lease: exactly one wins", "[journal]")
-{
-   JournalDir dir;
-   const std::string path = dir.file("journal.db");
-   for (int round = 0; round < 3; ++round) {
-      std::string id;
-      {
-         const auto [holder, held_id] = spawn_holder(path);
-         kill(holder, SIGKILL);
-         wait_child(holder);
-         id = held_id;
-      }
-      // go: both start when it closes. results: each reports won/lost.
-      // release: the winner holds the run until it closes, so the loser
-      // always races a live holder however slowly it is scheduled.
-      int go[2], results[2], release[2];
-      REQUIRE(pipe(go) == 0);
-      REQUIRE(pipe(results) == 0);
-      REQUIRE(pipe(release) == 0);
-      std::vector<pid_t> racers;
-      for (int i = 0; i < 2; ++i) {
-         racers.push_back(fork_child([&] {
-            close(go[1]);
-            close(results[0]);
-            close(release[1]);
-            auto journal = Journal::open(path);
-            char c;
-            if (read(go[0], &c, 1) != 0) return 4;
-            char result = 'w';
-            try {
-               journal->acquire_lease(id);
-            } catch (const LeaseHeld&) {
-               result = 'l';
-            }
-            if (write(results[1], &result, 1) != 1) return 5;
-            if (result == 'l') return 1;
-            while (read(release[0], &c, 1) > 0) {
-            }
-            return 0;
-         }));
-      }
-      close(go[0]);
-      close(results[1]);
-      close(release[0]);
-      close(go[1]);
-      std::string outcomes;
-      char c;
-      while (outcomes.size() < 2 && read(results[0], &c, 1) == 1) outcomes += c;
-      close(results[0]);
-      close(release[1]);
-      std::sort(outcomes.begin(), outcomes.end());
-      CHECK(outcomes == "lw");
-      std::multiset<int> codes;
-      for (const pid_t racer : racers) codes.insert(wait_child(racer));
-      CHECK(codes == std::multiset<int>{0, 1});
-   }
-}
-
-TEST_CASE("a run whose process died is marked interrupted when anyone looks", "[journal]")
-{
-   JournalDir dir;
-   const std::string path = dir.file("journal.db");
-   auto journal = Journal::open(path);
-   const std::string finished = journal->create_run(sample_run());
-   journal->set_status(finished, run_status::Completed);
-   journal->release_lease(finished);
-
-   const auto [holder, id] = spawn_holder(path);
-   kill(holder, SIGKILL);
-   wait_child(holder);
-
-   const auto runs = journal->runs();
-   REQUIRE(runs.size() == 2);
-   const auto& dead = runs[0].id == id ? runs[0] : runs[1];
-   CHECK(dead.status == run_status::Interrupted);
-   CHECK_THAT(dead.detail, Catch::Contains("gone") && Catch::Contains(std::to_string(holder)));
-   CHECK(journal->events(id).back().kind == "run");
-   CHECK_THAT(journal->events(id).back().data_json, Catch::Contains("interrupted"));
-
-   const auto resumable = journal->latest_resumable();
-   REQUIRE(resumable);
-   CHECK(resumable->id == id);
-
-   // A run left "running" with nobody holding it is interrupted as well.
-   const std::string orphan = journal->create_run(sample_run());
-   journal->release_lease(orphan);
-   CHECK(journal->run(orphan)->status == run_status::Interrupted);
 }
 
 TEST_CASE("a read-only journal or folder is refused with a clear message", "[journal]")
@@ -747,7 +345,8 @@ TEST_CASE("a journal from before named locks is migrated and keeps its runs", "[
       journal->release_lease(id);
    }
    // Make it the schema-1 journal an older runbook wrote.
-   RawDb(path).exec("ALTER TABLE runs DROP COLUMN lock_name; PRAGMA user_version = 1");
+   RawDb(path).exec("DROP INDEX runs_by_runbook; DROP INDEX runs_by_operator; ALTER TABLE runs DROP COLUMN "
+                    "operator_name; ALTER TABLE runs DROP COLUMN lock_name; PRAGMA user_version = 1");
 
    auto journal = Journal::open(path);
    CHECK(RawDb(path).integer("PRAGMA user_version") == journal_schema_version());
@@ -755,6 +354,7 @@ TEST_CASE("a journal from before named locks is migrated and keeps its runs", "[
    REQUIRE(old_run);
    CHECK(old_run->title == "Roll out checkout v2");
    CHECK(old_run->lock_name.empty());
+   CHECK(old_run->operator_name.empty());
 
    NewRun locked = sample_run();
    locked.lock_name = "mailsender-traffic";
@@ -769,7 +369,7 @@ TEST_CASE("a journal written by a newer runbook is refused", "[journal]")
    const std::string path = dir.file("journal.db");
    Journal::open(path);
    RawDb(path).exec("PRAGMA user_version = 7");
-   CHECK_THAT(error_of([&] { Journal::open(path); }),
+   CHECK_THAT(journal_error_of([&] { Journal::open(path); }),
               Catch::Contains(path) &&
                  Catch::Contains(fmt::format("newer runbook (schema 7, this build knows {})", journal_schema_version())) &&
                  Catch::Contains("upgrade runbook"));
@@ -782,7 +382,7 @@ TEST_CASE("a corrupt file or a foreign database is refused", "[journal]")
 
    SECTION("garbage") {
       std::ofstream(path) << std::string(8192, '\x5a');
-      CHECK_THAT(error_of([&] { Journal::open(path); }),
+      CHECK_THAT(journal_error_of([&] { Journal::open(path); }),
                  Catch::Contains(path) && Catch::Contains("corrupt") && Catch::Contains("mv "));
    }
 
@@ -797,7 +397,7 @@ TEST_CASE("a corrupt file or a foreign database is refused", "[journal]")
       const std::string garbage(4096 * 4, '\x5a');
       file.write(garbage.data(), static_cast<std::streamsize>(garbage.size()));
       file.close();
-      CHECK_THAT(error_of([&] {
+      CHECK_THAT(journal_error_of([&] {
                     auto journal = Journal::open(path);
                     for (const auto& run : journal->runs()) journal->events(run.id);
                  }),
@@ -806,7 +406,7 @@ TEST_CASE("a corrupt file or a foreign database is refused", "[journal]")
 
    SECTION("some other SQLite database") {
       RawDb(path).exec("CREATE TABLE invoices (id INTEGER)");
-      CHECK_THAT(error_of([&] { Journal::open(path); }), Catch::Contains("not a runbook journal"));
+      CHECK_THAT(journal_error_of([&] { Journal::open(path); }), Catch::Contains("not a runbook journal"));
    }
 }
 
@@ -903,7 +503,7 @@ TEST_CASE("a journal locked past the timeout refuses the step", "[journal]")
 
    RawDb other(path);
    other.exec("BEGIN IMMEDIATE");
-   const auto message = error_of([&] { journal->step_started(id, "s", "sh", "h", "{}", std::nullopt, 0); });
+   const auto message = journal_error_of([&] { journal->step_started(id, "s", "sh", "h", "{}", std::nullopt, 0); });
    CHECK_THAT(message, Catch::Contains("locked") && Catch::Contains(path) && Catch::Contains("100 ms"));
    // Reading does not need the write lock.
    CHECK(journal->steps(id).empty());
@@ -979,16 +579,16 @@ TEST_CASE("a journal path that cannot be a file is refused clearly", "[journal]"
    SECTION("a folder") {
       const std::string path = dir.file("folder.db");
       fs::create_directory(path);
-      CHECK_THAT(error_of([&] { Journal::open(path); }), Catch::Contains(path) && Catch::Contains("is a folder"));
+      CHECK_THAT(journal_error_of([&] { Journal::open(path); }), Catch::Contains(path) && Catch::Contains("is a folder"));
    }
    SECTION("under a file") {
       const std::string file = dir.file("plain");
       std::ofstream(file) << "x";
       const std::string path = file + "/journal.db";
-      CHECK_THAT(error_of([&] { Journal::open(path); }),
+      CHECK_THAT(journal_error_of([&] { Journal::open(path); }),
                  Catch::Contains("cannot create the folder " + file) && Catch::Contains(path));
    }
    SECTION("empty") {
-      CHECK_THAT(error_of([&] { Journal::open(""); }), Catch::Contains("empty"));
+      CHECK_THAT(journal_error_of([&] { Journal::open(""); }), Catch::Contains("empty"));
    }
 }

@@ -1,0 +1,161 @@
+#include "journal/pg.hpp"
+
+#include "journal/libpq_library.hpp"
+
+#include <cstdlib>
+
+#include <fmt/format.h>
+
+namespace runbook::pg {
+
+std::string redact_url(const std::string& url)
+{
+   std::string out = url;
+   // URL form: scheme://user:password@host/...
+   if (const auto scheme = out.find("://"); scheme != std::string::npos) {
+      const auto authority = scheme + 3;
+      const auto end = out.find_first_of("/?", authority);
+      const auto at = out.rfind('@', end == std::string::npos ? out.size() : end);
+      if (at != std::string::npos && at >= authority) {
+         const auto colon = out.find(':', authority);
+         if (colon != std::string::npos && colon < at) out.replace(colon + 1, at - colon - 1, "***");
+      }
+   }
+   // Query or keyword form: password=secret up to the next & or space.
+   for (std::size_t at = out.find("password="); at != std::string::npos; at = out.find("password=", at + 1)) {
+      const auto value = at + 9;
+      const auto end = out.find_first_of("& ", value);
+      out.replace(value, (end == std::string::npos ? out.size() : end) - value, "***");
+   }
+   return out;
+}
+
+Result::~Result()
+{
+   if (result_ != nullptr) pq_library().clear(result_);
+}
+
+int Result::rows() const
+{
+   return pq_library().ntuples(result_);
+}
+
+bool Result::is_null(int row, int column) const
+{
+   return pq_library().getisnull(result_, row, column) == 1;
+}
+
+std::string Result::text(int row, int column) const
+{
+   return pq_library().getvalue(result_, row, column);
+}
+
+int Result::changed() const
+{
+   const char* count = pq_library().cmd_tuples(result_);
+   return count == nullptr || *count == '\0' ? 0 : std::atoi(count);
+}
+
+double Result::real(int row, int column) const
+{
+   return is_null(row, column) ? 0 : std::strtod(pq_library().getvalue(result_, row, column), nullptr);
+}
+
+std::int64_t Result::integer(int row, int column) const
+{
+   return is_null(row, column) ? 0 : std::strtoll(pq_library().getvalue(result_, row, column), nullptr, 10);
+}
+
+std::optional<double> Result::optional_real(int row, int column) const
+{
+   if (is_null(row, column)) return std::nullopt;
+   return real(row, column);
+}
+
+Connection::Connection(std::string url) : url_(std::move(url)), name_(redact_url(url_))
+{
+   reconnect();
+}
+
+Connection::~Connection()
+{
+   if (conn_ != nullptr) pq_library().finish(conn_);
+}
+
+bool Connection::broken() const
+{
+   return conn_ == nullptr || pq_library().status(conn_) != CONNECTION_OK;
+}
+
+void Connection::reconnect()
+{
+   if (conn_ != nullptr) pq_library().finish(conn_);
+   conn_ = pq_library().connectdb(url_.c_str());
+   if (pq_library().status(conn_) == CONNECTION_OK) {
+      // Notices (e.g. "relation already exists, skipping") are not for the operator.
+      pq_library().set_notice_processor(conn_, [](void*, const char*) {}, nullptr);
+      return;
+   }
+   std::string why = conn_ != nullptr ? pq_library().error_message(conn_) : "out of memory";
+   while (!why.empty() && (why.back() == '\n' || why.back() == ' ')) why.pop_back();
+   // libpq's message may quote the connection string: never its password.
+   why = redact_url(why);
+   throw ConnectionLost(fmt::format("cannot connect to the journal {}: {}: check that the server runs and the URL "
+                                    "is right, or pass --journal PATH to use a SQLite journal",
+                                    name_, why));
+}
+
+Result Connection::exec(const std::string& sql, const std::vector<Param>& params, std::string_view operation)
+{
+   std::vector<const char*> values;
+   values.reserve(params.size());
+   for (const auto& param : params) values.push_back(param ? param->c_str() : nullptr);
+   PGresult* result = pq_library().exec_params(conn_, sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(),
+                                   nullptr, nullptr, 0);
+   const auto status = pq_library().result_status(result);
+   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) fail(result, operation);
+   return Result(result);
+}
+
+void Connection::exec(const std::string& sql, std::string_view operation)
+{
+   PGresult* result = pq_library().exec(conn_, sql.c_str());
+   const auto status = pq_library().result_status(result);
+   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) fail(result, operation);
+   pq_library().clear(result);
+}
+
+void Connection::fail(PGresult* result, std::string_view operation)
+{
+   std::string why = result != nullptr ? pq_library().result_error_message(result) : "";
+   if (why.empty()) why = pq_library().error_message(conn_);
+   while (!why.empty() && (why.back() == '\n' || why.back() == ' ')) why.pop_back();
+   pq_library().clear(result);
+   const std::string message = fmt::format("{} failed in the journal {}: {}", operation, name_, redact_url(why));
+   if (broken()) throw ConnectionLost(message);
+   throw JournalError(message);
+}
+
+Transaction::Transaction(Connection& connection, std::string_view operation)
+   : connection_(connection), operation_(operation)
+{
+   connection_.exec("BEGIN", operation_);
+}
+
+Transaction::~Transaction()
+{
+   if (!open_ || connection_.broken()) return;
+   try {
+      connection_.exec("ROLLBACK", operation_);
+   } catch (const JournalError&) {
+      // Nothing was committed; the connection is reset on its next use.
+   }
+}
+
+void Transaction::commit()
+{
+   open_ = false;
+   connection_.exec("COMMIT", operation_);
+}
+
+}  // namespace runbook::pg

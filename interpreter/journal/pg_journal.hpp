@@ -1,0 +1,89 @@
+// The Journal on PostgreSQL (pg_journal.cpp). Opened through open_journal().
+#pragma once
+
+#include "journal/journal.hpp"
+#include "journal/lease.hpp"
+#include "journal/pg.hpp"
+
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <string_view>
+
+namespace runbook {
+
+class PgJournal final : public Journal {
+public:
+   /// Connects to `url` and creates or migrates the schema. Throws JournalError.
+   explicit PgJournal(const std::string& url);
+
+   const std::string& path() const override { return db_.name(); }
+
+   std::string create_run(const NewRun& run) override;
+   void acquire_lease(const std::string& run_id) override;
+   void heartbeat(const std::string& run_id) override;
+   void release_lease(const std::string& run_id) override;
+   void set_status(const std::string& run_id, const std::string& status, const std::string& detail) override;
+   void enter_rollback(const std::string& run_id, const std::string& rollback_name) override;
+   std::optional<RunInfo> run(const std::string& run_id) override;
+   std::vector<RunInfo> runs() override;
+   std::vector<RunInfo> find_runs(const RunFilter& filter) override;
+   std::optional<RunInfo> latest_resumable() override;
+   std::vector<JournalSource> sources(const std::string& run_id) override;
+   void adopt_sources(const std::string& run_id, const std::vector<JournalSource>& sources) override;
+
+   int step_started(const std::string& run_id, const std::string& step_id, const std::string& kind,
+                    const std::string& def_hash, const std::string& inputs_json,
+                    std::optional<double> deadline_ms, double at) override;
+   void step_finished(const std::string& run_id, const std::string& step_id, const std::string& outcome,
+                      const std::string& result_json, double at) override;
+   std::vector<StepRecord> steps(const std::string& run_id) override;
+
+   void record(const std::string& run_id, const std::string& kind, const std::string& step_id,
+               const std::string& data_json, double at) override;
+   std::vector<JournalEvent> events(const std::string& run_id) override;
+
+   void post_request(const std::string& run_id, const std::string& kind, const std::string& data_json) override;
+   std::vector<std::pair<std::string, std::string>> take_requests(const std::string& run_id) override;
+
+   /// How long a write waits for a server that went away before it fails
+   /// (RUNBOOK_JOURNAL_RECONNECT_S, default 300 s).
+   void set_reconnect_for_ms(double ms) { reconnect_for_ms_ = ms; }
+
+private:
+   /// Runs `attempt` again from the start while the server is away (up to
+   /// reconnect_for_ms_, with backoff), telling stderr once and when it is back.
+   template <typename Attempt>
+   auto retry(Attempt&& attempt);
+   /// Runs `work` in one transaction, retried as a whole.
+   template <typename Work>
+   auto write(std::string_view operation, Work&& work);
+   /// One statement outside a transaction (a read), retried.
+   pg::Result query(const std::string& sql, const std::vector<pg::Param>& params, std::string_view operation);
+   /// The run's lease row, locked FOR UPDATE when `lock`.
+   LeaseHolder read_lease(const std::string& run_id, std::int64_t* epoch, std::string* status, bool lock);
+   /// The fence: fails unless this process holds the run at the epoch it
+   /// took. Locks the run's row for the caller's transaction.
+   void require_lease(const std::string& run_id, std::string_view action);
+   /// Throws LeaseLost naming who took the run from this process.
+   [[noreturn]] void throw_lost(const std::string& run_id, std::string_view action, std::int64_t mine,
+                                std::int64_t epoch, const std::string& status);
+   /// require_lease() for a run this object took, else only the row lock.
+   void fence_if_held(const std::string& run_id, std::string_view action);
+   void lock_run(const std::string& run_id);
+   std::int64_t append_event(const std::string& run_id, const std::string& kind, const std::string& step_id,
+                             const std::string& data_json, double at);
+   std::optional<RunInfo> read_run(const std::string& run_id);
+   void mark_if_abandoned(const std::string& run_id);
+   void mark_abandoned_runs();
+   [[noreturn]] void no_such_run(const std::string& run_id) const;
+
+   pg::Connection db_;
+   std::mutex mutex_;
+   std::map<std::string, std::int64_t> epochs_;   ///< Runs this object took, and the lease epoch it took them at.
+   double reconnect_for_ms_ = 300'000;
+   int retries_ = 0;   ///< Within retry(): 0 on the first try of the current work.
+   const LeaseHolder self_ = current_process_holder();
+};
+
+}  // namespace runbook
