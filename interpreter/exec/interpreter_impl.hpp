@@ -85,7 +85,8 @@ inline bool is_failure(Flow flow) { return flow == Flow::Failed || flow == Flow:
 /// Why the supervisor stopped what was running beside it.
 struct Stop {
    /// Defaulted: a question's deadline passed (P2 `decide within`); `reason` holds the default choice.
-   enum class Kind { None, Interrupted, Rollback, Abort, Fail, Approved, Defaulted } kind = Kind::None;
+   /// LeaseLost: another process took the run over; this one must not act any more.
+   enum class Kind { None, Interrupted, Rollback, Abort, Fail, Approved, Defaulted, LeaseLost } kind = Kind::None;
    std::string rollback;   ///< Kind::Rollback: the target.
    std::string reason;     ///< In words, redacted.
    std::string who;        ///< Kind::Approved: who approved remotely.
@@ -368,7 +369,9 @@ struct Interpreter::Impl : EvalHooks {
    Stop at_boundary();
    Stop decide(Question::Kind kind, const std::string& step_id, const std::string& text, const std::string& rollback);
    Stop poll_requests(bool remote_approve);
-   void heartbeat();
+   /// Renews the lease now and then. A Stop when another process took the run
+   /// over: this one stops at once, without a further side effect.
+   Stop heartbeat();
    /// What a `runbook abort` that does not stop the running rollback says instead.
    std::string rollback_request_note(const std::string& target, const std::string& who) const;
    /// Journals a step of the wall clock seen since the last heartbeat.
@@ -476,6 +479,7 @@ struct Interpreter::Impl : EvalHooks {
    std::string stop_message_;
    std::string stop_rollback_;
    double last_heartbeat_wall_ = 0;            ///< Monotonic ms (steady_ms_now).
+   std::string lease_lost_;                    ///< Why the heartbeat was refused: the run was taken over.
    bool journal_problem_told_ = false;         ///< The journal file was deleted or replaced: said once.
    double last_wall_drift_ = 0;                ///< The wall clock's step last journaled (notice_clock_jump).
    double last_poll_wall_ = 0;

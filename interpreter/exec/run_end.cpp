@@ -40,6 +40,7 @@ Flow Interpreter::Impl::flow_of(const Stop& stop)
    case Stop::Kind::Rollback: stop_rollback_ = stop.rollback; return Flow::Rollback;
    case Stop::Kind::Abort: return Flow::Aborted;
    case Stop::Kind::Fail: return Flow::Failed;
+   case Stop::Kind::LeaseLost: return Flow::JournalBroken;
    case Stop::Kind::Approved:
    case Stop::Kind::Defaulted:
    case Stop::Kind::None: break;

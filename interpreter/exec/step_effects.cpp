@@ -82,6 +82,7 @@ Interpreter::Impl::Performed Interpreter::Impl::stop_to_performed(const Stop& st
       stop_rollback_ = stop.rollback;
       break;
    case Stop::Kind::Abort: p.flow = Flow::Aborted; break;
+   case Stop::Kind::LeaseLost: p.flow = Flow::JournalBroken; break;
    case Stop::Kind::Fail:
    case Stop::Kind::Approved:
    case Stop::Kind::Defaulted:

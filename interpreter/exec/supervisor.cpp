@@ -33,7 +33,7 @@ Stop Interpreter::Impl::supervise(TimeMs deadline, const std::function<bool()>& 
    for (;;) {
       if (interrupted()) return Stop{Stop::Kind::Interrupted, "", "interrupted (Ctrl-C)", ""};
       if (Stop stop = poll_requests(remote_approve)) return stop;
-      heartbeat();
+      if (Stop stop = heartbeat()) return stop;
       if (Stop stop = sample_triggers()) return stop;
       if (Stop stop = fire_due_timers()) return stop;
       if (done && done()) return {};
@@ -111,15 +111,25 @@ Stop Interpreter::Impl::at_boundary()
    return supervise(world_.clock().now());
 }
 
-void Interpreter::Impl::heartbeat()
+Stop Interpreter::Impl::heartbeat()
 {
-   if (run_id_.empty()) return;
+   // Once lost, always lost: every later pass stops too (a rollback or a
+   // `finally` the stop would lead to must not run here either).
+   if (!lease_lost_.empty()) return Stop{Stop::Kind::LeaseLost, "", lease_lost_, ""};
+   if (run_id_.empty()) return {};
    // Monotonic: a wall clock stepped back an hour must not stall the lease.
    const double now = steady_ms_now();
-   if (now - last_heartbeat_wall_ < heartbeat_every_wall_ms) return;
+   if (now - last_heartbeat_wall_ < heartbeat_every_wall_ms) return {};
    last_heartbeat_wall_ = now;
    try {
       journal_.heartbeat(run_id_);
+   } catch (const LeaseLost& e) {
+      // A process frozen past its lease (a laptop lid, a partition) woke up
+      // after another host took the run: stop now, not at the end of the
+      // wait or watch it was in, whose next write would be refused anyway.
+      lease_lost_ = e.what();
+      emit(RunEvent::Kind::Log, current_step_, fmt::format("error: {}", e.what()));
+      return Stop{Stop::Kind::LeaseLost, "", lease_lost_, ""};
    } catch (const JournalError& e) {
       emit(RunEvent::Kind::Log, current_step_, fmt::format("warning: lease heartbeat failed: {}", e.what()));
    }
@@ -130,6 +140,7 @@ void Interpreter::Impl::heartbeat()
            fmt::format("error: {}; the run stops before its next side effect", problem));
    }
    notice_clock_jump();
+   return {};
 }
 
 void Interpreter::Impl::notice_clock_jump()
