@@ -15,6 +15,8 @@ packages=(
   # bench/run.sh: the comparison with Ansible runs a real playbook of uri tasks;
   # GNU time measures a run's peak memory
   ansible-core time
+  # runbook serve draws a run's plan with Graphviz (the text plan without it)
+  graphviz
 )
 
 missing=()
