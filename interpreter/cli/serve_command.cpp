@@ -6,6 +6,9 @@
 // what the CLI already knows: opening the journal, loading a run's
 // journaled source for its plan, and posting requests as `approve`, `abort`,
 // `fire` and `signal` post them.
+#include <dlfcn.h>
+
+#include <filesystem>
 #include <iostream>
 
 #include <fmt/core.h>
@@ -55,6 +58,27 @@ std::string post_action(Journal& journal, const std::string& run_id, const serve
    return send_run_request(journal, run_id, std::move(request), who).refused;
 }
 
+using ServeEntry = int (*)(Journal&, const serve::ServeOptions&);
+
+/// The server's module (serve/server.hpp): beside the binary in a build
+/// tree, in ../lib/runbook/ when installed. Null, said, when it cannot be opened.
+ServeEntry open_serve_module()
+{
+   std::error_code ec;
+   const std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+   std::string problems;
+   for (const auto& candidate : {exe.parent_path() / "librunbook-serve.so",
+                                 exe.parent_path().parent_path() / "lib" / "runbook" / "librunbook-serve.so"}) {
+      // Never closed: the server runs until the process ends.
+      if (void* module = dlopen(candidate.c_str(), RTLD_NOW | RTLD_LOCAL)) {
+         if (void* entry = dlsym(module, "runbook_serve_module")) return reinterpret_cast<ServeEntry>(entry);
+      }
+      problems += fmt::format("\n  {}: {}", candidate.string(), dlerror());
+   }
+   fmt::print(stderr, "runbook serve: cannot open the server's module:{}\n", problems);
+   return nullptr;
+}
+
 bool parse_listen(const std::string& listen, serve::ServeOptions& options)
 {
    const auto colon = listen.rfind(':');
@@ -93,17 +117,14 @@ int run_serve(const ServeFlags& flags)
    }
    options.tls_cert = flags.tls_cert;
    options.tls_key = flags.tls_key;
-   try {
-      if (!flags.operators.empty()) options.operators = serve::Operators::load(flags.operators);
-   } catch (const std::runtime_error& e) {
-      fmt::print(stderr, "runbook serve: {}\n", e.what());
-      return exit_code::Invalid;
-   }
+   options.operators_file = flags.operators;
    options.plan_of = journaled_plan;
    options.post = post_action;
+   const ServeEntry entry = open_serve_module();
+   if (!entry) return exit_code::Invalid;
    auto journal = open_journal_or_report(flags.journal, "serve");
    if (!journal) return exit_code::Invalid;
-   return serve::serve(*journal, options) == 0 ? exit_code::Completed : exit_code::Invalid;
+   return entry(*journal, options) == 0 ? exit_code::Completed : exit_code::Invalid;
 }
 
 }  // namespace

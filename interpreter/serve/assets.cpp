@@ -45,20 +45,26 @@ constexpr std::string_view live_js = R"JS(
   var run = root.getAttribute('data-run');
   var after = root.getAttribute('data-after');
   var timeline = document.getElementById('timeline');
-  var pending = false;
+  // One fetch at a time; events during it ask for one more after it.
+  var fetching = false, again = false;
   function refresh() {
-    if (pending) return;
-    pending = true;
+    if (fetching) { again = true; return; }
+    fetching = true;
     setTimeout(function () {
       fetch('/runs/' + encodeURIComponent(run) + '/state', {credentials: 'same-origin'})
         .then(function (r) { return r.ok ? r.text() : null; })
         .then(function (html) {
-          pending = false;
-          if (html === null) return;
           var state = document.getElementById('state');
-          var focused = document.activeElement && state.contains(document.activeElement);
-          if (!focused) state.innerHTML = html;
-        }, function () { pending = false; });
+          // Not while someone is in one of its forms: their choice stays.
+          var focused = document.activeElement && document.activeElement !== document.body &&
+                        state.contains(document.activeElement);
+          if (html !== null && !focused) state.innerHTML = html;
+          else if (html !== null) again = true;
+        }, function () {})
+        .then(function () {
+          fetching = false;
+          if (again) { again = false; refresh(); }
+        });
     }, 300);
   }
   var source = new EventSource('/runs/' + encodeURIComponent(run) + '/events?after=' + encodeURIComponent(after));
@@ -69,6 +75,8 @@ constexpr std::string_view live_js = R"JS(
     timeline.scrollTop = timeline.scrollHeight;
     refresh();
   });
+  // The run ended and every event was sent: nothing more will come.
+  source.addEventListener('end', function () { source.close(); refresh(); });
 })();
 )JS";
 

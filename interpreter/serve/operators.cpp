@@ -11,8 +11,6 @@
 
 namespace runbook::serve {
 
-std::string hash_token(std::string_view token) { return "sha256:" + sha256_hex(token); }
-
 bool equal_in_constant_time(std::string_view a, std::string_view b)
 {
    unsigned char differ = a.size() == b.size() ? 0 : 1;

@@ -9,6 +9,8 @@
 #include <string>
 #include <string_view>
 
+#include "journal/sha256.hpp"
+
 namespace runbook::serve {
 
 class Operators {
@@ -28,8 +30,9 @@ private:
    std::map<std::string, std::string> hashes_;   ///< name -> "sha256:HEX"
 };
 
-/// "sha256:HEX" for a token: what the operators file stores.
-std::string hash_token(std::string_view token);
+/// "sha256:HEX" for a token: what the operators file stores. Inline: the
+/// CLI prints it (--hash-token) without loading the server's module.
+inline std::string hash_token(std::string_view token) { return "sha256:" + sha256_hex(token); }
 
 /// Whether a and b are equal, in time that depends only on their lengths.
 bool equal_in_constant_time(std::string_view a, std::string_view b);

@@ -115,9 +115,28 @@ std::string event_line_json(const JournalEvent& e, bool two_clocks)
       -1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+bool run_has_ended(Context& context, const std::string& run_id)
+{
+   const auto run = context.journal.run(run_id);
+   return !run || run->status != run_status::Running;
+}
+
+/// The stream's text for the run's events after `after` (which moves on).
+std::string events_after(Context& context, const std::string& run_id, std::int64_t& after, bool two_clocks)
+{
+   std::string stream;
+   for (const auto& e : context.journal.events(run_id))
+      if (e.seq > after) {
+         stream += fmt::format("id: {}\nevent: journal\ndata: {}\n\n", e.seq, event_line_json(e, two_clocks));
+         after = e.seq;
+      }
+   return stream;
+}
+
 /// Server-Sent Events: the run's events after `after`, as they are
-/// journaled, for up to a minute; the browser's EventSource then reconnects
-/// with Last-Event-ID and the stream goes on from there.
+/// journaled, polled twice a second, for up to a minute; the browser's
+/// EventSource then reconnects with Last-Event-ID and goes on from there.
+/// Once the run has ended and all is sent, an `end` event says so.
 void stream_events(Context& context, const RunInfo& run, std::int64_t after, httplib::Response& res)
 {
    res.set_header("Cache-Control", "no-store");
@@ -128,16 +147,15 @@ void stream_events(Context& context, const RunInfo& run, std::int64_t after, htt
       std::string stream = "retry: 1000\n\n";
       while (std::chrono::steady_clock::now() < until && !streams_ending) {
          try {
-            for (const auto& e : context.journal.events(run_id))
-               if (e.seq > after) {
-                  stream += fmt::format("id: {}\nevent: journal\ndata: {}\n\n", e.seq, event_line_json(e, two_clocks));
-                  after = e.seq;
-               }
+            const bool ended = run_has_ended(context, run_id);   // Before the events: none is missed.
+            stream += events_after(context, run_id, after, two_clocks);
+            if (ended) stream += "event: end\ndata: {}\n\n";
+            if (stream.empty()) stream = ": waiting\n\n";   // Finds a closed connection.
+            if (!sink.write(stream.data(), stream.size())) return false;
+            if (ended) break;
          } catch (const JournalError&) {
             break;
          }
-         if (stream.empty()) stream = ": waiting\n\n";   // Finds a closed connection.
-         if (!sink.write(stream.data(), stream.size())) return false;
          stream.clear();
          std::this_thread::sleep_for(std::chrono::milliseconds(500));
       }

@@ -6,6 +6,7 @@
 
 #include <cstdio>
 #include <memory>
+#include <stdexcept>
 #include <thread>
 
 #include "serve/routes.hpp"
@@ -28,8 +29,14 @@ std::unique_ptr<httplib::Server> make_server(const ServeOptions& options)
 
 }  // namespace
 
-int serve(Journal& journal, const ServeOptions& options)
+int serve(Journal& journal, ServeOptions options)
 {
+   try {
+      if (!options.operators_file.empty()) options.operators = Operators::load(options.operators_file);
+   } catch (const std::runtime_error& e) {
+      std::fprintf(stderr, "runbook serve: %s\n", e.what());
+      return 1;
+   }
    // Signals are blocked in every thread and taken by one waiting thread,
    // which then calls stop() (not async-signal-safe in a handler).
    sigset_t stop_signals;
@@ -76,3 +83,8 @@ int serve(Journal& journal, const ServeOptions& options)
 }
 
 }  // namespace runbook::serve
+
+extern "C" int runbook_serve_module(runbook::Journal& journal, const runbook::serve::ServeOptions& options)
+{
+   return runbook::serve::serve(journal, options);
+}

@@ -28,7 +28,8 @@ struct ServeOptions {
    std::string host = "127.0.0.1";
    int port = 8080;                 ///< 0: any free port (the line on stdout says which).
    std::string tls_cert, tls_key;   ///< Both or neither: HTTPS, and the session cookie is Secure.
-   std::optional<Operators> operators;   ///< None: nobody can sign in; the pages are read-only.
+   std::string operators_file;      ///< Empty: nobody can sign in; the pages are read-only.
+   std::optional<Operators> operators;   ///< Read from operators_file by serve().
    /// The run's plan from its journaled source (the CLI loads and checks it).
    std::function<RunPlan(Journal&, const RunInfo&)> plan_of;
    /// Posts the request as `who`, as the CLI's commands do; returns "" when
@@ -37,7 +38,13 @@ struct ServeOptions {
 };
 
 /// Serves until SIGINT or SIGTERM. Returns the process exit code (1: could
-/// not listen, or the TLS files could not be used; said on stderr).
-int serve(Journal& journal, const ServeOptions& options);
+/// not listen, the operators file or the TLS files could not be used; said
+/// on stderr).
+int serve(Journal& journal, ServeOptions options);
 
 }  // namespace runbook::serve
+
+/// The server is a module the CLI opens only for `runbook serve` (it alone
+/// links cpp-httplib and OpenSSL; every other command starts without them).
+/// Its one entry point, looked up by this name: serve() above.
+extern "C" int runbook_serve_module(runbook::Journal& journal, const runbook::serve::ServeOptions& options);
