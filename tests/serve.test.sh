@@ -202,5 +202,27 @@ done
 curl -s --max-time 2 "$base/runs/$run1/events?after=0" >>pages/all
 grep -rlF "$marker" pages && fail "a page shows the secret"
 
+# ---- TLS: HTTPS, and the session cookie is Secure
+if command -v openssl >/dev/null; then
+   openssl req -x509 -newkey rsa:2048 -nodes -keyout key.pem -out cert.pem -days 1 -subj /CN=127.0.0.1 >/dev/null 2>&1
+   "$RUNBOOK" serve --journal j.db --listen 127.0.0.1:0 --operators operators --tls-cert cert.pem --tls-key key.pem \
+      >tls.out 2>tls.err &
+   tls_server=$!
+   cleanup_extra='kill $server $tls_server 2>/dev/null; wait $server $tls_server 2>/dev/null'
+   for _ in $(seq 1 100); do grep -q listening tls.out && break; sleep 0.1; done
+   tls_base=$(sed -n 's/.*listening on \(https:[^ ]*\).*/\1/p' tls.out)
+   [ -n "$tls_base" ] || fail "serve with TLS did not start: $(cat tls.out tls.err)"
+   code=$(curl -s --cacert cert.pem -o pages/tls-runs -w '%{http_code}' "$tls_base/")
+   [ "$code" = 200 ] && grep -qF "$run1" pages/tls-runs || fail "the runs page over HTTPS: HTTP $code"
+   curl -s --cacert cert.pem -o /dev/null -D tls-headers.txt -d "name=alice&token=$token" "$tls_base/login"
+   grep -i "^Set-Cookie:" tls-headers.txt | grep -q "; Secure" || fail "the session cookie under TLS is not Secure: $(cat tls-headers.txt)"
+   "$RUNBOOK" serve --journal j.db --listen 127.0.0.1:0 --tls-cert cert.pem >/dev/null 2>&1 && fail "--tls-cert without --tls-key was taken"
+fi
+"$RUNBOOK" serve --journal j.db --listen nowhere >/dev/null 2>&1 && fail "a --listen without a port was taken"
+echo "alice:md5:abc" >bad-operators
+"$RUNBOOK" serve --journal j.db --listen 127.0.0.1:0 --operators bad-operators >/dev/null 2>bad-operators.err &&
+   fail "a malformed operators file was taken"
+grep -q "bad-operators:1: expected name:sha256:HEX" bad-operators.err || fail "a malformed operators file is not said: $(cat bad-operators.err)"
+
 echo "serve: $failures failures"
 [ "$failures" -eq 0 ]

@@ -108,6 +108,29 @@ std::optional<double> threshold_of(const std::string& condition)
    return std::nullopt;
 }
 
+const plan::PlanStep* find_step(const std::vector<plan::PlanStep>& steps, const std::string& id)
+{
+   for (const auto& step : steps) {
+      if (step.id == id) return &step;
+      if (const auto* inner = find_step(step.children, id)) return inner;
+   }
+   return nullptr;
+}
+
+/// What the current step checks, as the plan words it (a watch's conditions
+/// and thresholds): the journal keeps only the samples that decide.
+std::string current_step_plan(const RunInfo& run, const RunPlan& plan)
+{
+   if (!plan.plan || run.current_step.empty()) return "";
+   const plan::PlanStep* step = nullptr;
+   for (const auto& phase : plan.plan->phases)
+      if (!step) step = find_step(phase.steps, run.current_step);
+   if (!step || step->details.empty()) return "";
+   std::string items;
+   for (const auto& detail : step->details) items += "<li>" + escape(detail) + "</li>";
+   return "<section><h2>The current step checks</h2><p>" + escape(step->text) + "</p><ul>" + items + "</ul></section>";
+}
+
 /// Each watched condition with its latest verdict and its recent values.
 std::string conditions_block(const std::vector<JournalEvent>& events)
 {
@@ -232,7 +255,7 @@ std::string run_state(Journal& journal, const RunInfo& run, const RunPlan& plan,
    facts += fmt::format("<dt>Steps done</dt><dd>{}</dd>", done);
    if (!current.empty()) facts += "<dt>Current step</dt><dd>" + escape(current) + "</dd>";
    facts += "</dl>";
-   return facts + question_block(run, steps, viewer) + conditions_block(events) +
+   return facts + question_block(run, steps, viewer) + current_step_plan(run, plan) + conditions_block(events) +
           triggers_block(run, events, plan, phase, viewer) + timers_block(events) + actions_block(run, plan, viewer);
 }
 
