@@ -127,6 +127,8 @@ cmp -s pages/bad-token pages/bad-name || fail "a wrong token and a wrong name ar
 grep -qiE "token|name" <(grep -i refused pages/bad-token | sed 's/<[^>]*>//g' | grep -v "^Name\|^Token") &&
    fail "the refusal says which part was wrong"
 expect 403 "$(fetch bad-empty /login -d "name=&token=")" "an empty sign-in"
+expect 403 "$(fetch cross-site /login -H "Origin: http://evil.example" -d "name=alice&token=$token")" "a sign-in posted from another site"
+expect 303 "$(fetch same-site /login -H "Origin: $base" -d "name=alice&token=$token")" "a sign-in posted from the console"
 code=$(curl -s -o /dev/null -D headers.txt -w '%{http_code}' -d "name=alice&token=$token" "$base/login")
 expect 303 "$code" "signing in"
 cookie=$(sed -n 's/^Set-Cookie: \(runbook_session=[0-9a-f]*\).*/\1/ip' headers.txt | tr -d '\r')
@@ -151,6 +153,8 @@ sleep 1
 code=$(fetch long-step "/runs/$run1/approve" -H "Cookie: $cookie" -d "csrf=$csrf&step=$huge")
 [ "$code" = 400 ] || [ "$code" = 413 ] || fail "a huge step: HTTP $code"
 expect 400 "$(fetch ctl-step "/runs/$run1/approve" -H "Cookie: $cookie" --data "csrf=$csrf&step=a%0Ab")" "a step with a newline"
+expect 403 "$(fetch cross-approve "/runs/$run1/approve" -H "Cookie: $cookie" -H "Origin: http://evil.example" -d "csrf=$csrf&step=decide/1")" \
+   "an approval posted from another site"
 expect 404 "$(fetch bad-run "/runs/..%2Fx/approve" -H "Cookie: $cookie" -d "csrf=$csrf&step=decide/1")" "an action on no run"
 expect 404 "$(fetch bad-action "/runs/$run1/delete" -H "Cookie: $cookie" -d "csrf=$csrf")" "an unknown action"
 expect 400 "$(fetch no-trigger "/runs/$run1/fire" -H "Cookie: $cookie" -d "csrf=$csrf")" "fire without a trigger"

@@ -97,10 +97,24 @@ void act(Context& context, const httplib::Request& req, httplib::Response& res)
    redirect(res, "/runs/" + run->id + "?sent=" + action);
 }
 
+/// Whether a browser says the form came from another site: its Origin is
+/// not this server. Covers the sign-in form too, which has no session (and
+/// so no CSRF token) yet. A client that sends no Origin is not a browser
+/// posting across sites.
+bool from_another_site(const Context& context, const httplib::Request& req)
+{
+   const std::string origin = req.get_header_value("Origin");
+   if (origin.empty()) return false;
+   const std::string scheme = context.options.tls_cert.empty() ? "http://" : "https://";
+   return origin != scheme + req.get_header_value("Host");
+}
+
 }  // namespace
 
 void post(Context& context, const httplib::Request& req, httplib::Response& res)
 {
+   if (from_another_site(context, req))
+      return send_problem(res, 403, "Refused", "The form did not come from this console.", viewer_of(context, req));
    if (req.path == "/login") return sign_in(context, req, res);
    if (req.path == "/logout") {
       if (!authorised(context, req, res)) return;

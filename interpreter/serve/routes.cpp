@@ -20,7 +20,9 @@ void send_html(httplib::Response& res, int status, const std::string& html)
    res.status = status;
    res.set_header("Cache-Control", "no-store");
    res.set_header("X-Content-Type-Options", "nosniff");
-   res.set_header("Referrer-Policy", "no-referrer");
+   // same-origin, not no-referrer: under no-referrer a browser posts a form
+   // with "Origin: null", and the POST side refuses a foreign Origin.
+   res.set_header("Referrer-Policy", "same-origin");
    res.set_header("X-Frame-Options", "DENY");
    // Only this server's own assets; inline SVG styles are dot's attributes, not CSS.
    res.set_header("Content-Security-Policy",

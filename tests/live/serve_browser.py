@@ -16,6 +16,7 @@ import time
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 
 base, run_id, token, shots = sys.argv[1:5]
@@ -34,8 +35,11 @@ def browser():
 def wait_for(driver, text, seconds=30, where=(By.TAG_NAME, "body")):
     end = time.time() + seconds
     while time.time() < end:
-        if text in driver.find_element(*where).text:
-            return True
+        try:
+            if text in driver.find_element(*where).text:
+                return True
+        except WebDriverException:   # The page is being replaced (a click navigated): look again.
+            pass
         time.sleep(0.2)
     return False
 
