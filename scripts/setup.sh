@@ -17,6 +17,9 @@ packages=(
   # bench/run.sh: the comparison with Ansible runs a real playbook of uri tasks;
   # GNU time measures a run's peak memory
   ansible-core time
+  # runbook serve draws a run's plan with Graphviz (the text plan without it);
+  # its browser test drives a headless Chromium with Selenium
+  graphviz chromium chromium-driver python3-selenium
 )
 
 missing=()

@@ -15,6 +15,7 @@ levels=(
    "plan exec"
    "view simulate"
    "verify lsp"
+   "serve"
    "cli"
 )
 declare -A level

@@ -37,7 +37,8 @@ case_layout()
    cmake --install "$BUILD_DIR" --prefix "$work/prefix" >install.log 2>&1 || { fail "layout: cmake --install: $(tail -5 install.log)"; return; }
    local f
    for f in bin/runbook bin/runbook-sandbox share/runbook/stdlib/traffic.rb share/man/man1/runbook.1.gz \
-            share/bash-completion/completions/runbook share/zsh/vendor-completions/_runbook; do
+            share/bash-completion/completions/runbook share/zsh/vendor-completions/_runbook \
+            lib/runbook/librunbook-serve.so; do
       [ -e "prefix/$f" ] || fail "layout: prefix/$f was not installed"
    done
    [ "$(prefix/bin/runbook version)" = "runbook $version" ] || fail "layout: version says '$(prefix/bin/runbook version)', expected $version"

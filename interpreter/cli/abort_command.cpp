@@ -68,9 +68,7 @@ void add_abort_command(CLI::App& app, int& exit_code)
          settled_here = true;
          return stopped ? roll_back_stopped_run(journal, run, *rollback) : refuse_to_stop_rollback(run, *rollback);
       };
-      exit_code = post_run_request(*journal_path, *run_id,
-                                   {"abort", "abort", {{"rollback", *rollback}, {"stop_rollback", *stop_rollback}}, "",
-                                    settle_here});
+      exit_code = post_run_request(*journal_path, *run_id, abort_request(*rollback, *stop_rollback, settle_here));
       if (exit_code == exit_code::Completed && !settled_here)
          fmt::print("{} sent to run {}\n",
                     *stop_rollback ? "stop of the rollback" : rollback->empty() ? "abort" : "rollback '" + *rollback + "'",

@@ -25,10 +25,7 @@ void add_approve_command(CLI::App& app, int& exit_code)
                    "The choice to answer (an ask needs one; an approval: yes, the default, or no)");
    add_journal_flag(cmd, *journal_path);
    cmd->callback([=, &exit_code] {
-      nlohmann::json request{{"step", *step}};
-      if (!answer->empty()) request["answer"] = *answer;
-      exit_code = post_run_request(*journal_path, *run_id,
-                                   {"approve", "approve", request, "; nothing is waiting for an approval", nullptr});
+      exit_code = post_run_request(*journal_path, *run_id, approve_request(*step, *answer));
       if (exit_code == exit_code::Completed)
          fmt::print("{} sent to run {}{}\n", answer->empty() ? "approval" : "answer '" + *answer + "'", *run_id,
                     step->empty() ? "" : " for step " + *step);

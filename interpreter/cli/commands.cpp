@@ -26,6 +26,7 @@ void add_abort_command(CLI::App& app, int& exit_code);
 void add_signal_command(CLI::App& app, int& exit_code);
 void add_resolve_command(CLI::App& app, int& exit_code);
 void add_fire_command(CLI::App& app, int& exit_code);
+void add_serve_command(CLI::App& app, int& exit_code);
 void add_lsp_command(CLI::App& app, int& exit_code);
 void add_fmt_command(CLI::App& app, int& exit_code);
 
@@ -51,6 +52,7 @@ const std::vector<Command>& all_commands()
       {"signal", add_signal_command},
       {"resolve", add_resolve_command},
       {"fire", add_fire_command},
+      {"serve", add_serve_command},
       {"lsp", add_lsp_command},
       {"version", add_version_command},
    };

@@ -21,8 +21,7 @@ void add_fire_command(CLI::App& app, int& exit_code)
    cmd->add_option("trigger", *trigger, "The trigger's name")->required();
    add_journal_flag(cmd, *journal_path);
    cmd->callback([=, &exit_code] {
-      exit_code = post_run_request(*journal_path, *run_id,
-                                   {"fire", "fire", {{"trigger", *trigger}}, resume_first(*run_id), nullptr});
+      exit_code = post_run_request(*journal_path, *run_id, fire_request(*run_id, *trigger));
       if (exit_code == exit_code::Completed) fmt::print("trigger {} fired on run {}\n", *trigger, *run_id);
    });
 }

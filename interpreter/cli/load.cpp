@@ -1,5 +1,7 @@
 #include "cli/load.hpp"
 
+#include <nlohmann/json.hpp>
+
 namespace runbook::cli {
 
 void add_load_flags(CLI::App* cmd, LoadFlags& flags)
@@ -30,6 +32,16 @@ SourceRequest source_request(const std::string& path, const LoadFlags& flags, co
    request.params = flags.params;
    request.check = options;
    return request;
+}
+
+std::vector<std::string> journaled_param_flags(const RunInfo& run)
+{
+   std::vector<std::string> flags;
+   nlohmann::json params = nlohmann::json::parse(run.params_json.empty() ? "{}" : run.params_json, nullptr, false);
+   if (params.is_object())
+      for (const auto& [name, value] : params.items())
+         flags.push_back(name + "=" + (value.is_string() ? value.get<std::string>() : value.dump()));
+   return flags;
 }
 
 }  // namespace runbook::cli

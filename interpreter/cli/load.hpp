@@ -9,6 +9,7 @@
 #include <CLI/CLI.hpp>
 
 #include "check/front_end.hpp"
+#include "journal/journal.hpp"
 
 namespace runbook::cli {
 
@@ -28,5 +29,9 @@ void add_journal_flag(CLI::App* cmd, std::string& journal,
 
 /// What the flags ask of the front end for the runbook at `path`.
 SourceRequest source_request(const std::string& path, const LoadFlags& flags, const CheckOptions& options = {});
+
+/// name=value flags for the param values run `run` journaled when it started
+/// (redacted: a secret's value is not among them).
+std::vector<std::string> journaled_param_flags(const RunInfo& run);
 
 }  // namespace runbook::cli

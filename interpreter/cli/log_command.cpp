@@ -9,7 +9,7 @@
 #include <fmt/core.h>
 
 #include "cli/commands.hpp"
-#include "cli/journal_view.hpp"
+#include "view/journal_view.hpp"
 #include "cli/run_support.hpp"
 #include "exec/exit_codes.hpp"
 

@@ -50,17 +50,6 @@ std::string describe_difference(const std::string& journaled, const std::string&
    return out;
 }
 
-/// name=value flags for the param values the run journaled when it started.
-std::vector<std::string> journaled_param_flags(const RunInfo& run)
-{
-   std::vector<std::string> flags;
-   nlohmann::json params = nlohmann::json::parse(run.params_json.empty() ? "{}" : run.params_json, nullptr, false);
-   if (params.is_object())
-      for (const auto& [name, value] : params.items())
-         flags.push_back(name + "=" + (value.is_string() ? value.get<std::string>() : value.dump()));
-   return flags;
-}
-
 /// What a resumed run is checked with, whichever source it continues with:
 /// the values it started with, then a profile given now, then -p (which wins).
 /// One order for both, so `--use-current` cannot apply params differently.

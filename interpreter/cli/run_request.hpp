@@ -32,6 +32,24 @@ struct RunRequest {
 /// manual trigger): "; resume it first (runbook resume RUN)".
 std::string resume_first(const std::string& run_id);
 
+/// The requests as every front end sends them (the commands, `runbook serve`):
+/// one place says what each carries.
+RunRequest approve_request(const std::string& step, const std::string& answer);
+RunRequest abort_request(const std::string& rollback, bool stop_rollback, BeforeRequest before = nullptr);
+RunRequest fire_request(const std::string& run_id, const std::string& trigger);
+RunRequest signal_request(const std::string& run_id, const std::string& signal, const char* command);
+
+/// What became of a request: its exit code, and when nothing was sent and
+/// `before` did not settle it, why not ("run R is S, not running...").
+struct RequestResult {
+   int exit_code = 0;
+   std::string refused;
+};
+
+/// The checks and the post, on an open journal, as `who` (journaled as the
+/// request's "who"): what the commands and `runbook serve` share.
+RequestResult send_run_request(Journal& journal, const std::string& run_id, RunRequest request, const std::string& who);
+
 /// Posts `request` to run `run_id` in the journal at `journal_path`. Returns
 /// the exit code; when nothing could be sent it has said why on stderr
 /// ("runbook COMMAND: ..."): no such run, a run not running, or a journal

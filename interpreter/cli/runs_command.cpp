@@ -4,7 +4,7 @@
 #include "cli/commands.hpp"
 #include "cli/run_support.hpp"
 #include "exec/exit_codes.hpp"
-#include "cli/journal_view.hpp"
+#include "view/journal_view.hpp"
 
 namespace runbook::cli {
 

@@ -15,7 +15,7 @@ namespace {
 int send_signal(const std::string& journal_path, const std::string& run_id, const std::string& signal,
                 const char* command)
 {
-   const int code = post_run_request(journal_path, run_id, {command, "signal", {{"signal", signal}}, resume_first(run_id), nullptr});
+   const int code = post_run_request(journal_path, run_id, signal_request(run_id, signal, command));
    if (code == exit_code::Completed) fmt::print("signal {} sent to run {}\n", signal, run_id);
    return code;
 }

@@ -59,7 +59,7 @@ _runbook()
          return
       fi
       case $prev in
-         --journal | --params | --scenario | --cacert | --replay) compopt -o default 2>/dev/null; return ;;
+         --journal | --params | --scenario | --cacert | --replay | --operators | --tls-cert | --tls-key) compopt -o default 2>/dev/null; return ;;
          --stdlib | --out) compopt -o dirnames 2>/dev/null; return ;;
       esac
    fi

@@ -1,11 +1,11 @@
-#include "cli/journal_view.hpp"
+#include "view/journal_view.hpp"
 
 #include <fmt/core.h>
 
 #include "check/quantity.hpp"
 #include "journal/utc_time.hpp"
 
-namespace runbook::cli {
+namespace runbook {
 
 std::string wall_time_text(double wall_ms)
 {
@@ -73,4 +73,4 @@ std::string event_text(const JournalEvent& event, bool two_clocks)
    return fmt::format("{}  {:<14} {:<32} {}", when, event.kind, event.step_id, what);
 }
 
-}  // namespace runbook::cli
+}  // namespace runbook

@@ -1,4 +1,4 @@
-// How the journal-reading commands (runs, status, log) show runs and events.
+// How the journal-reading views (runs, status, log, serve) show runs and events.
 #pragma once
 
 #include <string>
@@ -7,7 +7,7 @@
 
 #include "journal/journal.hpp"
 
-namespace runbook::cli {
+namespace runbook {
 
 /// "2026-11-26 14:05:30" (UTC) from wall milliseconds.
 std::string wall_time_text(double wall_ms);
@@ -21,4 +21,4 @@ bool has_two_clocks(const RunInfo& run);
 /// `two_clocks` "runbook TIME  wall TIME".
 std::string event_text(const JournalEvent& event, bool two_clocks = false);
 
-}  // namespace runbook::cli
+}  // namespace runbook
