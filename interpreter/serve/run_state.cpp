@@ -144,8 +144,11 @@ std::string conditions_block(const std::vector<JournalEvent>& events)
       if (!seen.count(condition)) order.push_back(condition);
       Seen& s = seen[condition];
       s.step = e.step_id;
+      // A watch's or trigger's sample says its verdict in words (holding,
+      // pending, breached, monitoring lost: exec's own); a step's timed
+      // check says whether it was met.
       const bool failed = data.value("met", true) == false || data.value("passed", true) == false;
-      s.verdict = failed ? "not met" : "met";
+      s.verdict = data.contains("verdict") ? text_of(data, "verdict") : failed ? "not met" : "met";
       if (data.contains("values") && data["values"].is_object() && !data["values"].empty()) {
          s.last = data["values"].dump();
          const auto& first = data["values"].begin().value();

@@ -139,6 +139,10 @@ def rollback(page, base, run, sandbox):
     if os.environ.get("RELEASE_FILE"):
         os.remove(os.environ["RELEASE_FILE"])
     page.wait_for("the emergency rollback", lambda t: "Rollback\nemergency" in t, 120, page.state)
+    # The watched condition that failed says so in words.
+    if "breached" not in page.state():
+        page.shot("failed-no-breached-condition")
+        sys.exit("FAIL: the run page does not show a breached condition:\n" + page.state()[:3000])
     page.shot("2-rollback-live")
     page.wait_for("the run rolled back", lambda t: "Status\nrolled" in t, 240, page.state)
     page.shot("3-rolled-back")
