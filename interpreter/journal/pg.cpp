@@ -97,6 +97,10 @@ void Connection::reconnect()
       return;
    }
    std::string why = conn_ != nullptr ? pq_library().error_message(conn_) : "out of memory";
+   // A failed connection is still libpq's to free; thrown out of the
+   // constructor, ~Connection would never free it.
+   if (conn_ != nullptr) pq_library().finish(conn_);
+   conn_ = nullptr;
    while (!why.empty() && (why.back() == '\n' || why.back() == ' ')) why.pop_back();
    // libpq's message may quote the connection string: never its password.
    why = redact_url(why);
