@@ -90,22 +90,6 @@ failures=0
 fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
 now_ms() { date +%s%3N; }
 
-reset_sandbox() { curl -sf -X POST "$SANDBOX_URL/sandbox/reset" >/dev/null; }
-split() { curl -sf "$SANDBOX_URL/api/traffic" | jq -c '{blue, green}'; }
-
-# The accepted (not replayed, 2xx) traffic requests as step ids, in order.
-traffic_steps()
-{
-   curl -sf "$SANDBOX_URL/sandbox/requests?path=/api/traffic" |
-      jq -r '.requests[] | select(.status < 300 and (.replayed | not)) | .idempotency_key | sub("^[^/]*/"; "")'
-}
-# Every other logged POST: "step-id count" of arrivals.
-other_arrivals()
-{
-   curl -sf "$SANDBOX_URL/sandbox/requests" |
-      jq -r '.requests[] | select(.path | startswith("/api/traffic") | not) | (.idempotency_key // "none") | sub("^[^/]*/"; "")' |
-      sort | uniq -c | awk '{print $2, $1}'
-}
 
 # What the sandbox is made to do before each run: nothing (the happy path),
 # or, in the fault mode, green failing (FAULT_JSON).

@@ -61,23 +61,9 @@ new_journal()
    "$pg_bin/createdb" -h "$PG_DIR" -U runbook "$name" || return 1
    echo "postgresql:///$name?host=$PG_DIR&user=runbook"
 }
-jq_pg() { psql "$1" -XAtq -c "$2" 2>/dev/null; }
-finished_steps() { jq_pg "$1" "SELECT COUNT(*) FROM events WHERE kind = 'step_finished'"; }
+pg_query() { psql "$1" -XAtq -c "$2" 2>/dev/null; }
+finished_steps() { pg_query "$1" "SELECT COUNT(*) FROM events WHERE kind = 'step_finished'"; }
 
-# ---- the sandbox's request log
-reset_sandbox() { curl -sf -X POST "$SANDBOX_URL/sandbox/reset" >/dev/null; }
-split() { curl -sf "$SANDBOX_URL/api/traffic" | jq -c '{blue, green}'; }
-traffic_steps()
-{
-   curl -sf "$SANDBOX_URL/sandbox/requests?path=/api/traffic" |
-      jq -r '.requests[] | select(.status < 300 and (.replayed | not)) | .idempotency_key | sub("^[^/]*/"; "")'
-}
-other_arrivals()
-{
-   curl -sf "$SANDBOX_URL/sandbox/requests" |
-      jq -r '.requests[] | select(.path | startswith("/api/traffic") | not) | (.idempotency_key // "none") | sub("^[^/]*/"; "")' |
-      sort | uniq -c | awk '{print $2, $1}'
-}
 request_count() { curl -sf "$SANDBOX_URL/sandbox/requests" | jq '.requests | length'; }
 
 # ---- the uninterrupted run on PostgreSQL: what every tortured run must end like
@@ -100,7 +86,7 @@ echo "uninterrupted run on PostgreSQL: ${full_ms} ms at --time-scale $scale, fin
 start_or_resume()
 {
    local journal=$1 host=$2 run
-   run=$(jq_pg "$journal" "SELECT id FROM runs LIMIT 1")
+   run=$(pg_query "$journal" "SELECT id FROM runs LIMIT 1")
    if [ -z "$run" ]; then
       RUNBOOK_HOST=$host "$RUNBOOK" run "${rollout[@]}" --journal "$journal" --yes --time-scale "$scale" \
          --in-doubt redo >>"$label.out" 2>&1 </dev/null &
@@ -117,10 +103,10 @@ start_or_resume()
 next_host()
 {
    local journal=$1 holder heartbeat
-   holder=$(jq_pg "$journal" "SELECT lease_host FROM runs LIMIT 1")
+   holder=$(pg_query "$journal" "SELECT lease_host FROM runs LIMIT 1")
    [ -n "$holder" ] || { echo host-a; return; }
    if [ $((RANDOM % 3)) != 0 ]; then echo "$holder"; return; fi
-   heartbeat=$(jq_pg "$journal" "SELECT CAST(heartbeat_at AS bigint) FROM runs LIMIT 1")
+   heartbeat=$(pg_query "$journal" "SELECT CAST(heartbeat_at AS bigint) FROM runs LIMIT 1")
    local wait_ms=$(( heartbeat + RUNBOOK_LEASE_TIMEOUT_S * 1000 + 200 - $(now_ms) ))
    [ "$wait_ms" -gt 0 ] && sleep_ms "$wait_ms"
    [ "$holder" = host-a ] && echo host-b || echo host-a
@@ -165,11 +151,11 @@ torture_one()
       { wait "$run_pid"; } 2>/dev/null; rc=$?
       run_pid=""
       [ "$rc" = 0 ] && break
-      [ "$(jq_pg "$journal" "SELECT status FROM runs")" = completed ] && break   # struck after the end was journaled
+      [ "$(pg_query "$journal" "SELECT status FROM runs")" = completed ] && break   # struck after the end was journaled
       case $rc in
          137)
             local holder
-            holder=$(jq_pg "$journal" "SELECT lease_host FROM runs LIMIT 1")
+            holder=$(pg_query "$journal" "SELECT lease_host FROM runs LIMIT 1")
             host=$(next_host "$journal")
             [ -z "$holder" ] || [ "$host" = "$holder" ] || takeovers=$((takeovers + 1)) ;;
          *) fail "$label: runbook exited $rc; its output ends:"; tail -15 "$label.out" >&2; return ;;
@@ -211,13 +197,13 @@ freeze_and_take_over()
    kill -STOP "$run_pid"
    frozen_pid=$run_pid
    freezes=$((freezes + 1))
-   holder=$(jq_pg "$journal" "SELECT lease_host FROM runs LIMIT 1")
+   holder=$(pg_query "$journal" "SELECT lease_host FROM runs LIMIT 1")
    [ "$holder" = host-a ] && other=host-b || other=host-a
    sleep_ms $(( RUNBOOK_LEASE_TIMEOUT_S * 1000 + 5200 ))   # past the last heartbeat's lease
    takeovers=$((takeovers + 1))
    start_or_resume "$journal" "$other"
    local deadline=$(( $(now_ms) + 20000 ))
-   until [ "$(jq_pg "$journal" "SELECT lease_host FROM runs")" = "$other" ]; do
+   until [ "$(pg_query "$journal" "SELECT lease_host FROM runs")" = "$other" ]; do
       kill -0 "$run_pid" 2>/dev/null || { fail "$label: $other's resume exited before taking the run: $(tail -3 "$label.out")"; return 1; }
       [ "$(now_ms)" -lt "$deadline" ] || { fail "$label: $other did not take over within 20 s"; return 1; }
       sleep 0.05
@@ -247,7 +233,7 @@ wait_for_quiet_step()
 {
    local journal=$1 deadline=$(( $(now_ms) + 20000 ))
    while kill -0 "$run_pid" 2>/dev/null && [ "$(now_ms)" -lt "$deadline" ]; do
-      [ "$(jq_pg "$journal" "SELECT kind FROM attempts WHERE outcome IS NULL ORDER BY start_seq DESC LIMIT 1")" = wait ] && return 0
+      [ "$(pg_query "$journal" "SELECT kind FROM attempts WHERE outcome IS NULL ORDER BY start_seq DESC LIMIT 1")" = wait ] && return 0
       sleep 0.02
    done
    return 1
@@ -257,12 +243,12 @@ wait_for_quiet_step()
 check_run()
 {
    local journal=$1 run step got
-   run=$(jq_pg "$journal" "SELECT id FROM runs LIMIT 1")
+   run=$(pg_query "$journal" "SELECT id FROM runs LIMIT 1")
    got=$(split)
    [ "$got" = "$(cat baseline.split)" ] || fail "$label: final split $got, expected $(cat baseline.split)"
-   [ "$(jq_pg "$journal" "SELECT status FROM runs")" = completed ] || fail "$label: run not completed in the journal"
+   [ "$(pg_query "$journal" "SELECT status FROM runs")" = completed ] || fail "$label: run not completed in the journal"
 
-   jq_pg "$journal" "SELECT step_id || ' ' || (data_json::jsonb ->> 'decision') FROM events WHERE kind = 'in_doubt'" >"$label.doubt"
+   pg_query "$journal" "SELECT step_id || ' ' || (data_json::jsonb ->> 'decision') FROM events WHERE kind = 'in_doubt'" >"$label.doubt"
    run_redone=$(grep -c ' redo$' "$label.doubt"); redone_total=$((redone_total + run_redone))
 
    traffic_steps >"$label.traffic"
@@ -283,7 +269,7 @@ check_run()
    done <baseline.other
 
    local gaps
-   gaps=$(jq_pg "$journal" "SELECT COUNT(*) - (MAX(seq) - MIN(seq) + 1) FROM events")
+   gaps=$(pg_query "$journal" "SELECT COUNT(*) - (MAX(seq) - MIN(seq) + 1) FROM events")
    [ "$gaps" = 0 ] || fail "$label: the event sequence has gaps ($gaps)"
    "$RUNBOOK" log "$run" --journal "$journal" --json >"$label.log.json" 2>"$label.log.err" ||
       { fail "$label: runbook log --json failed: $(cat "$label.log.err")"; return; }

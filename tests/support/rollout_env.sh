@@ -10,6 +10,9 @@
 #                              sandbox profile for the params RUNBOOK declares, with
 #                              the profile's port replaced by SANDBOX_PORT
 #   secret_env VALUE           exports every secret the shipped runbooks read, = VALUE-<name>
+#   reset_sandbox, split, traffic_steps, other_arrivals
+#                              the sandbox's state and request log, as the crash
+#                              tortures compare a run with an uninterrupted one
 
 : "${RUNBOOK:?}" "${RUNBOOK_SANDBOX:?}" "${SOURCE_DIR:?}"
 
@@ -75,4 +78,22 @@ secret_env()
                  sed 's/env("\(.*\)")/\1/' | sort -u); do
       export "$name=$value-$name"
    done
+}
+
+# ---- the sandbox's state and request log, as the crash tortures read them
+reset_sandbox() { curl -sf -X POST "$SANDBOX_URL/sandbox/reset" >/dev/null; }
+split() { curl -sf "$SANDBOX_URL/api/traffic" | jq -c '{blue, green}'; }
+
+# The accepted (not replayed, 2xx) traffic requests as step ids, in order.
+traffic_steps()
+{
+   curl -sf "$SANDBOX_URL/sandbox/requests?path=/api/traffic" |
+      jq -r '.requests[] | select(.status < 300 and (.replayed | not)) | .idempotency_key | sub("^[^/]*/"; "")'
+}
+# Every other logged POST: "step-id count" of arrivals.
+other_arrivals()
+{
+   curl -sf "$SANDBOX_URL/sandbox/requests" |
+      jq -r '.requests[] | select(.path | startswith("/api/traffic") | not) | (.idempotency_key // "none") | sub("^[^/]*/"; "")' |
+      sort | uniq -c | awk '{print $2, $1}'
 }
