@@ -121,6 +121,9 @@ private:
    void configure_in_memory();
    /// Fails unless this process holds the run. Inside a write transaction.
    void require_lease(const std::string& run_id, std::string_view action);
+   /// require_lease() for a run this object took: once taken over, every
+   /// write of it is refused. Others (`runbook abort` on a dead run) may write.
+   void fence_if_held(const std::string& run_id, std::string_view action);
    LeaseHolder read_lease(const std::string& run_id, std::string* status = nullptr);
    /// Appends an event inside the caller's transaction; returns its seq.
    std::int64_t append_event(const std::string& run_id, const std::string& kind, const std::string& step_id,
@@ -135,6 +138,7 @@ private:
    bool deferred_ = false;   ///< defer_flushes(): synchronous=NORMAL instead of FULL.
    bool in_memory_ = false;  ///< open_in_memory(): no file, never flushed.
    std::set<std::string> runs_with_requests_;   ///< In memory: runs with requests posted and not taken yet.
+   std::set<std::string> held_;   ///< Runs this object took (created or acquired) and has not released.
    /// The identity (device, inode) of the journal file and of its WAL as opened.
    struct FileId { dev_t dev = 0; ino_t ino = 0; bool known = false; };
    FileId opened_;
@@ -385,6 +389,7 @@ std::string SqliteJournal::create_run(const NewRun& run)
                                {"host", self_.host}, {"pid", self_.pid}}.dump(),
                 now);
    transaction.commit();
+   held_.insert(id);
    return id;
 }
 
@@ -429,6 +434,7 @@ void SqliteJournal::acquire_lease(const std::string& run_id)
                    now);
    }
    transaction.commit();
+   held_.insert(run_id);
 }
 
 void SqliteJournal::require_lease(const std::string& run_id, std::string_view action)
@@ -442,6 +448,11 @@ void SqliteJournal::require_lease(const std::string& run_id, std::string_view ac
    throw LeaseLost(fmt::format("cannot {} of run {}: it is now held by {}; this process lost it and stops",
                                action, run_id, describe_holder(holder, wall_now_ms())),
                    holder.host, holder.pid);
+}
+
+void SqliteJournal::fence_if_held(const std::string& run_id, std::string_view action)
+{
+   if (held_.count(run_id) != 0) require_lease(run_id, action);
 }
 
 void SqliteJournal::heartbeat(const std::string& run_id)
@@ -462,6 +473,7 @@ void SqliteJournal::release_lease(const std::string& run_id)
    sql_->release_lease.use("releasing the run's lease").bind(wall_now_ms()).bind(run_id).bind(self_.host)
       .bind(self_.pid).run();
    transaction.commit();
+   held_.erase(run_id);
 }
 
 void SqliteJournal::set_status(const std::string& run_id, const std::string& status, const std::string& detail)
@@ -472,6 +484,7 @@ void SqliteJournal::set_status(const std::string& run_id, const std::string& sta
    std::lock_guard lock(mutex_);
    const double now = wall_now_ms();
    sqlite::Transaction transaction(db_, "recording the run's status");
+   fence_if_held(run_id, "record the status");
    sql_->set_status.use("recording the run's status").bind(status).bind(detail).bind(now).bind(run_id).run();
    if (db_.changes() == 0) no_such_run(run_id);
    append_event(run_id, "run", "", nlohmann::json{{"status", status}, {"detail", detail}}.dump(), now);
@@ -483,6 +496,7 @@ void SqliteJournal::enter_rollback(const std::string& run_id, const std::string&
    std::lock_guard lock(mutex_);
    const double now = wall_now_ms();
    sqlite::Transaction transaction(db_, "recording the switch to rollback");
+   fence_if_held(run_id, "switch to rollback");
    sql_->enter_rollback.use("recording the switch to rollback").bind(rollback_name).bind(now).bind(run_id).run();
    if (db_.changes() == 0) no_such_run(run_id);
    append_event(run_id, "mode", "", nlohmann::json{{"mode", "rollback"}, {"rollback", rollback_name}}.dump(), now);
@@ -613,6 +627,7 @@ void SqliteJournal::adopt_sources(const std::string& run_id, const std::vector<J
    const double now = wall_now_ms();
    const std::string hash = source_hash(sources);
    sqlite::Transaction transaction(db_, "adopting the current runbook");
+   fence_if_held(run_id, "adopt the current runbook");
    std::string old_hash;
    {
       auto row = sql_->select_run.use("adopting the current runbook");
@@ -740,6 +755,7 @@ void SqliteJournal::record(const std::string& run_id, const std::string& kind, c
       auto exists = sql_->run_exists.use("journaling an event");
       if (!exists.bind(run_id).step()) no_such_run(run_id);
    }
+   fence_if_held(run_id, "journal an event");
    append_event(run_id, kind, step_id, data_json, at);
    transaction.commit();
 }

@@ -121,6 +121,20 @@ TEST_CASE("steps: attempts, in-doubt starts, deadlines and first-start order", "
               Catch::Contains("no unfinished attempt"));
    CHECK_THAT(journal_error_of([&] { journal->step_finished(id, "never/started", step_outcome::Done, "", 4000); }),
               Catch::Contains("never/started"));
+   // The step events say the same, byte for byte, on every backend.
+   std::vector<std::string> step_events;
+   for (const auto& event : journal->events(id)) {
+      if (event.kind == "step_started" || event.kind == "step_finished") {
+         step_events.push_back(event.kind + " " + event.step_id + " " + event.data_json);
+      }
+   }
+   CHECK(step_events == std::vector<std::string>{
+      R"(step_started canary/deploy {"attempt":1,"def_hash":"h1","kind":"sh"})",
+      R"(step_finished canary/deploy {"attempt":1,"outcome":"done"})",
+      R"(step_started canary/soak {"attempt":1,"deadline_ms":601000.0,"def_hash":"h2","kind":"wait"})",
+      R"(step_finished canary/soak {"attempt":1,"outcome":"interrupted"})",
+      R"(step_started canary/deploy {"attempt":2,"def_hash":"h1b","kind":"sh"})",
+      R"(step_finished canary/deploy {"attempt":2,"outcome":"marked_done"})"});
    // Steps are per run.
    const std::string other = journal->create_run(sample_run());
    CHECK(journal->steps(other).empty());
@@ -356,6 +370,7 @@ TEST_CASE("a holder whose run was taken over is fenced off: every later write is
    CHECK_THAT(message, Catch::Contains("other-host") && Catch::Contains("stops"));
    CHECK_THROWS_AS(journal->step_started(id, "canary/shift", "http", "h2", "{}", std::nullopt, 1600), LeaseLost);
    CHECK_THROWS_AS(journal->heartbeat(id), LeaseLost);
+   CHECK_THROWS_AS(journal->record(id, "log", "", R"({"text":"late"})", 1700), LeaseLost);
    // Releasing does nothing: the run is the new holder's.
    journal->release_lease(id);
    const auto run = journal->run(id);
@@ -370,6 +385,7 @@ TEST_CASE("a holder whose run was taken over is fenced off: every later write is
    std::vector<std::string> kinds;
    for (const auto& event : journal->events(id)) kinds.push_back(event.kind);
    CHECK(std::count(kinds.begin(), kinds.end(), "lease_takeover") == 1);
+   CHECK(std::count(kinds.begin(), kinds.end(), "log") == 0);
 }
 
 TEST_CASE("a live holder on another host is never taken over", "[journal][conformance]")
