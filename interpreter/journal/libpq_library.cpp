@@ -45,6 +45,7 @@ PqLibrary open_pq()
    pq_look_up(library, "PQexecParams", pq.exec_params);
    pq_look_up(library, "PQresultStatus", pq.result_status);
    pq_look_up(library, "PQresultErrorMessage", pq.result_error_message);
+   pq_look_up(library, "PQresultErrorField", pq.result_error_field);
    pq_look_up(library, "PQclear", pq.clear);
    pq_look_up(library, "PQntuples", pq.ntuples);
    pq_look_up(library, "PQgetisnull", pq.getisnull);

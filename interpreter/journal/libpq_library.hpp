@@ -21,6 +21,7 @@ struct PqLibrary {
    decltype(&::PQexecParams) exec_params;
    decltype(&::PQresultStatus) result_status;
    decltype(&::PQresultErrorMessage) result_error_message;
+   decltype(&::PQresultErrorField) result_error_field;
    decltype(&::PQclear) clear;
    decltype(&::PQntuples) ntuples;
    decltype(&::PQgetisnull) getisnull;

@@ -131,12 +131,15 @@ void Connection::exec(const std::string& sql, std::string_view operation)
 
 void Connection::fail(PGresult* result, std::string_view operation)
 {
+   const char* state = result != nullptr ? pq_library().result_error_field(result, PG_DIAG_SQLSTATE) : nullptr;
+   const bool refused = state != nullptr && state[0] == 'R' && state[1] == 'B';
    std::string why = result != nullptr ? pq_library().result_error_message(result) : "";
    if (why.empty()) why = pq_library().error_message(conn_);
    while (!why.empty() && (why.back() == '\n' || why.back() == ' ')) why.pop_back();
    pq_library().clear(result);
    const std::string message = fmt::format("{} failed in the journal {}: {}", operation, name_, redact_url(why));
    if (broken()) throw ConnectionLost(message);
+   if (refused) throw Refused(message);
    throw JournalError(message);
 }
 

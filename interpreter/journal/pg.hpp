@@ -56,6 +56,14 @@ public:
    using JournalError::JournalError;
 };
 
+/// A journal function refused a write (SQLSTATE RB...: pg_schema.cpp): this
+/// process does not hold the run, or the step has no unfinished attempt.
+/// Nothing was written; the caller takes the slow path, which says why.
+class Refused : public JournalError {
+public:
+   using JournalError::JournalError;
+};
+
 class Connection {
 public:
    /// Connects to `url` (postgresql://...). Throws JournalError.

@@ -3,6 +3,12 @@
 // holders live on other machines, so a takeover bumps the run's fencing
 // epoch and every write of a run first checks, in its own transaction, that
 // this process still holds the epoch it took (docs/team.md).
+//
+// A running run's frequent writes (a step's start and outcome, an event, a
+// heartbeat) take a fast path: one call of a journal function that takes the
+// same fence on the server (pg_schema.cpp), so each is one round trip and
+// one commit. Whenever the function refuses, the write takes the slow path:
+// the same work as statements in a transaction, which says precisely why.
 
 #include "journal/pg_journal.hpp"
 
@@ -21,6 +27,7 @@
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include <unistd.h>
 
 namespace runbook {
 
@@ -50,6 +57,15 @@ bool pg_known_status(const std::string& status)
       if (status == known) return true;
    }
    return false;
+}
+
+/// A step_started event's data without its attempt number (the writer adds it).
+nlohmann::json step_started_data(const std::string& kind, const std::string& def_hash,
+                                 std::optional<double> deadline_ms)
+{
+   nlohmann::json data{{"kind", kind}, {"def_hash", def_hash}};
+   if (deadline_ms) data["deadline_ms"] = *deadline_ms;
+   return data;
 }
 
 constexpr const char* run_columns =
@@ -125,19 +141,38 @@ auto PgJournal::retry(Attempt&& attempt)
 }
 
 template <typename Work>
+auto PgJournal::in_transaction(std::string_view operation, Work&& work)
+{
+   pg::Transaction transaction(db_, operation);
+   if constexpr (std::is_void_v<decltype(work())>) {
+      work();
+      transaction.commit();
+   } else {
+      auto result = work();
+      transaction.commit();
+      return result;
+   }
+}
+
+template <typename Work>
 auto PgJournal::write(std::string_view operation, Work&& work)
 {
-   return retry([&] {
-      pg::Transaction transaction(db_, operation);
-      if constexpr (std::is_void_v<decltype(work())>) {
-         work();
-         transaction.commit();
-      } else {
-         auto result = work();
-         transaction.commit();
-         return result;
-      }
-   });
+   return retry([&] { return in_transaction(operation, work); });
+}
+
+std::optional<pg::Result> PgJournal::fast_write(const std::string& run_id, const std::string& call,
+                                                std::vector<pg::Param> params, std::string_view operation)
+{
+   // Only a run this process took, and only on the first try: after the
+   // connection broke the write may have committed, which the slow path checks.
+   const auto mine = epochs_.find(run_id);
+   if (mine == epochs_.end() || retries_ > 0) return std::nullopt;
+   params.insert(params.begin(), {run_id, lease_host_name(), std::to_string(getpid()), std::to_string(mine->second)});
+   try {
+      return db_.exec("SELECT " + call, params, operation);
+   } catch (const pg::Refused&) {
+      return std::nullopt;   // nothing written: the slow path says why
+   }
 }
 
 pg::Result PgJournal::query(const std::string& sql, const std::vector<pg::Param>& params, std::string_view operation)
@@ -202,8 +237,9 @@ void PgJournal::throw_lost(const std::string& run_id, std::string_view action, s
    }
    throw LeaseLost(fmt::format("cannot {} of run {}: this process lost the run: {} took it over (lease epoch {} -> "
                                "{}) after this process's heartbeat had stopped for longer than the lease timeout "
-                               "({:.0f} s); the run is {} now. This process stops and changes nothing more",
-                               action, run_id, taker, mine, epoch, lease_timeout_ms() / 1000, status),
+                               "({:.0f} s); the run is {} now. This process stops and changes nothing more; `runbook status {}` "
+                               "follows the run from any host",
+                               action, run_id, taker, mine, epoch, lease_timeout_ms() / 1000, status, run_id),
                    host, pid);
 }
 
@@ -216,10 +252,8 @@ void PgJournal::lock_run(const std::string& run_id)
 std::int64_t PgJournal::append_event(const std::string& run_id, const std::string& kind, const std::string& step_id,
                                      const std::string& data_json, double at)
 {
-   // The caller holds the run's row lock, so max(seq) + 1 is this run's next.
-   auto row = db_.exec("INSERT INTO events (run_id, seq, kind, step_id, at, wall_at, data_json) "
-                       "VALUES ($1, (SELECT coalesce(max(seq), 0) + 1 FROM events WHERE run_id = $1), "
-                       "$2, $3, $4, $5, $6) RETURNING seq",
+   // The caller holds the run's row lock (runbook_append_event numbers it).
+   auto row = db_.exec("SELECT runbook_append_event($1, $2, $3, $4, $5, $6)",
                        {run_id, kind, step_id, number(at), number(wall_now_ms()), data_json}, "journaling an event");
    return row.integer(0, 0);
 }
@@ -303,10 +337,13 @@ void PgJournal::acquire_lease(const std::string& run_id)
 void PgJournal::heartbeat(const std::string& run_id)
 {
    std::lock_guard lock(mutex_);
-   write("recording a heartbeat", [&] {
-      require_lease(run_id, "record a heartbeat");
-      db_.exec("UPDATE runs SET heartbeat_at = $1 WHERE id = $2", {number(wall_now_ms()), run_id},
-               "recording a heartbeat");
+   constexpr std::string_view operation = "recording a heartbeat";
+   retry([&] {
+      if (fast_write(run_id, "runbook_heartbeat($1, $2, $3, $4, $5)", {number(wall_now_ms())}, operation)) return;
+      in_transaction(operation, [&] {
+         require_lease(run_id, "record a heartbeat");
+         db_.exec("UPDATE runs SET heartbeat_at = $1 WHERE id = $2", {number(wall_now_ms()), run_id}, operation);
+      });
    });
 }
 
@@ -493,57 +530,86 @@ int PgJournal::step_started(const std::string& run_id, const std::string& step_i
    std::lock_guard lock(mutex_);
    // The write-ahead rule: this commit happens before the side effect. If it
    // throws, the caller must not perform the step.
-   return write("journaling the start of a step", [&] {
-      require_lease(run_id, fmt::format("start step {}", step_id));
-      if (retries_ > 0) {
-         // The connection broke after COMMIT was sent: it may have committed.
-         auto latest = db_.exec("SELECT attempt FROM attempts WHERE run_id = $1 AND step_id = $2 AND outcome IS NULL "
-                                "AND def_hash = $3 AND started_at = $4 ORDER BY attempt DESC LIMIT 1",
-                                {run_id, step_id, def_hash, number(at)}, "checking a start journaled before");
-         if (latest.rows() == 1) return static_cast<int>(latest.integer(0, 0));
-      }
-      auto next = db_.exec("SELECT coalesce(max(attempt), 0) + 1 FROM attempts WHERE run_id = $1 AND step_id = $2",
-                           {run_id, step_id}, "numbering the step's attempt");
-      const int attempt = static_cast<int>(next.integer(0, 0));
-      nlohmann::json data{{"attempt", attempt}, {"kind", kind}, {"def_hash", def_hash}};
-      if (deadline_ms) data["deadline_ms"] = *deadline_ms;
-      const std::int64_t seq = append_event(run_id, "step_started", step_id, data.dump(), at);
-      db_.exec("INSERT INTO attempts (run_id, step_id, attempt, start_seq, kind, def_hash, inputs_json, "
-               "deadline_ms, started_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-               {run_id, step_id, std::to_string(attempt), std::to_string(seq), kind, def_hash, inputs_json,
-                deadline_ms ? pg::Param(number(*deadline_ms)) : std::nullopt, number(at)},
-               "journaling the start of a step");
-      return attempt;
+   constexpr std::string_view operation = "journaling the start of a step";
+   const pg::Param deadline = deadline_ms ? pg::Param(number(*deadline_ms)) : std::nullopt;
+   // The event's data but the attempt, which the server numbers.
+   const std::string data_rest = step_started_data(kind, def_hash, deadline_ms).dump();
+   return retry([&] {
+      auto fast = fast_write(run_id, "runbook_step_started($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+                             {step_id, kind, def_hash, inputs_json, deadline, number(at), number(wall_now_ms()),
+                              data_rest},
+                             operation);
+      if (fast) return static_cast<int>(fast->integer(0, 0));
+      return in_transaction(operation, [&] {
+         return start_step_slowly(run_id, step_id, kind, def_hash, inputs_json, deadline_ms, at);
+      });
    });
+}
+
+int PgJournal::start_step_slowly(const std::string& run_id, const std::string& step_id, const std::string& kind,
+                                 const std::string& def_hash, const std::string& inputs_json,
+                                 std::optional<double> deadline_ms, double at)
+{
+   require_lease(run_id, fmt::format("start step {}", step_id));
+   if (retries_ > 0) {
+      // The connection broke after COMMIT was sent: it may have committed.
+      auto latest = db_.exec("SELECT attempt FROM attempts WHERE run_id = $1 AND step_id = $2 AND outcome IS NULL "
+                             "AND def_hash = $3 AND started_at = $4 ORDER BY attempt DESC LIMIT 1",
+                             {run_id, step_id, def_hash, number(at)}, "checking a start journaled before");
+      if (latest.rows() == 1) return static_cast<int>(latest.integer(0, 0));
+   }
+   auto next = db_.exec("SELECT coalesce(max(attempt), 0) + 1 FROM attempts WHERE run_id = $1 AND step_id = $2",
+                        {run_id, step_id}, "numbering the step's attempt");
+   const int attempt = static_cast<int>(next.integer(0, 0));
+   nlohmann::json data = step_started_data(kind, def_hash, deadline_ms);
+   data["attempt"] = attempt;
+   const std::int64_t seq = append_event(run_id, "step_started", step_id, data.dump(), at);
+   db_.exec("INSERT INTO attempts (run_id, step_id, attempt, start_seq, kind, def_hash, inputs_json, "
+            "deadline_ms, started_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            {run_id, step_id, std::to_string(attempt), std::to_string(seq), kind, def_hash, inputs_json,
+             deadline_ms ? pg::Param(number(*deadline_ms)) : std::nullopt, number(at)},
+            "journaling the start of a step");
+   return attempt;
 }
 
 void PgJournal::step_finished(const std::string& run_id, const std::string& step_id, const std::string& outcome,
                               const std::string& result_json, double at)
 {
    std::lock_guard lock(mutex_);
-   write("journaling the outcome of a step", [&] {
-      require_lease(run_id, fmt::format("finish step {}", step_id));
-      auto row = db_.exec(
-         "UPDATE attempts SET outcome = $1, result_json = $2, finished_at = $3 "
-         "WHERE run_id = $4 AND step_id = $5 "
-         "AND (outcome IS NULL OR (outcome = 'interrupted' AND $1 = 'marked_done')) "
-         "AND attempt = (SELECT max(attempt) FROM attempts WHERE run_id = $4 AND step_id = $5) RETURNING attempt",
-         {outcome, result_json, number(at), run_id, step_id}, "journaling the outcome of a step");
-      if (row.rows() == 0 && retries_ > 0) {
-         // The connection broke after COMMIT was sent: it may have committed.
-         auto done = db_.exec("SELECT 1 FROM attempts WHERE run_id = $1 AND step_id = $2 AND outcome = $3 "
-                              "AND finished_at = $4 AND attempt = (SELECT max(attempt) FROM attempts "
-                              "WHERE run_id = $1 AND step_id = $2)",
-                              {run_id, step_id, outcome, number(at)}, "checking an outcome journaled before");
-         if (done.rows() == 1) return;
+   constexpr std::string_view operation = "journaling the outcome of a step";
+   retry([&] {
+      if (fast_write(run_id, "runbook_step_finished($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                     {step_id, outcome, result_json, number(at), number(wall_now_ms())}, operation)) {
+         return;
       }
-      if (row.rows() == 0) {
-         throw JournalError(fmt::format("cannot finish step {} of run {}: it has no unfinished attempt in the "
-                                        "journal {}", step_id, run_id, path()));
-      }
-      append_event(run_id, "step_finished", step_id,
-                   nlohmann::json{{"attempt", row.integer(0, 0)}, {"outcome", outcome}}.dump(), at);
+      in_transaction(operation, [&] { finish_step_slowly(run_id, step_id, outcome, result_json, at); });
    });
+}
+
+void PgJournal::finish_step_slowly(const std::string& run_id, const std::string& step_id, const std::string& outcome,
+                                   const std::string& result_json, double at)
+{
+   require_lease(run_id, fmt::format("finish step {}", step_id));
+   auto row = db_.exec(
+      "UPDATE attempts SET outcome = $1, result_json = $2, finished_at = $3 "
+      "WHERE run_id = $4 AND step_id = $5 "
+      "AND (outcome IS NULL OR (outcome = 'interrupted' AND $1 = 'marked_done')) "
+      "AND attempt = (SELECT max(attempt) FROM attempts WHERE run_id = $4 AND step_id = $5) RETURNING attempt",
+      {outcome, result_json, number(at), run_id, step_id}, "journaling the outcome of a step");
+   if (row.rows() == 0 && retries_ > 0) {
+      // The connection broke after COMMIT was sent: it may have committed.
+      auto done = db_.exec("SELECT 1 FROM attempts WHERE run_id = $1 AND step_id = $2 AND outcome = $3 "
+                           "AND finished_at = $4 AND attempt = (SELECT max(attempt) FROM attempts "
+                           "WHERE run_id = $1 AND step_id = $2)",
+                           {run_id, step_id, outcome, number(at)}, "checking an outcome journaled before");
+      if (done.rows() == 1) return;
+   }
+   if (row.rows() == 0) {
+      throw JournalError(fmt::format("cannot finish step {} of run {}: it has no unfinished attempt in the "
+                                     "journal {}", step_id, run_id, path()));
+   }
+   append_event(run_id, "step_finished", step_id,
+                nlohmann::json{{"attempt", row.integer(0, 0)}, {"outcome", outcome}}.dump(), at);
 }
 
 std::vector<StepRecord> PgJournal::steps(const std::string& run_id)
@@ -583,9 +649,16 @@ void PgJournal::record(const std::string& run_id, const std::string& kind, const
                        const std::string& data_json, double at)
 {
    std::lock_guard lock(mutex_);
-   write("journaling an event", [&] {
-      fence_if_held(run_id, "journal an event");
-      append_event(run_id, kind, step_id, data_json, at);
+   constexpr std::string_view operation = "journaling an event";
+   retry([&] {
+      if (fast_write(run_id, "runbook_record($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                     {kind, step_id, number(at), number(wall_now_ms()), data_json}, operation)) {
+         return;
+      }
+      in_transaction(operation, [&] {
+         fence_if_held(run_id, "journal an event");
+         append_event(run_id, kind, step_id, data_json, at);
+      });
    });
 }
 

@@ -55,9 +55,25 @@ private:
    /// reconnect_for_ms_, with backoff), telling stderr once and when it is back.
    template <typename Attempt>
    auto retry(Attempt&& attempt);
+   /// Runs `work` in one transaction (within retry()).
+   template <typename Work>
+   auto in_transaction(std::string_view operation, Work&& work);
    /// Runs `work` in one transaction, retried as a whole.
    template <typename Work>
    auto write(std::string_view operation, Work&& work);
+   /// The fast path (within retry()): `SELECT call`, a journal function
+   /// whose $1..$4 are the run and this process's fence (host, pid, epoch)
+   /// and the rest `params`. Nothing when the write must take the slow path:
+   /// this process never took the run, the connection broke mid-write, or
+   /// the function refused.
+   std::optional<pg::Result> fast_write(const std::string& run_id, const std::string& call,
+                                        std::vector<pg::Param> params, std::string_view operation);
+   /// step_started() and step_finished() as statements in the caller's transaction.
+   int start_step_slowly(const std::string& run_id, const std::string& step_id, const std::string& kind,
+                         const std::string& def_hash, const std::string& inputs_json,
+                         std::optional<double> deadline_ms, double at);
+   void finish_step_slowly(const std::string& run_id, const std::string& step_id, const std::string& outcome,
+                           const std::string& result_json, double at);
    /// One statement outside a transaction (a read), retried.
    pg::Result query(const std::string& sql, const std::vector<pg::Param>& params, std::string_view operation);
    /// The run's lease row, locked FOR UPDATE when `lock`.

@@ -90,6 +90,98 @@ const char* const pg_migrations[] = {
    );
    CREATE INDEX requests_pending ON requests (run_id) WHERE taken_at IS NULL;
    )sql",
+   // 1 -> 2: a run's frequent writes as one function call each.
+   R"sql(
+   -- A step's start and outcome, an event and a heartbeat are written as one
+   -- statement: one round trip and one commit, where BEGIN, the fence, the
+   -- reads, the inserts and COMMIT sent one by one took five or six. Each
+   -- function first takes the fence as the client's slow path does (the
+   -- run's row locked; held by this host and pid at this lease epoch). When
+   -- it does not hold, or the write is refused, it raises SQLSTATE RB001 and
+   -- the client takes the slow path, which says who took the run and why.
+   CREATE FUNCTION runbook_fence(p_run text, p_host text, p_pid integer, p_epoch bigint)
+   RETURNS void LANGUAGE plpgsql AS $$
+   BEGIN
+      PERFORM 1 FROM runs WHERE id = p_run AND lease_host = p_host AND lease_pid = p_pid
+                            AND lease_epoch = p_epoch FOR UPDATE;
+      IF NOT FOUND THEN
+         RAISE EXCEPTION 'run % is not held by pid % on host % at lease epoch %', p_run, p_pid, p_host, p_epoch
+            USING ERRCODE = 'RB001';
+      END IF;
+   END $$;
+
+   -- The caller holds the run's row lock, so max(seq) + 1 is the run's next.
+   -- PL/pgSQL, not SQL: a session keeps its plan, where a SQL function's
+   -- body is planned again in every transaction (twice the cost of a write).
+   CREATE FUNCTION runbook_append_event(p_run text, p_kind text, p_step text, p_at double precision,
+                                        p_wall_at double precision, p_data text)
+   RETURNS bigint LANGUAGE plpgsql AS $$
+   DECLARE
+      v_seq bigint;
+   BEGIN
+      INSERT INTO events (run_id, seq, kind, step_id, at, wall_at, data_json)
+      VALUES (p_run, (SELECT coalesce(max(e.seq), 0) + 1 FROM events e WHERE e.run_id = p_run),
+              p_kind, p_step, p_at, p_wall_at, p_data)
+      RETURNING seq INTO v_seq;
+      RETURN v_seq;
+   END $$;
+
+   CREATE FUNCTION runbook_record(p_run text, p_host text, p_pid integer, p_epoch bigint, p_kind text,
+                                  p_step text, p_at double precision, p_wall_at double precision, p_data text)
+   RETURNS bigint LANGUAGE plpgsql AS $$
+   BEGIN
+      PERFORM runbook_fence(p_run, p_host, p_pid, p_epoch);
+      RETURN runbook_append_event(p_run, p_kind, p_step, p_at, p_wall_at, p_data);
+   END $$;
+
+   CREATE FUNCTION runbook_heartbeat(p_run text, p_host text, p_pid integer, p_epoch bigint,
+                                     p_wall_at double precision)
+   RETURNS void LANGUAGE plpgsql AS $$
+   BEGIN
+      PERFORM runbook_fence(p_run, p_host, p_pid, p_epoch);
+      UPDATE runs SET heartbeat_at = p_wall_at WHERE id = p_run;
+   END $$;
+
+   -- p_data_rest is the step_started event's data without the attempt, which
+   -- is numbered here and put first, where the client's sorted keys put it.
+   CREATE FUNCTION runbook_step_started(p_run text, p_host text, p_pid integer, p_epoch bigint, p_step text,
+                                        p_kind text, p_def_hash text, p_inputs text, p_deadline_ms double precision,
+                                        p_at double precision, p_wall_at double precision, p_data_rest text)
+   RETURNS integer LANGUAGE plpgsql AS $$
+   DECLARE
+      v_attempt integer;
+      v_seq bigint;
+   BEGIN
+      PERFORM runbook_fence(p_run, p_host, p_pid, p_epoch);
+      SELECT coalesce(max(a.attempt), 0) + 1 INTO v_attempt FROM attempts a
+       WHERE a.run_id = p_run AND a.step_id = p_step;
+      v_seq := runbook_append_event(p_run, 'step_started', p_step, p_at, p_wall_at,
+                                    '{"attempt":' || v_attempt || ',' || substr(p_data_rest, 2));
+      INSERT INTO attempts (run_id, step_id, attempt, start_seq, kind, def_hash, inputs_json, deadline_ms, started_at)
+      VALUES (p_run, p_step, v_attempt, v_seq, p_kind, p_def_hash, p_inputs, p_deadline_ms, p_at);
+      RETURN v_attempt;
+   END $$;
+
+   CREATE FUNCTION runbook_step_finished(p_run text, p_host text, p_pid integer, p_epoch bigint, p_step text,
+                                         p_outcome text, p_result text, p_at double precision,
+                                         p_wall_at double precision)
+   RETURNS void LANGUAGE plpgsql AS $$
+   DECLARE
+      v_attempt integer;
+   BEGIN
+      PERFORM runbook_fence(p_run, p_host, p_pid, p_epoch);
+      UPDATE attempts a SET outcome = p_outcome, result_json = p_result, finished_at = p_at
+       WHERE a.run_id = p_run AND a.step_id = p_step
+         AND (a.outcome IS NULL OR (a.outcome = 'interrupted' AND p_outcome = 'marked_done'))
+         AND a.attempt = (SELECT max(b.attempt) FROM attempts b WHERE b.run_id = p_run AND b.step_id = p_step)
+      RETURNING a.attempt INTO v_attempt;
+      IF NOT FOUND THEN
+         RAISE EXCEPTION 'step % of run % has no unfinished attempt', p_step, p_run USING ERRCODE = 'RB001';
+      END IF;
+      PERFORM runbook_append_event(p_run, 'step_finished', p_step, p_at, p_wall_at,
+                                   '{"attempt":' || v_attempt || ',"outcome":' || to_json(p_outcome)::text || '}');
+   END $$;
+   )sql",
 };
 
 constexpr int pg_known_version = static_cast<int>(std::size(pg_migrations));

@@ -1,9 +1,12 @@
 // What only the PostgreSQL journal has: its URL, whose password must never
-// be shown, and the choice of backend from --journal or RUNBOOK_JOURNAL.
+// be shown, the choice of backend from --journal or RUNBOOK_JOURNAL, and its
+// schema migrations.
 #include <catch2/catch.hpp>
 
 #include "journal/journal.hpp"
 #include "journal/pg.hpp"
+
+#include "journal_test_support.hpp"
 
 #include <cstdlib>
 
@@ -47,4 +50,39 @@ TEST_CASE("the journal is chosen by --journal, then RUNBOOK_JOURNAL, then the de
    CHECK(runbook::is_postgres_spec("postgresql://x/y"));
    CHECK(runbook::is_postgres_spec("postgres://x/y"));
    CHECK_FALSE(runbook::is_postgres_spec("postgres.db"));
+}
+
+TEST_CASE("a version-1 PostgreSQL journal is upgraded under a run in flight", "[journal][postgres]")
+{
+   // Needs a server (tests/journal_postgres.test.sh starts one).
+   using namespace runbook::journal_test_support;
+   if (journal_backends().size() < 2) return;
+   TestJournal t("postgresql");
+   auto journal = t.open();
+   const std::string id = journal->create_run(sample_run());
+   CHECK(journal->step_started(id, "canary/deploy", "sh", "h1", "{}", std::nullopt, 1000) == 1);
+   journal.reset();
+   // Back to what version 1 was: no journal functions.
+   t.raw("DROP FUNCTION runbook_step_started, runbook_step_finished, runbook_record, runbook_heartbeat, "
+         "runbook_append_event, runbook_fence; UPDATE runbook_schema_version SET version = 1");
+
+   // A version-2 runbook upgrades it and the run goes on where it was.
+   journal = t.open();
+   journal->acquire_lease(id);
+   journal->step_finished(id, "canary/deploy", runbook::step_outcome::Done, "{}", 1500);
+   CHECK(journal->step_started(id, "canary/shift", "http", "h2", "{}", std::nullopt, 1600) == 1);
+   const auto steps = journal->steps(id);
+   REQUIRE(steps.size() == 2);
+   CHECK(steps[0].outcome == runbook::step_outcome::Done);
+   CHECK(steps[1].step_id == "canary/shift");
+
+   // A journal from a newer runbook is refused, never downgraded.
+   t.raw("INSERT INTO runbook_schema_version (version) VALUES (99)");
+   std::string message;
+   try {
+      t.open();
+   } catch (const runbook::JournalError& error) {
+      message = error.what();
+   }
+   CHECK_THAT(message, Catch::Contains("newer runbook (schema 99"));
 }
