@@ -99,6 +99,9 @@ case_deb()
    for lib in libcurl libsqlite3 libfmt libc6; do
       grep -q "$lib" <<<"$depends" || fail "deb: Depends lacks $lib: $depends"
    done
+   # libpq is opened only for a PostgreSQL journal: recommended, not required.
+   grep -q libpq5 <<<"$(dpkg-deb -f "$deb" Recommends)" || fail "deb: Recommends lacks libpq5"
+   if grep -q libpq <<<"$depends"; then fail "deb: Depends names libpq, which only a PostgreSQL journal opens"; fi
    dpkg-deb -c "$deb" >contents.txt
    grep -q "./usr/share/runbook/stdlib/notify.rb" contents.txt || fail "deb: no stdlib in the package"
    if [ "$(id -u)" != 0 ]; then skip "deb: installing with dpkg needs root"; return; fi
