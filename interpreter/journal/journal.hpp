@@ -203,7 +203,10 @@ public:
    // --- everything else that tells the story (samples, triggers, answers, logs)
    virtual void record(const std::string& run_id, const std::string& kind, const std::string& step_id,
                        const std::string& data_json, double at) = 0;
-   virtual std::vector<JournalEvent> events(const std::string& run_id) = 0;
+   /// The run's events after seq `after_seq`, in order: a reader following a
+   /// run (the live web page) asks only for what is new.
+   virtual std::vector<JournalEvent> events(const std::string& run_id, std::int64_t after_seq) = 0;
+   std::vector<JournalEvent> events(const std::string& run_id) { return events(run_id, 0); }
 
    // --- requests from other terminals (`runbook approve`, `runbook abort`)
    virtual void post_request(const std::string& run_id, const std::string& kind, const std::string& data_json) = 0;

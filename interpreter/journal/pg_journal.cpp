@@ -662,11 +662,12 @@ void PgJournal::record(const std::string& run_id, const std::string& kind, const
    });
 }
 
-std::vector<JournalEvent> PgJournal::events(const std::string& run_id)
+std::vector<JournalEvent> PgJournal::events(const std::string& run_id, std::int64_t after_seq)
 {
    std::lock_guard lock(mutex_);
-   auto rows = query("SELECT seq, at, wall_at, kind, step_id, data_json FROM events WHERE run_id = $1 ORDER BY seq",
-                        {run_id}, "reading the run's events");
+   auto rows = query("SELECT seq, at, wall_at, kind, step_id, data_json FROM events WHERE run_id = $1 AND seq > $2 "
+                     "ORDER BY seq",
+                     {run_id, std::to_string(after_seq)}, "reading the run's events");
    std::vector<JournalEvent> result;
    result.reserve(static_cast<std::size_t>(rows.rows()));
    for (int i = 0; i < rows.rows(); ++i) {

@@ -41,7 +41,8 @@ public:
 
    void record(const std::string& run_id, const std::string& kind, const std::string& step_id,
                const std::string& data_json, double at) override;
-   std::vector<JournalEvent> events(const std::string& run_id) override;
+   using Journal::events;
+   std::vector<JournalEvent> events(const std::string& run_id, std::int64_t after_seq) override;
 
    void post_request(const std::string& run_id, const std::string& kind, const std::string& data_json) override;
    std::vector<std::pair<std::string, std::string>> take_requests(const std::string& run_id) override;

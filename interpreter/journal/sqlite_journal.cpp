@@ -104,7 +104,8 @@ public:
 
    void record(const std::string& run_id, const std::string& kind, const std::string& step_id,
                const std::string& data_json, double at) override;
-   std::vector<JournalEvent> events(const std::string& run_id) override;
+   using Journal::events;
+   std::vector<JournalEvent> events(const std::string& run_id, std::int64_t after_seq) override;
 
    void post_request(const std::string& run_id, const std::string& kind, const std::string& data_json) override;
    std::vector<std::pair<std::string, std::string>> take_requests(const std::string& run_id) override;
@@ -204,7 +205,7 @@ struct SqliteJournal::Statements {
                          "VALUES (?1, (SELECT coalesce(max(seq), 0) + 1 FROM events WHERE run_id = ?1), "
                          "?2, ?3, ?4, ?5, ?6) RETURNING seq"),
         select_events(db, "SELECT seq, at, wall_at, kind, step_id, data_json FROM events "
-                          "WHERE run_id = ? ORDER BY seq"),
+                          "WHERE run_id = ? AND seq > ? ORDER BY seq"),
         insert_request(db, "INSERT INTO requests (run_id, kind, data_json, posted_at) VALUES (?, ?, ?, ?)"),
         select_pending_requests(db, "SELECT id, kind, data_json FROM requests "
                                     "WHERE run_id = ? AND taken_at IS NULL ORDER BY id"),
@@ -760,12 +761,12 @@ void SqliteJournal::record(const std::string& run_id, const std::string& kind, c
    transaction.commit();
 }
 
-std::vector<JournalEvent> SqliteJournal::events(const std::string& run_id)
+std::vector<JournalEvent> SqliteJournal::events(const std::string& run_id, std::int64_t after_seq)
 {
    std::lock_guard lock(mutex_);
    std::vector<JournalEvent> result;
    auto row = sql_->select_events.use("reading the run's events");
-   row.bind(run_id);
+   row.bind(run_id).bind(after_seq);
    while (row.step()) {
       JournalEvent event;
       event.seq = row.integer(0);

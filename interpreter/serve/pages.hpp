@@ -13,9 +13,14 @@
 namespace runbook::serve {
 
 struct RunsFilter {
-   std::string status;    ///< A run status word ("running"); empty: all.
-   std::string runbook;   ///< A part of the runbook's path or title; empty: all.
+   std::string status;          ///< A run status word ("running"); empty: all.
+   std::string runbook;         ///< A part of the runbook's path or title; empty: all.
+   std::string operator_name;   ///< Who started the run (RUNBOOK_OPERATOR); empty: all.
+   std::size_t page = 0;        ///< Which runs_per_page runs, newest first: 0 is the newest.
 };
+
+/// A team's journal holds thousands of runs: the runs page shows this many.
+inline constexpr std::size_t runs_per_page = 100;
 
 std::string runs_page(Journal& journal, const RunsFilter& filter, const Viewer& viewer);
 

@@ -127,11 +127,10 @@ bool run_has_ended(Context& context, const std::string& run_id)
 std::string events_after(Context& context, const std::string& run_id, std::int64_t& after, bool two_clocks)
 {
    std::string stream;
-   for (const auto& e : context.journal.events(run_id))
-      if (e.seq > after) {
-         stream += fmt::format("id: {}\nevent: journal\ndata: {}\n\n", e.seq, event_line_json(e, two_clocks));
-         after = e.seq;
-      }
+   for (const auto& e : context.journal.events(run_id, after)) {
+      stream += fmt::format("id: {}\nevent: journal\ndata: {}\n\n", e.seq, event_line_json(e, two_clocks));
+      after = e.seq;
+   }
    return stream;
 }
 
@@ -208,9 +207,15 @@ void answer_get(Context& context, const httplib::Request& req, httplib::Response
       return res.set_content(std::string(asset->body), asset->content_type);
    }
    if (req.path == "/") {
-      RunsFilter filter{req.get_param_value("status"), req.get_param_value("runbook")};
-      if (filter.status.size() > longest_field || filter.runbook.size() > longest_field)
+      RunsFilter filter{req.get_param_value("status"), req.get_param_value("runbook"),
+                        req.get_param_value("operator")};
+      if (filter.status.size() > longest_field || filter.runbook.size() > longest_field ||
+          filter.operator_name.size() > longest_field)
          return send_problem(res, 400, "Bad request", "A filter is too long.", viewer);
+      const std::string page_number = req.get_param_value("page");
+      if (page_number.size() > 6 || page_number.find_first_not_of("0123456789") != std::string::npos)
+         return send_problem(res, 400, "Bad request", "The page is not a number.", viewer);
+      if (!page_number.empty()) filter.page = std::stoul(page_number);
       return send_html(res, 200, runs_page(context.journal, filter, viewer));
    }
    if (req.path == "/login") {

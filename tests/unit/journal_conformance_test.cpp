@@ -164,6 +164,14 @@ TEST_CASE("events come back in the order they were journaled", "[journal][confor
    CHECK(events[2].data_json == R"({"metric":"error_rate","value":0.01})");
    CHECK(journal->events(b).size() == 2);
    CHECK_THROWS_AS(journal->record("r-nope", "log", "", "{}", 0), JournalError);
+
+   // A reader following the run asks only for what is new.
+   const auto newer = journal->events(a, events[2].seq);
+   REQUIRE(newer.size() == 2);
+   CHECK(newer[0].kind == "step_finished");
+   CHECK(newer[1].seq == events[4].seq);
+   CHECK(journal->events(a, events[4].seq).empty());
+   CHECK(journal->events(a, 0).size() == events.size());
 }
 
 TEST_CASE("requests from other terminals are taken once, in order", "[journal][conformance]")
