@@ -3,7 +3,8 @@
 //   run_start.cpp       start and resume: globals (params, secrets), the
 //                       run's record, lease and rollout lock, --use-current
 //   interpreter.cpp     phases, the rollback switch, the run's outcome,
-//                       blocks, dispatching a step
+//                       blocks, dispatching a step, output (events), and
+//                       the journal's server going away (JournalNotices)
 //   control_steps.cpp   control steps (let, if, for, calls, return, log,
 //                       undo, ...) and a function's steps
 //   step_journal.cpp    the write-ahead protocol around every step, retries

@@ -463,7 +463,7 @@ std::vector<std::string> render_live_status(const LiveState& s, double now, cons
    const Painter paint(o.color);
    std::vector<std::string> lines;
    lines.push_back(header_line(s, now, o, paint));
-   // Second: the first line a short terminal would cut is never this one.
+   // Right under the header: a short terminal cuts the block from the bottom.
    if (s.journal_hold)
       for (auto& line : journal_hold_lines(*s.journal_hold, now, s, paint)) lines.push_back(std::move(line));
 
