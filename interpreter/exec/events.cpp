@@ -22,6 +22,8 @@ const char* to_string(RunEvent::Kind kind)
    case RunEvent::Kind::ModeChanged: return "mode_changed";
    case RunEvent::Kind::Ensure: return "ensure";
    case RunEvent::Kind::RunFinished: return "run_finished";
+   case RunEvent::Kind::JournalUnreachable: return "journal_unreachable";
+   case RunEvent::Kind::JournalBack: return "journal_back";
    }
    return "unknown";
 }

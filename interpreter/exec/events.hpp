@@ -15,7 +15,11 @@ namespace runbook {
 struct RunEvent {
    enum class Kind {
       RunStarted, RunResumed, PhaseStarted, StepStarted, StepOutput, StepFinished, StepSkipped,
-      Sample, TriggerFired, TriggerCleared, Question, Answer, Log, Notify, ModeChanged, Ensure, RunFinished
+      Sample, TriggerFired, TriggerCleared, Question, Answer, Log, Notify, ModeChanged, Ensure, RunFinished,
+      /// The journal's server went away: the run holds before its next
+      /// journal write (and so its next side effect), retrying; and it is
+      /// back. Shown, never journaled.
+      JournalUnreachable, JournalBack
    } kind;
    double at = 0;                ///< Runbook time (ms since epoch; virtual in simulate).
    std::string step_id;          ///< Where relevant.

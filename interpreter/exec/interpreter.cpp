@@ -9,6 +9,7 @@
 
 #include "exec/exit_codes.hpp"
 #include "exec/failure_router.hpp"
+#include "io/human_units.hpp"
 
 namespace runbook {
 
@@ -88,6 +89,55 @@ void Interpreter::Impl::record(const std::string& kind, const std::string& step_
       // step records (which do) stop the run when they fail.
       emit(RunEvent::Kind::Log, step_id, fmt::format("warning: could not journal a {} event: {}", kind, e.what()));
    }
+}
+
+// ---------------------------------------------------------------- the journal's server away
+
+namespace {
+
+/// libpq's reasons run over lines ("server closed the connection
+/// unexpectedly\n\tThis probably means..."): one line, for one notice.
+std::string outage_reason_line(const std::string& reason)
+{
+   std::string out;
+   for (const char c : reason) {
+      const bool space = c == '\n' || c == '\r' || c == '\t' || c == ' ';
+      if (space && (out.empty() || out.back() == ' ')) continue;
+      out += space ? ' ' : c;
+   }
+   while (!out.empty() && out.back() == ' ') out.pop_back();
+   return out;
+}
+
+}  // namespace
+
+Interpreter::Impl::JournalNotices::JournalNotices(Impl& impl)
+   : impl_(impl), previous_(impl.journal_.set_listener(this))
+{
+}
+
+Interpreter::Impl::JournalNotices::~JournalNotices() { impl_.journal_.set_listener(previous_); }
+
+void Interpreter::Impl::JournalNotices::journal_unreachable(const JournalOutage& outage)
+{
+   // From whichever thread's write holds, with the journal locked: only
+   // shown (emit), never record()ed. The name's password is redacted
+   // (Journal::path()); emit redacts the run's secrets besides.
+   const std::string retry_for = format_elapsed(outage.retry_for_ms);
+   const std::string reason = outage_reason_line(outage.reason);
+   impl_.emit(RunEvent::Kind::JournalUnreachable, "",
+              fmt::format("journal {} unreachable: holding before the next step, retrying until it is back (up to "
+                          "{}): {}",
+                          outage.journal, retry_for, reason),
+              {{"journal", outage.journal}, {"reason", reason}, {"retry_for_ms", outage.retry_for_ms}});
+}
+
+void Interpreter::Impl::JournalNotices::journal_back(const JournalOutage& outage)
+{
+   const std::string away = format_elapsed(outage.held_ms);
+   impl_.emit(RunEvent::Kind::JournalBack, "",
+              fmt::format("journal {} is back after {}: the run continues", outage.journal, away),
+              {{"journal", outage.journal}, {"held_ms", outage.held_ms}});
 }
 
 // ---------------------------------------------------------------- driving the run

@@ -3,7 +3,8 @@
 //   run_start.cpp       start and resume: globals (params, secrets), the
 //                       run's record, lease and rollout lock, --use-current
 //   interpreter.cpp     phases, the rollback switch, the run's outcome,
-//                       blocks, dispatching a step
+//                       blocks, dispatching a step, output (events), and
+//                       the journal's server going away (JournalNotices)
 //   control_steps.cpp   control steps (let, if, for, calls, return, log,
 //                       undo, ...) and a function's steps
 //   step_journal.cpp    the write-ahead protocol around every step, retries
@@ -487,6 +488,24 @@ struct Interpreter::Impl : EvalHooks {
    /// An in-doubt step left unsettled: the run ends (exit 1) but stays
    /// "interrupted", so a later resume can settle it differently.
    bool keep_resumable_ = false;
+
+   /// The journal's listener while this run is on: the server going away and
+   /// coming back become events for the people watching (JournalUnreachable,
+   /// JournalBack), never journal records: the journal is what is down.
+   class JournalNotices final : public JournalListener {
+   public:
+      explicit JournalNotices(Impl& impl);
+      ~JournalNotices() override;
+      JournalNotices(const JournalNotices&) = delete;
+      JournalNotices& operator=(const JournalNotices&) = delete;
+      void journal_unreachable(const JournalOutage& outage) override;
+      void journal_back(const JournalOutage& outage) override;
+
+   private:
+      Impl& impl_;
+      JournalListener* previous_;
+   };
+   JournalNotices journal_notices_{*this};   ///< Last: set once the rest is ready, unset first.
 };
 
 /// Monotonic milliseconds (for intervals inside this process).

@@ -12,6 +12,7 @@
 // Nothing secret is ever passed in: callers redact before they journal.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -136,6 +137,26 @@ struct JournalEvent {
 std::string default_journal_path();
 
 
+/// A journal server that went away (journal_listener.cpp): what its owner is told.
+struct JournalOutage {
+   std::string journal;          ///< The journal's name, as path() says it: a URL's password redacted.
+   std::string reason;           ///< Why it is unreachable, as the error says it (redacted too).
+   double retry_for_ms = 0;      ///< How long a write waits for it before it fails.
+   double held_ms = 0;           ///< When it is back: how long it was away (wall time).
+};
+
+/// Who hears that the journal's server went away and came back: a running
+/// interpreter, which tells the people watching (the journal itself cannot
+/// record it: it is what is down). Called once when writes start holding and
+/// once when the server is back, from the thread whose write holds, while the
+/// journal is locked: a listener must not call the journal.
+class JournalListener {
+public:
+   virtual ~JournalListener() = default;
+   virtual void journal_unreachable(const JournalOutage& outage) = 0;
+   virtual void journal_back(const JournalOutage& outage) = 0;
+};
+
 /// Thread-safe: calls on one Journal are serialized. Not fork-safe: a forked
 /// child must open its own.
 class Journal {
@@ -149,6 +170,12 @@ public:
    virtual ~Journal() = default;
 
    virtual const std::string& path() const = 0;
+
+   /// Who is told when the server goes away and comes back; null (the
+   /// default): stderr is ("runbook: WHY; retrying until it is back (up to
+   /// N s)", "runbook: the journal NAME is back"), so that a command without
+   /// a live view still says what it waits for. Returns the previous one.
+   JournalListener* set_listener(JournalListener* listener) { return listener_.exchange(listener); }
    /// Why the file at path() is no longer the journal this object writes (it
    /// was deleted, or replaced by another file, or its WAL was), or "" when
    /// it still is. Writes to a deleted file succeed and are lost: a run
@@ -212,6 +239,22 @@ public:
    virtual void post_request(const std::string& run_id, const std::string& kind, const std::string& data_json) = 0;
    /// Pending requests not yet taken; taking them marks them taken.
    virtual std::vector<std::pair<std::string, std::string>> take_requests(const std::string& run_id) = 0;
+
+protected:
+   /// For a backend whose server can go away: writes hold from now on,
+   /// retried for up to `retry_for_ms`. Told once per outage (later calls
+   /// before journal_back() are ignored). Called with the journal locked.
+   void journal_unreachable(const std::string& why, double retry_for_ms);
+   /// The server answers again (a connection was made): told only when
+   /// journal_unreachable() was, then the outage is over.
+   void journal_back();
+
+private:
+   std::atomic<JournalListener*> listener_{nullptr};
+   bool away_ = false;                ///< journal_unreachable() told, journal_back() not yet.
+   double away_since_ms_ = 0;         ///< Monotonic ms when it was told.
+   std::string away_why_;
+   double away_retry_for_ms_ = 0;
 };
 
 /// The journal to open: `flag` (from --journal) when given, else the

@@ -117,23 +117,18 @@ auto PgJournal::retry(Attempt&& attempt)
    // for it rather than let a step run unjournaled. What was not committed
    // was not written, so the whole transaction is tried again.
    double delay_ms = 100;
-   bool told = false;
    const auto give_up_at =
       std::chrono::steady_clock::now() + std::chrono::milliseconds(static_cast<std::int64_t>(reconnect_for_ms_));
    for (retries_ = 0;; ++retries_) {
       try {
          if (db_.broken()) {
             db_.reconnect();
-            if (told) std::fprintf(stderr, "runbook: the journal %s is back\n", db_.name().c_str());
+            journal_back();   // Said only after an outage was told (journal.hpp).
          }
          return attempt();
       } catch (const pg::ConnectionLost& lost) {
          if (std::chrono::steady_clock::now() >= give_up_at) throw;
-         if (!told) {
-            std::fprintf(stderr, "runbook: %s; retrying until it is back (up to %.0f s)\n", lost.what(),
-                         reconnect_for_ms_ / 1000);
-            told = true;
-         }
+         journal_unreachable(lost.what(), reconnect_for_ms_);   // Told once per outage (journal.hpp).
          std::this_thread::sleep_for(std::chrono::milliseconds(static_cast<int>(delay_ms)));
          delay_ms = std::min(delay_ms * 2, 2000.0);
       }

@@ -53,7 +53,8 @@ public:
 
 private:
    /// Runs `attempt` again from the start while the server is away (up to
-   /// reconnect_for_ms_, with backoff), telling stderr once and when it is back.
+   /// reconnect_for_ms_, with backoff), telling the listener (or stderr) once
+   /// and when it is back (journal.hpp: JournalListener).
    template <typename Attempt>
    auto retry(Attempt&& attempt);
    /// Runs `work` in one transaction (within retry()).

@@ -30,6 +30,8 @@ std::string kind_word(const RunEvent& event)
    case K::ModeChanged: return "rollback";
    case K::Ensure: return "ensure";
    case K::RunFinished: return "finish";
+   case K::JournalUnreachable:
+   case K::JournalBack: return "";          // A rehearsal's journal is in memory: never away.
    }
    return "event";
 }

@@ -8,6 +8,7 @@
 
 #include "check/quantity.hpp"
 #include "exec/question_terms.hpp"
+#include "view/observers.hpp"
 #include "view/step_label.hpp"
 
 namespace runbook {
@@ -179,7 +180,16 @@ void LiveState::apply(const RunEvent& e)
       steps.clear();
       timers.clear();
       question.reset();
+      journal_hold.reset();
       break;
+   case K::JournalUnreachable:
+      // Held since the first notice: a write that gave up and the next
+      // that holds again are one outage to the operator.
+      if (!journal_hold)
+         journal_hold = JournalHold{text_of(e.data, "journal"), text_of(e.data, "reason"), e.at,
+                                    number_of(e.data, "retry_for_ms").value_or(0)};
+      break;
+   case K::JournalBack: journal_hold.reset(); break;
    case K::Log: apply_timer(e); break;
    case K::StepOutput:
    case K::Notify:
@@ -375,6 +385,23 @@ std::string header_line(const LiveState& s, double now, const LiveRenderOptions&
    return line;
 }
 
+/// "!! JOURNAL UNREACHABLE since 14:05:30 (12s): holding before the next step,
+/// retrying until it is back (up to 5m00s)", then the journal and why: the
+/// run is not frozen, it waits for its journal.
+std::vector<std::string> journal_hold_lines(const LiveState::JournalHold& hold, double now, const LiveState& s,
+                                            const Painter& paint)
+{
+   // Away for wall time: the server's outage is not on the runbook's clock.
+   const double away = (now - hold.since) / (s.time_scale > 0 ? s.time_scale : 1);
+   std::string line = fmt::format("!! JOURNAL UNREACHABLE since {} ({}): holding before the next step, retrying "
+                                  "until it is back",
+                                  clock_text(hold.since), short_duration(away));
+   if (hold.retry_for_ms > 0) line += " (up to " + short_duration(hold.retry_for_ms, true) + ")";
+   std::string detail = "   journal " + sanitized(hold.journal);
+   if (!hold.reason.empty()) detail += ": " + sanitized(hold.reason);
+   return {paint(red, line), paint(yellow, detail)};
+}
+
 std::string bar_line(const LiveState::Step& step, double now, const LiveRenderOptions& o, const LiveState& s)
 {
    const double total = std::max(*step.ends_at - step.started_at, 1.0);
@@ -436,6 +463,9 @@ std::vector<std::string> render_live_status(const LiveState& s, double now, cons
    const Painter paint(o.color);
    std::vector<std::string> lines;
    lines.push_back(header_line(s, now, o, paint));
+   // Right under the header: a short terminal cuts the block from the bottom.
+   if (s.journal_hold)
+      for (auto& line : journal_hold_lines(*s.journal_hold, now, s, paint)) lines.push_back(std::move(line));
 
    if (!s.steps.empty()) {
       const LiveState::Step& current = s.steps.back();

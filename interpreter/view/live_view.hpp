@@ -71,6 +71,14 @@ public:
       std::string timeout_default;      ///< What it decides then ("": the step fails).
    };
 
+   /// The journal's server away: the run holds before its next step.
+   struct JournalHold {
+      std::string journal;              ///< Its name, password redacted.
+      std::string reason;
+      double since = 0;                 ///< Runbook time it went away.
+      double retry_for_ms = 0;          ///< Wall time a write waits for it.
+   };
+
    void apply(const RunEvent& event);
 
    // What the renderer reads.
@@ -91,6 +99,7 @@ public:
    std::vector<std::pair<std::string, std::string>> metrics;
    std::vector<Timer> timers;     ///< Pending, earliest first.
    std::optional<Question> question;
+   std::optional<JournalHold> journal_hold;   ///< Until it is back (or the run ends).
    bool asking = false;           ///< A question is on the terminal: do not draw over it.
    bool finished = false;
 

@@ -93,6 +93,8 @@ std::string plain_text(const RunEvent& e, bool color)
       const int code = e.data.value("exit_code", 0);
       return paint(color, code == 0 ? "32;1" : "31;1", "== " + e.text);
    }
+   case K::JournalUnreachable: return paint(color, "31;1", "!! " + e.text);
+   case K::JournalBack: return paint(color, "32", "ok " + e.text);
    }
    return "";
 }
