@@ -84,7 +84,11 @@ public:
    {
       inner_->record(run_id, kind, step_id, data_json, at);
    }
-   std::vector<runbook::JournalEvent> events(const std::string& run_id) override { return inner_->events(run_id); }
+   using Journal::events;
+   std::vector<runbook::JournalEvent> events(const std::string& run_id, std::int64_t after_seq) override
+   {
+      return inner_->events(run_id, after_seq);
+   }
    void post_request(const std::string& run_id, const std::string& kind, const std::string& data_json) override
    {
       inner_->post_request(run_id, kind, data_json);
