@@ -38,8 +38,7 @@ RunRequest signal_request(const std::string& run_id, const std::string& signal, 
 RequestResult send_run_request(Journal& journal, const std::string& run_id, RunRequest request, const std::string& who)
 {
    try {
-      journal.runs();   // Marks a dead run interrupted, so we can say so.
-      const auto run = journal.run(run_id);
+      const auto run = journal.run(run_id);   // A dead run is marked interrupted, so we can say so.
       if (!run) return {exit_code::Invalid, fmt::format("no run {} in {}", run_id, journal.path())};
       if (request.before) {
          if (const auto settled = request.before(journal, *run)) return {*settled, ""};

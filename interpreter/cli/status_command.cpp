@@ -52,8 +52,7 @@ std::optional<RunInfo> find_run(Journal& journal, const std::string& run_id)
       const auto runs = journal.runs();   // Also marks dead runs interrupted.
       if (!runs.empty()) run = runs.front();
    } else {
-      journal.runs();
-      run = journal.run(run_id);
+      run = journal.run(run_id);   // Also marks it interrupted when its process is gone.
    }
    if (!run)
       fmt::print(stderr, "runbook status: {}\n", run_id.empty() ? "no runs in " + journal.path() : "no run " + run_id);

@@ -33,7 +33,9 @@ struct RunPlan {
 
 /// The block that changes while the run goes on: status, phase, step,
 /// question, conditions, triggers, and the forms to act (signed in only).
-std::string run_state(Journal& journal, const RunInfo& run, const RunPlan& plan, const Viewer& viewer);
+/// `events` are the run's, read once by the caller (the run page shows them too).
+std::string run_state(Journal& journal, const RunInfo& run, const std::vector<JournalEvent>& events,
+                      const RunPlan& plan, const Viewer& viewer);
 
 /// The whole run page: the state block, the timeline and the plan.
 /// `notice` is a fixed sentence (what was just sent), or empty.

@@ -181,7 +181,7 @@ void get_run(Context& context, const httplib::Request& req, httplib::Response& r
    if (!run || !(what.empty() || what == "state" || what == "events"))
       return send_problem(res, 404, "Not found", "There is no such run or page.", viewer);
    const RunPlan plan = plan_of(context, *run);
-   if (what == "state") return send_html(res, 200, run_state(context.journal, *run, plan, viewer));
+   if (what == "state") return send_html(res, 200, run_state(context.journal, *run, context.journal.events(run->id), plan, viewer));
    if (what == "events") return stream_events(context, *run, after_seq(req), res);
    send_html(res, 200, run_page(context.journal, *run, plan, viewer, sent_notice(req.get_param_value("sent"))));
 }

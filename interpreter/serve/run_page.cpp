@@ -41,7 +41,7 @@ std::string run_page(Journal& journal, const RunInfo& run, const RunPlan& plan, 
                                   escape(wall_time_text(run.started_at)));
    if (!notice.empty()) body += "<p class=\"notice\" role=\"status\">" + escape(notice) + "</p>";
    body += fmt::format("<div id=\"live\" data-run=\"{}\" data-after=\"{}\"></div>", escape(run.id), last_seq);
-   body += "<div id=\"state\" aria-live=\"polite\">" + run_state(journal, run, plan, viewer) + "</div>";
+   body += "<div id=\"state\" aria-live=\"polite\">" + run_state(journal, run, events, plan, viewer) + "</div>";
    body += "<section><h2>Timeline</h2><div id=\"timeline\" class=\"timeline\" tabindex=\"0\">" +
            timeline(events, has_two_clocks(run)) + "</div></section>";
    body += plan_block(plan, run.current_step);

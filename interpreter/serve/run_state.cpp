@@ -236,9 +236,9 @@ std::string actions_block(const RunInfo& run, const RunPlan& plan, const Viewer&
 
 }  // namespace
 
-std::string run_state(Journal& journal, const RunInfo& run, const RunPlan& plan, const Viewer& viewer)
+std::string run_state(Journal& journal, const RunInfo& run, const std::vector<JournalEvent>& events,
+                      const RunPlan& plan, const Viewer& viewer)
 {
-   const auto events = journal.events(run.id);
    const auto steps = journal.steps(run.id);
    const PhaseAt phase = phase_at(events, plan);
    std::size_t done = 0;

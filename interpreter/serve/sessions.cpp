@@ -1,22 +1,17 @@
 #include "serve/sessions.hpp"
 
-#include <chrono>
 #include <fstream>
 #include <stdexcept>
 
 #include <fmt/core.h>
+
+#include "journal/lease.hpp"
 
 namespace runbook::serve {
 
 namespace {
 
 constexpr double session_lifetime_ms = 12 * 3600 * 1000.0;   // A long shift.
-
-double wall_now_ms()
-{
-   using namespace std::chrono;
-   return static_cast<double>(duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count());
-}
 
 }  // namespace
 
