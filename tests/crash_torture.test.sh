@@ -590,6 +590,13 @@ torture_one()
          rc=$expected_rc
       fi
       [ "$rc" = "$expected_rc" ] && break
+      # A request cut off in flight (the sandbox restarted under it) may end
+      # the run by itself before the torture's kill: exit 1, the step in
+      # doubt and the run left interrupted, for an operator to resume.
+      if [ "$rc" = 1 ] && [ "$(journal_query "$db" "SELECT status FROM runs")" = interrupted ] &&
+         grep -q "stays resumable" "$db.attempt.out"; then
+         rc=137
+      fi
       case $rc in
          130|137) continue ;;     # interrupted / killed: resume
          *)
