@@ -43,6 +43,8 @@ PqLibrary open_pq()
    pq_look_up(library, "PQsetNoticeProcessor", pq.set_notice_processor);
    pq_look_up(library, "PQexec", pq.exec);
    pq_look_up(library, "PQexecParams", pq.exec_params);
+   pq_look_up(library, "PQprepare", pq.prepare);
+   pq_look_up(library, "PQexecPrepared", pq.exec_prepared);
    pq_look_up(library, "PQresultStatus", pq.result_status);
    pq_look_up(library, "PQresultErrorMessage", pq.result_error_message);
    pq_look_up(library, "PQresultErrorField", pq.result_error_field);

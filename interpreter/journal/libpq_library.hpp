@@ -19,6 +19,8 @@ struct PqLibrary {
    decltype(&::PQsetNoticeProcessor) set_notice_processor;
    decltype(&::PQexec) exec;
    decltype(&::PQexecParams) exec_params;
+   decltype(&::PQprepare) prepare;
+   decltype(&::PQexecPrepared) exec_prepared;
    decltype(&::PQresultStatus) result_status;
    decltype(&::PQresultErrorMessage) result_error_message;
    decltype(&::PQresultErrorField) result_error_field;

@@ -13,6 +13,7 @@
 #include <libpq-fe.h>
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -77,6 +78,9 @@ public:
 
    /// Runs `sql` with `params` ($1, $2...). Throws JournalError on failure.
    Result exec(const std::string& sql, const std::vector<Param>& params, std::string_view operation);
+   /// exec() of a statement this connection runs often: prepared (parsed and
+   /// planned) once per connection, then only executed.
+   Result exec_prepared(const std::string& sql, const std::vector<Param>& params, std::string_view operation);
    /// Runs SQL without parameters (may hold several statements).
    void exec(const std::string& sql, std::string_view operation);
 
@@ -86,11 +90,14 @@ public:
    void reconnect();
 
 private:
+   /// `result`, or the failure it reports thrown (fail()).
+   Result checked(PGresult* result, std::string_view operation);
    [[noreturn]] void fail(PGresult* result, std::string_view operation);
 
    std::string url_;
    std::string name_;
    PGconn* conn_ = nullptr;
+   std::map<std::string, std::string> prepared_;   ///< SQL -> its statement's name on conn_.
 };
 
 class Transaction {

@@ -164,7 +164,7 @@ std::optional<pg::Result> PgJournal::fast_write(const std::string& run_id, const
    if (mine == epochs_.end() || retries_ > 0) return std::nullopt;
    params.insert(params.begin(), {run_id, lease_host_name(), std::to_string(getpid()), std::to_string(mine->second)});
    try {
-      return db_.exec("SELECT " + call, params, operation);
+      return db_.exec_prepared("SELECT " + call, params, operation);
    } catch (const pg::Refused&) {
       return std::nullopt;   // nothing written: the slow path says why
    }
