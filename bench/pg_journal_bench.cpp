@@ -4,11 +4,10 @@
 //   (1) a bare PostgreSQL commit loop: one INSERT per BEGIN..COMMIT on one
 //       connection, the physical limit of a journaled write;
 //   (2) journaled no-op steps (step_started + step_finished, two commits
-//       with the fence) through the Journal, and their ratio to (1): the aim
-//       is at least 0.5. Each write is one statement (a journal function,
-//       pg_schema.cpp), so where a commit's flush dominates 0.5 is the
-//       ceiling; where round trips dominate a step may beat half of (1),
-//       whose commit takes three. (1) and (2) alternate in short rounds and
+//       with the fence, of which only the start waits for the disk:
+//       docs/team.md) through the Journal, and their ratio to (1): the aim
+//       is at least 0.5. Each write is one prepared statement (a journal
+//       function, pg_schema.cpp). (1) and (2) alternate in short rounds and
 //       the medians are compared: the disk's speed drifts under other load;
 //   (3) 50 runs journaling at once, one process each: steps/s in total;
 //   (4) `runbook runs` on 10,000 runs: runs(), and runs() filtered by runbook
@@ -146,7 +145,7 @@ int main(int argc, char** argv)
    };
    fmt::print("bare PostgreSQL commits:  {:8.0f} /s  (median of {} rounds)\n", median(bare_rates), rounds);
    fmt::print("journaled steps:          {:8.0f} /s  ({:.2f} of the bare commit rate, median of the rounds' "
-              "ratios; a step is 2 commits)\n", median(step_rates), median(ratios));
+              "ratios; a step is 2 commits, 1 flush)\n", median(step_rates), median(ratios));
 
    // 50 runs at once, a process each (as 50 operators' runbooks would be).
    constexpr int parallel = 50;

@@ -121,6 +121,16 @@ std::vector<const char*> param_values(const std::vector<Param>& params)
    return values;
 }
 
+/// Whether a failure with SQLSTATE `state` is the link's, not the statement's:
+/// none ("": libpq's own, such as "server closed the connection unexpectedly",
+/// after which libpq may still call the connection OK), a connection
+/// exception (08...), or the server ending the session (57P01 shut down,
+/// 57P02 crashed, 57P03 starting up).
+bool connection_lost(std::string_view state)
+{
+   return state.empty() || state.starts_with("08") || state.starts_with("57P0");
+}
+
 }  // namespace
 
 Result Connection::exec(const std::string& sql, const std::vector<Param>& params, std::string_view operation)
@@ -164,14 +174,15 @@ Result Connection::checked(PGresult* result, std::string_view operation)
 
 void Connection::fail(PGresult* result, std::string_view operation)
 {
-   const char* state = result != nullptr ? pq_library().result_error_field(result, PG_DIAG_SQLSTATE) : nullptr;
-   const bool refused = state != nullptr && state[0] == 'R' && state[1] == 'B';
+   const char* field = result != nullptr ? pq_library().result_error_field(result, PG_DIAG_SQLSTATE) : nullptr;
+   const std::string state = field != nullptr ? field : "";
+   const bool refused = state.starts_with("RB");
    std::string why = result != nullptr ? pq_library().result_error_message(result) : "";
    if (why.empty()) why = pq_library().error_message(conn_);
    while (!why.empty() && (why.back() == '\n' || why.back() == ' ')) why.pop_back();
    pq_library().clear(result);
    const std::string message = fmt::format("{} failed in the journal {}: {}", operation, name_, redact_url(why));
-   if (broken()) throw ConnectionLost(message);
+   if (broken() || connection_lost(state)) throw ConnectionLost(message);
    if (refused) throw Refused(message);
    throw JournalError(message);
 }

@@ -119,14 +119,19 @@ auto PgJournal::retry(Attempt&& attempt)
    double delay_ms = 100;
    const auto give_up_at =
       std::chrono::steady_clock::now() + std::chrono::milliseconds(static_cast<std::int64_t>(reconnect_for_ms_));
+   bool reconnect = false;   // libpq may still call a connection that was cut off OK
    for (retries_ = 0;; ++retries_) {
       try {
-         if (db_.broken()) {
+         if (reconnect || db_.broken()) {
             db_.reconnect();
+            reconnect = false;
+            rewrite_pending_ = !unflushed_.empty();
             journal_back();   // Said only after an outage was told (journal.hpp).
          }
+         if (rewrite_pending_) rewrite_unflushed_outcomes();
          return attempt();
       } catch (const pg::ConnectionLost& lost) {
+         reconnect = true;
          if (std::chrono::steady_clock::now() >= give_up_at) throw;
          journal_unreachable(lost.what(), reconnect_for_ms_);   // Told once per outage (journal.hpp).
          std::this_thread::sleep_for(std::chrono::milliseconds(static_cast<int>(delay_ms)));
@@ -156,18 +161,36 @@ auto PgJournal::write(std::string_view operation, Work&& work)
 }
 
 std::optional<pg::Result> PgJournal::fast_write(const std::string& run_id, const std::string& call,
-                                                std::vector<pg::Param> params, std::string_view operation)
+                                                std::vector<pg::Param> params, std::string_view operation,
+                                                Flush flush)
 {
    // Only a run this process took, and only on the first try: after the
    // connection broke the write may have committed, which the slow path checks.
    const auto mine = epochs_.find(run_id);
    if (mine == epochs_.end() || retries_ > 0) return std::nullopt;
    params.insert(params.begin(), {run_id, lease_host_name(), std::to_string(getpid()), std::to_string(mine->second)});
+   // Committed without waiting for the disk: the server's log is flushed in
+   // order, so the next write that waits flushes this one too.
+   const std::string later = flush == Flush::WithNextWrite ? ", set_config('synchronous_commit', 'off', true)" : "";
    try {
-      return db_.exec_prepared("SELECT " + call, params, operation);
+      auto result = db_.exec_prepared("SELECT " + call + later, params, operation);
+      if (flush == Flush::Now) unflushed_.clear();
+      return result;
    } catch (const pg::Refused&) {
       return std::nullopt;   // nothing written: the slow path says why
    }
+}
+
+void PgJournal::rewrite_unflushed_outcomes()
+{
+   // The server went away: if it crashed, what it had not flushed is gone.
+   for (const auto& outcome : unflushed_) {
+      in_transaction("journaling again the outcome of a step", [&] {
+         finish_step_slowly(outcome.run_id, outcome.step_id, outcome.outcome, outcome.result_json, outcome.at, true);
+      });
+   }
+   unflushed_.clear();
+   rewrite_pending_ = false;
 }
 
 pg::Result PgJournal::query(const std::string& sql, const std::vector<pg::Param>& params, std::string_view operation)
@@ -573,16 +596,20 @@ void PgJournal::step_finished(const std::string& run_id, const std::string& step
    std::lock_guard lock(mutex_);
    constexpr std::string_view operation = "journaling the outcome of a step";
    retry([&] {
+      // The outcome reaches the disk with the next step's start: a flush
+      // saved per step (docs/team.md, "When a write reaches the disk").
       if (fast_write(run_id, "runbook_step_finished($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-                     {step_id, outcome, result_json, number(at), number(wall_now_ms())}, operation)) {
+                     {step_id, outcome, result_json, number(at), number(wall_now_ms())}, operation,
+                     Flush::WithNextWrite)) {
+         unflushed_.push_back({run_id, step_id, outcome, result_json, at});
          return;
       }
-      in_transaction(operation, [&] { finish_step_slowly(run_id, step_id, outcome, result_json, at); });
+      in_transaction(operation, [&] { finish_step_slowly(run_id, step_id, outcome, result_json, at, retries_ > 0); });
    });
 }
 
 void PgJournal::finish_step_slowly(const std::string& run_id, const std::string& step_id, const std::string& outcome,
-                                   const std::string& result_json, double at)
+                                   const std::string& result_json, double at, bool may_have_committed)
 {
    require_lease(run_id, fmt::format("finish step {}", step_id));
    auto row = db_.exec(
@@ -591,8 +618,7 @@ void PgJournal::finish_step_slowly(const std::string& run_id, const std::string&
       "AND (outcome IS NULL OR (outcome = 'interrupted' AND $1 = 'marked_done')) "
       "AND attempt = (SELECT max(attempt) FROM attempts WHERE run_id = $4 AND step_id = $5) RETURNING attempt",
       {outcome, result_json, number(at), run_id, step_id}, "journaling the outcome of a step");
-   if (row.rows() == 0 && retries_ > 0) {
-      // The connection broke after COMMIT was sent: it may have committed.
+   if (row.rows() == 0 && may_have_committed) {
       auto done = db_.exec("SELECT 1 FROM attempts WHERE run_id = $1 AND step_id = $2 AND outcome = $3 "
                            "AND finished_at = $4 AND attempt = (SELECT max(attempt) FROM attempts "
                            "WHERE run_id = $1 AND step_id = $2)",

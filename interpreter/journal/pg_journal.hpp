@@ -9,6 +9,7 @@
 #include <map>
 #include <mutex>
 #include <string_view>
+#include <vector>
 
 namespace runbook {
 
@@ -68,14 +69,30 @@ private:
    /// and the rest `params`. Nothing when the write must take the slow path:
    /// this process never took the run, the connection broke mid-write, or
    /// the function refused.
+   /// When a write must be on the server's disk (docs/team.md, "When a write
+   /// reaches the disk"): before the call returns, or with the next write that
+   /// waits for the disk, which flushes the server's log up to itself.
+   enum class Flush { Now, WithNextWrite };
    std::optional<pg::Result> fast_write(const std::string& run_id, const std::string& call,
-                                        std::vector<pg::Param> params, std::string_view operation);
+                                        std::vector<pg::Param> params, std::string_view operation,
+                                        Flush flush = Flush::Now);
+   /// A step's outcome committed with Flush::WithNextWrite: a server crash
+   /// before the next flush may lose it, so it is kept until then.
+   struct UnflushedOutcome {
+      std::string run_id, step_id, outcome, result_json;
+      double at = 0;
+   };
+   /// After a reconnect (within retry()): journals again each outcome the
+   /// server may have lost, and forgets them.
+   void rewrite_unflushed_outcomes();
    /// step_started() and step_finished() as statements in the caller's transaction.
    int start_step_slowly(const std::string& run_id, const std::string& step_id, const std::string& kind,
                          const std::string& def_hash, const std::string& inputs_json,
                          std::optional<double> deadline_ms, double at);
+   /// `may_have_committed`: the same outcome may be in the journal already
+   /// (a connection that broke after COMMIT was sent, or a rewrite).
    void finish_step_slowly(const std::string& run_id, const std::string& step_id, const std::string& outcome,
-                           const std::string& result_json, double at);
+                           const std::string& result_json, double at, bool may_have_committed);
    /// One statement outside a transaction (a read), retried.
    pg::Result query(const std::string& sql, const std::vector<pg::Param>& params, std::string_view operation);
    /// The run's lease row, locked FOR UPDATE when `lock`.
@@ -101,6 +118,8 @@ private:
    std::map<std::string, std::int64_t> epochs_;   ///< Runs this object took, and the lease epoch it took them at.
    double reconnect_for_ms_ = 300'000;
    int retries_ = 0;   ///< Within retry(): 0 on the first try of the current work.
+   std::vector<UnflushedOutcome> unflushed_;   ///< Since the last write flushed on this connection.
+   bool rewrite_pending_ = false;              ///< A reconnect happened with unflushed_ not empty.
    const LeaseHolder self_ = current_process_holder();
 };
 

@@ -1,6 +1,6 @@
 // What only the PostgreSQL journal has: its URL, whose password must never
-// be shown, the choice of backend from --journal or RUNBOOK_JOURNAL, and its
-// schema migrations.
+// be shown, the choice of backend from --journal or RUNBOOK_JOURNAL, its
+// schema migrations, and outcomes that reach the disk with the next write.
 #include <catch2/catch.hpp>
 
 #include "journal/journal.hpp"
@@ -8,7 +8,11 @@
 
 #include "journal_test_support.hpp"
 
+#include <algorithm>
+#include <chrono>
+#include <csignal>
 #include <cstdlib>
+#include <thread>
 
 using runbook::journal_spec;
 
@@ -85,4 +89,111 @@ TEST_CASE("a version-1 PostgreSQL journal is upgraded under a run in flight", "[
       message = error.what();
    }
    CHECK_THAT(message, Catch::Contains("newer runbook (schema 99"));
+}
+
+namespace {
+
+/// One value read straight from the database: a read writes no log, so it
+/// flushes nothing that a test means to lose.
+std::string pg_value(const std::string& url, const std::string& sql)
+{
+   PGconn* conn = PQconnectdb(url.c_str());
+   PGresult* result = PQexec(conn, sql.c_str());
+   const bool ok = PQresultStatus(result) == PGRES_TUPLES_OK && PQntuples(result) == 1;
+   const std::string value = ok ? PQgetvalue(result, 0, 0) : std::string("error: ") + PQerrorMessage(conn);
+   PQclear(result);
+   PQfinish(conn);
+   return value;
+}
+
+/// Crashes the server the way a power cut would lose its memory: a backend
+/// killed with SIGKILL makes the postmaster end every session, throw its
+/// shared memory away (with the log not yet written) and recover from the
+/// log on disk. Returns once the server answers again.
+void crash_server(const std::string& url)
+{
+   PGconn* victim = PQconnectdb(url.c_str());
+   PGresult* result = PQexec(victim, "SELECT pg_backend_pid()");
+   const pid_t backend = std::stoi(PQgetvalue(result, 0, 0));
+   PQclear(result);
+   REQUIRE(kill(backend, SIGKILL) == 0);
+   PQfinish(victim);
+   for (int i = 0; i < 300; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      if (pg_value(url, "SELECT 1") == "1") return;
+   }
+   FAIL("the server did not come back within 30 s of the crash");
+}
+
+/// The WAL writer asleep for 10 s (its longest): an outcome committed
+/// without waiting for the disk stays in the server's memory until a crash.
+struct WalWriterAsleep {
+   explicit WalWriterAsleep(const runbook::journal_test_support::TestJournal& journal) : journal_(journal)
+   {
+      journal_.raw("ALTER SYSTEM SET wal_writer_delay = '10s'");
+      journal_.raw("SELECT pg_reload_conf()");
+      std::this_thread::sleep_for(std::chrono::milliseconds(500));   // its current sleep ends
+   }
+   ~WalWriterAsleep()
+   {
+      journal_.raw("ALTER SYSTEM RESET wal_writer_delay");
+      journal_.raw("SELECT pg_reload_conf()");
+   }
+   const runbook::journal_test_support::TestJournal& journal_;
+};
+
+}  // namespace
+
+TEST_CASE("a step's outcome lost in a server crash is journaled again when the holder reconnects", "[journal][postgres]")
+{
+   // Needs a server (tests/journal_postgres.test.sh starts one) that this
+   // test may crash.
+   using namespace runbook::journal_test_support;
+   using runbook::step_outcome::Done;
+   if (journal_backends().size() < 2) return;
+   TestJournal t("postgresql");
+   auto journal = t.open();
+   const std::string id = journal->create_run(sample_run());
+   const auto outcome_of = [&](const std::string& step) {
+      return pg_value(t.spec(), "SELECT coalesce(outcome, 'in doubt') FROM attempts WHERE run_id = '" + id +
+                                   "' AND step_id = '" + step + "'");
+   };
+
+   // An outcome is committed at once, every reader sees it, but it is on
+   // disk only once a later write flushes the log. A crash before that loses
+   // it: this is what the holder must mend. The log's page must not fill up
+   // meanwhile (the WAL writer would flush it), so each try starts a new
+   // log file; a few tries make that certain.
+   std::string lost_step;
+   {
+      WalWriterAsleep asleep(t);
+      for (int attempt = 1; attempt <= 5 && lost_step.empty(); ++attempt) {
+         const std::string step = "canary/deploy-" + std::to_string(attempt);
+         t.raw("SELECT pg_switch_wal()");
+         journal->step_started(id, step, "sh", "h1", "{}", std::nullopt, 1000.0 * attempt);
+         journal->step_finished(id, step, Done, R"({"exit":0})", 1000.0 * attempt + 500);
+         CHECK(outcome_of(step) == Done);
+         crash_server(t.spec());
+         if (outcome_of(step) == "in doubt") lost_step = step;
+      }
+   }
+   REQUIRE(!lost_step.empty());
+
+   // The holder's next write reconnects and journals the outcome again first.
+   journal->heartbeat(id);
+   CHECK(outcome_of(lost_step) == Done);
+   const auto events = journal->events(id);
+   const auto finished = std::count_if(events.begin(), events.end(), [&](const auto& event) {
+      return event.kind == "step_finished" && event.step_id == lost_step;
+   });
+   CHECK(finished == 1);
+
+   // A step's start is flushed before it returns, and with it the outcome
+   // before it: a crash right after loses neither.
+   journal->step_started(id, "canary/shift", "http", "h2", "{}", std::nullopt, 9000);
+   journal->step_finished(id, "canary/shift", Done, "{}", 9500);
+   journal->step_started(id, "canary/watch", "watch", "h3", "{}", std::nullopt, 9600);
+   crash_server(t.spec());
+   CHECK(outcome_of("canary/shift") == Done);
+   CHECK(outcome_of("canary/watch") == "in doubt");
 }
