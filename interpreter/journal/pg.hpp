@@ -1,6 +1,7 @@
 // A small RAII layer over libpq, the PostgreSQL counterpart of sqlite.hpp.
 //
-//   Connection   one connection; parameters always bound, never spliced in
+//   Connection   one connection; parameters always bound, never spliced in;
+//                frequent statements prepared once per connection
 //   Result       one answer, cleared when destroyed
 //   Transaction  BEGIN; rolled back when destroyed without commit()
 //

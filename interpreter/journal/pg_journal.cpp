@@ -9,6 +9,9 @@
 // same fence on the server (pg_schema.cpp), so each is one round trip and
 // one commit. Whenever the function refuses, the write takes the slow path:
 // the same work as statements in a transaction, which says precisely why.
+// Only a step's outcome does not wait for the disk: the next write that does
+// flushes it, and what a server crash loses before then is written again
+// on reconnect (docs/team.md, "When a write reaches the disk").
 
 #include "journal/pg_journal.hpp"
 

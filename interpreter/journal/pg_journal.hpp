@@ -64,15 +64,15 @@ private:
    /// Runs `work` in one transaction, retried as a whole.
    template <typename Work>
    auto write(std::string_view operation, Work&& work);
+   /// When a write must be on the server's disk (docs/team.md, "When a write
+   /// reaches the disk"): before the call returns, or with the next write that
+   /// waits for the disk, which flushes the server's log up to itself.
+   enum class Flush { Now, WithNextWrite };
    /// The fast path (within retry()): `SELECT call`, a journal function
    /// whose $1..$4 are the run and this process's fence (host, pid, epoch)
    /// and the rest `params`. Nothing when the write must take the slow path:
    /// this process never took the run, the connection broke mid-write, or
    /// the function refused.
-   /// When a write must be on the server's disk (docs/team.md, "When a write
-   /// reaches the disk"): before the call returns, or with the next write that
-   /// waits for the disk, which flushes the server's log up to itself.
-   enum class Flush { Now, WithNextWrite };
    std::optional<pg::Result> fast_write(const std::string& run_id, const std::string& call,
                                         std::vector<pg::Param> params, std::string_view operation,
                                         Flush flush = Flush::Now);
