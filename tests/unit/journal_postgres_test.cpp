@@ -164,18 +164,16 @@ TEST_CASE("a step's outcome lost in a server crash is journaled again when the h
    // it: this is what the holder must mend. The log's page must not fill up
    // meanwhile (the WAL writer would flush it), so each try starts a new
    // log file; a few tries make that certain.
+   WalWriterAsleep asleep(t);
    std::string lost_step;
-   {
-      WalWriterAsleep asleep(t);
-      for (int attempt = 1; attempt <= 5 && lost_step.empty(); ++attempt) {
-         const std::string step = "canary/deploy-" + std::to_string(attempt);
-         t.raw("SELECT pg_switch_wal()");
-         journal->step_started(id, step, "sh", "h1", "{}", std::nullopt, 1000.0 * attempt);
-         journal->step_finished(id, step, Done, R"({"exit":0})", 1000.0 * attempt + 500);
-         CHECK(outcome_of(step) == Done);
-         crash_server(t.spec());
-         if (outcome_of(step) == "in doubt") lost_step = step;
-      }
+   for (int attempt = 1; attempt <= 5 && lost_step.empty(); ++attempt) {
+      const std::string step = "canary/deploy-" + std::to_string(attempt);
+      t.raw("SELECT pg_switch_wal()");
+      journal->step_started(id, step, "sh", "h1", "{}", std::nullopt, 1000.0 * attempt);
+      journal->step_finished(id, step, Done, R"({"exit":0})", 1000.0 * attempt + 500);
+      CHECK(outcome_of(step) == Done);
+      crash_server(t.spec());
+      if (outcome_of(step) == "in doubt") lost_step = step;
    }
    REQUIRE(!lost_step.empty());
 
@@ -189,7 +187,9 @@ TEST_CASE("a step's outcome lost in a server crash is journaled again when the h
    CHECK(finished == 1);
 
    // A step's start is flushed before it returns, and with it the outcome
-   // before it: a crash right after loses neither.
+   // before it: a crash right after loses neither (the WAL writer still
+   // asleep, so only the start's flush can have saved the outcome).
+   t.raw("SELECT pg_switch_wal()");
    journal->step_started(id, "canary/shift", "http", "h2", "{}", std::nullopt, 9000);
    journal->step_finished(id, "canary/shift", Done, "{}", 9500);
    journal->step_started(id, "canary/watch", "watch", "h3", "{}", std::nullopt, 9600);
